@@ -1,0 +1,1 @@
+"""Pose stage: model bundles, landmark extraction, the PoseSequence container, choosing the runner."""

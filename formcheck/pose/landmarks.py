@@ -1,0 +1,75 @@
+"""MediaPipe Pose (BlazePose) landmark indices: the 33-point topology every stage shares."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+N_LANDMARKS = 33
+
+
+class LM(IntEnum):
+    """Landmark index in a ``[.., 33, 4]`` array (MediaPipe PoseLandmarker order)."""
+
+    NOSE = 0
+    LEFT_EYE_INNER = 1
+    LEFT_EYE = 2
+    LEFT_EYE_OUTER = 3
+    RIGHT_EYE_INNER = 4
+    RIGHT_EYE = 5
+    RIGHT_EYE_OUTER = 6
+    LEFT_EAR = 7
+    RIGHT_EAR = 8
+    MOUTH_LEFT = 9
+    MOUTH_RIGHT = 10
+    LEFT_SHOULDER = 11
+    RIGHT_SHOULDER = 12
+    LEFT_ELBOW = 13
+    RIGHT_ELBOW = 14
+    LEFT_WRIST = 15
+    RIGHT_WRIST = 16
+    LEFT_PINKY = 17
+    RIGHT_PINKY = 18
+    LEFT_INDEX = 19
+    RIGHT_INDEX = 20
+    LEFT_THUMB = 21
+    RIGHT_THUMB = 22
+    LEFT_HIP = 23
+    RIGHT_HIP = 24
+    LEFT_KNEE = 25
+    RIGHT_KNEE = 26
+    LEFT_ANKLE = 27
+    RIGHT_ANKLE = 28
+    LEFT_HEEL = 29
+    RIGHT_HEEL = 30
+    LEFT_FOOT_INDEX = 31
+    RIGHT_FOOT_INDEX = 32
+
+
+#: Bones drawn as the skeleton: pairs of landmark indices.
+SKELETON_EDGES: tuple[tuple[int, int], ...] = (
+    (LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER),
+    (LM.LEFT_HIP, LM.RIGHT_HIP),
+    (LM.LEFT_SHOULDER, LM.LEFT_HIP),
+    (LM.RIGHT_SHOULDER, LM.RIGHT_HIP),
+    (LM.LEFT_SHOULDER, LM.LEFT_ELBOW),
+    (LM.LEFT_ELBOW, LM.LEFT_WRIST),
+    (LM.RIGHT_SHOULDER, LM.RIGHT_ELBOW),
+    (LM.RIGHT_ELBOW, LM.RIGHT_WRIST),
+    (LM.LEFT_HIP, LM.LEFT_KNEE),
+    (LM.LEFT_KNEE, LM.LEFT_ANKLE),
+    (LM.LEFT_ANKLE, LM.LEFT_HEEL),
+    (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX),
+    (LM.LEFT_ANKLE, LM.LEFT_FOOT_INDEX),
+    (LM.RIGHT_HIP, LM.RIGHT_KNEE),
+    (LM.RIGHT_KNEE, LM.RIGHT_ANKLE),
+    (LM.RIGHT_ANKLE, LM.RIGHT_HEEL),
+    (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX),
+    (LM.RIGHT_ANKLE, LM.RIGHT_FOOT_INDEX),
+    (LM.NOSE, LM.LEFT_EAR),
+    (LM.NOSE, LM.RIGHT_EAR),
+)
+
+#: Landmarks whose name starts with LEFT_ paired with their RIGHT_ twin (for swap detection/correction).
+LEFT_RIGHT_PAIRS: tuple[tuple[int, int], ...] = tuple(
+    (int(m), int(LM[m.name.replace("LEFT_", "RIGHT_")])) for m in LM if m.name.startswith("LEFT_")
+)
