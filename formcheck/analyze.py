@@ -1,0 +1,175 @@
+"""``analyze``: the composition of the stages for one video.
+
+video -> (decode | pose inference + person tracking | skeleton drawing + H.264 encode, overlapped) -> PoseTracks
+-> chosen runner's PoseSequence -> report.json, pose.npz, annotated.mp4 (written together, or not at all).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.atomic import check_writable_dir
+from formcheck.atomic import write_json as _write_json
+from formcheck.atomic_set import OutputSet
+from formcheck.config import Config, load_config
+from formcheck.errors import NoPersonError, PoseFileError
+from formcheck.overlay.skeleton import OTHER_RGB, RUNNER_RGB, SkeletonAnnotator
+from formcheck.pose.extract import Landmarker
+from formcheck.pose.models import ensure_model
+from formcheck.pose.sequence import PoseSequence, mean_fps
+from formcheck.pose.store import PoseTracks, video_fingerprint
+from formcheck.pose.tracking import PersonTracker
+from formcheck.report.json_report import build_report
+from formcheck.video.reader import Frame, VideoInfo, iter_frames, probe
+from formcheck.video.stream import run_streaming
+from formcheck.video.writer import H264Writer
+
+ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
+
+#: Progress callback: (frames done, frames expected or 0 if unknown, stage name).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """What ``analyze`` produced: the output paths, the report dict and the runner's pose sequence."""
+
+    out_dir: Path
+    annotated: Path
+    pose_file: Path
+    report_path: Path
+    report: dict
+    pose: PoseSequence
+    reused_pose: bool
+
+
+def default_out_dir(video: Path) -> Path:
+    """Outputs go next to the video, in ``<video stem>_formcheck/``."""
+    return video.with_name(f"{video.stem}_formcheck")
+
+
+def _draw(frame: Frame, people: list[np.ndarray], runner: int | None) -> np.ndarray:
+    scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
+    others = SkeletonAnnotator(OTHER_RGB, thickness_px=2.5)
+    main = SkeletonAnnotator(RUNNER_RGB, thickness_px=4.0)
+    for i, lm in enumerate(people):
+        if i != runner:
+            others.annotate(scene, lm)
+    if runner is not None and 0 <= runner < len(people):
+        main.annotate(scene, people[runner])
+    return scene
+
+
+def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Config, annotated_tmp: Path,
+               progress: Progress | None) -> tuple[PoseTracks, np.ndarray]:
+    """Decode, detect, track and draw in one overlapped pass. Returns the tracks and, per frame, the id of the
+    track drawn as the runner (-1 where none)."""
+    tracker = PersonTracker(config.tracking)
+    highlighted: list[int] = []
+    times: list[float] = []
+    expected = info.frames or int(round(info.duration_s * info.fps))
+    with Landmarker(model_path, config.pose) as landmarker, \
+            H264Writer(annotated_tmp, info.width, info.height, info.fps or 30.0, crf=config.video.crf,
+                       preset=config.video.preset) as writer:
+
+        def detect(frame: Frame) -> tuple[Frame, list[np.ndarray], int | None]:
+            image, world = landmarker.detect(frame.rgb, frame.time_s)
+            ids = tracker.update(frame.index, frame.time_s, image, world)
+            leader = tracker.leader()
+            runner = ids.index(leader) if leader in ids else None
+            highlighted.append(leader if runner is not None else -1)
+            times.append(frame.time_s)
+            return frame, image, runner
+
+        def draw(item: tuple[Frame, list[np.ndarray], int | None]) -> None:
+            frame, people, runner = item
+            writer.write(_draw(frame, people, runner), frame.time_s)
+            if progress is not None:
+                progress(writer.frames_written, expected, "pose")
+
+        run_streaming(iter_frames(info), detect, draw)
+    image, world, scores, ids = tracker.finish(len(times))
+    ts = np.asarray(times, dtype=np.float64)
+    tracks = PoseTracks(image=image, world=world, scores=scores, timestamps_s=ts,
+                        fps=mean_fps(ts, info.fps or 30.0), width=info.width, height=info.height,
+                        source=info.path, model=model_name, rotation_deg=info.rotation_deg,
+                        fingerprint=video_fingerprint(info.path))
+    drawn = np.asarray(highlighted, dtype=np.int64)
+    # express the drawn track ids as candidate ranks (-1 = not among the candidates)
+    rank = {int(t): r for r, t in enumerate(ids)}
+    return tracks, np.array([rank.get(int(t), -1) for t in drawn], dtype=np.int64)
+
+
+def _draw_pass(info: VideoInfo, tracks: PoseTracks, person: int, config: Config, annotated_tmp: Path,
+               progress: Progress | None) -> None:
+    """Decode again and draw the chosen person (and the others, dimmed) from stored landmarks."""
+    with H264Writer(annotated_tmp, info.width, info.height, info.fps or 30.0, crf=config.video.crf,
+                    preset=config.video.preset) as writer:
+
+        def pick(frame: Frame) -> tuple[Frame, list[np.ndarray], int]:
+            i = min(frame.index, tracks.image.shape[1] - 1)
+            return frame, [tracks.image[p, i] for p in range(tracks.n_people)], person
+
+        def draw(item: tuple[Frame, list[np.ndarray], int]) -> None:
+            frame, people, runner = item
+            writer.write(_draw(frame, people, runner), frame.time_s)
+            if progress is not None:
+                progress(writer.frames_written, tracks.image.shape[1], "draw")
+
+        run_streaming(iter_frames(info), pick, draw)
+
+
+def _load_cached(pose_path: Path, info: VideoInfo, model_name: str) -> PoseTracks | None:
+    if not pose_path.is_file():
+        return None
+    try:
+        tracks = PoseTracks.load(pose_path)
+    except PoseFileError:
+        return None
+    fresh = tracks.model == model_name and tracks.fingerprint == video_fingerprint(info.path)
+    return tracks if fresh else None
+
+
+def analyze_video(video: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None,
+                  model: str = "full", person: int | None = None, config: Config | None = None,
+                  reuse_pose: bool = True, progress: Progress | None = None) -> AnalysisResult:
+    """Analyse one video and write ``annotated.mp4``, ``pose.npz`` and ``report.json`` into ``out_dir``.
+
+    ``person`` chooses a candidate by rank (0 = the runner chosen automatically: the person who stays in view and
+    moves most). With ``reuse_pose`` an existing ``pose.npz`` for the same video and model skips inference.
+    Raises :class:`formcheck.errors.FormcheckError` subclasses; on error no output file is left behind.
+    """
+    video = Path(video)
+    info = probe(video)  # input errors first, before anything is created
+    config = config or load_config()
+    out = check_writable_dir(out_dir if out_dir is not None else default_out_dir(video))
+    pose_path = out / POSE_FILE
+    tracks = _load_cached(pose_path, info, model) if reuse_pose else None
+    reused = tracks is not None
+    with OutputSet(out) as outputs:
+        annotated_tmp = outputs.path(ANNOTATED)
+        if tracks is None:
+            model_path = ensure_model(model, build_missing=True)
+            tracks, drawn = _pose_pass(info, model, model_path, config, annotated_tmp, progress)
+            if tracks.n_people == 0:
+                raise NoPersonError(f"no person was detected in {video} ({tracks.timestamps_s.size} frames): "
+                                    "is the runner in view?")
+            chosen = 0 if person is None else person
+            seq = tracks.person(chosen)
+            seen = seq.detected
+            if np.any(drawn[seen] != chosen):  # the online pick differed from the final one: redraw
+                _draw_pass(info, tracks, chosen, config, annotated_tmp, progress)
+            tracks.save(outputs.path(POSE_FILE))
+        else:
+            seq = tracks.person(0 if person is None else person)
+            _draw_pass(info, tracks, seq.person, config, annotated_tmp, progress)
+        report = build_report(info, tracks, seq)
+        _write_json(outputs.path(REPORT), report)
+        outputs.commit()
+    return AnalysisResult(out_dir=out, annotated=out / ANNOTATED, pose_file=pose_path, report_path=out / REPORT,
+                          report=report, pose=seq, reused_pose=reused)

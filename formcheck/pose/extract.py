@@ -1,0 +1,80 @@
+"""Running MediaPipe's PoseLandmarker (Tasks API, VIDEO mode) on frames with their real timestamps.
+
+Raw landmarks only: MediaPipe's Tasks API does no smoothing and neither do we here (cleaning is the analysis
+stage's job).
+"""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+
+import numpy as np
+
+from formcheck.config import PoseConfig
+from formcheck.errors import ModelError
+from formcheck.pose.landmarks import N_LANDMARKS
+
+
+class Landmarker:
+    """A PoseLandmarker in VIDEO mode. Use as a context manager; call :meth:`detect` once per frame, in order.
+
+    ``model_path`` is a verified ``.task`` bundle (see :mod:`formcheck.pose.models`).
+    """
+
+    def __init__(self, model_path: str | os.PathLike[str], config: PoseConfig) -> None:
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model_path)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=config.num_poses,
+            min_pose_detection_confidence=config.min_detection_confidence,
+            min_pose_presence_confidence=config.min_presence_confidence,
+            min_tracking_confidence=config.min_tracking_confidence,
+            output_segmentation_masks=False,
+        )
+        try:
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"cannot load pose model {model_path}: {str(exc).splitlines()[0]}") from exc
+        self._last_ms = -1
+
+    def detect(self, rgb: np.ndarray, time_s: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Detect people in one upright RGB frame shown at ``time_s`` seconds.
+
+        Returns two lists with one ``float32[33, 4]`` per person: image landmarks (x px, y px, z scaled like x,
+        visibility 0..1) and world landmarks (x, y, z metres about the hip midpoint, visibility).
+        """
+        import mediapipe as mp
+
+        h, w = rgb.shape[:2]
+        ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)  # strictly increasing, as VIDEO mode needs
+        self._last_ms = ms
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        result = self._landmarker.detect_for_video(image, ms)
+        images: list[np.ndarray] = []
+        worlds: list[np.ndarray] = []
+        for k, person in enumerate(result.pose_landmarks):
+            arr = np.empty((N_LANDMARKS, 4), dtype=np.float32)
+            for i, lm in enumerate(person):
+                vis = lm.visibility if lm.visibility is not None else 1.0
+                arr[i] = (lm.x * w, lm.y * h, lm.z * w, vis)
+            images.append(arr)
+            warr = np.full((N_LANDMARKS, 4), np.nan, dtype=np.float32)
+            if k < len(result.pose_world_landmarks):
+                for i, lm in enumerate(result.pose_world_landmarks[k]):
+                    warr[i] = (lm.x, lm.y, lm.z, arr[i, 3])
+            worlds.append(warr)
+        return images, worlds
+
+    def close(self) -> None:
+        """Release the graph."""
+        self._landmarker.close()
+
+    def __enter__(self) -> Landmarker:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,119 @@
+"""Every person found in a video, and the pose file (``pose.npz``) that lets re-analysis skip inference.
+
+The file holds all candidate people so that ``--person`` can choose another one without running the model again,
+and a fingerprint of the source video and model so a stale file is never reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.atomic import write_bytes
+from formcheck.errors import NoPersonError, PoseFileError
+from formcheck.pose.landmarks import N_LANDMARKS
+from formcheck.pose.sequence import PoseSequence
+
+SCHEMA = "formcheck.pose/1"
+
+
+def video_fingerprint(path: str | os.PathLike[str], chunk_bytes: int = 1 << 20) -> str:
+    """A cheap content fingerprint of a file: SHA-256 of its size and its first and last ``chunk_bytes``."""
+    path = Path(path)
+    size = path.stat().st_size
+    h = hashlib.sha256(str(size).encode())
+    with open(path, "rb") as fh:
+        h.update(fh.read(chunk_bytes))
+        if size > chunk_bytes:
+            fh.seek(max(size - chunk_bytes, chunk_bytes))
+            h.update(fh.read(chunk_bytes))
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class PoseTracks:
+    """All candidate people of one video, best candidate (the runner) first.
+
+    ``image``/``world``: ``float32[P, T, 33, 4]`` as in :class:`PoseSequence` (NaN where that person is not seen);
+    ``scores``: ``float64[P]`` motion score (torso lengths moved in total); ``timestamps_s``: ``float64[T]``.
+    """
+
+    image: np.ndarray
+    world: np.ndarray
+    scores: np.ndarray
+    timestamps_s: np.ndarray
+    fps: float
+    width: int
+    height: int
+    source: str
+    model: str
+    rotation_deg: int
+    fingerprint: str
+
+    def __post_init__(self) -> None:
+        p, t = self.scores.shape[0], self.timestamps_s.shape[0]
+        for name in ("image", "world"):
+            arr = getattr(self, name)
+            if arr.shape != (p, t, N_LANDMARKS, 4):
+                raise PoseFileError(f"invalid pose data: {name} must have shape ({p}, {t}, {N_LANDMARKS}, 4), "
+                                    f"got {arr.shape}")
+
+    @property
+    def n_people(self) -> int:
+        """Number of candidate people P."""
+        return int(self.scores.shape[0])
+
+    def presence(self) -> np.ndarray:
+        """Share of frames (0..1) in which each person is seen, ``float64[P]``."""
+        if self.timestamps_s.size == 0:
+            return np.zeros(self.n_people)
+        return np.isfinite(self.image[:, :, 0, 0]).mean(axis=1)
+
+    def person(self, index: int = 0) -> PoseSequence:
+        """The pose sequence of candidate ``index`` (0 = the runner). Raises :class:`NoPersonError`."""
+        if self.n_people == 0:
+            raise NoPersonError(f"no person was detected in {self.source}")
+        if not 0 <= index < self.n_people:
+            raise NoPersonError(f"--person {index} does not exist: {self.n_people} "
+                                f"{'person was' if self.n_people == 1 else 'people were'} found "
+                                f"(choose 0-{self.n_people - 1})")
+        detected = np.isfinite(self.image[index, :, 0, 0])
+        return PoseSequence(image=self.image[index], world=self.world[index], timestamps_s=self.timestamps_s,
+                            detected=detected, fps=self.fps, width=self.width, height=self.height,
+                            source=self.source, model=self.model, person=index, rotation_deg=self.rotation_deg)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the pose file atomically (compressed npz with a JSON header)."""
+        meta = {"schema": SCHEMA, "fps": self.fps, "width": self.width, "height": self.height,
+                "source": self.source, "model": self.model, "rotation_deg": self.rotation_deg,
+                "fingerprint": self.fingerprint}
+        buf = io.BytesIO()
+        np.savez_compressed(buf, meta=np.array(json.dumps(meta)), image=self.image, world=self.world,
+                            scores=self.scores, timestamps_s=self.timestamps_s)
+        return write_bytes(path, buf.getvalue())
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> PoseTracks:
+        """Read and validate a pose file. Raises :class:`PoseFileError` with the reason."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                if meta.get("schema") != SCHEMA:
+                    raise PoseFileError(f"{path}: not a {SCHEMA} pose file")
+                return cls(image=data["image"].astype(np.float32), world=data["world"].astype(np.float32),
+                           scores=data["scores"].astype(np.float64),
+                           timestamps_s=data["timestamps_s"].astype(np.float64), fps=float(meta["fps"]),
+                           width=int(meta["width"]), height=int(meta["height"]), source=str(meta["source"]),
+                           model=str(meta["model"]), rotation_deg=int(meta["rotation_deg"]),
+                           fingerprint=str(meta["fingerprint"]))
+        except PoseFileError:
+            raise
+        except (OSError, ValueError, KeyError, json.JSONDecodeError, zipfile.BadZipFile) as exc:
+            raise PoseFileError(f"cannot read pose file {path}: {exc}") from exc

@@ -1,0 +1,113 @@
+"""Following several people across frames and choosing the runner.
+
+MediaPipe reports up to ``num_poses`` people per frame in no stable order. :class:`PersonTracker` links each
+detection to a track by torso-centre distance (Hungarian assignment, gated in torso lengths), and scores each
+track by how much it moves: the sum over frames of the mean landmark displacement between consecutive frames, in
+torso lengths. The runner is the person who stays in view and moves most, i.e. the highest score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from formcheck.config import TrackingConfig
+from formcheck.pose.landmarks import LM, N_LANDMARKS
+
+_TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
+
+
+def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
+    """Torso centre (x, y px) and torso length (px, shoulder-midpoint to hip-midpoint; at least 1 px)."""
+    xy = image_lm[:, :2]
+    shoulders = (xy[LM.LEFT_SHOULDER] + xy[LM.RIGHT_SHOULDER]) / 2
+    hips = (xy[LM.LEFT_HIP] + xy[LM.RIGHT_HIP]) / 2
+    return xy[_TORSO].mean(axis=0), max(float(np.linalg.norm(shoulders - hips)), 1.0)
+
+
+@dataclass
+class _Track:
+    track_id: int
+    frames: list[int] = field(default_factory=list)
+    image: list[np.ndarray] = field(default_factory=list)
+    world: list[np.ndarray] = field(default_factory=list)
+    centre: np.ndarray | None = None
+    torso_px: float = 1.0
+    last_time_s: float = -np.inf
+    motion: float = 0.0
+
+
+class PersonTracker:
+    """Online association of per-frame detections into people.
+
+    Parameters: ``config`` (gates, in torso lengths and seconds). Call :meth:`update` once per frame in order, then
+    :meth:`finish` for the arrays.
+    """
+
+    def __init__(self, config: TrackingConfig) -> None:
+        self.config = config
+        self._tracks: list[_Track] = []
+        self._n_frames = 0
+
+    def update(self, frame_index: int, time_s: float, image: list[np.ndarray], world: list[np.ndarray]) -> list[int]:
+        """Add the detections of one frame (each ``[33, 4]``); return the track id given to each detection."""
+        self._n_frames = max(self._n_frames, frame_index + 1)
+        live = [t for t in self._tracks if time_s - t.last_time_s <= self.config.max_gap_s]
+        ids: list[int] = [-1] * len(image)
+        if image and live:
+            cost = np.full((len(image), len(live)), np.inf)
+            for i, lm in enumerate(image):
+                c, _ = torso_centre_and_length(lm)
+                for j, tr in enumerate(live):
+                    cost[i, j] = np.linalg.norm(c - tr.centre) / tr.torso_px
+            finite = np.where(np.isfinite(cost), cost, 1e9)
+            rows, cols = linear_sum_assignment(finite)
+            for i, j in zip(rows, cols, strict=True):
+                if cost[i, j] <= self.config.max_jump_torso:
+                    ids[i] = live[j].track_id
+        for i, lm in enumerate(image):
+            if ids[i] < 0:
+                track = _Track(track_id=len(self._tracks))
+                self._tracks.append(track)
+                ids[i] = track.track_id
+            self._add(self._tracks[ids[i]], frame_index, time_s, lm, world[i])
+        return ids
+
+    def _add(self, tr: _Track, frame_index: int, time_s: float, lm: np.ndarray, world: np.ndarray) -> None:
+        centre, torso = torso_centre_and_length(lm)
+        if tr.frames and tr.frames[-1] == frame_index - 1:
+            step = np.linalg.norm(lm[:, :2] - tr.image[-1][:, :2], axis=1).mean()
+            tr.motion += float(step) / torso
+        tr.frames.append(frame_index)
+        tr.image.append(lm.astype(np.float32))
+        tr.world.append(world.astype(np.float32))
+        tr.centre, tr.torso_px, tr.last_time_s = centre, torso, time_s
+
+    def leader(self) -> int | None:
+        """Id of the track that leads so far (highest motion score), or None before any detection."""
+        if not self._tracks:
+            return None
+        return max(self._tracks, key=lambda t: (t.motion, len(t.frames))).track_id
+
+    def finish(self, n_frames: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Arrays of the candidate people, best first.
+
+        Returns ``image [P, T, 33, 4]``, ``world [P, T, 33, 4]`` (NaN where a person is not seen), ``scores [P]``
+        (motion score, torso lengths) and ``track_ids [P]`` (the ids :meth:`update` returned). Tracks seen in
+        fewer than ``min_presence`` of the frames are dropped unless nothing else remains.
+        """
+        t_total = max(n_frames or 0, self._n_frames)
+        tracks = sorted(self._tracks, key=lambda t: (-t.motion, -len(t.frames)))
+        keep = [t for t in tracks if len(t.frames) >= self.config.min_presence * max(t_total, 1)]
+        tracks = keep or tracks[:1]
+        image = np.full((len(tracks), t_total, N_LANDMARKS, 4), np.nan, dtype=np.float32)
+        world = np.full_like(image, np.nan)
+        for p, tr in enumerate(tracks):
+            if tr.frames:
+                image[p, tr.frames] = np.stack(tr.image)
+                world[p, tr.frames] = np.stack(tr.world)
+        scores = np.array([t.motion for t in tracks], dtype=np.float64)
+        ids = np.array([t.track_id for t in tracks], dtype=np.int64)
+        return image, world, scores, ids

@@ -1,0 +1,1 @@
+"""Outputs written from analysis results: report.json, CSV tables, HTML, terminal summary."""

@@ -1,0 +1,159 @@
+"""Streaming video decoding with PyAV: upright RGB frames with their real presentation times.
+
+Any container/codec FFmpeg reads (phone H.264/HEVC in .mp4/.mov). Rotation metadata (display matrix) is applied so
+the athlete is upright. Frames are yielded one at a time: memory does not grow with video length.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from formcheck.errors import InputVideoError
+
+#: Frame rates outside this range (frames/s) are refused: below it there is no gait to see, above it is not a
+#: camera we know.
+MIN_FPS, MAX_FPS = 5.0, 480.0
+#: A stream decoding fewer than this share of the frames its header announces is called truncated.
+TRUNCATED_SHARE = 0.98
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about the video stream.
+
+    ``width``/``height`` are of the upright picture (after rotation), in pixels. ``rotation_deg`` is FFmpeg's
+    display rotation (counter-clockwise degrees, 0/90/180/270). ``fps`` is the stream's average frame rate
+    (frames/s, a float: 29.97 stays 29.97). ``frames`` is the header's frame count (0 when unknown).
+    """
+
+    path: str
+    width: int
+    height: int
+    rotation_deg: int
+    fps: float
+    frames: int
+    duration_s: float
+    codec: str
+    container: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded, upright frame: ``rgb`` is ``uint8[H, W, 3]``; ``time_s`` the presentation time in seconds."""
+
+    index: int
+    time_s: float
+    rgb: np.ndarray
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise InputVideoError(f"video not found: {path}")
+    if path.is_dir():
+        raise InputVideoError(f"{path} is a folder, not a video file")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise InputVideoError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise InputVideoError(f"{path} is empty (0 bytes)")
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    try:
+        return av.open(str(path), mode="r")
+    except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        raise InputVideoError(f"{path} is not a readable video ({_why(exc)})") from exc
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text.split(": '")[0]
+
+
+def _rotation(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> int:
+    """Display rotation (ccw degrees) of the stream, read from its first decoded frame."""
+    try:
+        for frame in container.decode(stream):
+            return int(round(frame.rotation / 90.0)) * 90 % 360
+    except av.FFmpegError:
+        return 0
+    return 0
+
+
+def probe(path: str | os.PathLike[str]) -> VideoInfo:
+    """Open ``path``, check it holds a usable video stream, and describe it.
+
+    Raises :class:`InputVideoError` with a one-line reason for a missing/empty/unreadable file, a file with no
+    video stream (e.g. audio only), an undecodable stream or a frame rate outside 5-480 fps.
+    """
+    path = Path(path)
+    _check_path(path)
+    with _open(path) as container:
+        if not container.streams.video:
+            kinds = sorted({s.type for s in container.streams}) or ["no streams"]
+            raise InputVideoError(f"{path} has no video stream (found: {', '.join(kinds)})")
+        stream = container.streams.video[0]
+        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+        fps = float(rate) if rate else 0.0
+        rotation = _rotation(container, stream)
+        w, h = stream.codec_context.width, stream.codec_context.height
+        if not w or not h:
+            raise InputVideoError(f"{path}: the video stream has no picture size (corrupt file?)")
+        if rotation in (90, 270):
+            w, h = h, w
+        if stream.duration is not None and stream.time_base:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration:
+            duration = container.duration / av.time_base
+        else:
+            duration = 0.0
+        if fps and not (MIN_FPS <= fps <= MAX_FPS):
+            raise InputVideoError(f"{path}: frame rate {fps:.2f} fps is outside {MIN_FPS:g}-{MAX_FPS:g} fps")
+        return VideoInfo(path=str(path), width=int(w), height=int(h), rotation_deg=rotation, fps=fps,
+                         frames=int(stream.frames or 0), duration_s=duration,
+                         codec=stream.codec_context.name, container=container.format.name)
+
+
+def iter_frames(info: VideoInfo) -> Iterator[Frame]:
+    """Yield every frame of the video described by ``info``, upright, with strictly increasing times (s).
+
+    Raises :class:`InputVideoError` if decoding fails part-way, if no frame decodes, or if clearly fewer frames
+    decode than the header announces (a truncated file).
+    """
+    path = Path(info.path)
+    k = info.rotation_deg // 90
+    index = 0
+    last_t = -np.inf
+    period = 1.0 / info.fps if info.fps else 1.0 / 30.0
+    with _open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        try:
+            for frame in container.decode(stream):
+                t = frame.time
+                if t is None or not np.isfinite(t):
+                    t = last_t + period if index else 0.0
+                if t <= last_t:  # duplicate or out-of-order timestamp: keep order, nudge forward
+                    t = last_t + 1e-6
+                rgb = frame.to_ndarray(format="rgb24")
+                if k:
+                    rgb = np.ascontiguousarray(np.rot90(rgb, k=k))
+                yield Frame(index=index, time_s=float(t), rgb=rgb)
+                last_t = t
+                index += 1
+        except av.FFmpegError as exc:
+            raise InputVideoError(f"{path} is corrupt or truncated: decoding failed after frame {index} "
+                                  f"({_why(exc)})") from exc
+    if index == 0:
+        raise InputVideoError(f"{path}: no frame could be decoded (truncated or corrupt file)")
+    if info.frames and index < TRUNCATED_SHARE * info.frames:
+        raise InputVideoError(f"{path} is truncated: {index} of {info.frames} frames could be decoded")

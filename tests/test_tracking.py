@@ -1,0 +1,101 @@
+"""Choosing the runner among several people, and the pose file round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.config import load_config
+from formcheck.errors import NoPersonError, PoseFileError
+from formcheck.pose.landmarks import LM
+from formcheck.pose.store import PoseTracks
+from formcheck.pose.tracking import PersonTracker
+
+
+def person_at(x: float, y: float = 300.0, swing: float = 0.0) -> np.ndarray:
+    """A crude standing figure (33 landmarks, px) with torso length 100 px centred at x; swing moves the limbs."""
+    lm = np.zeros((33, 4), np.float32)
+    lm[:, 3] = 0.9
+    lm[:, 0], lm[:, 1] = x, y
+    lm[[LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER], 1] = y - 50
+    lm[[LM.LEFT_HIP, LM.RIGHT_HIP], 1] = y + 50
+    for i in (LM.LEFT_WRIST, LM.RIGHT_WRIST, LM.LEFT_ANKLE, LM.RIGHT_ANKLE, LM.LEFT_KNEE, LM.RIGHT_KNEE):
+        lm[i, 0] += swing if i % 2 else -swing
+        lm[i, 1] += 120
+    return lm
+
+
+def run(tracker: PersonTracker, frames: list[list[np.ndarray]], fps: float = 30.0) -> list[list[int]]:
+    return [tracker.update(i, i / fps, people, [p.copy() for p in people]) for i, people in enumerate(frames)]
+
+
+def test_runner_is_the_person_who_moves_most_whatever_the_detection_order():
+    rng = np.random.default_rng(0)
+    frames = []
+    for i in range(60):
+        runner = person_at(100 + 6 * i, swing=30 * np.sin(i / 3))
+        bystander = person_at(600 + rng.normal(0, 0.5))
+        frames.append([runner, bystander] if i % 2 else [bystander, runner])
+    tracker = PersonTracker(load_config().tracking)
+    ids = run(tracker, frames)
+    assert len({i for f in ids for i in f}) == 2  # identities stay stable although the order alternates
+    image, _, scores, _ = tracker.finish(60)
+    assert image.shape == (2, 60, 33, 4)
+    assert scores[0] > 10 * scores[1]
+    np.testing.assert_allclose(image[0, :, LM.LEFT_HIP, 0], 100 + 6 * np.arange(60), atol=1e-3)
+
+
+def test_a_far_jump_starts_a_new_track():
+    frames = [[person_at(100)]] * 10 + [[person_at(900)]] * 10
+    tracker = PersonTracker(load_config().tracking)
+    ids = run(tracker, frames)
+    assert ids[0] == ids[9] and ids[10] != ids[9]
+
+
+def test_rare_ghost_detections_are_not_candidates():
+    frames = [[person_at(100 + i, swing=10 * (i % 2))] for i in range(100)]
+    frames[50] = frames[50] + [person_at(800)]
+    tracker = PersonTracker(load_config().tracking)
+    run(tracker, frames)
+    image, _, scores, _ = tracker.finish(100)
+    assert image.shape[0] == 1
+
+
+def make_tracks(p: int = 2, t: int = 5) -> PoseTracks:
+    image = np.full((p, t, 33, 4), np.nan, np.float32)
+    image[0] = np.stack([person_at(100 + i) for i in range(t)])
+    if p > 1:
+        image[1, 2:] = person_at(500)
+    return PoseTracks(image=image, world=image.copy(), scores=np.arange(p, 0, -1, dtype=float),
+                      timestamps_s=np.arange(t) / 30.0, fps=30.0, width=640, height=480, source="v.mp4",
+                      model="full", rotation_deg=90, fingerprint="abc")
+
+
+def test_pose_file_round_trip_and_person_choice(tmp_path: Path):
+    tracks = make_tracks()
+    path = tracks.save(tmp_path / "pose.npz")
+    back = PoseTracks.load(path)
+    np.testing.assert_array_equal(back.image, tracks.image)
+    assert (back.fps, back.rotation_deg, back.model, back.fingerprint) == (30.0, 90, "full", "abc")
+    second = back.person(1)
+    assert second.person == 1 and second.detected.tolist() == [False, False, True, True, True]
+    assert back.presence()[1] == pytest.approx(0.6)
+    with pytest.raises(NoPersonError, match="choose 0-1"):
+        back.person(2)
+
+
+def test_a_corrupt_pose_file_is_a_clear_error(tmp_path: Path):
+    bad = tmp_path / "pose.npz"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(PoseFileError):
+        PoseTracks.load(bad)
+
+
+def test_pose_sequence_validates_shapes():
+    tracks = make_tracks(1, 4)
+    with pytest.raises(PoseFileError, match="shape"):
+        PoseTracks(image=tracks.image[:, :3], world=tracks.world, scores=tracks.scores,
+                   timestamps_s=tracks.timestamps_s, fps=30.0, width=1, height=1, source="", model="",
+                   rotation_deg=0, fingerprint="")
