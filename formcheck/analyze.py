@@ -69,7 +69,7 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
                progress: Progress | None) -> tuple[PoseTracks, np.ndarray]:
     """Decode, detect, track and draw in one overlapped pass. Returns the tracks and, per frame, the id of the
     track drawn as the runner (-1 where none)."""
-    tracker = PersonTracker(config.tracking)
+    tracker = PersonTracker(config.tracking, info.fps or 30.0)
     highlighted: list[int] = []
     times: list[float] = []
     expected = info.frames or int(round(info.duration_s * info.fps))
@@ -93,7 +93,7 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
                 progress(writer.frames_written, expected, "pose")
 
         run_streaming(iter_frames(info), detect, draw)
-    image, world, scores, ids = tracker.finish(len(times))
+    image, world, scores, members = tracker.finish(len(times))
     ts = np.asarray(times, dtype=np.float64)
     tracks = PoseTracks(image=image, world=world, scores=scores, timestamps_s=ts,
                         fps=mean_fps(ts, info.fps or 30.0), width=info.width, height=info.height,
@@ -101,7 +101,7 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
                         fingerprint=video_fingerprint(info.path))
     drawn = np.asarray(highlighted, dtype=np.int64)
     # express the drawn track ids as candidate ranks (-1 = not among the candidates)
-    rank = {int(t): r for r, t in enumerate(ids)}
+    rank = {int(t): r for r, ids in enumerate(members) for t in ids}
     return tracks, np.array([rank.get(int(t), -1) for t in drawn], dtype=np.int64)
 
 

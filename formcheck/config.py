@@ -35,6 +35,8 @@ class TrackingConfig(_Section):
 
     max_jump_torso: float = Field(gt=0, description="largest torso-centre jump per frame (torso lengths)")
     max_gap_s: float = Field(gt=0, description="longest gap before a track is closed (s)")
+    max_speed_torso_per_s: float = Field(gt=0, description="top speed for joining fragments (torso lengths/s)")
+    motion_lag_s: float = Field(gt=0, le=2, description="lag over which movement is measured (s)")
     min_presence: float = Field(ge=0, le=1, description="least share of frames for a candidate (0..1)")
 
 

@@ -38,7 +38,7 @@ def test_runner_is_the_person_who_moves_most_whatever_the_detection_order():
         runner = person_at(100 + 6 * i, swing=30 * np.sin(i / 3))
         bystander = person_at(600 + rng.normal(0, 0.5))
         frames.append([runner, bystander] if i % 2 else [bystander, runner])
-    tracker = PersonTracker(load_config().tracking)
+    tracker = PersonTracker(load_config().tracking, 30.0)
     ids = run(tracker, frames)
     assert len({i for f in ids for i in f}) == 2  # identities stay stable although the order alternates
     image, _, scores, _ = tracker.finish(60)
@@ -49,7 +49,7 @@ def test_runner_is_the_person_who_moves_most_whatever_the_detection_order():
 
 def test_a_far_jump_starts_a_new_track():
     frames = [[person_at(100)]] * 10 + [[person_at(900)]] * 10
-    tracker = PersonTracker(load_config().tracking)
+    tracker = PersonTracker(load_config().tracking, 30.0)
     ids = run(tracker, frames)
     assert ids[0] == ids[9] and ids[10] != ids[9]
 
@@ -57,7 +57,7 @@ def test_a_far_jump_starts_a_new_track():
 def test_rare_ghost_detections_are_not_candidates():
     frames = [[person_at(100 + i, swing=10 * (i % 2))] for i in range(100)]
     frames[50] = frames[50] + [person_at(800)]
-    tracker = PersonTracker(load_config().tracking)
+    tracker = PersonTracker(load_config().tracking, 30.0)
     run(tracker, frames)
     image, _, scores, _ = tracker.finish(100)
     assert image.shape[0] == 1
@@ -99,3 +99,22 @@ def test_pose_sequence_validates_shapes():
         PoseTracks(image=tracks.image[:, :3], world=tracks.world, scores=tracks.scores,
                    timestamps_s=tracks.timestamps_s, fps=30.0, width=1, height=1, source="", model="",
                    rotation_deg=0, fingerprint="")
+
+
+def test_fragments_split_by_a_long_gap_are_one_person():
+    # a runner lost for 2 s (longer than max_gap_s) who reappears where they could have got to
+    frames = [[person_at(100 + 3 * i, swing=20 * np.sin(i / 3))] if not 30 <= i < 90 else [] for i in range(120)]
+    tracker = PersonTracker(load_config().tracking, 30.0)
+    ids = run(tracker, frames)
+    assert ids[0] != ids[100]  # online, two fragments
+    image, _, _, members = tracker.finish(120)
+    assert image.shape[0] == 1 and sorted(members[0]) == sorted({ids[0][0], ids[100][0]})
+    assert np.isfinite(image[0, :, 0, 0]).sum() == 60
+
+
+def test_two_people_at_once_are_never_joined():
+    frames = [[person_at(100, swing=20 * np.sin(i)), person_at(700)] for i in range(40)]
+    tracker = PersonTracker(load_config().tracking, 30.0)
+    run(tracker, frames)
+    image, _, _, members = tracker.finish(40)
+    assert image.shape[0] == 2 and all(len(m) == 1 for m in members)

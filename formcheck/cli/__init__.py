@@ -37,9 +37,15 @@ def _root(
 
 
 def _register() -> None:
-    from formcheck.cli import analyze, synth
+    if app.registered_commands:
+        return
+    from formcheck.cli import analyze
 
     app.command("analyze")(analyze.analyze)
+    try:  # TEMP until the synth command lands
+        from formcheck.cli import synth
+    except ImportError:
+        return
     app.command("synth")(synth.synth)
 
 

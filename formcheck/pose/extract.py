@@ -6,7 +6,10 @@ stage's job).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+from collections.abc import Iterator
 from types import TracebackType
 
 import numpy as np
@@ -14,6 +17,26 @@ import numpy as np
 from formcheck.config import PoseConfig
 from formcheck.errors import ModelError
 from formcheck.pose.landmarks import N_LANDMARKS
+
+
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Silence what MediaPipe's native code prints on file descriptor 2 (TFLite/glog start-up notices) while the
+    block runs, so the user sees only formcheck's own messages. Python-level errors still propagate."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 class Landmarker:
@@ -35,10 +58,12 @@ class Landmarker:
             output_segmentation_masks=False,
         )
         try:
-            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+            with native_stderr_silenced():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"cannot load pose model {model_path}: {str(exc).splitlines()[0]}") from exc
         self._last_ms = -1
+        self._calls = 0
 
     def detect(self, rgb: np.ndarray, time_s: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Detect people in one upright RGB frame shown at ``time_s`` seconds.
@@ -52,7 +77,12 @@ class Landmarker:
         ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)  # strictly increasing, as VIDEO mode needs
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        result = self._landmarker.detect_for_video(image, ms)
+        if self._calls:
+            result = self._landmarker.detect_for_video(image, ms)
+        else:  # the first call prints native start-up notices
+            with native_stderr_silenced():
+                result = self._landmarker.detect_for_video(image, ms)
+        self._calls += 1
         images: list[np.ndarray] = []
         worlds: list[np.ndarray] = []
         for k, person in enumerate(result.pose_landmarks):

@@ -2,8 +2,9 @@
 
 MediaPipe reports up to ``num_poses`` people per frame in no stable order. :class:`PersonTracker` links each
 detection to a track by torso-centre distance (Hungarian assignment, gated in torso lengths), and scores each
-track by how much it moves: the sum over frames of the mean landmark displacement between consecutive frames, in
-torso lengths. The runner is the person who stays in view and moves most, i.e. the highest score.
+track by how much it moves: the sum over frames of the mean landmark displacement over ``motion_lag_s`` (divided by
+the lag in frames, so the score is in torso lengths and does not depend on the frame rate). Measuring over a lag of
+a fifth of a second rather than one frame keeps landmark jitter from passing for movement. The runner is the person who stays in view and moves most, i.e. the highest score.
 """
 
 from __future__ import annotations
@@ -31,23 +32,27 @@ def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
 class _Track:
     track_id: int
     frames: list[int] = field(default_factory=list)
+    slot: dict[int, int] = field(default_factory=dict)
     image: list[np.ndarray] = field(default_factory=list)
     world: list[np.ndarray] = field(default_factory=list)
     centre: np.ndarray | None = None
     torso_px: float = 1.0
     last_time_s: float = -np.inf
+    first_time_s: float = np.inf
     motion: float = 0.0
+    members: list[int] = field(default_factory=list)
 
 
 class PersonTracker:
     """Online association of per-frame detections into people.
 
-    Parameters: ``config`` (gates, in torso lengths and seconds). Call :meth:`update` once per frame in order, then
+    Parameters: ``config`` (gates, in torso lengths and seconds); ``fps``: the video's frame rate (frames/s). Call :meth:`update` once per frame in order, then
     :meth:`finish` for the arrays.
     """
 
-    def __init__(self, config: TrackingConfig) -> None:
+    def __init__(self, config: TrackingConfig, fps: float) -> None:
         self.config = config
+        self.lag_frames = max(int(round(config.motion_lag_s * fps)), 1)
         self._tracks: list[_Track] = []
         self._n_frames = 0
 
@@ -77,13 +82,16 @@ class PersonTracker:
 
     def _add(self, tr: _Track, frame_index: int, time_s: float, lm: np.ndarray, world: np.ndarray) -> None:
         centre, torso = torso_centre_and_length(lm)
-        if tr.frames and tr.frames[-1] == frame_index - 1:
-            step = np.linalg.norm(lm[:, :2] - tr.image[-1][:, :2], axis=1).mean()
-            tr.motion += float(step) / torso
+        before = tr.slot.get(frame_index - self.lag_frames)
+        if before is not None:
+            step = np.linalg.norm(lm[:, :2] - tr.image[before][:, :2], axis=1).mean()
+            tr.motion += float(step) / torso / self.lag_frames
+        tr.slot[frame_index] = len(tr.frames)
         tr.frames.append(frame_index)
         tr.image.append(lm.astype(np.float32))
         tr.world.append(world.astype(np.float32))
         tr.centre, tr.torso_px, tr.last_time_s = centre, torso, time_s
+        tr.first_time_s = min(tr.first_time_s, time_s)
 
     def leader(self) -> int | None:
         """Id of the track that leads so far (highest motion score), or None before any detection."""
@@ -91,15 +99,48 @@ class PersonTracker:
             return None
         return max(self._tracks, key=lambda t: (t.motion, len(t.frames))).track_id
 
-    def finish(self, n_frames: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _stitch(self) -> list[_Track]:
+        """Join fragments of one person broken by detection gaps longer than ``max_gap_s``.
+
+        A fragment joins an earlier chain when they never share a frame and the jump between the chain's last
+        and the fragment's first position is within reach at ``max_speed_torso_per_s`` (plus one frame's jump).
+        """
+        chains: list[_Track] = []
+        for tr in sorted(self._tracks, key=lambda t: t.frames[0]):
+            best, best_cost = None, np.inf
+            first_c, _ = torso_centre_and_length(tr.image[0])
+            for ch in chains:
+                if ch.frames[-1] >= tr.frames[0]:
+                    continue
+                gap_s = tr.first_time_s - ch.last_time_s
+                last_c, torso = torso_centre_and_length(ch.image[-1])
+                jump = float(np.linalg.norm(first_c - last_c)) / torso
+                reach = self.config.max_jump_torso + self.config.max_speed_torso_per_s * gap_s
+                if jump <= reach and jump / reach < best_cost:
+                    best, best_cost = ch, jump / reach
+            if best is None:
+                chains.append(_Track(track_id=tr.track_id, frames=list(tr.frames), image=list(tr.image),
+                                     world=list(tr.world), centre=tr.centre, torso_px=tr.torso_px,
+                                     last_time_s=tr.last_time_s, motion=tr.motion,
+                                     first_time_s=tr.first_time_s, members=[tr.track_id]))
+            else:
+                best.frames += tr.frames
+                best.image += tr.image
+                best.world += tr.world
+                best.last_time_s, best.motion = tr.last_time_s, best.motion + tr.motion
+                best.members.append(tr.track_id)
+        return chains
+
+    def finish(self, n_frames: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[int]]]:
         """Arrays of the candidate people, best first.
 
         Returns ``image [P, T, 33, 4]``, ``world [P, T, 33, 4]`` (NaN where a person is not seen), ``scores [P]``
-        (motion score, torso lengths) and ``track_ids [P]`` (the ids :meth:`update` returned). Tracks seen in
+        (motion score, torso lengths) and ``members`` (per person, the ids :meth:`update` gave its fragments).
+        Fragments of one person split by long gaps are joined first (:meth:`_stitch`). People seen in
         fewer than ``min_presence`` of the frames are dropped unless nothing else remains.
         """
         t_total = max(n_frames or 0, self._n_frames)
-        tracks = sorted(self._tracks, key=lambda t: (-t.motion, -len(t.frames)))
+        tracks = sorted(self._stitch(), key=lambda t: (-t.motion, -len(t.frames)))
         keep = [t for t in tracks if len(t.frames) >= self.config.min_presence * max(t_total, 1)]
         tracks = keep or tracks[:1]
         image = np.full((len(tracks), t_total, N_LANDMARKS, 4), np.nan, dtype=np.float32)
@@ -109,5 +150,4 @@ class PersonTracker:
                 image[p, tr.frames] = np.stack(tr.image)
                 world[p, tr.frames] = np.stack(tr.world)
         scores = np.array([t.motion for t in tracks], dtype=np.float64)
-        ids = np.array([t.track_id for t in tracks], dtype=np.int64)
-        return image, world, scores, ids
+        return image, world, scores, [list(t.members) for t in tracks]
