@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from formcheck.atomic import check_writable_dir
@@ -53,8 +54,22 @@ def default_out_dir(video: Path) -> Path:
     return video.with_name(f"{video.stem}_formcheck")
 
 
-def _draw(frame: Frame, people: list[np.ndarray], runner: int | None) -> np.ndarray:
-    scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
+def output_size(info: VideoInfo, config: Config) -> tuple[int, int, float]:
+    """Size (width, height px) of annotated.mp4 and its scale from the input: the input's size, shrunk so its long
+    side is at most ``video.max_long_side_px`` (0 keeps the input size)."""
+    cap = config.video.max_long_side_px
+    long_side = max(info.width, info.height)
+    scale = 1.0 if not cap or long_side <= cap else cap / long_side
+    return int(round(info.width * scale)), int(round(info.height * scale)), scale
+
+
+def _draw(frame: Frame, people: list[np.ndarray], runner: int | None, size: tuple[int, int, float]) -> np.ndarray:
+    w, h, scale = size
+    if scale != 1.0:
+        scene = cv2.resize(frame.rgb, (w, h), interpolation=cv2.INTER_AREA)
+        people = [p * np.array([scale, scale, scale, 1.0], dtype=np.float32) for p in people]
+    else:
+        scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
     others = SkeletonAnnotator(OTHER_RGB, thickness_px=2.5)
     main = SkeletonAnnotator(RUNNER_RGB, thickness_px=4.0)
     for i, lm in enumerate(people):
@@ -73,8 +88,9 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
     highlighted: list[int] = []
     times: list[float] = []
     expected = info.frames or int(round(info.duration_s * info.fps))
+    size = output_size(info, config)
     with Landmarker(model_path, config.pose) as landmarker, \
-            H264Writer(annotated_tmp, info.width, info.height, info.fps or 30.0, crf=config.video.crf,
+            H264Writer(annotated_tmp, size[0], size[1], info.fps or 30.0, crf=config.video.crf,
                        preset=config.video.preset) as writer:
 
         def detect(frame: Frame) -> tuple[Frame, list[np.ndarray], int | None]:
@@ -88,7 +104,7 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
 
         def draw(item: tuple[Frame, list[np.ndarray], int | None]) -> None:
             frame, people, runner = item
-            writer.write(_draw(frame, people, runner), frame.time_s)
+            writer.write(_draw(frame, people, runner, size), frame.time_s)
             if progress is not None:
                 progress(writer.frames_written, expected, "pose")
 
@@ -108,7 +124,8 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
 def _draw_pass(info: VideoInfo, tracks: PoseTracks, person: int, config: Config, annotated_tmp: Path,
                progress: Progress | None) -> None:
     """Decode again and draw the chosen person (and the others, dimmed) from stored landmarks."""
-    with H264Writer(annotated_tmp, info.width, info.height, info.fps or 30.0, crf=config.video.crf,
+    size = output_size(info, config)
+    with H264Writer(annotated_tmp, size[0], size[1], info.fps or 30.0, crf=config.video.crf,
                     preset=config.video.preset) as writer:
 
         def pick(frame: Frame) -> tuple[Frame, list[np.ndarray], int]:
@@ -117,7 +134,7 @@ def _draw_pass(info: VideoInfo, tracks: PoseTracks, person: int, config: Config,
 
         def draw(item: tuple[Frame, list[np.ndarray], int]) -> None:
             frame, people, runner = item
-            writer.write(_draw(frame, people, runner), frame.time_s)
+            writer.write(_draw(frame, people, runner, size), frame.time_s)
             if progress is not None:
                 progress(writer.frames_written, tracks.image.shape[1], "draw")
 

@@ -43,6 +43,7 @@ class TrackingConfig(_Section):
 class VideoConfig(_Section):
     """Annotated-video encoding."""
 
+    max_long_side_px: int = Field(ge=0, description="long side of annotated.mp4 (px; 0 = input size)")
     crf: int = Field(ge=0, le=51, description="x264 constant rate factor")
     preset: str = Field(description="x264 speed preset")
 

