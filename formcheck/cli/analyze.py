@@ -23,7 +23,7 @@ class _Bar:
         self.progress = Progress(
             TextColumn("[bold]{task.description:<6}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[fps]:>6.1f} frames/s"), TimeRemainingColumn(),
-            console=console, transient=True,
+            console=console, transient=True, disable=not console.is_terminal,
         )
         self.tasks: dict[str, int] = {}
 

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from formcheck.analyze import AnalysisResult
 
 
-def print_summary(result: AnalysisResult, console: Console | None = None) -> None:
-    """A short summary of one analysis: the video, the detection, and where the outputs are."""
-    console = console or Console()
+def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
+    """(label, text) rows of the analysis summary: the video, the detection, and where the outputs are."""
     rep = result.report
     v, p = rep["video"], rep["pose"]
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_row("video", f"{escape(v['path'])}  {v['width']}x{v['height']}  {v['fps']:.2f} fps  {v['frames']} frames  "
-                  f"{v['duration_s']:.2f} s" + (f"  (rotated {v['rotation_deg']}°)" if v["rotation_deg"] else ""))
-    people = f"  ({p['people_found']} people found, analysing #{p['person']})" if p["people_found"] > 1 else ""
-    table.add_row("pose", f"model {p['model']}: athlete found in {p['detected_frames']}/{v['frames']} frames "
-                  f"({100 * p['detection_rate']:.1f}%){people}" + ("  (pose.npz reused: no inference)" if result.reused_pose
-                                                                     else ""))
-    table.add_row("outputs", escape(f"{result.annotated}\n{result.report_path}\n{result.pose_file}"))
-    console.print(table)
+    rotated = f", rotated {v['rotation_deg']}°" if v["rotation_deg"] else ""
+    people = f"; {p['people_found']} people found, analysing #{p['person']}" if p["people_found"] > 1 else ""
+    reused = " (pose.npz reused: no inference)" if result.reused_pose else ""
+    return [
+        ("video", f"{v['path']}: {v['width']}x{v['height']}{rotated}, {v['fps']:.2f} fps, {v['frames']} frames, "
+                  f"{v['duration_s']:.2f} s"),
+        ("pose", f"model {p['model']}: athlete found in {p['detected_frames']}/{v['frames']} frames "
+                 f"({100 * p['detection_rate']:.1f}%){people}{reused}"),
+        ("annotated", str(result.annotated)),
+        ("report", str(result.report_path)),
+        ("pose file", str(result.pose_file)),
+    ]
+
+
+def print_summary(result: AnalysisResult, console: Console | None = None) -> None:
+    """Print the summary; long paths are never cut."""
+    console = console or Console()
+    for label, text in summary_lines(result):
+        console.print(f"[bold]{label:>10}[/bold]  {escape(text)}", soft_wrap=True, highlight=False)
