@@ -1,6 +1,7 @@
 """Speed and memory of `analyze` on one clip: inference-only frames/s, full analyze frames/s, ratio, peak RSS.
 
     python bench/bench_analyze.py CLIP [--model full] [--twice]
+    python bench/bench_analyze.py --synth [--twice]     # a 1768x994, 920-frame synthetic clip (rendered once, cached)
 
 Each measurement runs in its own process so that its peak RSS (MiB) is its own. Inference-only = the sum of the
 PoseLandmarker calls alone (frames decoded beforehand, not timed). Full analyze = decode + pose + tracking +
@@ -87,9 +88,25 @@ def doubled(clip: str, folder: str) -> str:
     return path
 
 
+def synth_clip() -> str:
+    """The reference clip of the foundation issue: 1768x994, 920 frames at 30 fps, rendered once and cached."""
+    from formcheck.pose.bundles import cache_dir
+    from formcheck.synth import generate_clip
+    from formcheck.synth.params import SynthParams
+
+    path = cache_dir() / "bench" / "synth_1768x994_920.mp4"
+    if not path.exists():
+        print(f"rendering {path} (once; takes a few minutes) ...", flush=True)
+        params = SynthParams.build(seed=7, segments=[{"direction": "backward", "duration_s": 920 / 30}], fps=30,
+                                   width_px=1768, height_px=994, crf=20)
+        generate_clip(params, path)
+    return str(path)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("clip")
+    ap.add_argument("clip", nargs="?")
+    ap.add_argument("--synth", action="store_true", help="use the cached 1768x994 920-frame synthetic clip")
     ap.add_argument("--model", default="full")
     ap.add_argument("--twice", action="store_true")
     ap.add_argument("--child", choices=["inference", "analyze"])
@@ -100,6 +117,10 @@ def main() -> None:
         return
     from formcheck.video.reader import probe
 
+    if a.synth:
+        a.clip = synth_clip()
+    if not a.clip:
+        ap.error("give a CLIP or --synth")
     info = probe(a.clip)
     print(f"clip {a.clip}: {info.width}x{info.height}, {info.frames} frames, {info.fps:.2f} fps; "
           f"model {a.model}; {os.cpu_count()} cores")

@@ -11,8 +11,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-
 from conftest import SAMPLES
+
 from formcheck.analyze import analyze_video
 from formcheck.pose.landmarks import LM
 from formcheck.video.reader import iter_frames, probe

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import make_audio_only, make_clip
 
 CLI = [sys.executable, "-m", "formcheck"]

@@ -7,8 +7,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-
 from conftest import make_audio_only
+
 from formcheck.errors import InputVideoError
 from formcheck.video.reader import iter_frames, probe
 from formcheck.video.writer import H264Writer

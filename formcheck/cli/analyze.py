@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -40,13 +39,13 @@ class _Bar:
 def analyze(
     video: Path = typer.Argument(..., help="The video to analyse (mp4/mov, H.264/HEVC, any phone clip).",
                                  show_default=False),
-    out: Optional[Path] = typer.Option(None, "--out", "-o",  # noqa: UP007 - typer needs Optional
+    out: Path | None = typer.Option(None, "--out", "-o",  # noqa: UP007 - typer needs Optional
                                        help="Output folder (default: <video>_formcheck next to the video)."),
     model: str = typer.Option("full", "--model", "-m", help="Pose model: lite (fastest), full, heavy (slowest, "
                               "most accurate; built on first use)."),
-    person: Optional[int] = typer.Option(None, "--person", help="Analyse another person: candidate rank "  # noqa: UP007
+    person: int | None = typer.Option(None, "--person", help="Analyse another person: candidate rank "  # noqa: UP007
                                          "from the report's pose.candidates (0 = the runner chosen automatically)."),
-    config: Optional[Path] = typer.Option(None, "--config", help="TOML file overriding the default "  # noqa: UP007
+    config: Path | None = typer.Option(None, "--config", help="TOML file overriding the default "  # noqa: UP007
                                           "settings."),
     fresh: bool = typer.Option(False, "--fresh", help="Run pose inference again even if pose.npz exists."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),

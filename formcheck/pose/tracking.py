@@ -4,7 +4,8 @@ MediaPipe reports up to ``num_poses`` people per frame in no stable order. :clas
 detection to a track by torso-centre distance (Hungarian assignment, gated in torso lengths), and scores each
 track by how much it moves: the sum over frames of the mean landmark displacement over ``motion_lag_s`` (divided by
 the lag in frames, so the score is in torso lengths and does not depend on the frame rate). Measuring over a lag of
-a fifth of a second rather than one frame keeps landmark jitter from passing for movement. The runner is the person who stays in view and moves most, i.e. the highest score.
+a fifth of a second rather than one frame keeps landmark jitter from passing for movement. The runner is the
+person who stays in view and moves most, i.e. the highest score.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ class _Track:
 class PersonTracker:
     """Online association of per-frame detections into people.
 
-    Parameters: ``config`` (gates, in torso lengths and seconds); ``fps``: the video's frame rate (frames/s). Call :meth:`update` once per frame in order, then
-    :meth:`finish` for the arrays.
+    Parameters: ``config`` (gates, in torso lengths and seconds); ``fps``: the video's frame rate (frames/s).
+    Call :meth:`update` once per frame in order, then :meth:`finish` for the arrays.
     """
 
     def __init__(self, config: TrackingConfig, fps: float) -> None:

@@ -75,6 +75,10 @@ def _open(path: Path) -> av.container.InputContainer:
 
 
 def _why(exc: BaseException) -> str:
+    """FFmpeg's reason without errno numbers or file names, e.g. 'Invalid data found when processing input'."""
+    reason = getattr(exc, "strerror", None)
+    if reason:
+        return str(reason)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text.split(": '")[0]
 
