@@ -1,7 +1,8 @@
 """``analyze``: the composition of the stages for one video.
 
 video -> (decode | pose inference + person tracking | skeleton drawing + H.264 encode, overlapped) -> PoseTracks
--> chosen runner's PoseSequence -> report.json, pose.npz, annotated.mp4 (written together, or not at all).
+-> chosen runner's PoseSequence -> judgement (analysis + rules) -> report.json, frames.csv, pose.npz, annotated.mp4
+(written together, or not at all).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from formcheck.analysis.judge import judge
 from formcheck.atomic import check_writable_dir
 from formcheck.atomic import write_json as _write_json
+from formcheck.atomic import write_text as _write_text
 from formcheck.atomic_set import OutputSet
 from formcheck.config import Config, load_config
 from formcheck.errors import NoPersonError, PoseFileError
@@ -25,12 +28,14 @@ from formcheck.pose.models import ensure_model
 from formcheck.pose.sequence import PoseSequence, mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
 from formcheck.pose.tracking import PersonTracker
+from formcheck.report.frames_csv import frames_csv_text
 from formcheck.report.json_report import build_report
 from formcheck.video.reader import Frame, VideoInfo, iter_frames, probe
 from formcheck.video.stream import run_streaming
 from formcheck.video.writer import H264Writer
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
+FRAMES_CSV = "frames.csv"
 
 #: Progress callback: (frames done, frames expected or 0 if unknown, stage name).
 Progress = Callable[[int, int, str], None]
@@ -185,8 +190,10 @@ def analyze_video(video: str | os.PathLike[str], *, out_dir: str | os.PathLike[s
         else:
             seq = tracks.person(0 if person is None else person)
             _draw_pass(info, tracks, seq.person, config, annotated_tmp, progress)
-        report = build_report(info, tracks, seq)
+        judgement = judge(seq, config)
+        report = build_report(info, tracks, seq, judgement)
         _write_json(outputs.path(REPORT), report)
+        _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
         outputs.commit()
     return AnalysisResult(out_dir=out, annotated=out / ANNOTATED, pose_file=pose_path, report_path=out / REPORT,
                           report=report, pose=seq, reused_pose=reused)

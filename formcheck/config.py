@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from formcheck.errors import ConfigError
 
@@ -48,12 +48,88 @@ class VideoConfig(_Section):
     preset: str = Field(description="x264 speed preset")
 
 
+class CleaningConfig(_Section):
+    """Landmark cleaning before angles and events."""
+
+    max_gap_s: float = Field(ge=0, le=5, description="longest dropout filled by interpolation (s)")
+    cutoff_hz: float = Field(gt=0, description="low-pass cut-off, scaled to the real frame rate (Hz)")
+    swap_ratio: float = Field(gt=0, le=1, description="exchange leg labels below this cost ratio (0..1)")
+
+
+class ViewConfig(_Section):
+    """Camera view from the body's apparent width."""
+
+    side_max_ratio: float = Field(gt=0, description="width/torso ratio at or below which: side view")
+    front_min_ratio: float = Field(gt=0, description="width/torso ratio at or above which: front/back view")
+
+
+class DirectionConfig(_Section):
+    """Segments of one direction of travel."""
+
+    window_s: float = Field(gt=0, description="averaging window of the stance sweep (s)")
+    standing_max_m_s: float = Field(ge=0, description="below this sweep speed: standing (m/s)")
+    standing_max_depth_m_s: float = Field(ge=0, description="the same for front/back views (m/s)")
+    min_segment_s: float = Field(ge=0, description="shorter segments are merged into a neighbour (s)")
+
+
+class EventsConfig(_Section):
+    """Initial contact / toe-off detection and strike classes."""
+
+    contact_leg: float = Field(gt=0, description="foot height at or below which it is on the ground (leg)")
+    airborne_leg: float = Field(gt=0, description="foot height above which it is in the air (leg)")
+    toe_off_leg: float = Field(gt=0, description="foot height whose up-crossing ends stance (leg)")
+    min_stride_s: float = Field(gt=0, description="shortest time between contacts of one foot (s)")
+    ground_window_s: float = Field(gt=0, description="window of the ground level (s)")
+    forefoot_min_deg: float = Field(description="strike index above which: forefoot (deg)")
+    heel_max_deg: float = Field(description="strike index below which: heel (deg)")
+    far_min_visibility: float = Field(ge=0, le=1, description="far-side landmarks used above this (0..1)")
+    head_turn_fraction: float = Field(gt=0, le=1, description="nose lead below this share of normal: turned")
+    head_turn_min_s: float = Field(ge=0, description="shortest head turn counted (s)")
+
+
+class BandRule(_Section):
+    """A rule judged by where one measured value falls: ``ok`` band, ``warn`` band around it, else fail."""
+
+    views: list[Literal["side", "oblique", "front", "back"]] = Field(description="views the rule can judge")
+    ok: tuple[float, float] = Field(description="[low, high] of the ok band, in the rule's unit")
+    warn: tuple[float, float] = Field(description="[low, high] of the warn band (contains ok)")
+    min_count: int = Field(ge=1, description="least frames or steps needed for a verdict (count)")
+
+    @model_validator(mode="after")
+    def _bands(self) -> BandRule:
+        if not (self.warn[0] <= self.ok[0] <= self.ok[1] <= self.warn[1]):
+            raise ValueError("bands must nest: warn[0] <= ok[0] <= ok[1] <= warn[1]")
+        return self
+
+
+class RulesConfig(_Section):
+    """Thresholds of every rule (units in defaults.toml beside each value)."""
+
+    upright_posture: BandRule
+    short_steps: BandRule
+    landing_distance: BandRule
+    forefoot_landing: BandRule
+    arm_angle: BandRule
+    look_over_shoulder: BandRule
+    heel_drag: BandRule
+    symmetry: BandRule
+    trunk_stability: BandRule
+    fatigue: BandRule
+    fatigue_min_s: float = Field(ge=0, description="backward running needed to compare thirds (s)")
+    look_max_turned_share: float = Field(ge=0, le=1, description="head turned more than this share: warn")
+
+
 class Config(_Section):
     """All of formcheck's settings."""
 
     pose: PoseConfig
     tracking: TrackingConfig
     video: VideoConfig
+    cleaning: CleaningConfig
+    view: ViewConfig
+    direction: DirectionConfig
+    events: EventsConfig
+    rules: RulesConfig
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

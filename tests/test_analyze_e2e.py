@@ -38,7 +38,7 @@ def test_there_are_sample_clips():
 def test_sample_clip_athlete_found_and_outputs_whole(tmp_path: Path, clip: Path):
     res = analyze_video(clip, out_dir=tmp_path, model="full")
     assert res.pose.detection_rate >= 0.98, f"{clip.name}: {res.pose.detection_rate:.3f}"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["annotated.mp4", "pose.npz", "report.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["annotated.mp4", "frames.csv", "pose.npz", "report.json"]
     src = [f.time_s for f in iter_frames(probe(clip))]
     out = decoded_times(res.annotated)
     assert len(out) == len(src)
@@ -73,10 +73,11 @@ def test_landmarks_land_on_the_truth_skeleton(tmp_path: Path):
 
 
 def rotate_stored(src: Path, dst: Path) -> Path:
-    """Re-encode ``src`` stored sideways (rotated 90 deg clockwise) with a display matrix that undoes it."""
+    """Re-encode ``src`` as a phone does: HEVC in .mov, stored sideways (rotated 90 deg clockwise) with a display
+    matrix that undoes it."""
     info = probe(src)
     with av.open(str(dst), "w", format="mov") as out:
-        s = out.add_stream("libx264", rate=Fraction(info.fps).limit_denominator(1001))
+        s = out.add_stream("libx265", rate=Fraction(info.fps).limit_denominator(1001), options={"log-level": "error"})
         s.width, s.height, s.pix_fmt = info.height, info.width, "yuv420p"
         s.time_base = Fraction(1, 90000)
         s.set_display_rotation(90)  # the player turns it 90 deg ccw: back to upright
@@ -95,7 +96,7 @@ def test_rotated_portrait_phone_clip_comes_out_upright(tmp_path: Path):
     clip = SAMPLES / "backward_portrait.mp4"
     rotated = rotate_stored(clip, tmp_path / "phone.mov")
     info = probe(rotated)
-    assert info.rotation_deg == 90 and info.height > info.width
+    assert info.rotation_deg == 90 and info.height > info.width and info.codec == "hevc"
     upright = analyze_video(clip, out_dir=tmp_path / "a", model="full")
     phone = analyze_video(rotated, out_dir=tmp_path / "b", model="full")
     with av.open(str(phone.annotated)) as c:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from formcheck import __version__
+from formcheck.analysis.judge import Judgement
 from formcheck.pose.sequence import PoseSequence
 from formcheck.pose.store import PoseTracks
 from formcheck.video.reader import VideoInfo
@@ -53,11 +56,48 @@ def pose_section(tracks: PoseTracks, seq: PoseSequence) -> dict[str, Any]:
     }
 
 
-def build_report(info: VideoInfo, tracks: PoseTracks, seq: PoseSequence) -> dict[str, Any]:
+def json_safe(obj: Any, nd: int = 4) -> Any:
+    """``obj`` with every non-finite float replaced by None, floats rounded to ``nd`` places, numpy scalars and
+    tuples turned into plain JSON types."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v, nd) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v, nd) for v in obj]
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        return _r(float(obj), nd)
+    return obj
+
+
+def judgement_sections(j: Judgement) -> dict[str, Any]:
+    """``segments``, ``view``, ``steps``, ``metrics``, ``rules`` and ``tips`` (see the README's output contract)."""
+    return json_safe({
+        "segments": [{"start_s": s.start_s, "end_s": s.end_s, "direction": s.direction} for s in j.segments],
+        "view": {"kind": j.view.kind, "side": j.view.side if j.view.kind in ("side", "oblique") else None},
+        "steps": [{"foot": s.foot, "contact_frame": s.contact_frame, "contact_s": s.contact_s,
+                   "toe_off_frame": s.toe_off_frame, "strike": s.strike, "foot_angle_deg": s.foot_angle_deg,
+                   "strike_index_deg": s.strike_index_deg, "step_length_leg": s.step_length_leg,
+                   "landing_distance_leg": s.landing_distance_leg, "direction": s.direction} for s in j.steps],
+        "metrics": j.metrics,
+        "rules": [{"id": v.id, "verdict": v.verdict, "score": v.score, "value": v.value, "unit": v.unit,
+                   "target": v.target, "message": v.message, "tip": v.tip,
+                   "evidence_frames": list(v.evidence_frames)} for v in j.verdicts],
+        "tips": list(j.tips),
+    })
+
+
+def build_report(info: VideoInfo, tracks: PoseTracks, seq: PoseSequence,
+                 judgement: Judgement | None = None) -> dict[str, Any]:
     """The report as a JSON-ready dict (NaN never appears: unknown values are null)."""
-    return {
+    report = {
         "schema": SCHEMA,
         "formcheck_version": __version__,
         "video": video_section(info, seq),
         "pose": pose_section(tracks, seq),
     }
+    if judgement is not None:
+        report.update(judgement_sections(judgement))
+    return report

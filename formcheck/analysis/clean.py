@@ -1,0 +1,137 @@
+"""Signal cleaning: left/right leg swap correction, short-gap filling, low-pass filtering, per-landmark confidence.
+
+MediaPipe's Tasks API does not smooth landmarks (mediapipe #4507), and peers report left/right swaps mid-run
+(Sports2D #35); both are handled here, before any angle or event is computed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import butter, filtfilt
+
+from formcheck.analysis.types import CleanPose
+from formcheck.pose.landmarks import LM
+from formcheck.pose.sequence import PoseSequence
+
+#: Leg landmarks (left, right) exchanged together when the legs' labels swap.
+LEG_PAIRS: tuple[tuple[int, int], ...] = tuple(
+    (int(LM[f"LEFT_{n}"]), int(LM[f"RIGHT_{n}"])) for n in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
+)
+
+
+class Cleaner:
+    """Clean a :class:`PoseSequence` into a :class:`CleanPose`.
+
+    Parameters: ``max_gap_s`` longest dropout filled by linear interpolation (s); ``cutoff_hz`` low-pass cut-off
+    of a zero-phase 2nd-order Butterworth filter, converted to the clip's real frame rate (Hz); ``swap_ratio``
+    a frame's leg labels are exchanged when the swapped assignment is closer to the previous frame than this
+    fraction of the kept one (0..1).
+    """
+
+    def __init__(self, max_gap_s: float = 0.25, cutoff_hz: float = 7.0, swap_ratio: float = 0.5) -> None:
+        self.max_gap_s = max_gap_s
+        self.cutoff_hz = cutoff_hz
+        self.swap_ratio = swap_ratio
+
+    def clean(self, seq: PoseSequence) -> CleanPose:
+        """Run every cleaning step; returns the cleaned pose (the action method)."""
+        raw = np.asarray(seq.image, dtype=np.float64)
+        t = raw.shape[0]
+        xy = raw[:, :, :2].copy() if t else np.zeros((0, 33, 2))
+        vis = np.nan_to_num(raw[:, :, 3], nan=0.0) if t else np.zeros((0, 33))
+        world = np.asarray(seq.world, dtype=np.float64)[:, :, :3].copy() if t else np.zeros((0, 33, 3))
+        xy[~np.isfinite(xy)] = np.nan
+        world[~np.isfinite(world)] = np.nan
+        swapped = fix_leg_swaps(xy, self.swap_ratio)
+        for a, b in LEG_PAIRS:
+            for arr in (vis, world):
+                tmp = arr[swapped, a].copy()
+                arr[swapped, a] = arr[swapped, b]
+                arr[swapped, b] = tmp
+        fps = float(seq.fps) if seq.fps > 0 else 30.0
+        max_gap = max(int(round(self.max_gap_s * fps)), 0)
+        xy = fill_gaps(xy, max_gap)
+        world = fill_gaps(world, max_gap)
+        xy = lowpass(xy, self.cutoff_hz, fps)
+        world = lowpass(world, self.cutoff_hz, fps)
+        conf = np.clip(vis, 0.0, 1.0)
+        if t:
+            conf[~np.isfinite(raw[:, :, 0])] = 0.0
+        return CleanPose(xy=xy, conf=conf, world=world, times_s=np.asarray(seq.timestamps_s, dtype=np.float64),
+                         detected=np.asarray(seq.detected, dtype=bool), swapped=swapped, fps=fps,
+                         width=int(seq.width), height=int(seq.height))
+
+
+def fix_leg_swaps(xy: np.ndarray, swap_ratio: float) -> np.ndarray:
+    """Exchange left/right leg labels (in place) in frames where the exchanged legs continue the previous frame
+    clearly better; returns bool[T], True where exchanged. Compares against the last frame with finite legs."""
+    t = xy.shape[0]
+    swapped = np.zeros(t, dtype=bool)
+    left = [a for a, _ in LEG_PAIRS]
+    right = [b for _, b in LEG_PAIRS]
+    prev: np.ndarray | None = None
+    for i in range(t):
+        cur = xy[i]
+        if not np.all(np.isfinite(cur[left + right])):
+            continue
+        if prev is not None:
+            keep = np.linalg.norm(cur[left] - prev[left], axis=1).sum() + \
+                np.linalg.norm(cur[right] - prev[right], axis=1).sum()
+            swap = np.linalg.norm(cur[right] - prev[left], axis=1).sum() + \
+                np.linalg.norm(cur[left] - prev[right], axis=1).sum()
+            if swap < swap_ratio * keep:
+                tmp = cur[left].copy()
+                cur[left] = cur[right]
+                cur[right] = tmp
+                swapped[i] = True
+        prev = cur.copy()
+    return swapped
+
+
+def fill_gaps(arr: np.ndarray, max_gap_frames: int) -> np.ndarray:
+    """Linear interpolation over interior NaN runs of at most ``max_gap_frames`` frames, per channel (axis 0 is
+    time). Longer gaps and the ends stay NaN."""
+    out = np.array(arr, dtype=np.float64, copy=True)
+    t = out.shape[0]
+    if t < 3 or max_gap_frames <= 0:
+        return out
+    flat = out.reshape(t, -1)
+    idx = np.arange(t)
+    for c in range(flat.shape[1]):
+        col = flat[:, c]
+        bad = ~np.isfinite(col)
+        if not bad.any() or bad.all():
+            continue
+        good = ~bad
+        filled = np.interp(idx, idx[good], col[good])
+        # runs of NaN: fill only short interior ones
+        edges = np.diff(np.concatenate([[0], bad.astype(np.int8), [0]]))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        for s, e in zip(starts, ends, strict=True):
+            if s > 0 and e < t and e - s <= max_gap_frames:
+                col[s:e] = filled[s:e]
+    return out
+
+
+def lowpass(arr: np.ndarray, cutoff_hz: float, fps: float, order: int = 2) -> np.ndarray:
+    """Zero-phase Butterworth low-pass along axis 0 over each finite run (runs too short to filter are kept raw).
+    The normalised cut-off is ``cutoff_hz / (fps / 2)``, so the same setting means the same Hz at any frame
+    rate; a cut-off at or above Nyquist leaves the signal unfiltered."""
+    out = np.array(arr, dtype=np.float64, copy=True)
+    t = out.shape[0]
+    wn = cutoff_hz / (fps / 2.0)
+    if t < 4 or not 0 < wn < 0.99:
+        return out
+    b, a = butter(order, wn)
+    pad = 3 * max(len(a), len(b))
+    flat = out.reshape(t, -1)
+    finite = np.isfinite(flat)
+    for c in range(flat.shape[1]):
+        ok = finite[:, c]
+        if not ok.any():
+            continue
+        edges = np.diff(np.concatenate([[0], ok.astype(np.int8), [0]]))
+        for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+            if e - s > pad:
+                flat[s:e, c] = filtfilt(b, a, flat[s:e, c])
+    return out

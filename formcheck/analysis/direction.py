@@ -1,0 +1,156 @@
+"""Direction of travel per segment: backward, forward or standing, robust to a camera that pans.
+
+Invariant (FIELD_NOTES "Gait events from 2D keypoints"): during stance the foot stands still on the ground, so
+relative to the pelvis it moves opposite to the travel direction, whatever the camera does. We take the lower
+foot (the one carrying the body) in MediaPipe world coordinates (metres, hip origin), its horizontal velocity
+relative to the hips, and project it on the facing direction. Backward running: the stance foot moves the way the
+chest faces (positive); forward running: negative; standing: near zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.analysis.types import CleanPose, Segment
+from formcheck.analysis.view import facing_world, facing_x_image
+from formcheck.pose.landmarks import LM
+
+
+def _moving_nanmean(x: np.ndarray, win: int) -> np.ndarray:
+    """Centred moving mean over ``win`` frames ignoring NaN (NaN where the window has no finite value)."""
+    ok = np.isfinite(x)
+    v = np.where(ok, x, 0.0)
+    k = np.ones(max(win, 1))
+    start = (k.size - 1) // 2  # "full" then centre-crop: "same" returns max(len) samples, too many if win > T
+    num = np.convolve(v, k, mode="full")[start:start + x.size]
+    den = np.convolve(ok.astype(float), k, mode="full")[start:start + x.size]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def stance_sweep_m_s(pose: CleanPose) -> np.ndarray:
+    """Per frame: velocity (m/s) of the lower foot relative to the hips, projected on the facing direction."""
+    w = pose.world
+    t = pose.n_frames
+    if t < 3:
+        return np.full(t, np.nan)
+    feet = []
+    for heel, toe in ((LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX)):
+        feet.append((w[:, heel] + w[:, toe]) / 2.0)
+    left, right = feet
+    dt = np.gradient(pose.times_s)
+    vel = [np.gradient(f, axis=0) / dt[:, None] for f in feet]
+    lower_left = left[:, 1] >= right[:, 1]  # world y points down: larger y = lower
+    v = np.where(lower_left[:, None], vel[0], vel[1])
+    face = facing_world(pose)
+    return v[:, 0] * face[:, 0] + v[:, 2] * face[:, 1]
+
+
+class DirectionSegmenter:
+    """Split a clip into segments of one direction of travel.
+
+    Parameters: ``window_s`` averaging window of the stance sweep (s; about one stride); ``standing_max_m_s``
+    below this mean sweep speed the runner is standing (m/s); ``min_segment_s`` shorter runs are merged into a
+    neighbour (s); ``standing_max_depth_m_s`` the standing threshold for front/back views, where the sweep is
+    seen in depth only (m/s).
+    """
+
+    def __init__(self, window_s: float = 0.8, standing_max_m_s: float = 0.25, min_segment_s: float = 1.0,
+                 standing_max_depth_m_s: float = 0.05) -> None:
+        self.window_s = window_s
+        self.standing_max_m_s = standing_max_m_s
+        self.standing_max_depth_m_s = standing_max_depth_m_s
+        self.min_segment_s = min_segment_s
+
+    def segment(self, pose: CleanPose, depth_view: bool = False) -> tuple[Segment, ...]:
+        """The clip's segments in time order, covering every frame (none for an empty clip). ``depth_view``:
+        front or back view (travel along the camera axis)."""
+        t = pose.n_frames
+        if t == 0:
+            return ()
+        fps = pose.fps
+        raw = stance_sweep_m_s(pose)
+        if depth_view:
+            # front/back: the sweep is along the camera axis, where MediaPipe's depth is compressed and noisy;
+            # one direction for the whole clip from the clip's mean, against a lower threshold
+            m = float(np.nanmean(raw)) if np.isfinite(raw).any() else 0.0
+            lab = 1 if m > self.standing_max_depth_m_s else -1 if m < -self.standing_max_depth_m_s else 0
+            labels = np.full(t, lab)
+        else:
+            sweep = _moving_nanmean(raw, max(int(round(self.window_s * fps)), 1))
+            labels = np.where(~np.isfinite(sweep), 2,
+                              np.where(sweep > self.standing_max_m_s, 1,
+                                       np.where(sweep < -self.standing_max_m_s, -1, 0)))
+            labels = _fill_unknown(labels)
+        runs = _runs(labels)
+        runs = _merge_short(runs, max(int(round(self.min_segment_s * fps)), 1))
+        facing = facing_x_image(pose)
+        name = {1: "backward", -1: "forward", 0: "standing"}
+        ts = pose.times_s
+        period = 1.0 / fps
+        out = []
+        for lab, s, e in runs:
+            f = facing[s:e]
+            f = f[np.isfinite(f)]
+            fx = int(np.sign(np.sum(f))) if f.size else 0
+            out.append(Segment(start_frame=s, end_frame=e, start_s=float(ts[s]),
+                               end_s=float(ts[e - 1] + period), direction=name[lab], facing_x=fx))  # type: ignore[arg-type]
+        return tuple(out)
+
+
+def _fill_unknown(labels: np.ndarray) -> np.ndarray:
+    """Frames labelled 2 (unknown) take the label of the nearest known frame; all unknown -> standing (0)."""
+    known = np.flatnonzero(labels != 2)
+    if known.size == 0:
+        return np.zeros_like(labels)
+    idx = np.arange(labels.size)
+    nearest = known[np.clip(np.searchsorted(known, idx), 0, known.size - 1)]
+    prev = known[np.clip(np.searchsorted(known, idx) - 1, 0, known.size - 1)]
+    pick = np.where(np.abs(prev - idx) <= np.abs(nearest - idx), prev, nearest)
+    return labels[pick]
+
+
+def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
+    out: list[tuple[int, int, int]] = []
+    start = 0
+    for i in range(1, len(labels) + 1):
+        if i == len(labels) or labels[i] != labels[start]:
+            out.append((int(labels[start]), start, i))
+            start = i
+    return out
+
+
+def _merge_short(runs: list[tuple[int, int, int]], min_len: int) -> list[tuple[int, int, int]]:
+    """Give runs shorter than ``min_len`` frames to the longer neighbour, then join equal neighbours."""
+    runs = list(runs)
+    while len(runs) > 1:
+        lengths = [e - s for _, s, e in runs]
+        i = int(np.argmin(lengths))
+        if lengths[i] >= min_len:
+            break
+        lab, s, e = runs[i]
+        if i == 0:
+            j = 1
+        elif i == len(runs) - 1:
+            j = i - 1
+        else:
+            j = i - 1 if lengths[i - 1] >= lengths[i + 1] else i + 1
+        nl = runs[j][0]
+        runs[i] = (nl, s, e)
+        merged: list[tuple[int, int, int]] = []
+        for r in runs:
+            if merged and merged[-1][0] == r[0]:
+                merged[-1] = (r[0], merged[-1][1], r[2])
+            else:
+                merged.append(r)
+        runs = merged
+    return runs
+
+
+def direction_per_frame(segments: tuple[Segment, ...], n_frames: int) -> list[str | None]:
+    """Each frame's direction name from the segments (None outside every segment)."""
+    out: list[str | None] = [None] * n_frames
+    for s in segments:
+        for i in range(s.start_frame, min(s.end_frame, n_frames)):
+            out[i] = s.direction
+    return out

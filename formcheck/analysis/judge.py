@@ -1,0 +1,93 @@
+"""``judge``: PoseSequence -> CleanPose -> view, segments, angles -> steps -> metrics -> rule verdicts -> tips."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from formcheck.analysis.angles import compute_angles
+from formcheck.analysis.clean import Cleaner
+from formcheck.analysis.direction import DirectionSegmenter
+from formcheck.analysis.events import leg_length_px
+from formcheck.analysis.metrics import compute_metrics, detect_steps, head_turned
+from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
+from formcheck.analysis.view import ViewClassifier, facing_x_image
+from formcheck.config import Config
+from formcheck.pose.sequence import PoseSequence
+from formcheck.rules.registry import RuleContext, judge_rules, tips_of
+from formcheck.rules.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Everything judged about one runner: cleaned pose, per-frame angles and facing, view, segments, steps,
+    metrics (JSON-ready dict), verdicts (rule order) and tips (most important first)."""
+
+    pose: CleanPose
+    angles: Angles
+    facing_x: np.ndarray
+    view: View
+    segments: tuple[Segment, ...]
+    steps: tuple[Step, ...]
+    metrics: dict[str, Any]
+    verdicts: tuple[Verdict, ...]
+    tips: tuple[str, ...]
+
+
+def _facing_per_frame(pose: CleanPose, segments: tuple[Segment, ...]) -> np.ndarray:
+    """+1/-1 per frame from the segment's facing (robust to head turns and single noisy frames); per-frame
+    estimate where the segment has none."""
+    per = facing_x_image(pose)
+    out = per.copy()
+    for s in segments:
+        if s.facing_x:
+            out[s.start_frame:s.end_frame] = s.facing_x
+    return out
+
+
+def judge(seq: PoseSequence, config: Config) -> Judgement:
+    """Judge one runner's pose sequence. Never raises on short, empty or NaN-laden input: what cannot be
+    measured becomes None / NaN and the rules say ``not_assessable``."""
+    c = config
+    pose = Cleaner(c.cleaning.max_gap_s, c.cleaning.cutoff_hz, c.cleaning.swap_ratio).clean(seq)
+    view = ViewClassifier(c.view.side_max_ratio, c.view.front_min_ratio).classify(pose)
+    segments = DirectionSegmenter(c.direction.window_s, c.direction.standing_max_m_s, c.direction.min_segment_s,
+                                  c.direction.standing_max_depth_m_s).segment(
+        pose, depth_view=view.kind in ("front", "back"))
+    facing = _facing_per_frame(pose, segments)
+    angles = compute_angles(pose, facing)
+    leg = leg_length_px(pose)
+    steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events)
+    turned = head_turned(pose, facing, c.events)
+    metrics = compute_metrics(pose, angles, segments, view, steps, heights, turned, leg, static, c.events)
+    evidence = _evidence(steps, turned, angles, segments)
+    ctx = RuleContext(view=view.kind, backward=any(s.direction == "backward" for s in segments),
+                      evidence=evidence)
+    verdicts = tuple(judge_rules(metrics, ctx, c.rules))
+    return Judgement(pose=pose, angles=angles, facing_x=facing, view=view, segments=segments, steps=steps,
+                     metrics=metrics, verdicts=verdicts, tips=tuple(tips_of(list(verdicts))))
+
+
+def _evidence(steps: tuple[Step, ...], turned: np.ndarray, angles: Angles,
+              segments: tuple[Segment, ...]) -> dict[str, tuple[int, ...]]:
+    """Frames each rule cites: contact frames for step rules, head-turn starts, extreme-lean frames."""
+    back = [s for s in steps if s.direction == "backward"]
+    contacts = tuple(s.contact_frame for s in back)
+    heel = tuple(s.contact_frame for s in back if s.strike == "heel") or contacts
+    offs = tuple(s.toe_off_frame for s in back if s.toe_off_frame is not None)
+    starts = tuple(int(i) for i in np.flatnonzero(np.diff(np.concatenate([[0], turned.astype(np.int8)])) == 1))
+    lean = angles.trunk_lean.copy()
+    mask = np.zeros(lean.size, dtype=bool)
+    for s in segments:
+        if s.direction == "backward":
+            mask[s.start_frame:s.end_frame] = True
+    lean[~mask] = np.nan
+    extreme: tuple[int, ...] = ()
+    if np.isfinite(lean).any():
+        order = np.argsort(-np.abs(np.nan_to_num(lean - np.nanmedian(lean), nan=0.0)))
+        extreme = tuple(sorted(int(i) for i in order[:5]))
+    return {"upright_posture": extreme, "trunk_stability": extreme, "fatigue": extreme, "short_steps": contacts,
+            "forefoot_landing": heel, "heel_drag": offs, "symmetry": contacts, "arm_angle": extreme,
+            "look_over_shoulder": starts}

@@ -1,0 +1,217 @@
+"""Steps and metrics from cleaned landmarks, angles, segments and events.
+
+Lengths are in leg lengths (hip to ankle, median over the clip, px); times in s; angles in degrees. Form metrics
+use backward-running frames and steps only (the product judges backward running).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from formcheck.analysis.events import FEET, ContactDetector, strike_index_deg
+from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
+from formcheck.config import EventsConfig
+from formcheck.pose.landmarks import LM
+
+
+def pelvis_x(pose: CleanPose) -> np.ndarray:
+    """Hip-midpoint image x per frame (px)."""
+    return (pose.xy[:, LM.LEFT_HIP, 0] + pose.xy[:, LM.RIGHT_HIP, 0]) / 2.0
+
+
+def foot_x(pose: CleanPose, foot: str) -> np.ndarray:
+    """Mean image x of heel and foot index per frame (px)."""
+    heel, toe = FEET[foot]
+    return (pose.xy[:, heel, 0] + pose.xy[:, toe, 0]) / 2.0
+
+
+def camera_is_static(pose: CleanPose, heights: dict[str, np.ndarray], contact_leg: float) -> bool:
+    """True when the pelvis moves across the image faster than a foot standing on the ground: a static camera
+    sees the runner travel; a following (panning) camera sees the ground, and so the stance foot, move."""
+    pel = np.abs(np.gradient(pelvis_x(pose))) if pose.n_frames >= 2 else np.zeros(pose.n_frames)
+    stance_v = []
+    for foot, h in heights.items():
+        fx = foot_x(pose, foot)
+        if fx.size < 2:
+            continue
+        v = np.abs(np.gradient(fx))
+        on = np.isfinite(h) & (h <= 2 * contact_leg) & np.isfinite(v)
+        stance_v.append(v[on])
+    sv = np.concatenate(stance_v) if stance_v else np.zeros(0)
+    pv = pel[np.isfinite(pel)]
+    if sv.size < 3 or pv.size < 3:
+        return False
+    return bool(np.median(pv) > np.median(sv))
+
+
+def segment_at(segments: tuple[Segment, ...], frame: int) -> Segment | None:
+    """The segment containing ``frame`` (None outside every segment)."""
+    for s in segments:
+        if s.start_frame <= frame < s.end_frame:
+            return s
+    return None
+
+
+def detect_steps(pose: CleanPose, angles: Angles, segments: tuple[Segment, ...], view: View, leg_px: float | None,
+                 cfg: EventsConfig) -> tuple[tuple[Step, ...], bool, dict[str, np.ndarray]]:
+    """All steps (time order), whether the camera is static, and each foot's height above ground (leg lengths)."""
+    if leg_px is None or pose.n_frames < 3:
+        return (), False, {}
+    det = ContactDetector(contact_leg=cfg.contact_leg, airborne_leg=cfg.airborne_leg, toe_off_leg=cfg.toe_off_leg,
+                          min_stride_s=cfg.min_stride_s, ground_window_s=cfg.ground_window_s)
+    raw: list[tuple[int, str, int]] = []
+    heights = {}
+    for foot in ("left", "right"):
+        det.detect(pose, foot, leg_px)  # type: ignore[arg-type]
+        heights[foot] = det.height_
+        raw += [(int(c), foot, int(o)) for c, o in zip(det.contacts_, det.toe_offs_, strict=True)]
+    raw.sort()
+    static = camera_is_static(pose, heights, cfg.contact_leg)
+    pel = pelvis_x(pose)
+    steps: list[Step] = []
+    prev: tuple[int, str] | None = None
+    for c, foot, off in raw:
+        seg = segment_at(segments, c)
+        direction = seg.direction if seg else "standing"
+        facing = seg.facing_x if seg else 0
+        travel = -facing if direction == "backward" else facing
+        fa = getattr(angles, f"foot_{foot}")
+        angle = float(fa[c]) if np.isfinite(fa[c]) else None
+        sidx = strike_index_deg(fa, c, off, pose.fps) if view.kind == "side" else None
+        strike = None
+        if sidx is not None:
+            strike = "forefoot" if sidx > cfg.forefoot_min_deg else "heel" if sidx < cfg.heel_max_deg else "midfoot"
+        fx = foot_x(pose, foot)
+        land = None
+        if travel and np.isfinite(fx[c]) and np.isfinite(pel[c]):
+            land = float((fx[c] - pel[c]) * travel / leg_px)
+        length = None
+        if static and prev is not None and prev[1] != foot:
+            p = prev[0]
+            if np.isfinite(fx[c]) and np.isfinite(foot_x(pose, prev[1])[p]):
+                length = float(abs(fx[c] - foot_x(pose, prev[1])[p]) / leg_px)
+        steps.append(Step(foot=foot, contact_frame=c, contact_s=float(pose.times_s[c]),  # type: ignore[arg-type]
+                          toe_off_frame=off if off >= 0 else None, strike=strike, foot_angle_deg=angle,  # type: ignore[arg-type]
+                          step_length_leg=length, landing_distance_leg=land, direction=direction,  # type: ignore[arg-type]
+                          strike_index_deg=sidx))
+        prev = (c, foot)
+    return tuple(steps), static, heights
+
+
+def head_turned(pose: CleanPose, facing_x: np.ndarray, cfg: EventsConfig) -> np.ndarray:
+    """bool[T]: the head is turned away from the facing direction (looking over the shoulder). The nose normally
+    leads the ears toward the facing side; a turn shrinks or reverses that lead."""
+    xy = pose.xy
+    ears = (xy[:, LM.LEFT_EAR, 0] + xy[:, LM.RIGHT_EAR, 0]) / 2.0
+    lead = (xy[:, LM.NOSE, 0] - ears) * facing_x
+    ok = np.isfinite(lead)
+    if ok.sum() < 3:
+        return np.zeros(pose.n_frames, dtype=bool)
+    usual = float(np.median(lead[ok]))
+    if usual <= 0:
+        return np.zeros(pose.n_frames, dtype=bool)
+    turned = ok & (lead < cfg.head_turn_fraction * usual)
+    min_len = max(int(round(cfg.head_turn_min_s * pose.fps)), 1)
+    out = np.zeros_like(turned)
+    edges = np.diff(np.concatenate([[0], turned.astype(np.int8), [0]]))
+    for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        if e - s >= min_len:
+            out[s:e] = True
+    return out
+
+
+def _stats(x: np.ndarray) -> dict[str, float] | None:
+    x = np.asarray(x, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return None
+    return {"median": float(np.median(x)), "p10": float(np.percentile(x, 10)), "p90": float(np.percentile(x, 90)),
+            "n": int(x.size)}
+
+
+def compute_metrics(pose: CleanPose, angles: Angles, segments: tuple[Segment, ...], view: View,
+                    steps: tuple[Step, ...], heights: dict[str, np.ndarray], turned: np.ndarray, leg_px: float | None,
+                    static: bool, cfg: EventsConfig) -> dict[str, Any]:
+    """The metrics dict of report.json (JSON-ready except for NaN, which the report turns into null)."""
+    t = pose.n_frames
+    back = np.zeros(t, dtype=bool)
+    for s in segments:
+        if s.direction == "backward":
+            back[s.start_frame:s.end_frame] = True
+    back &= pose.detected if pose.detected.shape == back.shape else back
+    bsteps = [s for s in steps if s.direction == "backward"]
+    near = view.side
+    far = {"left": "right", "right": "left"}.get(near or "", None)
+    elbow = {"left": _stats(angles.elbow_left[back]), "right": _stats(angles.elbow_right[back])}
+    if far is not None:
+        far_idx = [LM[f"{far.upper()}_{p}"] for p in ("SHOULDER", "ELBOW", "WRIST")]
+        vis = pose.conf[back][:, far_idx]
+        if vis.size == 0 or float(np.mean(vis)) < cfg.far_min_visibility:
+            elbow[far] = None
+    times = np.array([s.contact_s for s in bsteps])
+    dts = np.diff(times) if times.size >= 2 else np.zeros(0)
+    dts = dts[(dts > 0) & (dts < 1.0)]
+    cadence = 60.0 / float(np.median(dts)) if dts.size else None
+    contact_t = [(s.toe_off_frame - s.contact_frame) / pose.fps for s in bsteps if s.toe_off_frame is not None]
+    sym = None
+    pairs = list(zip(bsteps[:-1], bsteps[1:], strict=True))
+    lr = [b.contact_s - a.contact_s for a, b in pairs if a.foot == "left" and b.foot == "right"]
+    rl = [b.contact_s - a.contact_s for a, b in pairs if a.foot == "right" and b.foot == "left"]
+    lr = [x for x in lr if 0 < x < 1.0]
+    rl = [x for x in rl if 0 < x < 1.0]
+    if len(lr) >= 2 and len(rl) >= 2:
+        ml, mr = float(np.median(lr)), float(np.median(rl))
+        sym = 200.0 * abs(ml - mr) / (ml + mr)
+    lifts = []
+    for s in bsteps:
+        h = heights.get(s.foot)
+        if s.toe_off_frame is None or h is None:
+            continue
+        w = h[s.toe_off_frame:s.toe_off_frame + max(int(round(0.15 * pose.fps)), 2)]
+        w = w[np.isfinite(w)]
+        if w.size:
+            lifts.append(float(np.max(w)))
+    lean = angles.trunk_lean[back]
+    lean_ok = lean[np.isfinite(lean)]
+    fatigue = None
+    if lean_ok.size >= 9:
+        k = lean_ok.size // 3
+        fatigue = float(abs(np.median(lean_ok[-k:]) - np.median(lean_ok[:k])))
+    back_s = float(back.sum() / pose.fps) if t else 0.0
+    turns = 0
+    if t:
+        edges = np.diff(np.concatenate([[0], (turned & back).astype(np.int8)]))
+        turns = int(np.sum(edges == 1))
+    strikes = [s.strike for s in bsteps if s.strike is not None]
+    lean_stats = _stats(lean)
+    return {
+        "backward_s": back_s,
+        "backward_frames": int(back.sum()),
+        "leg_length_px": leg_px,
+        "camera_static": static,
+        "cadence_spm": cadence,
+        "steps_backward": len(bsteps),
+        "trunk_lean_deg": lean_stats,
+        "trunk_sway_deg": (lean_stats["p90"] - lean_stats["p10"]) if lean_stats else None,
+        "elbow_deg": elbow,
+        "near_side": near,
+        "contact_time_s": float(np.median(contact_t)) if contact_t else None,
+        "step_length_leg": _median([s.step_length_leg for s in bsteps]),
+        "landing_distance_leg": _median([s.landing_distance_leg for s in bsteps]),
+        "heel_strike_share": (strikes.count("heel") / len(strikes)) if strikes else None,
+        "strikes_classified": len(strikes),
+        "heel_lift_leg": float(np.median(lifts)) if lifts else None,
+        "heel_lift_steps": len(lifts),
+        "step_time_asymmetry_pct": sym,
+        "head_turns": turns,
+        "head_turns_per_min": (60.0 * turns / back_s) if back_s > 0 else None,
+        "head_turned_share": float(np.mean(turned[back])) if back.any() else None,
+        "fatigue_lean_change_deg": fatigue,
+    }
+
+
+def _median(xs: list[float | None]) -> float | None:
+    v = [x for x in xs if x is not None and np.isfinite(x)]
+    return float(np.median(v)) if v else None

@@ -1,0 +1,117 @@
+"""Typed values passed between the judgement stages (frozen dataclasses; arrays are per frame, length T).
+
+Units: pixels (px) in the upright image frame (y down), seconds (s), degrees (deg), leg lengths (leg = hip to
+ankle distance measured from the video, px).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+DirectionName = Literal["backward", "forward", "standing"]
+ViewKind = Literal["side", "oblique", "front", "back"]
+SideName = Literal["left", "right"]
+Foot = Literal["left", "right"]
+StrikeName = Literal["forefoot", "midfoot", "heel"]
+
+
+@dataclass(frozen=True)
+class CleanPose:
+    """Gap-filled, left/right-corrected, low-pass filtered landmarks.
+
+    ``xy``: float64[T, 33, 2] px (NaN where unknown); ``conf``: float64[T, 33] confidence 0..1 (visibility, 0 where
+    filled or unknown); ``world``: float64[T, 33, 3] metres (MediaPipe world, hip origin, y down; NaN where unknown);
+    ``times_s``: float64[T]; ``detected``: bool[T] (person found in the raw frame); ``swapped``: bool[T] (left and
+    right leg labels were exchanged in this frame); ``fps``: mean frames/s; ``width``/``height`` px.
+    """
+
+    xy: np.ndarray
+    conf: np.ndarray
+    world: np.ndarray
+    times_s: np.ndarray
+    detected: np.ndarray
+    swapped: np.ndarray
+    fps: float
+    width: int
+    height: int
+
+    @property
+    def n_frames(self) -> int:
+        """Number of frames T."""
+        return int(self.times_s.shape[0])
+
+
+@dataclass(frozen=True)
+class Angles:
+    """Per-frame joint angles, degrees, NaN where not measurable (conventions in FIELD_NOTES.md).
+
+    ``trunk_lean``: + toward the chest; ``elbow_left/right``: interior angle (180 = straight);
+    ``knee_left/right``: interior angle; ``foot_left/right``: heel->toe against the ground, + toe lower.
+    """
+
+    trunk_lean: np.ndarray
+    elbow_left: np.ndarray
+    elbow_right: np.ndarray
+    knee_left: np.ndarray
+    knee_right: np.ndarray
+    foot_left: np.ndarray
+    foot_right: np.ndarray
+
+
+@dataclass(frozen=True)
+class View:
+    """Camera view: ``kind``, ``side`` (which side of the body faces the camera; None unless side/oblique),
+    ``width_ratio`` (median shoulder+hip width / torso length, image plane; 0 = pure side view)."""
+
+    kind: ViewKind
+    side: SideName | None
+    width_ratio: float | None = None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of frames [start_frame, end_frame) with one direction of travel; times in s. ``facing_x``: +1 when
+    the chest faces image +x (right), -1 image left, 0 unknown (front/back views)."""
+
+    start_frame: int
+    end_frame: int
+    start_s: float
+    end_s: float
+    direction: DirectionName
+    facing_x: int = 0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One initial contact (and its toe-off) of one foot.
+
+    ``contact_frame``/``toe_off_frame``: frame indices (toe-off None if not found); ``contact_s`` s;
+    ``foot_angle_deg`` at contact (+ toe lower); ``strike`` class; ``step_length_leg`` (static camera only, from
+    the previous contact of the other foot); ``landing_distance_leg`` (pelvis to foot along travel at contact);
+    ``direction`` of the segment it belongs to.
+    """
+
+    foot: Foot
+    contact_frame: int
+    contact_s: float
+    toe_off_frame: int | None
+    strike: StrikeName | None
+    foot_angle_deg: float | None
+    step_length_leg: float | None
+    landing_distance_leg: float | None
+    direction: DirectionName
+    strike_index_deg: float | None = None
+
+
+@dataclass(frozen=True)
+class Gait:
+    """Gait events over the clip: ``steps`` in time order, ``leg_length_px``, ``camera_static`` (the camera does
+    not pan), ``head_turned`` bool[T] (head turned away from the facing direction)."""
+
+    steps: tuple[Step, ...]
+    leg_length_px: float | None
+    camera_static: bool
+    head_turned: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))

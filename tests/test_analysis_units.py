@@ -1,0 +1,118 @@
+"""Hand-computed checks of the analysis building blocks (angles, cleaning, events, view, config)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.analysis.angles import foot_angle_deg, interior_angle, trunk_lean_deg
+from formcheck.analysis.clean import fill_gaps, fix_leg_swaps, lowpass
+from formcheck.analysis.direction import _merge_short, _runs
+from formcheck.analysis.events import ContactDetector
+from formcheck.analysis.types import CleanPose
+from formcheck.config import load_config
+from formcheck.pose.landmarks import LM
+
+
+def test_interior_angle_right_angle_and_straight():
+    a, b = np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]])
+    assert np.allclose(interior_angle(a, b, np.array([[1.0, 1.0]])), 90.0)
+    assert np.allclose(interior_angle(a, b, np.array([[2.0, 0.0]])), 180.0)
+    assert np.isnan(interior_angle(a, a, b))[0]
+
+
+def test_trunk_lean_sign_follows_facing():
+    xy = np.full((1, 33, 2), np.nan)
+    xy[0, [LM.LEFT_HIP, LM.RIGHT_HIP]] = [100.0, 200.0]
+    xy[0, [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER]] = [110.0, 100.0]  # shoulders 10 px to image right, 100 px up
+    expected = np.degrees(np.arctan2(10, 100))
+    assert np.allclose(trunk_lean_deg(xy, np.array([1.0])), expected)  # chest faces right: forward lean
+    assert np.allclose(trunk_lean_deg(xy, np.array([-1.0])), -expected)  # chest faces left: leaning back
+
+
+def test_foot_angle_positive_when_toe_lower():
+    xy = np.full((1, 33, 2), np.nan)
+    xy[0, LM.LEFT_HEEL] = [100.0, 300.0]
+    xy[0, LM.LEFT_FOOT_INDEX] = [120.0, 310.0]  # toe ahead (facing +x) and lower (y down)
+    a = foot_angle_deg(xy, LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX, np.array([1.0]))
+    assert np.allclose(a, np.degrees(np.arctan2(10, 20)))
+    assert foot_angle_deg(xy, LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX, np.array([-1.0]))[0] > 90  # facing away: nonsense
+
+
+def test_fill_gaps_only_short_interior():
+    x = np.array([0.0, np.nan, 2.0, np.nan, np.nan, np.nan, 6.0, np.nan])
+    out = fill_gaps(x[:, None], 2)[:, 0]
+    assert out[1] == 1.0 and np.isnan(out[3:6]).all() and np.isnan(out[7])
+
+
+def test_lowpass_keeps_constant_and_damps_jitter():
+    fps = 30.0
+    t = np.arange(90) / fps
+    slow = np.sin(2 * np.pi * 1.0 * t)
+    jitter = 0.5 * (-1.0) ** np.arange(90)
+    out = lowpass((slow + jitter)[:, None], 7.0, fps)[:, 0]
+    assert np.abs(out - slow)[10:-10].max() < 0.1
+    assert np.allclose(lowpass(np.ones((20, 1)), 7.0, fps), 1.0)
+    # same cut-off in Hz at 60 fps keeps the 1 Hz motion too
+    t60 = np.arange(180) / 60.0
+    assert np.abs(lowpass(np.sin(2 * np.pi * t60)[:, None], 7.0, 60.0)[:, 0] - np.sin(2 * np.pi * t60)).max() < 0.05
+
+
+def test_leg_swap_is_undone():
+    t = 10
+    xy = np.zeros((t, 33, 2))
+    xy[:, LM.LEFT_ANKLE] = [100.0, 400.0]
+    xy[:, LM.RIGHT_ANKLE] = [300.0, 400.0]
+    for a, b in ((LM.LEFT_KNEE, LM.RIGHT_KNEE), (LM.LEFT_HEEL, LM.RIGHT_HEEL),
+                 (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX)):
+        xy[:, a] = [100.0, 300.0]
+        xy[:, b] = [300.0, 300.0]
+    xy[5, [LM.LEFT_ANKLE, LM.RIGHT_ANKLE]] = xy[5, [LM.RIGHT_ANKLE, LM.LEFT_ANKLE]]
+    for a, b in ((LM.LEFT_KNEE, LM.RIGHT_KNEE), (LM.LEFT_HEEL, LM.RIGHT_HEEL),
+                 (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX)):
+        xy[5, [a, b]] = xy[5, [b, a]]
+    swapped = fix_leg_swaps(xy, 0.5)
+    assert swapped.tolist() == [i == 5 for i in range(t)]
+    assert np.allclose(xy[:, LM.LEFT_ANKLE, 0], 100.0)
+
+
+def test_short_runs_merge_into_neighbours():
+    labels = np.array([1] * 30 + [0] * 3 + [1] * 30 + [-1] * 40)
+    runs = _merge_short(_runs(labels), 10)
+    assert runs == [(1, 0, 63), (-1, 63, 103)]
+
+
+def _pose_from_feet(heights_px: np.ndarray, fps: float = 30.0) -> CleanPose:
+    t = heights_px.shape[0]
+    xy = np.full((t, 33, 2), 100.0)
+    ground = 400.0
+    for k, (heel, toe) in enumerate(((LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX))):
+        xy[:, heel, 1] = ground - heights_px[:, k]
+        xy[:, toe, 1] = ground - heights_px[:, k]
+    return CleanPose(xy=xy, conf=np.ones((t, 33)), world=np.zeros((t, 33, 3)), times_s=np.arange(t) / fps,
+                     detected=np.ones(t, bool), swapped=np.zeros(t, bool), fps=fps, width=640, height=480)
+
+
+def test_contacts_found_where_the_foot_lands():
+    fps, t = 30.0, 120
+    # left foot: 20 frames on the ground, then 10 frames in a 30 px arc; contacts at 30, 60, 90
+    h = np.zeros(t)
+    for start in (0, 30, 60, 90):
+        arc = np.sin(np.linspace(0, np.pi, 12))[1:-1] * 30.0
+        h[start + 20:start + 30] = arc[: len(h[start + 20:start + 30])]
+    det = ContactDetector(contact_leg=0.03, airborne_leg=0.08, toe_off_leg=0.04).detect(
+        _pose_from_feet(np.stack([h, np.zeros(t)], axis=1), fps), "left", 100.0)
+    assert det.contacts_.tolist() == [30, 60, 90]
+    assert det.toe_offs_.tolist() == [49, 79, 109]
+
+
+def test_every_rule_threshold_has_views_and_nested_bands():
+    cfg = load_config()
+    from formcheck.rules import RULE_IDS
+
+    assert RULE_IDS[:4] == ("upright_posture", "forefoot_landing", "short_steps", "arm_angle")
+    for rid in RULE_IDS:
+        band = getattr(cfg.rules, rid)
+        assert band.views and band.warn[0] <= band.ok[0] <= band.ok[1] <= band.warn[1]
+    text = (__import__("formcheck.config", fromlist=["x"]).DEFAULTS_PATH).read_text()
+    for section in ("[cleaning]", "[events]", "[direction]", "[view]") + tuple(f"[rules.{r}]" for r in RULE_IDS):
+        assert section in text

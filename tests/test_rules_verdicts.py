@@ -1,0 +1,94 @@
+"""Rules: pure functions from metrics to verdicts, with views, bands and not_assessable reasons."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from formcheck.config import load_config
+from formcheck.rules import RULE_IDS, VERDICTS, judge_rules
+from formcheck.rules.registry import RuleContext, tips_of
+from formcheck.rules.verdict import band_verdict
+
+CFG = load_config()
+
+GOOD = {"backward_s": 12.0, "backward_frames": 360, "steps_backward": 30, "trunk_lean_deg":
+        {"median": 4.0, "p10": 2.0, "p90": 6.0, "n": 360}, "trunk_sway_deg": 4.0, "near_side": "right",
+        "elbow_deg": {"right": {"median": 90.0, "p10": 80.0, "p90": 100.0, "n": 360}, "left": None},
+        "step_length_leg": 0.6, "landing_distance_leg": 0.3, "heel_strike_share": 0.0, "strikes_classified": 30,
+        "heel_lift_leg": 0.2, "heel_lift_steps": 30, "step_time_asymmetry_pct": 2.0, "head_turns": 4,
+        "head_turns_per_min": 20.0, "head_turned_share": 0.2, "fatigue_lean_change_deg": 1.0}
+
+
+def _ctx(view: str = "side", backward: bool = True) -> RuleContext:
+    return RuleContext(view=view, backward=backward, evidence={"upright_posture": (1, 2)})
+
+
+def test_good_form_is_ok_everywhere():
+    verdicts = judge_rules(GOOD, _ctx(), CFG.rules)
+    assert [v.id for v in verdicts] == list(RULE_IDS)
+    assert all(v.verdict == "ok" and v.score >= 80 for v in verdicts), [(v.id, v.verdict) for v in verdicts]
+    assert tips_of(verdicts) == []
+    assert verdicts[0].evidence_frames == (1, 2)
+
+
+@pytest.mark.parametrize("lean,verdict", [(4.0, "ok"), (-5.0, "warn"), (-12.0, "fail"), (15.0, "warn"),
+                                          (25.0, "fail")])
+def test_posture_bands(lean, verdict):
+    m = dict(GOOD, trunk_lean_deg={"median": lean, "p10": lean, "p90": lean, "n": 100})
+    v = judge_rules(m, _ctx(), CFG.rules)[0]
+    assert v.verdict == verdict and v.value == lean and v.unit == "deg" and v.tip
+
+
+@pytest.mark.parametrize("view", ["front", "back"])
+def test_front_and_back_views_cannot_judge_posture_or_landing(view):
+    verdicts = {v.id: v for v in judge_rules(GOOD, _ctx(view), CFG.rules)}
+    for rid in ("upright_posture", "forefoot_landing", "short_steps", "heel_drag", "arm_angle"):
+        assert verdicts[rid].verdict == "not_assessable" and view in verdicts[rid].message
+        assert verdicts[rid].score is None and verdicts[rid].value is None
+
+
+def test_no_backward_running_is_not_assessable():
+    assert {v.verdict for v in judge_rules(GOOD, _ctx(backward=False), CFG.rules)} == {"not_assessable"}
+
+
+def test_step_length_falls_back_to_landing_distance():
+    m = dict(GOOD, step_length_leg=None, landing_distance_leg=0.7)
+    v = {v.id: v for v in judge_rules(m, _ctx(), CFG.rules)}["short_steps"]
+    assert v.verdict == "fail" and "landing distance" in v.message
+
+
+def test_never_looking_fails_and_always_looking_warns():
+    never = {v.id: v for v in judge_rules(dict(GOOD, head_turns=0, head_turns_per_min=0.0), _ctx(), CFG.rules)}
+    assert never["look_over_shoulder"].verdict == "fail"
+    always = {v.id: v for v in judge_rules(dict(GOOD, head_turned_share=0.8), _ctx(), CFG.rules)}
+    assert always["look_over_shoulder"].verdict == "warn"
+
+
+def test_short_clip_fatigue_not_assessable():
+    v = {v.id: v for v in judge_rules(dict(GOOD, backward_s=4.0), _ctx(), CFG.rules)}["fatigue"]
+    assert v.verdict == "not_assessable" and "9" in v.message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6))
+def test_band_scores_stay_in_range(value):
+    verdict, score = band_verdict(value, CFG.rules.upright_posture)
+    assert verdict in VERDICTS and 0 <= score <= 100
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(GOOD)), st.one_of(st.none(), st.floats(allow_nan=True),
+                                                                 st.integers(-5, 500)), max_size=12),
+       st.sampled_from(["side", "oblique", "front", "back"]), st.booleans())
+def test_rules_never_crash_on_odd_metrics(over, view, backward):
+    m = dict(GOOD)
+    for k, v in over.items():
+        if not isinstance(GOOD[k], dict):
+            m[k] = v
+    import math
+
+    for v in judge_rules(m, _ctx(view, backward), CFG.rules):
+        assert v.verdict in VERDICTS
+        assert v.value is None or math.isfinite(v.value) or v.verdict == "not_assessable"
