@@ -7,6 +7,8 @@ video -> (decode | pose inference + person tracking | skeleton drawing + H.264 e
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from formcheck.atomic import write_json as _write_json
 from formcheck.atomic import write_text as _write_text
 from formcheck.atomic_set import OutputSet
 from formcheck.config import Config, load_config
-from formcheck.errors import NoPersonError, PoseFileError
+from formcheck.errors import InputVideoError, NoPersonError, PoseFileError
 from formcheck.overlay.skeleton import OTHER_RGB, RUNNER_RGB, SkeletonAnnotator
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.models import ensure_model
@@ -29,13 +31,16 @@ from formcheck.pose.sequence import PoseSequence, mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
 from formcheck.pose.tracking import PersonTracker
 from formcheck.report.frames_csv import frames_csv_text
+from formcheck.report.html import write_html_report
 from formcheck.report.json_report import build_report
+from formcheck.report.steps_csv import write_steps_csv
+from formcheck.report.thumbnails import step_thumbnails
 from formcheck.video.reader import Frame, VideoInfo, iter_frames, probe
 from formcheck.video.stream import run_streaming
 from formcheck.video.writer import H264Writer
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
-FRAMES_CSV = "frames.csv"
+FRAMES_CSV, STEPS_CSV, REPORT_HTML = "frames.csv", "steps.csv", "report.html"
 
 #: Progress callback: (frames done, frames expected or 0 if unknown, stage name).
 Progress = Callable[[int, int, str], None]
@@ -49,6 +54,7 @@ class AnalysisResult:
     annotated: Path
     pose_file: Path
     report_path: Path
+    html_path: Path
     report: dict
     pose: PoseSequence
     reused_pose: bool
@@ -157,10 +163,19 @@ def _load_cached(pose_path: Path, info: VideoInfo, model_name: str) -> PoseTrack
     return tracks if fresh else None
 
 
+def _thumbnails(report: dict, video: Path) -> dict[str, bytes] | None:
+    """JPEG thumbnails of the best and worst step; None (no pictures) if the video cannot be read again."""
+    try:
+        return step_thumbnails(report, video)
+    except InputVideoError:
+        return None
+
+
 def analyze_video(video: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None,
                   model: str = "full", person: int | None = None, config: Config | None = None,
                   reuse_pose: bool = True, progress: Progress | None = None) -> AnalysisResult:
-    """Analyse one video and write ``annotated.mp4``, ``pose.npz`` and ``report.json`` into ``out_dir``.
+    """Analyse one video and write ``annotated.mp4``, ``pose.npz``, ``report.json``, ``report.html``,
+    ``frames.csv`` and ``steps.csv`` into ``out_dir`` (all of them, or none on error).
 
     ``person`` chooses a candidate by rank (0 = the runner chosen automatically: the person who stays in view and
     moves most). With ``reuse_pose`` an existing ``pose.npz`` for the same video and model skips inference.
@@ -193,7 +208,11 @@ def analyze_video(video: str | os.PathLike[str], *, out_dir: str | os.PathLike[s
         judgement = judge(seq, config)
         report = build_report(info, tracks, seq, judgement)
         _write_json(outputs.path(REPORT), report)
-        _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
+        frames_text = frames_csv_text(judgement)
+        _write_text(outputs.path(FRAMES_CSV), frames_text)
+        write_steps_csv(report["steps"], outputs.path(STEPS_CSV))
+        write_html_report(report, list(csv.DictReader(io.StringIO(frames_text))), outputs.path(REPORT_HTML),
+                          _thumbnails(report, video))
         outputs.commit()
     return AnalysisResult(out_dir=out, annotated=out / ANNOTATED, pose_file=pose_path, report_path=out / REPORT,
-                          report=report, pose=seq, reused_pose=reused)
+                          html_path=out / REPORT_HTML, report=report, pose=seq, reused_pose=reused)

@@ -38,7 +38,8 @@ def test_there_are_sample_clips():
 def test_sample_clip_athlete_found_and_outputs_whole(tmp_path: Path, clip: Path):
     res = analyze_video(clip, out_dir=tmp_path, model="full")
     assert res.pose.detection_rate >= 0.98, f"{clip.name}: {res.pose.detection_rate:.3f}"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["annotated.mp4", "frames.csv", "pose.npz", "report.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["annotated.mp4", "frames.csv", "pose.npz", "report.html",
+                                                          "report.json", "steps.csv"]
     src = [f.time_s for f in iter_frames(probe(clip))]
     out = decoded_times(res.annotated)
     assert len(out) == len(src)

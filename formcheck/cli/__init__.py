@@ -39,9 +39,10 @@ def _root(
 def _register() -> None:
     if app.registered_commands:
         return
-    from formcheck.cli import analyze, synth
+    from formcheck.cli import analyze, synth, tips
 
     app.command("analyze")(analyze.analyze)
+    app.command("tips")(tips.tips)
     app.command("synth")(synth.synth)
 
 

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from formcheck.analyze import AnalysisResult
+from formcheck.report.terminal import print_verdicts
 
 
 def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
@@ -21,13 +22,14 @@ def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
         ("pose", f"model {p['model']}: athlete found in {p['detected_frames']}/{v['frames']} frames "
                  f"({100 * p['detection_rate']:.1f}%){people}{reused}"),
         ("annotated", str(result.annotated)),
-        ("report", str(result.report_path)),
+        ("report", f"{result.html_path} (open in a browser), {result.report_path}"),
         ("pose file", str(result.pose_file)),
     ]
 
 
 def print_summary(result: AnalysisResult, console: Console | None = None) -> None:
-    """Print the summary; long paths are never cut."""
+    """Print the verdicts table, key numbers and top tips, then the summary; long paths are never cut."""
     console = console or Console()
+    print_verdicts(result.report, console)
     for label, text in summary_lines(result):
         console.print(f"[bold]{label:>10}[/bold]  {escape(text)}", soft_wrap=True, highlight=False)

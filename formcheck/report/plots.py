@@ -1,0 +1,255 @@
+"""Plots for the HTML report, drawn with matplotlib's Agg/SVG backends (no pyplot, no display), returned as
+``data:image/svg+xml;base64,...`` URIs so the page needs nothing from outside.
+
+Series are reduced to at most :data:`MAX_POINTS` points (mean per bin, gaps kept) so a long, high-frame-rate clip
+still gives small plots. Plots only draw: target bands are passed in, never decided here.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+#: Most points drawn per series (a 1-minute 60 fps clip has 3600 frames).
+MAX_POINTS = 600
+FRAME_COLUMNS = ("frame", "time_s", "detected", "trunk_lean_deg", "elbow_left_deg", "elbow_right_deg",
+                 "foot_angle_left_deg", "foot_angle_right_deg", "direction")
+OK_COLOUR, WARN_COLOUR, OFF_COLOUR = "#c8e6c9", "#fff3c4", "#eeeeee"
+LEFT_COLOUR, RIGHT_COLOUR, LINE_COLOUR = "#1565c0", "#e65100", "#37474f"
+
+Band = Mapping[str, Sequence[float]]
+
+
+def _num(x: Any) -> float:
+    if x is None or isinstance(x, bool) or x == "":
+        return math.nan
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def frame_columns(frames: Any) -> dict[str, np.ndarray]:
+    """Per-frame data as float arrays by column (NaN = not measurable), from either a list of row dicts (e.g.
+    read from frames.csv, empty strings allowed) or a mapping of column -> sequence. ``direction`` stays text."""
+    cols: dict[str, list[Any]] = {}
+    if isinstance(frames, Mapping):
+        cols = {str(k): list(v) if v is not None else [] for k, v in frames.items()}
+    elif isinstance(frames, Sequence) and not isinstance(frames, (str, bytes)):
+        rows = [r for r in frames if isinstance(r, Mapping)]
+        for name in FRAME_COLUMNS:
+            if any(name in r for r in rows):
+                cols[name] = [r.get(name) for r in rows]
+    out: dict[str, np.ndarray] = {}
+    for name, values in cols.items():
+        if name == "direction":
+            out[name] = np.array(["" if v is None else str(v) for v in values], dtype=object)
+        else:
+            out[name] = np.array([_num(v) for v in values], dtype=float)
+    return out
+
+
+def downsample(t: np.ndarray, *ys: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, ...]:
+    """(t, *ys) reduced to at most ``max_points`` by the mean of equal bins; an all-NaN bin stays NaN (a gap)."""
+    n = len(t)
+    if n <= max_points:
+        return (t, *ys)
+    edges = np.linspace(0, n, max_points + 1).astype(int)
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for arr in (t, *ys):
+            out.append(np.array([np.nanmean(arr[a:b]) if b > a else np.nan for a, b in zip(edges[:-1], edges[1:],
+                                                                                          strict=True)]))
+    return tuple(out)
+
+
+def _figure(height_in: float = 3.3) -> tuple[Figure, Any]:
+    fig = Figure(figsize=(7.5, height_in), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(111)
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def _uri(fig: Figure) -> str:
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "formcheck"}):
+        fig.tight_layout()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _shade_band(ax: Any, band: Band | None) -> list[Patch]:
+    handles: list[Patch] = []
+    if not band:
+        return handles
+    warn, ok = band.get("warn"), band.get("ok")
+    if warn and all(math.isfinite(_num(v)) for v in warn):
+        ax.axhspan(_num(warn[0]), min(_num(warn[1]), 1e6), color=WARN_COLOUR, zorder=0, lw=0)
+        handles.append(Patch(color=WARN_COLOUR, label="warn band"))
+    if ok and all(math.isfinite(_num(v)) for v in ok):
+        ax.axhspan(_num(ok[0]), min(_num(ok[1]), 1e6), color=OK_COLOUR, zorder=0, lw=0)
+        handles.append(Patch(color=OK_COLOUR, label="target"))
+    return handles
+
+
+def _shade_segments(ax: Any, segments: Sequence[Mapping[str, Any]] | None) -> list[Patch]:
+    shaded = False
+    for seg in segments or []:
+        a, b = _num(seg.get("start_s")), _num(seg.get("end_s"))
+        if seg.get("direction") != "backward" and math.isfinite(a) and math.isfinite(b) and b > a:
+            ax.axvspan(a, b, color=OFF_COLOUR, zorder=0, lw=0, alpha=0.8)
+            shaded = True
+    return [Patch(color=OFF_COLOUR, label="not running backward")] if shaded else []
+
+
+def _ylim_with_band(ax: Any, values: list[np.ndarray], band: Band | None, pad: float) -> None:
+    finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.array([])
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (math.nan, math.nan)
+    for key in ("ok", "warn"):
+        rng = (band or {}).get(key)
+        if rng:
+            a, b = _num(rng[0]), _num(rng[1])
+            if math.isfinite(a) and abs(a) < 1e5:
+                lo = a if not math.isfinite(lo) else min(lo, a)
+            if math.isfinite(b) and abs(b) < 1e5:
+                hi = b if not math.isfinite(hi) else max(hi, b)
+    if math.isfinite(lo) and math.isfinite(hi):
+        ax.set_ylim(lo - pad, hi + pad)
+
+
+def _finish(ax: Any, handles: list[Any], title: str, ylabel: str, xlabel: str = "time (s)") -> None:
+    ax.set_title(title, fontsize=13, loc="left")
+    ax.set_ylabel(ylabel, fontsize=11)
+    ax.set_xlabel(xlabel, fontsize=11)
+    ax.tick_params(labelsize=10)
+    if handles:
+        ax.legend(handles=handles, fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False,
+                  ncol=min(len(handles), 5), handlelength=1.5, columnspacing=1.2)
+
+
+def trunk_lean_plot(cols: Mapping[str, np.ndarray], band: Band | None,
+                    segments: Sequence[Mapping[str, Any]] | None = None) -> str | None:
+    """Trunk lean (deg, + = forward) over time with the target band shaded; None when nothing was measured."""
+    t, lean = cols.get("time_s"), cols.get("trunk_lean_deg")
+    if t is None or lean is None or not np.isfinite(lean).any():
+        return None
+    t, lean = downsample(t, lean)
+    fig, ax = _figure()
+    handles = _shade_segments(ax, segments) + _shade_band(ax, band)
+    (line,) = ax.plot(t, lean, color=LINE_COLOUR, lw=1.2, label="trunk lean")
+    ax.axhline(0, color="#9e9e9e", lw=0.6)
+    _ylim_with_band(ax, [lean], band, 3.0)
+    _finish(ax, [line, *handles], "Trunk lean (+ forward, - leaning back)", "deg")
+    return _uri(fig)
+
+
+def elbow_plot(cols: Mapping[str, np.ndarray], band: Band | None,
+               segments: Sequence[Mapping[str, Any]] | None = None) -> str | None:
+    """Left and right elbow angle (deg, 180 = straight) over time with the target band shaded."""
+    t = cols.get("time_s")
+    left, right = cols.get("elbow_left_deg"), cols.get("elbow_right_deg")
+    series = [(n, v, c) for n, v, c in (("left elbow", left, LEFT_COLOUR), ("right elbow", right, RIGHT_COLOUR))
+              if v is not None and np.isfinite(v).any()]
+    if t is None or not series:
+        return None
+    reduced = downsample(t, *(v for _, v, _ in series))
+    fig, ax = _figure()
+    handles = _shade_segments(ax, segments) + _shade_band(ax, band)
+    lines = [ax.plot(reduced[0], y, color=c, lw=1.1, label=n)[0] for (n, _, c), y in zip(series, reduced[1:],
+                                                                                           strict=True)]
+    _ylim_with_band(ax, list(reduced[1:]), band, 8.0)
+    _finish(ax, [*lines, *handles], "Elbow angle (90 = right angle)", "deg")
+    return _uri(fig)
+
+
+def foot_angle_plot(steps: Sequence[Mapping[str, Any]], forefoot_min_deg: float | None = None,
+                    heel_max_deg: float | None = None) -> str | None:
+    """Foot angle at each contact per foot. When the steps carry ``strike_index_deg`` (foot angle at contact minus
+    the flat-foot angle of that stance, deg, + = toe first; what the strike classes use) that is drawn, with the
+    toe-first and heel-first zones shaded at the given limits; otherwise the raw ``foot_angle_deg``, unshaded."""
+    key = "strike_index_deg" if any(math.isfinite(_num(s.get("strike_index_deg"))) for s in steps
+                                     if isinstance(s, Mapping)) else "foot_angle_deg"
+    if key == "foot_angle_deg":
+        forefoot_min_deg = heel_max_deg = None
+    pts = [(_num(s.get("contact_s")), _num(s.get(key)), s.get("foot"), s.get("strike"))
+           for s in steps if isinstance(s, Mapping)]
+    pts = [p for p in pts if math.isfinite(p[0]) and math.isfinite(p[1])]
+    if not pts:
+        return None
+    fig, ax = _figure()
+    ys = np.array([p[1] for p in pts])
+    lo, hi = min(ys.min(), heel_max_deg or 0.0) - 5, max(ys.max(), forefoot_min_deg or 0.0) + 5
+    handles: list[Any] = []
+    if forefoot_min_deg is not None:
+        ax.axhspan(forefoot_min_deg, hi, color=OK_COLOUR, zorder=0, lw=0)
+        handles.append(Patch(color=OK_COLOUR, label="toe-first zone"))
+    if heel_max_deg is not None:
+        ax.axhspan(lo, heel_max_deg, color="#ffcdd2", zorder=0, lw=0)
+        handles.append(Patch(color="#ffcdd2", label="heel-first zone"))
+    markers = {"forefoot": "^", "midfoot": "o", "heel": "v"}
+    for foot, colour in (("left", LEFT_COLOUR), ("right", RIGHT_COLOUR)):
+        mine = [p for p in pts if p[2] == foot]
+        if mine:
+            for strike, marker in markers.items():
+                sel = [p for p in mine if p[3] == strike]
+                if sel:
+                    ax.scatter([p[0] for p in sel], [p[1] for p in sel], color=colour, marker=marker, s=18, zorder=3)
+            other = [p for p in mine if p[3] not in markers]
+            if other:
+                ax.scatter([p[0] for p in other], [p[1] for p in other], color=colour, marker="x", s=18, zorder=3)
+            handles.insert(0, Patch(color=colour, label=f"{foot} foot"))
+    ax.set_ylim(lo, hi)
+    ax.axhline(0, color="#9e9e9e", lw=0.6)
+    title = "Foot angle at contact vs flat foot" if key == "strike_index_deg" else "Foot angle at contact"
+    _finish(ax, handles, f"{title}, per step (\u25b2 forefoot, \u25bc heel)", "deg (+ toe first)")
+    return _uri(fig)
+
+
+def cadence_series(steps: Sequence[Mapping[str, Any]], min_dt_s: float = 0.15,
+                   max_dt_s: float = 1.5) -> tuple[np.ndarray, np.ndarray]:
+    """(time s, cadence steps/min) from consecutive contacts: 60 / step time, skipping gaps outside
+    ``min_dt_s``..``max_dt_s`` (a pause or a missed contact is not a cadence)."""
+    times = sorted(t for t in (_num(s.get("contact_s")) for s in steps if isinstance(s, Mapping))
+                   if math.isfinite(t))
+    t, c = [], []
+    for a, b in zip(times[:-1], times[1:], strict=True):
+        dt = b - a
+        if min_dt_s <= dt <= max_dt_s:
+            t.append(b)
+            c.append(60.0 / dt)
+    return np.array(t), np.array(c)
+
+
+def cadence_plot(steps: Sequence[Mapping[str, Any]], cadence_spm: float | None = None) -> str | None:
+    """Step-by-step cadence (steps/min) over time with the clip's cadence as a line; not judged, so no band."""
+    t, c = cadence_series(steps)
+    if t.size < 2:
+        return None
+    fig, ax = _figure()
+    (line,) = ax.plot(t, c, color=LINE_COLOUR, lw=1.0, marker="o", ms=2.5, label="per step")
+    handles: list[Any] = [line]
+    if cadence_spm is not None and math.isfinite(_num(cadence_spm)):
+        handles.append(ax.axhline(float(cadence_spm), color="#6a1b9a", lw=1.0, ls="--",
+                                  label=f"cadence {float(cadence_spm):.0f}"))
+    ref = [float(cadence_spm)] if cadence_spm is not None and math.isfinite(_num(cadence_spm)) else []
+    lo, hi = min(float(c.min()), *ref), max(float(c.max()), *ref)
+    mid, half = (lo + hi) / 2, max((hi - lo) / 2 * 1.15, 10.0)
+    ax.set_ylim(mid - half, mid + half)
+    ax.ticklabel_format(axis="y", useOffset=False, style="plain")
+    _finish(ax, handles, "Cadence, step by step (reference only)", "steps/min")
+    return _uri(fig)
