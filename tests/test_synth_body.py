@@ -11,6 +11,8 @@ from formcheck.errors import ConfigError
 from formcheck.pose.landmarks import LM
 from formcheck.synth.body import load_body
 from formcheck.synth.params import SynthParams, parse_segments
+from formcheck.synth.render import SOLE, face_materials
+from formcheck.synth.shoes import SOLE_HEEL_M, SOLE_TOE_M, load_shod_body
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,8 +40,8 @@ def test_licence_notice_ships_with_the_data() -> None:
 
 
 def test_parse_segments() -> None:
-    segs = parse_segments("forward:3, backward:4")
-    assert [(s.direction, s.duration_s) for s in segs] == [("forward", 3.0), ("backward", 4.0)]
+    segs = parse_segments("forward:3, backward:4,standing:1.5")
+    assert [(s.direction, s.duration_s) for s in segs] == [("forward", 3.0), ("backward", 4.0), ("standing", 1.5)]
     for bad in ("sideways:2", "forward:x", "forward:0", ""):
         with pytest.raises(ConfigError):
             parse_segments(bad)
@@ -79,3 +81,23 @@ def test_export_is_reproducible(tmp_path: Path) -> None:
     out = tmp_path / "body.npz"
     mod.save_npz(out, mod.export(wheel))
     assert out.read_bytes() == (ROOT / "formcheck" / "synth" / "data" / "body.npz").read_bytes()
+
+
+def test_shoes_lift_the_body_onto_a_sole() -> None:
+    bare, shod = load_body(), load_shod_body()
+    assert shod.vertices_m[:, 1].min() == pytest.approx(0.0, abs=1e-6)  # soles on the floor
+    lift = shod.landmark_rest_m[LM.LEFT_HIP, 1] - bare.landmark_rest_m[LM.LEFT_HIP, 1]
+    assert lift == pytest.approx(SOLE_HEEL_M, abs=0.004)  # stands on the heel stack
+    # bones and landmarks move together: same leg length and foot landmarks, the head untouched
+    assert shod.leg_length_m == pytest.approx(bare.leg_length_m, abs=1e-9)
+    np.testing.assert_allclose(shod.landmark_rest_m - bare.landmark_rest_m, np.tile([0, lift, 0], (33, 1)))
+    head = bare.vertices_m[:, 1] > 1.0
+    np.testing.assert_allclose(shod.vertices_m[head] - bare.vertices_m[head], np.tile([0, lift, 0], (head.sum(), 1)))
+    # the sole: thicker under the heel than under the toes (a heel-to-toe drop), drawn in its own colour
+    foot = shod.foot_vertices("L")
+    v = shod.vertices_m[foot]
+    heel_z, toe_z = v[:, 2].min(), v[:, 2].max()
+    assert toe_z - heel_z > 0.25  # the shoe is a little longer than the bare foot (0.243 m)
+    assert SOLE_HEEL_M > SOLE_TOE_M
+    mats = face_materials(shod)
+    assert 50 < int((mats == SOLE).sum()) < 2000

@@ -36,6 +36,16 @@ CLIPS = {
         width_px=320,
         height_px=240,
     ),
+    "stand_run": dict(
+        segments=[
+            dict(direction="standing", duration_s=1.2),
+            dict(direction="backward", duration_s=2.0),
+            dict(direction="standing", duration_s=1.2),
+        ],
+        seed=14,
+        width_px=320,
+        height_px=240,
+    ),
 }
 
 
@@ -177,3 +187,27 @@ def test_visibility_marks_far_side_hidden_in_side_view(clips: dict[str, Truth]) 
     vis = np.array(t.per_frame["landmarks_visible"])
     assert vis[:, LM.RIGHT_SHOULDER].mean() > 0.9 and vis[:, LM.RIGHT_HIP].mean() > 0.9
     assert vis[:, LM.LEFT_HIP].mean() < 0.2
+
+
+def test_standing_segments_stand_still_without_contacts(clips: dict[str, Truth]) -> None:
+    t = clips["stand_run"]
+    pf = t.per_frame
+    fps = t.data["video"]["fps"]
+    direction = np.array(pf["direction"])
+    assert [s["direction"] for s in t.data["segments"]] == ["standing", "backward", "standing"]
+    assert direction[0] == "standing" and direction[-1] == "standing"
+    assert set(direction[int(1.3 * fps) : int(3.1 * fps)]) == {"backward"}
+    assert t.contacts and all(c["direction"] == "backward" for c in t.contacts)
+    assert all(1.0 < c["time_exact_s"] < 3.3 for c in t.contacts)
+    world = np.array([[p if p else [np.nan] * 3 for p in row] for row in pf["landmarks_world_m"]])
+    hip_x = (world[:, LM.LEFT_HIP, 0] + world[:, LM.RIGHT_HIP, 0]) / 2
+    still = slice(0, int(0.6 * fps))  # well inside the first standing segment
+    assert np.ptp(hip_x[still]) < 0.03  # stays in place (a small sway only)
+    for side in ("left", "right"):
+        assert np.all(np.array(pf[f"foot_clearance_{side}_m"])[still] < 1e-3)  # both feet planted
+        assert set(np.array(pf[f"phase_{side}"])[still]) == {"stance"}
+        assert np.all(np.abs(np.array(pf[f"foot_angle_{side}_deg"])[still]) < 3)  # flat
+        assert np.all(np.array(pf[f"elbow_{side}_deg"])[still] > 140)  # arms relaxed
+        assert np.all(np.array(pf[f"knee_{side}_deg"])[still] > 160)  # legs nearly straight
+    assert abs(float(np.mean(pf["trunk_lean_deg"][still.start : still.stop]))) < 5
+    assert np.ptp(hip_x[int(1.5 * fps) : int(2.8 * fps)]) > 0.5  # and runs in between

@@ -5,7 +5,8 @@ Usage::
     python tools/make_samples.py            # render every sample
     python tools/make_samples.py --only backward_good
     python tools/make_samples.py --check    # also run MediaPipe (models/pose_landmarker_full.task) on
-                                            # each clip: detection rate, trunk-lean and near-elbow errors
+                                            # each clip: detection rate, trunk-lean and near-elbow errors,
+                                            # near-foot strike read from MediaPipe's foot angle
 
 Every clip is deterministic (fixed seed), so re-running gives the same truth. Each mp4 stays under 2 MB
 (crf 28).
@@ -28,6 +29,8 @@ from formcheck.synth.generate import truth_path_for  # noqa: E402
 
 OUT_DIR = ROOT / "sample_videos"
 MAX_BYTES = 2 * 1024 * 1024
+#: --check: a near-foot contact reads as a heel strike when MediaPipe's foot angle is below this (degrees)
+STRIKE_THRESHOLD_DEG = 5.0
 
 #: name -> (description, CLI options that make it, SynthParams keywords)
 SAMPLES: dict[str, tuple[str, str, dict[str, Any]]] = {
@@ -65,14 +68,15 @@ SAMPLES: dict[str, tuple[str, str, dict[str, Any]]] = {
         ),
     ),
     "backward_heel_long_steps": (
-        "Faults: heel-first landings with long steps (0.75 m, about 0.94 leg lengths) landing far from the "
-        "pelvis. Side view (right), dark skin, 6 s.",
-        "--duration 6 --strike heel --step-length 0.75 --overstride 0.1 --skin dark --look yellow_green "
+        "Faults: heel-first landings with long steps (0.75 m, about 0.94 leg lengths; no extra overstride: a "
+        "heel-first landing far behind the hips would need more ankle dorsiflexion than a real ankle has). "
+        "Side view (right), dark skin, 6 s.",
+        "--duration 6 --strike heel --step-length 0.75 --overstride 0 --skin dark --look yellow_green "
         "--seed 3 --crf 28",
         dict(
             segments=[dict(direction="backward", duration_s=6.0, step_length_m=0.75)],
             strike="heel",
-            overstride_m=0.10,
+            overstride_m=0.0,
             skin="dark",
             outfit="yellow_green",
             seed=3,
@@ -90,6 +94,22 @@ SAMPLES: dict[str, tuple[str, str, dict[str, Any]]] = {
             outfit="black_orange",
             background="hall",
             seed=4,
+            crf=28,
+        ),
+    ),
+    "stand_run_stand": (
+        "Stands still for 2 s (arms relaxed, a small sway), runs backward for 4 s with forefoot landings, "
+        "then comes to a stop and stands for 2 s. Side view (left), medium skin, gym, 8 s.",
+        "--segments standing:2,backward:4,standing:2 --side left --look white_navy --seed 6 --crf 28",
+        dict(
+            segments=[
+                dict(direction="standing", duration_s=2.0),
+                dict(direction="backward", duration_s=4.0),
+                dict(direction="standing", duration_s=2.0),
+            ],
+            side="left",
+            outfit="white_navy",
+            seed=6,
             crf=28,
         ),
     ),
@@ -146,6 +166,10 @@ def check(mp4: Path, model: Path) -> dict[str, float]:
     tri = (12, 14, 16) if near == "right" else (11, 13, 15)
     true_px = truth.landmarks_px()
     found, lean_err, elbow_err = 0, [], []
+    # MediaPipe's near-foot angle (heel -> foot index, + = toe lower) at each truth near-foot contact frame
+    near_contacts = {c["frame"]: c for c in truth.contacts if c["foot"] == near}
+    heel_idx, toe_idx = (30, 32) if near == "right" else (29, 31)
+    strike_ok, strike_n, strike_deg = 0, 0, []
     with vision.PoseLandmarker.create_from_options(opts) as lmk, av.open(str(mp4)) as container:
         for k, frame in enumerate(container.decode(video=0)):
             img = np.ascontiguousarray(frame.to_ndarray(format="rgb24"))
@@ -158,6 +182,13 @@ def check(mp4: Path, model: Path) -> dict[str, float]:
             p = np.array([[lm.x * w, lm.y * h] for lm in res.pose_landmarks[0]])
             # which way the chest faces in the image, from the truth nose vs ears
             facing = np.sign(true_px[k, 0, 0] - (true_px[k, 7, 0] + true_px[k, 8, 0]) / 2) or 1.0
+            c = near_contacts.get(k)
+            if c is not None and c["first_part"] != "midfoot" and truth.data["view"]["kind"] == "side":
+                d = p[toe_idx] - p[heel_idx]
+                ang = math.degrees(math.atan2(d[1], facing * d[0]))
+                strike_deg.append(ang)
+                strike_n += 1
+                strike_ok += (ang < STRIKE_THRESHOLD_DEG) == (c["first_part"] == "heel")
             d = (p[11] + p[12]) / 2 - (p[23] + p[24]) / 2
             lean_err.append(math.degrees(math.atan2(facing * d[0], -d[1])) - pf["trunk_lean_deg"][k])
             u, v = p[tri[0]] - p[tri[1]], p[tri[2]] - p[tri[1]]
@@ -169,6 +200,9 @@ def check(mp4: Path, model: Path) -> dict[str, float]:
         "trunk_mae_deg": float(np.mean(np.abs(lean_err))),
         "trunk_bias_deg": float(np.mean(lean_err)),
         "elbow_mae_deg": float(np.mean(np.abs(elbow_err))),
+        "strike_ok": strike_ok,
+        "strike_n": strike_n,
+        "strike_deg": strike_deg,
     }
 
 
@@ -179,13 +213,18 @@ def write_readme() -> None:
         "Synthetic backward-running clips made by `formcheck synth` (see `formcheck/synth/`), each with its",
         "exact ground truth in `<name>.truth.json` (schema `formcheck.synth_truth/1`: per-frame "
         "landmark pixels,",
-        "trunk lean, elbow, knee and foot angles, foot phases, direction; every foot contact with "
-        "its strike,",
+        "trunk lean, elbow, knee and foot angles, foot phases, direction (backward / forward / standing); "
+        "every foot contact with its strike,",
         "landing distance and step length). Regenerate them all with `python tools/make_samples.py`",
-        "(deterministic: same seeds, same truth).",
+        "(deterministic: same seeds, same truth); `python tools/make_samples.py --check` also runs MediaPipe",
+        "(full model) on each clip and reports the detection rate, trunk-lean and near-elbow errors and",
+        "whether the near foot's strike (heel vs forefoot) reads correctly from MediaPipe's foot angle.",
+        "`python bench/bench_strike_visibility.py` prints MediaPipe's foot angle against the truth at every",
+        "contact over more seeds, looks, sides and frame rates.",
         "",
         "The body is the CC0 MakeHuman / MPFB2 base mesh and rig (credit: the MakeHuman and MPFB2 projects;",
-        "see `formcheck/synth/data/LICENSE-CC0.md`).",
+        "see `formcheck/synth/data/LICENSE-CC0.md`), wearing running shoes (a midsole in a contrasting",
+        "colour, a 10 mm heel-to-toe drop; `formcheck/synth/shoes.py`).",
         "",
         "| clip | what it shows | command |",
         "|---|---|---|",
@@ -214,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
             r = check(OUT_DIR / f"{name}.mp4", args.model)
             print(
                 f"  {name}: detected {r['detected_pct']:.1f} %, trunk lean MAE {r['trunk_mae_deg']:.1f} deg "
-                f"(bias {r['trunk_bias_deg']:+.1f}), near elbow MAE {r['elbow_mae_deg']:.1f} deg"
+                f"(bias {r['trunk_bias_deg']:+.1f}), near elbow MAE {r['elbow_mae_deg']:.1f} deg, "
+                f"near-foot strike {r['strike_ok']}/{r['strike_n']} right (MediaPipe foot angle "
+                + " ".join(f"{a:+.0f}" for a in r["strike_deg"])
+                + ")"
             )
     if not args.no_render:
         write_readme()

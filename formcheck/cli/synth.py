@@ -18,10 +18,12 @@ def synth(
     trunk_lean: float = typer.Option(None, "--trunk-lean", help="Trunk lean, degrees (+ forward, - back)."),
     elbow: float = typer.Option(None, help="Mean elbow angle, degrees (180 = straight)."),
     arm_swing: float = typer.Option(None, "--arm-swing", help="Shoulder swing amplitude, degrees."),
-    direction: str = typer.Option("backward", help="backward | forward (ignored with --segments)."),
+    direction: str = typer.Option(
+        "backward", help="backward | forward | standing (ignored with --segments)."
+    ),
     duration: float = typer.Option(6.0, help="Clip length, seconds (ignored with --segments)."),
     segments: str = typer.Option(
-        None, help="Chained segments, e.g. 'forward:3,backward:4' (direction:seconds)."
+        None, help="Chained segments, e.g. 'standing:1,forward:3,backward:4' (direction:seconds)."
     ),
     cadence: float = typer.Option(None, help="Steps per minute (default depends on the direction)."),
     step_length: float = typer.Option(None, "--step-length", help="Step length, metres."),
@@ -55,8 +57,8 @@ def synth(
     from formcheck.synth import generate_clip
     from formcheck.synth.params import Segment, SynthParams, parse_segments
 
-    if direction not in ("backward", "forward"):
-        raise ConfigError(f"--direction must be backward or forward, got '{direction}'")
+    if direction not in ("backward", "forward", "standing"):
+        raise ConfigError(f"--direction must be backward, forward or standing, got '{direction}'")
     segs = parse_segments(segments) if segments else [Segment(direction=direction, duration_s=duration)]
     if cadence is not None or step_length is not None:
         segs = [

@@ -5,6 +5,8 @@ a right-side view); metres; the floor is Y = 0.
 
 How the motion is built (all times continuous, then sampled at the frame times):
 
+- Standing segments blend (over the same width) into a pose standing still: both feet planted flat under the
+  hips, knees almost straight, arms hanging relaxed, a slow small sway; no touchdowns are planned there.
 - Segment parameters (cadence, speed, direction) are blended smoothly across segment boundaries; the signed
   speed passes through zero when the direction flips. Stride phase = integral of cadence / 120.
 - Each foot touches down when its phase crosses an integer (the right foot at +0.5 + asymmetry) and lifts off
@@ -13,7 +15,9 @@ How the motion is built (all times continuous, then sampled at the frame times):
 - The foot is rigid. In stance it never slides: it first rotates about the part that touched (heel or toe) to
   flat, stays flat, then rotates about the toe (or the heel, with heel drag) until lift-off; its lowest vertex
   stays exactly on the floor. In swing the ankle follows a minimum-jerk path with a lift, and the foot's
-  lowest vertex stays above the floor.
+  lowest vertex stays above the floor; the foot turns from its toe-off angle to its landing angle during the
+  first ``SWING_ANGLE_SET`` of the swing and holds it, so a heel striker's foot is visibly dorsiflexed (and a
+  forefoot lander's plantarflexed) for several frames before contact, as in real running.
 - The pelvis height is the highest that keeps every stance leg at most 97 % extended, minus a vertical
   oscillation lowest at mid-stance. Legs are solved by two-bone IK (knees toward the chest side); arms swing
   opposite to the legs at the requested elbow angle; the trunk leans about the lower spine; the neck keeps the
@@ -42,6 +46,10 @@ MAX_REACH = 0.985  # stance legs at most this fraction of full extension (design
 BLEND_S = 0.8  # width of the smooth change between segments, seconds
 SWING_CLEARANCE_M = 0.006  # minimum lift of the foot's lowest vertex at mid-swing (scaled by sin(pi*s))
 TOE_OFF_DEG = 30.0
+STAND_KNEE_DROP_M = 0.004  # standing: the hips this much below the rest pose (knees not locked)
+STAND_LEAN_DEG = 1.5  # standing: trunk lean, degrees
+STAND_ELBOW_DEG = 160.0  # standing: relaxed arms
+SWING_ANGLE_SET = 0.65  # fraction of the swing by which the foot has reached its landing angle
 
 
 def rot_x(deg: float) -> np.ndarray:
@@ -113,11 +121,12 @@ class _Schedule:
         self.p = p
         dt = 1e-3
         self.t = np.arange(-4.0, p.duration_s + 4.0, dt)
-        bounds, cad, speed, dirw = [], [], [], []
+        bounds, cad, speed, dirw, standing = [], [], [], [], []
         start = 0.0
         for seg in p.segments:
             c, sl = seg.resolved("cadence_spm"), seg.resolved("step_length_m")
-            sign = 1.0 if seg.direction == "forward" else -1.0
+            sign = {"forward": 1.0, "backward": -1.0, "standing": 0.0}[seg.direction]
+            standing.append(1.0 if seg.direction == "standing" else 0.0)
             cad.append(c)
             speed.append(sign * sl * c / 60.0)
             dirw.append(sign)
@@ -127,6 +136,7 @@ class _Schedule:
         self.cadence = self._blend(cad)
         self.speed = self._blend(speed)  # m/s along +X (facing); negative = backward
         self.dirw = self._blend(dirw)
+        self.standw = self._blend(standing)  # 1 = standing still, 0 = running; smooth across boundaries
         if p.stumble_at_s is not None:
             self.cadence = self.cadence * (1 + 0.5 * self._bump(p.stumble_at_s + 0.15, 0.35))
         self.phase = np.concatenate([[0.0], np.cumsum((self.cadence[1:] + self.cadence[:-1]) / 2 * dt / 120)])
@@ -208,6 +218,8 @@ class GaitModel:
         self.feet = {"left": _Foot(body, "L", 0.095), "right": _Foot(body, "R", -0.095)}
         lm = body.landmark_rest_m
         self.hip_rest_y = float((lm[LM.LEFT_HIP, 1] + lm[LM.RIGHT_HIP, 1]) / 2)
+        #: standing: the ankle this far ahead of the hips (as in the rest pose)
+        self.ankle_fore_rest = float(lm[LM.LEFT_ANKLE, 2] - (lm[LM.LEFT_HIP, 2] + lm[LM.RIGHT_HIP, 2]) / 2)
         b = body.bone
         self.l_thigh = float(
             np.linalg.norm(body.bone_head_m[b("lowerleg01.L")] - body.bone_head_m[b("upperleg01.L")])
@@ -263,8 +275,33 @@ class GaitModel:
                 )
             self.steps[foot] = steps
 
+    def standing_weight(self, t: float) -> float:
+        """1 while standing still, 0 while running, smooth in between."""
+        return float(self.sched.at(self.sched.standw, t))
+
     def foot_state(self, foot: str, t: float) -> tuple[np.ndarray, float, bool]:
-        """(ankle world position, foot angle in degrees, in stance) of ``foot`` at time ``t``."""
+        """(ankle world position, foot angle in degrees, in stance) of ``foot`` at time ``t``: the running
+        foot, blended into a foot planted flat under the hip while standing."""
+        ankle, ang, stance = self._run_foot_state(foot, t)
+        w = self.standing_weight(t)
+        if w <= 0.0:
+            return ankle, ang, stance
+        f = self.feet[foot]
+        planted = f.ankle_for_pivot(0.0, 0, 0.0)
+        planted[0] = float(self.sched.at(self.sched.x, t)) + self.ankle_fore_rest
+        ankle = (1 - w) * ankle + w * planted
+        ang = (1 - w) * ang
+        _, low = f.lowest(ang)
+        if stance:  # a running stance foot stays on the floor while it settles
+            ankle[1] = -low
+            return ankle, ang, True
+        if w < 0.5:  # a running swing foot stays clear of the floor
+            ankle[1] = max(ankle[1], -low + 1e-4)
+            return ankle, ang, False
+        ankle[1] = max(ankle[1], -low)  # settling into standing: in stance once on the floor
+        return ankle, ang, bool(ankle[1] + low < 1e-3)
+
+    def _run_foot_state(self, foot: str, t: float) -> tuple[np.ndarray, float, bool]:
         f, steps = self.feet[foot], self.steps[foot]
         times = [st["t_td"] for st in steps]
         i = int(np.searchsorted(times, t, side="right")) - 1
@@ -279,7 +316,9 @@ class GaitModel:
         a0 = f.ankle_for_pivot(self.toe_off, st["off_pivot"], st["off_pivot_x"])
         a1 = f.ankle_for_pivot(nxt["strike"], nxt["pivot"], nxt["pivot_x"])
         sigma = (t - st["t_lo"]) / (nxt["t_td"] - st["t_lo"])
-        ang = self.toe_off + (nxt["strike"] - self.toe_off) * float(smoothstep(sigma))
+        # the foot reaches its landing angle in late swing and holds it (a heel striker's foot is dorsiflexed,
+        # a forefoot lander's plantarflexed, for the last third of the swing before contact)
+        ang = self.toe_off + (nxt["strike"] - self.toe_off) * float(smoothstep(sigma / SWING_ANGLE_SET))
         ankle = a0 + (a1 - a0) * minjerk(sigma)
         speed = abs(st["speed"])
         lift = 0.07 + 0.06 * speed
@@ -305,7 +344,7 @@ class GaitModel:
         for t in ts:
             osc = self._oscillation(t)
             for foot, sign in (("left", 1.0), ("right", -1.0)):
-                ankle, _, stance = self.foot_state(foot, t)
+                ankle, _, stance = self._run_foot_state(foot, t)
                 if not stance:
                     continue
                 hip = np.array([float(s.at(s.x, t)), 0.0, 0.0]) + LEFT_W * sign * 0.101
@@ -359,9 +398,13 @@ class GaitModel:
             stumble = 0.0
             if p.stumble_at_s is not None:
                 stumble = math.exp(-0.5 * ((t - p.stumble_at_s - 0.25) / 0.18) ** 2)
-            hip_mid = np.array([float(s.at(s.x, t)), h0 + self._oscillation(t), 0.0])
+            w_st = self.standing_weight(t)
+            sway = math.sin(2 * math.pi * t / 3.7)  # standing: a slow, small sway
+            height = (1 - w_st) * (h0 + self._oscillation(t)) + w_st * (self.hip_rest_y - STAND_KNEE_DROP_M)
+            hip_mid = np.array([float(s.at(s.x, t)) + w_st * 0.01 * sway, height, 0.0])
             root_head = hip_mid + R_YAW @ (rest[0] - hip_mid_rest)
-            lean = p.trunk_lean_deg + 1.0 * math.sin(4 * math.pi * float(s.at(s.phase, t)))
+            lean = (1 - w_st) * (p.trunk_lean_deg + 1.0 * math.sin(4 * math.pi * float(s.at(s.phase, t))))
+            lean += w_st * (STAND_LEAN_DEG + 1.0 * sway)
             lean += -18.0 * stumble * (sign_dir[k] if sign_dir[k] != 0 else 1.0)
             yaw = self._head_yaw(t)
             yaw_cmd.append(yaw)
@@ -393,6 +436,9 @@ class GaitModel:
             for foot_opp, sd, sgn in (("right", "L", 1.0), ("left", "R", -1.0)):
                 swing = 4.0 + p.arm_swing_deg * float(swing_norm[foot_opp][k])
                 elbow = p.elbow_deg - 6.0 * float(swing_norm[foot_opp][k]) * (p.elbow_deg < 170)
+                # standing: arms hang relaxed, elbows slightly bent
+                swing = (1 - w_st) * swing + w_st * (2.0 + 1.5 * sway * sgn)
+                elbow = (1 - w_st) * elbow + w_st * STAND_ELBOW_DEG
                 abduct = 8.0 + 35.0 * stumble
                 elbow = min(180.0, elbow + 30.0 * stumble)
                 r_loc, n_loc = self._arm_dirs(swing, abduct, sgn)
@@ -415,18 +461,22 @@ class GaitModel:
         for foot, steps in self.steps.items():
             f = self.feet[foot]
             for st in steps:
-                if 0 <= st["t_td"] < p.duration_s and math.ceil(st["t_td"] * p.fps - 1e-9) < n:
-                    point = (
-                        f.ankle_for_pivot(st["strike"], st["pivot"], st["pivot_x"])
-                        + f.rel[st["pivot"]] @ f.rot(st["strike"]).T
-                    )
+                if (
+                    0 <= st["t_td"] < p.duration_s
+                    and math.ceil(st["t_td"] * p.fps - 1e-9) < n
+                    and self.standing_weight(st["t_td"]) < 0.5
+                ):
+                    # where the foot really is at touchdown (while slowing to a stand it is blended toward
+                    # the planted foot, see foot_state)
+                    ankle_td, ang_td, _ = self.foot_state(foot, st["t_td"])
+                    point = ankle_td + f.rel[st["pivot"]] @ f.rot(ang_td).T
                     contacts.append(
                         Contact(
                             foot=foot,
                             time_s=st["t_td"],
                             point_m=point,
                             pivot_index=st["pivot"],
-                            strike_angle_deg=st["strike"],
+                            strike_angle_deg=ang_td,
                             direction=s.direction_at(st["t_td"]),
                         )
                     )

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.errors import OutputError
-from formcheck.synth.body import load_body
 from formcheck.synth.camera import auto_distance_m, camera_track
 from formcheck.synth.gait import GaitModel
 from formcheck.synth.params import SynthParams
 from formcheck.synth.render import Renderer
+from formcheck.synth.shoes import load_shod_body
 from formcheck.synth.skinning import skin
 from formcheck.synth.truth import Truth, TruthBuilder
 
@@ -30,7 +30,7 @@ class Synthesizer:
 
     def __init__(self, params: SynthParams, video_name: str = "clip.mp4") -> None:
         self.params = params
-        self.body = load_body()
+        self.body = load_shod_body()
         self.motion = GaitModel(self.body, params).build()
         self.cameras = camera_track(params, self.motion)
         dist = params.camera_distance_m or auto_distance_m(params)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from formcheck.errors import ConfigError
 
-Direction = Literal["backward", "forward"]
+Direction = Literal["backward", "forward", "standing"]
 Strike = Literal["forefoot", "midfoot", "heel"]
 View = Literal["side", "oblique", "front", "back"]
 Side = Literal["left", "right"]
@@ -26,6 +26,8 @@ Background = Literal["gym", "track", "hall"]
 DIRECTION_DEFAULTS: dict[str, dict[str, float]] = {
     "backward": {"cadence_spm": 180.0, "step_length_m": 0.55},
     "forward": {"cadence_spm": 166.0, "step_length_m": 0.85},
+    # standing still: no steps and no travel (the cadence only keeps the gait clock running underneath)
+    "standing": {"cadence_spm": 170.0, "step_length_m": 0.0},
 }
 
 #: Default foot angle at touchdown per strike style, degrees (positive = toe lower than heel). Pronounced on
@@ -34,12 +36,14 @@ STRIKE_ANGLE_DEG: dict[str, float] = {"forefoot": 16.0, "midfoot": 0.5, "heel": 
 
 
 class Segment(BaseModel):
-    """One stretch of a clip with a single direction of travel."""
+    """One stretch of a clip with a single direction of travel (or standing still in place)."""
 
     model_config = ConfigDict(extra="forbid")
 
     direction: Direction = Field(
-        "backward", description="Direction of travel relative to where the chest faces."
+        "backward",
+        description="Direction of travel relative to where the chest faces; standing = stands still in place "
+        "(feet planted, arms relaxed, a small sway; no contacts).",
     )
     duration_s: float = Field(6.0, gt=0, le=120, description="Length of the segment, seconds.")
     cadence_spm: float | None = Field(
@@ -164,7 +168,7 @@ class SynthParams(BaseModel):
 
 
 def parse_segments(text: str, duration_s: float | None = None) -> list[Segment]:
-    """Parse ``"forward:3,backward:4"`` (direction:seconds, comma-separated) into segments."""
+    """Parse ``"forward:3,backward:4,standing:2"`` (direction:seconds, comma-separated) into segments."""
     segs = []
     for part in text.split(","):
         part = part.strip()
@@ -172,8 +176,8 @@ def parse_segments(text: str, duration_s: float | None = None) -> list[Segment]:
             continue
         name, _, dur = part.partition(":")
         name = name.strip().lower()
-        if name not in ("backward", "forward"):
-            raise ConfigError(f"segment '{part}': direction must be backward or forward")
+        if name not in ("backward", "forward", "standing"):
+            raise ConfigError(f"segment '{part}': direction must be backward, forward or standing")
         try:
             seconds = float(dur) if dur.strip() else (duration_s or 6.0)
         except ValueError:

@@ -17,6 +17,7 @@ from formcheck.pose.landmarks import LM
 from formcheck.synth.body import Body
 from formcheck.synth.camera import Camera
 from formcheck.synth.gait import UP
+from formcheck.synth.shoes import SOLE_TOP_M
 
 SS = 2  # supersampling factor
 SHIFT = 2  # fixed-point bits for cv2 polygon coordinates
@@ -28,21 +29,23 @@ SKINS: dict[str, tuple[int, int, int]] = {
     "tan": (168, 112, 76),
     "dark": (96, 62, 44),
 }
-#: Clothing colour sets: shirt, shorts, shoes (RGB).
+#: Clothing colour sets: shirt, shorts, shoe upper, shoe sole (RGB). Like most running shoes, the sole contrasts
+#: with the upper (a white midsole under a coloured upper, or a dark sole under a white one).
 OUTFITS: dict[str, tuple[tuple[int, int, int], ...]] = {
-    "red_black": ((200, 40, 40), (30, 30, 34), (235, 235, 235)),
-    "blue_grey": ((40, 90, 190), (90, 92, 98), (40, 40, 44)),
-    "white_navy": ((235, 235, 230), (30, 40, 90), (200, 60, 40)),
-    "yellow_green": ((230, 200, 40), (40, 110, 60), (60, 60, 60)),
-    "black_orange": ((30, 30, 30), (230, 120, 30), (230, 230, 230)),
+    "red_black": ((200, 40, 40), (30, 30, 34), (235, 235, 235), (50, 50, 56)),
+    "blue_grey": ((40, 90, 190), (90, 92, 98), (40, 40, 44), (240, 240, 236)),
+    "white_navy": ((235, 235, 230), (30, 40, 90), (35, 45, 100), (245, 245, 240)),
+    "yellow_green": ((230, 200, 40), (40, 110, 60), (30, 80, 170), (240, 240, 236)),
+    "black_orange": ((30, 30, 30), (230, 120, 30), (230, 230, 230), (45, 45, 50)),
 }
 HAIR_RGB = (45, 32, 25)
 
-SKIN, SHIRT, SHORTS, SHOES, HAIR = range(5)
+SKIN, SHIRT, SHORTS, SHOES, HAIR, SOLE = range(6)
 
 
 def face_materials(body: Body) -> np.ndarray:
-    """Material index per quad (skin, shirt, shorts, shoes, hair), from bones and rest heights."""
+    """Material index per quad (skin, shirt, shorts, shoes, hair, sole), from bones and rest heights (of the
+    shod body, :mod:`formcheck.synth.shoes`)."""
     dom = body.dominant_bone()
     qb = dom[body.quads]  # [F, 4]
     centroid = body.vertices_m[body.quads].mean(axis=1)
@@ -68,10 +71,15 @@ def face_materials(body: Body) -> np.ndarray:
         ],
     )
     knee_y = lm[LM.LEFT_KNEE, 1]
+    ankle_z = lm[LM.LEFT_ANKLE, 2]
     shorts = np.isin(bname, ["root", "spine05", "pelvis.L", "pelvis.R", "upperleg01.L", "upperleg01.R"]) | (
         np.isin(bname, ["upperleg02.L", "upperleg02.R"]) & (centroid[:, 1] > knee_y + 0.17)
     )
-    shoes = np.isin(bname, ["foot.L", "foot.R"]) | (centroid[:, 1] < 0.10)
+    on_foot = np.isin(bname, ["foot.L", "foot.R"])
+    # a low-cut running shoe: its collar sits below the ankle bones, rising a little toward the laces
+    collar = 0.082 + 0.04 * np.clip((centroid[:, 2] - ankle_z) / 0.12, 0.0, 1.0)
+    shoes = (on_foot | (centroid[:, 1] < 0.12)) & (centroid[:, 1] < collar)
+    sole = shoes & (body.vertices_m[body.quads][:, :, 1].max(axis=1) < SOLE_TOP_M + 1e-4)
     ear_y, ear_z = lm[LM.LEFT_EAR, 1], lm[LM.LEFT_EAR, 2]
     eye_y = lm[LM.LEFT_EYE, 1]
     on_head = np.isin(bname, ["head", "neck03"])
@@ -83,6 +91,7 @@ def face_materials(body: Body) -> np.ndarray:
     mat[shorts] = SHORTS
     mat[shoes] = SHOES
     mat[hair] = HAIR
+    mat[sole] = SOLE
     # short sleeves: the lower part of the upper arm is skin
     return mat
 
@@ -100,14 +109,15 @@ def _texture(kind: str, rng: np.random.Generator, what: str) -> tuple[np.ndarray
             tex = base * shade[..., None]
             seam = (((yy * size / 0.2) % 1) < 0.05) | ((((xx * size + planks * 0.73) / 1.3) % 1) < 0.012)
             tex[seam] *= 0.6
-        elif kind == "track":  # red track with white lane lines, small grain
+        elif kind == "track":  # red track with white lane lines (the runner runs mid-lane), small grain
             size = 4.0
+            lane = (yy * size + 0.61) % 1.22  # the runner's path (world Z = 0) is in the middle of a lane
             tex = np.empty((n, n, 3), np.float32)
             tex[:] = np.array([176, 72, 56], np.float32)
             tex *= (0.9 + 0.1 * rng.random((n, n)))[..., None]
-            lines = ((yy * size) % 1.22) < 0.05
+            lines = lane < 0.05
             tex[lines] = (235, 235, 235)
-            marks = (((xx * size) % 2.0) < 0.06) & ((yy * size % 1.22) < 0.3)
+            marks = (((xx * size) % 2.0) < 0.06) & (lane < 0.3)
             tex[marks] = (230, 230, 230)
         else:  # hall: grey tiles 0.5 m
             size = 4.0
@@ -167,8 +177,8 @@ class Renderer:
         self.floor_tex, self.floor_size = _texture(background, rng, "floor")
         self.wall_tex, self.wall_size = _texture(background, rng, "wall")
         mats = face_materials(body)
-        shirt, shorts, shoes = OUTFITS[outfit]
-        palette = np.array([SKINS[skin], shirt, shorts, shoes, HAIR_RGB], np.float32)
+        shirt, shorts, shoes, sole = OUTFITS[outfit]
+        palette = np.array([SKINS[skin], shirt, shorts, shoes, HAIR_RGB, sole], np.float32)
         self.albedo = palette[mats] * (0.96 + 0.08 * rng.random((len(mats), 1))).astype(np.float32)
         self.quads = body.quads
         w, h = camera.width_px, camera.height_px

@@ -8,9 +8,10 @@ Angles are measured in the sagittal plane (the runner faces world +X, so sagitta
 - foot angle: heel -> foot index against the floor line; + = toe lower than heel.
 
 A contact's frame is the first frame at or after the touchdown instant (the first frame showing the foot on
-the floor); its ``landing_distance_m`` is measured from the hip midpoint at that frame to the part of the foot
-that touched, and ``step_length_m`` from the previous contact (of the other foot) to this one, both along the
-direction of travel; ``*_leg`` values are divided by the standing leg length (hip joint to ankle joint).
+the floor); standing segments (direction "standing") have none. Its ``landing_distance_m`` is measured from the
+hip midpoint at that frame to the part of the foot that touched, and ``step_length_m`` from the previous contact
+(of the other foot) to this one, both along the direction of travel (None after a standing stretch);
+``*_leg`` values are divided by the standing leg length (hip joint to ankle joint).
 """
 
 from __future__ import annotations
@@ -232,7 +233,8 @@ class TruthBuilder:
             hip_mid = (lm_world[frame, LM.LEFT_HIP] + lm_world[frame, LM.RIGHT_HIP]) / 2
             landing = float((c.point_m - hip_mid) @ travel)
             step = None
-            if prev is not None and prev["foot"] != c.foot:
+            stood = prev is not None and "standing" in m.direction[prev["frame"] + 1 : frame]
+            if prev is not None and prev["foot"] != c.foot and not stood:
                 step = float((c.point_m - np.array(prev["point_m"])) @ travel)
             first = self._first_part(c.foot, c.pivot_index, c.strike_angle_deg)
             contacts.append(
