@@ -269,8 +269,9 @@ def test_grab_frames_one_pass_upright_and_exact_frames(clip_factory):
         same = cv2.resize(ref[idx], (60, 80), interpolation=cv2.INTER_AREA).astype(float)
         other = cv2.resize(ref[12 if idx == 2 else 2], (60, 80), interpolation=cv2.INTER_AREA).astype(float)
         assert np.abs(img - same).mean() < np.abs(img - other).mean()
-    report = {"steps": [{"contact_frame": 2, "strike": "heel", "direction": "backward"},
-                        {"contact_frame": 12, "strike": "forefoot", "direction": "backward"}]}
+    times = {f.index: f.time_s for f in iter_frames(probe(path))}
+    report = {"steps": [{"contact_frame": 2, "contact_s": times[2], "strike": "heel", "direction": "backward"},
+                        {"contact_frame": 12, "contact_s": times[12], "strike": "forefoot", "direction": "backward"}]}
     thumbs = step_thumbnails(report, path, max_side_px=80)
     assert thumbs == {"best": got[12], "worst": got[2]}
     assert grab_frames(path, []) == {}

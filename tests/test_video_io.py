@@ -10,7 +10,7 @@ import pytest
 from conftest import make_audio_only
 
 from formcheck.errors import InputVideoError
-from formcheck.video.reader import iter_frames, probe
+from formcheck.video.reader import frames_at, iter_frames, probe
 from formcheck.video.writer import H264Writer
 
 
@@ -106,3 +106,21 @@ def test_writer_leaves_nothing_when_interrupted(tmp_path: Path):
         w.write(np.zeros((64, 64, 3), np.uint8))
         raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_only_the_wanted_frames_are_converted_and_reading_stops_after_them(clip_factory):
+    info = probe(clip_factory(frames=30))
+    all_frames = list(iter_frames(info))
+    picked = list(iter_frames(info, only={3, 17}))
+    assert [f.index for f in picked] == [3, 17]
+    np.testing.assert_array_equal(picked[1].rgb, all_frames[17].rgb)
+    assert picked[1].time_s == all_frames[17].time_s
+
+
+def test_frames_at_seeks_to_the_frame_shown_at_each_time(clip_factory):
+    info = probe(clip_factory(frames=90, rotation=90))
+    every = list(iter_frames(info))
+    got = frames_at(info, [every[75].time_s, every[5].time_s, 99.0])
+    np.testing.assert_array_equal(got[0].rgb, every[75].rgb)  # upright, exact frame, even going backward in time
+    np.testing.assert_array_equal(got[1].rgb, every[5].rgb)
+    assert got[2] is None

@@ -27,7 +27,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from formcheck.video.reader import iter_frames, probe
+from formcheck.video.reader import frames_at, iter_frames, probe
 
 STRIKE_FAULT = {"heel": 1.0, "midfoot": 0.5, "forefoot": 0.0}
 FOOT_ANGLE_MIN_DEG = 5.0
@@ -103,7 +103,7 @@ def grab_frames(video_path: str | os.PathLike[str], frame_indices: list[int] | s
     if not wanted:
         return out
     last = max(wanted)
-    for frame in iter_frames(probe(video_path)):
+    for frame in iter_frames(probe(video_path), only=wanted):
         if frame.index in wanted:
             out[frame.index] = _jpeg(frame.rgb, max_side_px)
         if frame.index >= last:
@@ -113,8 +113,10 @@ def grab_frames(video_path: str | os.PathLike[str], frame_indices: list[int] | s
 
 def step_thumbnails(report: dict[str, Any], video_path: str | os.PathLike[str],
                     max_side_px: int = 360) -> dict[str, bytes]:
-    """``{"best": jpeg, "worst": jpeg}`` at the contact frames of the steps :func:`best_and_worst` picks."""
+    """``{"best": jpeg, "worst": jpeg}`` at the contact frames of the steps :func:`best_and_worst` picks, found by
+    seeking to their contact times (a few frames decoded per picture, not the whole video)."""
     picks = best_and_worst(report)
-    frames = {key: report["steps"][i]["contact_frame"] for key, i in picks.items()}
-    grabbed = grab_frames(video_path, list(frames.values()), max_side_px)
-    return {key: grabbed[f] for key, f in frames.items() if f in grabbed}
+    keys = [key for key, i in picks.items() if report["steps"][i].get("contact_s") is not None]
+    times = [float(report["steps"][picks[key]]["contact_s"]) for key in keys]
+    found = frames_at(probe(video_path), times) if times else []
+    return {key: _jpeg(frame.rgb, max_side_px) for key, frame in zip(keys, found, strict=True) if frame is not None}

@@ -7,7 +7,7 @@ the athlete is upright. Frames are yielded one at a time: memory does not grow w
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,17 +127,21 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
                          codec=stream.codec_context.name, container=container.format.name)
 
 
-def iter_frames(info: VideoInfo) -> Iterator[Frame]:
+def iter_frames(info: VideoInfo, only: Collection[int] | None = None) -> Iterator[Frame]:
     """Yield every frame of the video described by ``info``, upright, with strictly increasing times (s).
 
+    With ``only``, just the frames with those indices are converted and yielded, and decoding stops after the
+    last of them (the others are decoded but never converted to RGB: a cheap way to pick a few frames).
     Raises :class:`InputVideoError` if decoding fails part-way, if no frame decodes, or if clearly fewer frames
-    decode than the header announces (a truncated file).
+    decode than the header announces (a truncated file; checked when the whole video is read).
     """
     path = Path(info.path)
     k = info.rotation_deg // 90
     index = 0
     last_t = -np.inf
     period = 1.0 / info.fps if info.fps else 1.0 / 30.0
+    wanted = None if only is None else set(only)
+    stop_after = max(wanted) if wanted else -1
     with _open(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -148,12 +152,15 @@ def iter_frames(info: VideoInfo) -> Iterator[Frame]:
                     t = last_t + period if index else 0.0
                 if t <= last_t:  # duplicate or out-of-order timestamp: keep order, nudge forward
                     t = last_t + 1e-6
-                rgb = frame.to_ndarray(format="rgb24")
-                if k:
-                    rgb = np.ascontiguousarray(np.rot90(rgb, k=k))
-                yield Frame(index=index, time_s=float(t), rgb=rgb)
+                if wanted is None or index in wanted:
+                    rgb = frame.to_ndarray(format="rgb24")
+                    if k:
+                        rgb = np.ascontiguousarray(np.rot90(rgb, k=k))
+                    yield Frame(index=index, time_s=float(t), rgb=rgb)
                 last_t = t
                 index += 1
+                if wanted is not None and index > stop_after:
+                    return
         except av.FFmpegError as exc:
             raise InputVideoError(f"{path} is corrupt or truncated: decoding failed after frame {index} "
                                   f"({_why(exc)})") from exc
@@ -161,3 +168,37 @@ def iter_frames(info: VideoInfo) -> Iterator[Frame]:
         raise InputVideoError(f"{path}: no frame could be decoded (truncated or corrupt file)")
     if info.frames and index < TRUNCATED_SHARE * info.frames:
         raise InputVideoError(f"{path} is truncated: {index} of {info.frames} frames could be decoded")
+
+
+def frames_at(info: VideoInfo, times_s: Sequence[float]) -> list[Frame | None]:
+    """The upright frames shown at ``times_s`` (s, as :func:`iter_frames` reports them), found by seeking to the
+    keyframe before each time and decoding forward: a few frames are decoded per picture, not the whole video.
+
+    A time matches the frame within half a frame period; ``None`` where no frame matches. ``Frame.index`` is -1
+    (unknown after a seek).
+    """
+    path = Path(info.path)
+    half = 0.5 / info.fps if info.fps else 1.0 / 60.0
+    k = info.rotation_deg // 90
+    out: list[Frame | None] = []
+    with _open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for t in times_s:
+            found = None
+            try:
+                container.seek(max(int(float(t) / stream.time_base), 0), stream=stream, backward=True)
+                for frame in container.decode(stream):
+                    if frame.time is None:
+                        continue
+                    if frame.time > t + half:
+                        break
+                    if abs(frame.time - t) <= half:
+                        rgb = frame.to_ndarray(format="rgb24")
+                        found = Frame(index=-1, time_s=float(frame.time),
+                                      rgb=np.ascontiguousarray(np.rot90(rgb, k=k)) if k else rgb)
+                        break
+            except av.FFmpegError as exc:
+                raise InputVideoError(f"{path}: cannot read the frame at {t:.3f} s ({_why(exc)})") from exc
+            out.append(found)
+    return out
