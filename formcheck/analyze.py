@@ -102,7 +102,7 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
     size = output_size(info, config)
     with Landmarker(model_path, config.pose) as landmarker, \
             H264Writer(annotated_tmp, size[0], size[1], info.fps or 30.0, crf=config.video.crf,
-                       preset=config.video.preset) as writer:
+                       preset=config.video.preset, threads=config.video.encoder_threads) as writer:
 
         def detect(frame: Frame) -> tuple[Frame, list[np.ndarray], int | None]:
             image, world = landmarker.detect(frame.rgb, frame.time_s)
@@ -137,7 +137,7 @@ def _draw_pass(info: VideoInfo, tracks: PoseTracks, person: int, config: Config,
     """Decode again and draw the chosen person (and the others, dimmed) from stored landmarks."""
     size = output_size(info, config)
     with H264Writer(annotated_tmp, size[0], size[1], info.fps or 30.0, crf=config.video.crf,
-                    preset=config.video.preset) as writer:
+                    preset=config.video.preset, threads=config.video.encoder_threads) as writer:
 
         def pick(frame: Frame) -> tuple[Frame, list[np.ndarray], int]:
             i = min(frame.index, tracks.image.shape[1] - 1)
