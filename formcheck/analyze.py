@@ -119,7 +119,7 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
             if progress is not None:
                 progress(writer.frames_written, expected, "pose")
 
-        run_streaming(iter_frames(info), detect, draw)
+        run_streaming(iter_frames(info, threads=config.video.decoder_threads), detect, draw)
     image, world, scores, members = tracker.finish(len(times))
     ts = np.asarray(times, dtype=np.float64)
     tracks = PoseTracks(image=image, world=world, scores=scores, timestamps_s=ts,

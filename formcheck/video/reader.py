@@ -127,13 +127,14 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
                          codec=stream.codec_context.name, container=container.format.name)
 
 
-def iter_frames(info: VideoInfo, only: Collection[int] | None = None) -> Iterator[Frame]:
+def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: int = 0) -> Iterator[Frame]:
     """Yield every frame of the video described by ``info``, upright, with strictly increasing times (s).
 
     With ``only``, just the frames with those indices are converted and yielded, and decoding stops after the
     last of them (the others are decoded but never converted to RGB: a cheap way to pick a few frames).
     Raises :class:`InputVideoError` if decoding fails part-way, if no frame decodes, or if clearly fewer frames
-    decode than the header announces (a truncated file; checked when the whole video is read).
+    decode than the header announces (a truncated file; checked when the whole video is read). ``threads``: decoder
+    threads (0 = FFmpeg's automatic choice; 1 leaves the other cores to whatever runs beside the decoding).
     """
     path = Path(info.path)
     k = info.rotation_deg // 90
@@ -145,6 +146,8 @@ def iter_frames(info: VideoInfo, only: Collection[int] | None = None) -> Iterato
     with _open(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        if threads:
+            stream.codec_context.thread_count = threads
         try:
             for frame in container.decode(stream):
                 t = frame.time
