@@ -47,6 +47,7 @@ class VideoConfig(_Section):
     crf: int = Field(ge=0, le=51, description="x264 constant rate factor")
     preset: str = Field(description="x264 speed preset")
     encoder_threads: int = Field(ge=0, le=64, description="x264 threads (count; 0 = automatic)")
+    decoder_threads: int = Field(ge=0, le=64, description="decoder threads during inference (count; 0 = auto)")
 
 
 class CleaningConfig(_Section):
