@@ -7,6 +7,7 @@ video -> (decode | pose inference + person tracking | skeleton drawing + H.264 e
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -184,7 +185,21 @@ def analyze_video(video: str | os.PathLike[str], *, out_dir: str | os.PathLike[s
     video = Path(video)
     info = probe(video)  # input errors first, before anything is created
     config = config or load_config()
-    out = check_writable_dir(out_dir if out_dir is not None else default_out_dir(video))
+    wanted = Path(out_dir) if out_dir is not None else default_out_dir(video)
+    created = not wanted.exists()
+    out = check_writable_dir(wanted)
+    try:
+        return _analyze_into(video, info, out, model=model, person=person, config=config, reuse_pose=reuse_pose,
+                             progress=progress)
+    except BaseException:
+        if created:  # leave no trace of a failed run: not even the folder we made for it
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
+
+
+def _analyze_into(video: Path, info: VideoInfo, out: Path, *, model: str, person: int | None, config: Config,
+                  reuse_pose: bool, progress: Progress | None) -> AnalysisResult:
     pose_path = out / POSE_FILE
     tracks = _load_cached(pose_path, info, model) if reuse_pose else None
     reused = tracks is not None

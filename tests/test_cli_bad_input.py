@@ -85,3 +85,11 @@ def test_invalid_config_value_names_the_key(tmp_path: Path):
     cfg.write_text("[pose]\nnum_poses = 0\n")
     res = run_cli("analyze", make_bad("no_person", tmp_path), "--config", cfg)
     assert res.returncode == 6 and "pose.num_poses" in res.stderr
+
+
+def test_a_failed_run_does_not_leave_the_folder_it_created(tmp_path: Path):
+    video = make_bad("no_person", tmp_path)
+    out = tmp_path / "fresh" / "out"
+    res = run_cli("analyze", video, "--out", out, "--model", "lite", "--quiet")
+    assert res.returncode == 3 and "no person" in res.stderr
+    assert not out.exists()
