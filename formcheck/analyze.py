@@ -25,7 +25,9 @@ from formcheck.atomic import write_text as _write_text
 from formcheck.atomic_set import OutputSet
 from formcheck.config import Config, load_config
 from formcheck.errors import InputVideoError, NoPersonError, PoseFileError
-from formcheck.overlay.skeleton import OTHER_RGB, RUNNER_RGB, SkeletonAnnotator
+from formcheck.overlay.plan import OverlayPlan, build_plan
+from formcheck.overlay.skeleton import OTHER_RGB, SkeletonAnnotator
+from formcheck.overlay.verdicts import VerdictOverlay
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.models import ensure_model
 from formcheck.pose.sequence import PoseSequence, mean_fps
@@ -75,82 +77,56 @@ def output_size(info: VideoInfo, config: Config) -> tuple[int, int, float]:
     return int(round(info.width * scale)), int(round(info.height * scale)), scale
 
 
-def _draw(frame: Frame, people: list[np.ndarray], runner: int | None, size: tuple[int, int, float]) -> np.ndarray:
-    w, h, scale = size
-    if scale != 1.0:
-        scene = cv2.resize(frame.rgb, (w, h), interpolation=cv2.INTER_AREA)
-        people = [p * np.array([scale, scale, scale, 1.0], dtype=np.float32) for p in people]
-    else:
-        scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
-    others = SkeletonAnnotator(OTHER_RGB, thickness_px=2.5)
-    main = SkeletonAnnotator(RUNNER_RGB, thickness_px=4.0)
-    for i, lm in enumerate(people):
-        if i != runner:
-            others.annotate(scene, lm)
-    if runner is not None and 0 <= runner < len(people):
-        main.annotate(scene, people[runner])
-    return scene
-
-
-def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Config, annotated_tmp: Path,
-               progress: Progress | None) -> tuple[PoseTracks, np.ndarray]:
-    """Decode, detect, track and draw in one overlapped pass. Returns the tracks and, per frame, the id of the
-    track drawn as the runner (-1 where none)."""
+def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Config,
+               progress: Progress | None) -> PoseTracks:
+    """Decode (producer thread) and detect + track (this thread), overlapped. Returns every person found."""
     tracker = PersonTracker(config.tracking, info.fps or 30.0)
-    highlighted: list[int] = []
     times: list[float] = []
     expected = info.frames or int(round(info.duration_s * info.fps))
-    size = output_size(info, config)
-    with Landmarker(model_path, config.pose) as landmarker, \
-            H264Writer(annotated_tmp, size[0], size[1], info.fps or 30.0, crf=config.video.crf,
-                       preset=config.video.preset, threads=config.video.encoder_threads) as writer:
+    with Landmarker(model_path, config.pose) as landmarker:
 
-        def detect(frame: Frame) -> tuple[Frame, list[np.ndarray], int | None]:
+        def detect(frame: Frame) -> None:
             image, world = landmarker.detect(frame.rgb, frame.time_s)
-            ids = tracker.update(frame.index, frame.time_s, image, world)
-            leader = tracker.leader()
-            runner = ids.index(leader) if leader in ids else None
-            highlighted.append(leader if runner is not None else -1)
+            tracker.update(frame.index, frame.time_s, image, world)
             times.append(frame.time_s)
-            return frame, image, runner
-
-        def draw(item: tuple[Frame, list[np.ndarray], int | None]) -> None:
-            frame, people, runner = item
-            writer.write(_draw(frame, people, runner, size), frame.time_s)
             if progress is not None:
-                progress(writer.frames_written, expected, "pose")
+                progress(len(times), expected, "pose")
 
-        run_streaming(iter_frames(info, threads=config.video.decoder_threads), detect, draw)
-    image, world, scores, members = tracker.finish(len(times))
+        run_streaming(iter_frames(info, threads=config.video.decoder_threads), detect)
+    image, world, scores, _ = tracker.finish(len(times))
     ts = np.asarray(times, dtype=np.float64)
-    tracks = PoseTracks(image=image, world=world, scores=scores, timestamps_s=ts,
-                        fps=mean_fps(ts, info.fps or 30.0), width=info.width, height=info.height,
-                        source=info.path, model=model_name, rotation_deg=info.rotation_deg,
-                        fingerprint=video_fingerprint(info.path))
-    drawn = np.asarray(highlighted, dtype=np.int64)
-    # express the drawn track ids as candidate ranks (-1 = not among the candidates)
-    rank = {int(t): r for r, ids in enumerate(members) for t in ids}
-    return tracks, np.array([rank.get(int(t), -1) for t in drawn], dtype=np.int64)
+    return PoseTracks(image=image, world=world, scores=scores, timestamps_s=ts, fps=mean_fps(ts, info.fps or 30.0),
+                      width=info.width, height=info.height, source=info.path, model=model_name,
+                      rotation_deg=info.rotation_deg, fingerprint=video_fingerprint(info.path))
 
 
-def _draw_pass(info: VideoInfo, tracks: PoseTracks, person: int, config: Config, annotated_tmp: Path,
-               progress: Progress | None) -> None:
-    """Decode again and draw the chosen person (and the others, dimmed) from stored landmarks."""
-    size = output_size(info, config)
-    with H264Writer(annotated_tmp, size[0], size[1], info.fps or 30.0, crf=config.video.crf,
-                    preset=config.video.preset, threads=config.video.encoder_threads) as writer:
+def _render_pass(info: VideoInfo, tracks: PoseTracks, person: int, plan: OverlayPlan, config: Config,
+                 annotated_tmp: Path, progress: Progress | None) -> None:
+    """Decode again, draw the verdict overlay (and the other people, dimmed), encode annotated.mp4. Inference is
+    over, so decoding, drawing and encoding overlap on all cores."""
+    w, h, scale = output_size(info, config)
+    overlay = VerdictOverlay(plan, scale)
+    others = SkeletonAnnotator(OTHER_RGB, thickness_px=2.0)
+    to_out = np.array([scale, scale, 1.0, 1.0], dtype=np.float32)
+    with H264Writer(annotated_tmp, w, h, info.fps or 30.0, crf=config.video.crf, preset=config.video.preset) as writer:
 
-        def pick(frame: Frame) -> tuple[Frame, list[np.ndarray], int]:
+        def draw(frame: Frame) -> tuple[float, np.ndarray]:
+            if scale != 1.0:
+                scene = cv2.resize(frame.rgb, (w, h), interpolation=cv2.INTER_AREA)
+            else:
+                scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
             i = min(frame.index, tracks.image.shape[1] - 1)
-            return frame, [tracks.image[p, i] for p in range(tracks.n_people)], person
+            for p in range(tracks.n_people):
+                if p != person:
+                    others.annotate(scene, tracks.image[p, i] * to_out)
+            return frame.time_s, overlay.annotate(scene, frame.index)
 
-        def draw(item: tuple[Frame, list[np.ndarray], int]) -> None:
-            frame, people, runner = item
-            writer.write(_draw(frame, people, runner, size), frame.time_s)
+        def encode(item: tuple[float, np.ndarray]) -> None:
+            writer.write(item[1], item[0])
             if progress is not None:
-                progress(writer.frames_written, tracks.image.shape[1], "draw")
+                progress(writer.frames_written, tracks.image.shape[1], "video")
 
-        run_streaming(iter_frames(info), pick, draw)
+        run_streaming(iter_frames(info), draw, encode)
 
 
 def _load_cached(pose_path: Path, info: VideoInfo, model_name: str) -> PoseTracks | None:
@@ -204,30 +180,23 @@ def _analyze_into(video: Path, info: VideoInfo, out: Path, *, model: str, person
     tracks = _load_cached(pose_path, info, model) if reuse_pose else None
     reused = tracks is not None
     with OutputSet(out) as outputs:
-        annotated_tmp = outputs.path(ANNOTATED)
         if tracks is None:
-            model_path = ensure_model(model, build_missing=True)
-            tracks, drawn = _pose_pass(info, model, model_path, config, annotated_tmp, progress)
+            tracks = _pose_pass(info, model, ensure_model(model, build_missing=True), config, progress)
             if tracks.n_people == 0:
                 raise NoPersonError(f"no person was detected in {video} ({tracks.timestamps_s.size} frames): "
                                     "is the runner in view?")
-            chosen = 0 if person is None else person
-            seq = tracks.person(chosen)
-            seen = seq.detected
-            if np.any(drawn[seen] != chosen):  # the online pick differed from the final one: redraw
-                _draw_pass(info, tracks, chosen, config, annotated_tmp, progress)
             tracks.save(outputs.path(POSE_FILE))
-        else:
-            seq = tracks.person(0 if person is None else person)
-            _draw_pass(info, tracks, seq.person, config, annotated_tmp, progress)
+        seq = tracks.person(0 if person is None else person)
         judgement = judge(seq, config)
         report = build_report(info, tracks, seq, judgement)
         _write_json(outputs.path(REPORT), report)
         frames_text = frames_csv_text(judgement)
         _write_text(outputs.path(FRAMES_CSV), frames_text)
+        frames = list(csv.DictReader(io.StringIO(frames_text)))
         write_steps_csv(report["steps"], outputs.path(STEPS_CSV))
-        write_html_report(report, list(csv.DictReader(io.StringIO(frames_text))), outputs.path(REPORT_HTML),
-                          _thumbnails(report, video))
+        write_html_report(report, frames, outputs.path(REPORT_HTML), _thumbnails(report, video))
+        plan = build_plan(report, frames, judgement.pose.xy, seq.timestamps_s, seq.fps, config.video.touchdown_hold_s)
+        _render_pass(info, tracks, seq.person, plan, config, outputs.path(ANNOTATED), progress)
         outputs.commit()
     return AnalysisResult(out_dir=out, annotated=out / ANNOTATED, pose_file=pose_path, report_path=out / REPORT,
                           html_path=out / REPORT_HTML, report=report, pose=seq, reused_pose=reused)

@@ -1,0 +1,106 @@
+"""The annotated video reads the verdicts: a plan built from a report, and the drawn touchdown markers compared with
+the synthetic athlete's truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from conftest import SAMPLES
+from formcheck.overlay.plan import build_plan
+from formcheck.overlay.verdicts import STRIKE_RGB, VerdictOverlay, unit_px
+from formcheck.pose.landmarks import LM
+
+
+def fake_report() -> dict:
+    return {
+        "steps": [{"foot": "left", "contact_frame": 10, "contact_s": 1 / 3, "strike": "heel"},
+                  {"foot": "right", "contact_frame": 20, "contact_s": 2 / 3, "strike": "forefoot"},
+                  {"foot": "left", "contact_frame": 30, "contact_s": 1.0, "strike": None},
+                  {"foot": "right", "contact_frame": 40, "contact_s": 4 / 3, "strike": "forefoot"}],
+        "rules": [{"id": "upright_posture", "verdict": "fail"}, {"id": "arm_angle", "verdict": "ok"},
+                  {"id": "forefoot_landing", "verdict": "not_assessable", "message": "front view"}],
+    }
+
+
+def test_plan_reads_touchdowns_counts_cadence_and_notices():
+    n = 60
+    frames = [{"trunk_lean_deg": "5.0", "elbow_left_deg": "", "direction": "backward"} for _ in range(n)]
+    plan = build_plan(fake_report(), frames, np.zeros((n, 33, 2)), np.arange(n) / 30.0, 30.0, hold_s=0.2)
+    assert plan.hold_frames == 6
+    assert [t.strike for t in plan.active_touchdowns(12)] == ["heel"]
+    assert plan.active_touchdowns(16) == [] and plan.active_touchdowns(9) == []
+    assert plan.steps_done(9) == 0 and plan.steps_done(35) == 3
+    assert plan.cadence_spm(25) is None  # two steps are not a cadence yet
+    assert plan.cadence_spm(45) == pytest.approx(180.0)
+    assert plan.part_verdict == {"trunk": "fail", "arms": "ok", "legs": "not_assessable"}
+    assert any("forefoot landing: not assessable (front view)" in s for s in plan.notices)
+    assert np.isnan(plan.elbow_left_deg).all() and plan.trunk_lean_deg[3] == 5.0
+
+
+def test_overlay_draws_markers_only_while_held():
+    n = 50
+    xy = np.full((n, 33, 2), np.nan)
+    xy[:, LM.LEFT_HEEL] = (100, 200)
+    xy[:, LM.LEFT_FOOT_INDEX] = (140, 200)
+    plan = build_plan(fake_report(), [{} for _ in range(n)], xy, np.arange(n) / 30.0, 30.0, hold_s=0.2)
+    overlay = VerdictOverlay(plan)
+    red = np.array(STRIKE_RGB["heel"])
+
+    def ring_pixels(frame: int) -> int:
+        scene = overlay.annotate(np.zeros((240, 320, 3), np.uint8), frame)
+        return int(np.all(scene[150:250, 60:180] == red, axis=2).sum())
+
+    assert ring_pixels(9) == 0 and ring_pixels(10) > 50 and ring_pixels(15) > 50 and ring_pixels(16) == 0
+
+
+# --- the real thing: markers on a synthetic clip against its truth ------------------------------------------------
+
+
+def strike_seen(rgb: np.ndarray, centre: np.ndarray, radius: float) -> str | None:
+    """The strike class whose marker colour fills the ring around ``centre``, or None."""
+    h, w = rgb.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    r = np.hypot(xx - centre[0], yy - centre[1])
+    ring = rgb[(r > 0.75 * radius) & (r < 1.25 * radius)].astype(int)
+    if ring.size == 0:
+        return None
+    for name in ("heel", "forefoot"):
+        c = np.array(STRIKE_RGB[name])
+        share = float((np.abs(ring - c).max(axis=1) < 70).mean())
+        if share > 0.35:
+            return name
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", ["backward_heel_long_steps", "backward_good"])
+def test_touchdown_markers_appear_at_truth_contacts_with_truth_strike(tmp_path: Path, clip: str):
+    from formcheck.analyze import analyze_video
+
+    res = analyze_video(SAMPLES / f"{clip}.mp4", out_dir=tmp_path, model="full")
+    truth = json.loads((SAMPLES / f"{clip}.truth.json").read_text())
+    lm = truth["per_frame"]["landmarks_px"]
+    with av.open(str(res.annotated)) as c:
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    radius = 7 * unit_px(frames[0].shape)
+    hits, classes = 0, []
+    for contact in truth["contacts"]:
+        f, foot = contact["frame"], contact["foot"]
+        heel, toe = (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX) if foot == "left" else (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX)
+        seen = {}
+        for k in range(max(f - 6, 0), min(f + 3, len(frames))):
+            centre = (np.asarray(lm[k][heel]) + np.asarray(lm[k][toe])) / 2
+            seen[k] = strike_seen(frames[k], centre, radius)
+        onsets = [k for k in seen if seen[k] and not seen.get(k - 1)]
+        near = [k for k in onsets if abs(k - f) <= 2]
+        if near:
+            hits += 1
+            classes.append((seen[near[0]], contact["first_part"]))
+    print(f"{clip}: {hits}/{len(truth['contacts'])} touchdown markers at truth contacts, classes {classes}")
+    assert hits >= 0.9 * len(truth["contacts"]), f"{hits}/{len(truth['contacts'])} touchdown markers found"
+    assert all(shown == true for shown, true in classes), classes
