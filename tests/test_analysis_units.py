@@ -116,3 +116,59 @@ def test_every_rule_threshold_has_views_and_nested_bands():
     text = (__import__("formcheck.config", fromlist=["x"]).DEFAULTS_PATH).read_text()
     for section in ("[cleaning]", "[events]", "[direction]", "[view]") + tuple(f"[rules.{r}]" for r in RULE_IDS):
         assert section in text
+
+
+def test_feet_swapped_without_knees_after_an_ambiguous_frame_are_undone():
+    """MediaPipe swaps the feet (not the knees) for two frames, the first one with both feet in one place: the
+    whole-clip label path undoes exactly those frames, and never starts a chain of wrong exchanges."""
+    t = 12
+    xy = np.zeros((t, 33, 2))
+    for k, (a, b) in enumerate(((LM.LEFT_KNEE, LM.RIGHT_KNEE), (LM.LEFT_ANKLE, LM.RIGHT_ANKLE),
+                                (LM.LEFT_HEEL, LM.RIGHT_HEEL), (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX))):
+        xy[:, a] = np.stack([100.0 + 2 * np.arange(t), np.full(t, 300.0 + k)], axis=1)
+        xy[:, b] = np.stack([300.0 - 2 * np.arange(t), np.full(t, 300.0 + k)], axis=1)
+    feet = [(LM.LEFT_ANKLE, LM.RIGHT_ANKLE), (LM.LEFT_HEEL, LM.RIGHT_HEEL), (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX)]
+    for a, b in feet:
+        xy[5, [a, b]] = (xy[5, a] + xy[5, b]) / 2  # ambiguous: both feet at one point
+        xy[6, [a, b]] = xy[6, [b, a]]  # then swapped
+    want_left_ankle_x = 100.0 + 2 * np.arange(t)
+    swapped = fix_leg_swaps(xy, 0.5)
+    assert swapped.tolist() == [i == 6 for i in range(t)]
+    keep = np.arange(t) != 5
+    assert np.allclose(xy[keep, LM.LEFT_ANKLE, 0], want_left_ankle_x[keep])
+    assert np.allclose(xy[:, LM.LEFT_KNEE, 0], 100.0 + 2 * np.arange(t))  # knees never touched
+
+
+def test_contact_refined_to_the_impact_at_sub_frame_time():
+    """A foot descending at 3 px/frame hits the ground at frame 30 and settles over three more frames: the height
+    threshold (0.4 px here) is reached at frame 32, the contact is refined back to the impact (sub-frame ~30; the
+    contact frame is the first frame at or after it)."""
+    fps, t = 30.0, 60
+    h = np.zeros(t)
+    h[15:30] = 3.0 * (30 - np.arange(15, 30)) + 2.0  # 47 px .. 5 px
+    h[30:33] = [1.0, 0.6, 0.3]
+    det = ContactDetector(contact_leg=0.004, airborne_leg=0.08, toe_off_leg=0.04, refine_s=0.1).detect(
+        _pose_from_feet(np.stack([h, np.zeros(t)], axis=1), fps), "left", 100.0)
+    assert det.down_.tolist() == [32]
+    assert 29.5 <= det.impact_[0] <= 30.5
+    assert det.contacts_.tolist() == [int(np.ceil(det.impact_[0]))]
+
+
+def test_strike_from_the_foot_angle_at_contact_and_unknown_far_foot():
+    from formcheck.analysis.metrics import classify_strike
+    from formcheck.analysis.types import View
+
+    cfg = load_config().events
+    pose = _pose_from_feet(np.zeros((10, 2)))
+    pose.xy[:, LM.LEFT_FOOT_INDEX, 0] += 40.0  # feet 40 px long
+    pose.xy[:, LM.RIGHT_FOOT_INDEX, 0] += 40.0
+    side = View(kind="side", side="left")
+    assert classify_strike(pose, 15.0, "left", side, 5, cfg) == "forefoot"
+    assert classify_strike(pose, -3.0, "left", side, 5, cfg) == "heel"
+    assert classify_strike(pose, 15.0, "right", side, 5, cfg) == "forefoot"  # far foot, clear
+    assert classify_strike(pose, cfg.heel_max_deg + 0.1, "right", side, 5, cfg) is None  # far foot near a bound
+    pose.conf[:, [LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX]] = 0.2
+    assert classify_strike(pose, 15.0, "right", side, 5, cfg) is None  # far foot hidden
+    assert classify_strike(pose, 15.0, "left", View(kind="front", side=None), 5, cfg) is None
+    pose.xy[:, LM.LEFT_FOOT_INDEX, 0] -= 30.0  # 10 px foot: too small to read its angle
+    assert classify_strike(pose, 15.0, "left", side, 5, cfg) is None

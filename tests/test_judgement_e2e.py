@@ -1,5 +1,7 @@
-"""The judgement end to end on the bundled synthetic clips, against their truth: direction, contacts, angles,
-verdicts, and the report.json / frames.csv contract. Pose extraction runs once per clip (module fixture)."""
+"""The judgement end to end on the bundled synthetic clips, against their truth: direction per segment (incl. the
+standing parts of stand_run_stand), contacts (F1 within +-2 frames at 30 fps), strike class on matched contacts,
+trunk lean and near-elbow error, every rule's expected verdict per clip (sample_videos/README.md says what each
+clip shows), and the report.json / frames.csv contract. Pose extraction runs once per clip (module fixture)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,28 @@ from formcheck.analyze import analyze_video
 
 pytestmark = pytest.mark.slow
 
-CLIPS = ("backward_good", "backward_lean_back_straight_arms", "forward_then_backward")
+CLIPS = ("backward_good", "backward_lean_back_straight_arms", "backward_heel_long_steps", "forward_then_backward",
+         "stand_run_stand", "backward_portrait")
+
+#: What each clip is meant to show (sample_videos/README.md), as the verdict every rule must give. A set allows
+#: either verdict where the clip sits near a band edge by design.
+EXPECTED: dict[str, dict[str, str | set[str]]] = {
+    "backward_good": {"upright_posture": "ok", "forefoot_landing": "ok", "short_steps": "ok", "arm_angle": "ok",
+                      "look_over_shoulder": "ok", "heel_drag": "ok", "symmetry": "ok", "trunk_stability": "ok",
+                      "fatigue": "not_assessable"},  # 6 s: too short to compare thirds
+    "backward_lean_back_straight_arms": {"upright_posture": "fail", "arm_angle": "fail", "forefoot_landing": "ok",
+                                         "short_steps": "ok", "look_over_shoulder": "fail", "heel_drag": "ok",
+                                         "symmetry": "ok"},
+    # 0.75 m steps = 0.94 leg lengths: warn band 0.8-1.0 by truth, so warn or fail, never ok
+    "backward_heel_long_steps": {"forefoot_landing": "fail", "short_steps": {"warn", "fail"},
+                                 "upright_posture": "ok", "arm_angle": "ok", "heel_drag": "ok", "symmetry": "ok"},
+    "forward_then_backward": {"upright_posture": "ok", "forefoot_landing": "ok", "short_steps": "ok",
+                              "arm_angle": "ok", "heel_drag": "ok", "symmetry": "ok"},
+    "stand_run_stand": {"upright_posture": "ok", "forefoot_landing": "ok", "short_steps": "ok", "arm_angle": "ok",
+                        "heel_drag": "ok"},
+    "backward_portrait": {"upright_posture": "ok", "forefoot_landing": "ok", "short_steps": "ok",
+                          "arm_angle": "ok", "heel_drag": "ok", "symmetry": "ok"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -30,16 +53,22 @@ def analysed(tmp_path_factory) -> dict[str, tuple[dict, list[dict], dict]]:
     return out
 
 
-def _match(steps: list[dict], contacts: list[dict], tol: int = 2) -> int:
+def _match(steps: list[dict], contacts: list[dict], tol: float) -> list[tuple[dict, dict]]:
+    """Greedy one-to-one pairs (step, true contact) of the same foot within ``tol`` frames, nearest first."""
     used: set[int] = set()
-    hits = 0
+    pairs = []
     for c in contacts:
-        for j, s in enumerate(steps):
-            if j not in used and s["foot"] == c["foot"] and abs(s["contact_frame"] - c["frame"]) <= tol:
-                used.add(j)
-                hits += 1
-                break
-    return hits
+        best = min((j for j, s in enumerate(steps) if j not in used and s["foot"] == c["foot"]
+                    and abs(s["contact_frame"] - c["frame"]) <= tol),
+                   key=lambda j: abs(steps[j]["contact_frame"] - c["frame"]), default=None)
+        if best is not None:
+            used.add(best)
+            pairs.append((steps[best], c))
+    return pairs
+
+
+def _tol(truth: dict) -> float:
+    return 2.0 * float(truth["video"]["fps"]) / 30.0
 
 
 @pytest.mark.parametrize("name", CLIPS)
@@ -49,9 +78,11 @@ def test_direction_view_and_contacts_match_truth(analysed, name):
     assert [s["direction"] for s in report["segments"]] == [s["direction"] for s in truth["segments"]]
     for got, want in zip(report["segments"], truth["segments"], strict=True):
         assert abs(got["start_s"] - want["start_s"]) < 0.5
-    hits = _match(report["steps"], truth["contacts"])
+    hits = len(_match(report["steps"], truth["contacts"], _tol(truth)))
     f1 = 2 * hits / (len(report["steps"]) + len(truth["contacts"]))
-    assert f1 >= 0.95, (name, f1)
+    # must-show: F1 >= 0.95 over side views; a single clip may miss one contact (the first step from standing
+    # lifts the foot only ~5 cm) or add one (the stopping step)
+    assert f1 >= 0.9, (name, f1)
     # per-frame angles against truth (near side elbow)
     side = truth["view"]["side"]
     lean = np.array([float(r["trunk_lean_deg"] or "nan") for r in rows])
@@ -61,6 +92,56 @@ def test_direction_view_and_contacts_match_truth(analysed, name):
     assert np.nanmean(np.abs(lean - t_lean)) <= 3.0
     # the bench's target is <= 6 deg over the sweep; a single nearly straight arm (165 deg) reads 6.5 here
     assert np.nanmean(np.abs(elbow - t_elbow)) <= 7.0
+
+
+def test_contact_f1_over_all_sample_clips(analysed):
+    tp = n_pred = n_true = 0
+    for report, _, truth in analysed.values():
+        tp += len(_match(report["steps"], truth["contacts"], _tol(truth)))
+        n_pred += len(report["steps"])
+        n_true += len(truth["contacts"])
+    assert 2 * tp / (n_pred + n_true) >= 0.95
+
+
+@pytest.mark.parametrize("name", CLIPS)
+def test_strike_class_on_matched_contacts(analysed, name):
+    """Every matched near-foot contact gets the right class; a far-foot contact may be unknown (null) but is never
+    the wrong class."""
+    report, _, truth = analysed[name]
+    side = truth["view"]["side"]
+    near = far_known = 0
+    for step, c in _match(report["steps"], truth["contacts"], _tol(truth)):
+        if c["foot"] == side:
+            assert step["strike"] == c["first_part"], (name, c["frame"], step)
+            near += 1
+        elif step["strike"] is not None:
+            assert step["strike"] == c["first_part"], (name, c["frame"], step)
+            far_known += 1
+    assert near >= 4
+    assert far_known >= near // 2  # the far foot is classified most of the time on these large figures
+
+
+@pytest.mark.parametrize("name", CLIPS)
+def test_expected_verdicts(analysed, name):
+    verdicts = {r["id"]: r["verdict"] for r in analysed[name][0]["rules"]}
+    for rule, want in EXPECTED[name].items():
+        allowed = want if isinstance(want, set) else {want}
+        assert verdicts[rule] in allowed, (name, rule, verdicts[rule], want)
+
+
+def test_look_over_shoulder_counts_the_head_turns_of_the_truth(analysed):
+    for name, (report, _, truth) in analysed.items():
+        turned = np.array(truth["per_frame"]["head_turned"], dtype=bool)
+        true_turns = int(np.sum(np.diff(np.concatenate([[0], turned.astype(int)])) == 1))
+        assert report["metrics"]["head_turns"] == true_turns, name
+
+
+def test_step_length_measured_with_a_following_camera(analysed):
+    """Step length (contact point to contact point, ground coordinates) against truth's step_length_leg."""
+    for name in ("backward_good", "backward_heel_long_steps"):
+        report, _, truth = analysed[name]
+        want = np.median([c["step_length_leg"] for c in truth["contacts"] if c["step_length_leg"] is not None])
+        assert report["metrics"]["step_length_leg"] == pytest.approx(want, abs=0.15), name
 
 
 def test_report_contract(analysed):
@@ -75,22 +156,14 @@ def test_report_contract(analysed):
     step = report["steps"][0]
     assert set(step) >= {"foot", "contact_frame", "contact_s", "toe_off_frame", "strike", "foot_angle_deg",
                          "step_length_leg", "landing_distance_leg", "direction"}
-    assert step["step_length_leg"] is None  # following camera: only landing distance is measurable
+    assert report["steps"][0]["step_length_leg"] is None  # the first contact has no previous one
+    assert any(s["step_length_leg"] is not None for s in report["steps"])  # following camera: measured too
     for rule in report["rules"]:
         assert set(rule) >= {"id", "verdict", "score", "value", "unit", "target", "message", "tip",
                              "evidence_frames"}
+    heel_drag = next(r for r in report["rules"] if r["id"] == "heel_drag")
+    assert heel_drag["target"] == "at least 0.1 leg"
     json.dumps(report, allow_nan=False)
-
-
-def test_verdicts_on_good_and_faulty_form(analysed):
-    good = {r["id"]: r for r in analysed["backward_good"][0]["rules"]}
-    bad = {r["id"]: r for r in analysed["backward_lean_back_straight_arms"][0]["rules"]}
-    assert good["upright_posture"]["verdict"] == "ok" and good["arm_angle"]["verdict"] == "ok"
-    assert good["look_over_shoulder"]["verdict"] == "ok"  # a look every 3 s
-    assert good["forefoot_landing"]["verdict"] in ("ok", "warn")
-    assert bad["upright_posture"]["verdict"] == "fail" and bad["arm_angle"]["verdict"] == "fail"
-    assert bad["look_over_shoulder"]["verdict"] == "fail"  # never looks
-    assert analysed["backward_lean_back_straight_arms"][0]["tips"]
 
 
 def test_forward_segment_reported_not_judged(analysed):
@@ -98,3 +171,10 @@ def test_forward_segment_reported_not_judged(analysed):
     fwd = [s for s in report["steps"] if s["direction"] == "forward"]
     assert fwd and all(s["contact_s"] < 3.3 for s in fwd)
     assert report["metrics"]["backward_s"] == pytest.approx(4.0, abs=0.5)
+
+
+def test_standing_parts_are_standing(analysed):
+    report, _, truth = analysed["stand_run_stand"]
+    assert [s["direction"] for s in report["segments"]] == ["standing", "backward", "standing"]
+    assert report["metrics"]["backward_s"] == pytest.approx(4.0, abs=0.5)
+    assert all(s["direction"] == "backward" for s in report["steps"] if 2.5 < s["contact_s"] < 5.5)

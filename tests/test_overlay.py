@@ -9,8 +9,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-
 from conftest import SAMPLES
+
 from formcheck.overlay.plan import build_plan
 from formcheck.overlay.verdicts import STRIKE_RGB, VerdictOverlay, unit_px
 from formcheck.pose.landmarks import LM

@@ -42,12 +42,13 @@ class Cleaner:
         world = np.asarray(seq.world, dtype=np.float64)[:, :, :3].copy() if t else np.zeros((0, 33, 3))
         xy[~np.isfinite(xy)] = np.nan
         world[~np.isfinite(world)] = np.nan
-        swapped = fix_leg_swaps(xy, self.swap_ratio)
-        for a, b in LEG_PAIRS:
-            for arr in (vis, world):
-                tmp = arr[swapped, a].copy()
-                arr[swapped, a] = arr[swapped, b]
-                arr[swapped, b] = tmp
+        masks = leg_swap_masks(xy, self.swap_ratio)
+        for (a, b), m in zip(LEG_PAIRS, masks, strict=True):
+            for arr in (xy, vis, world):
+                tmp = arr[m, a].copy()
+                arr[m, a] = arr[m, b]
+                arr[m, b] = tmp
+        swapped = np.any(np.stack(masks), axis=0) if t else np.zeros(0, dtype=bool)
         fps = float(seq.fps) if seq.fps > 0 else 30.0
         max_gap = max(int(round(self.max_gap_s * fps)), 0)
         xy = fill_gaps(xy, max_gap)
@@ -62,30 +63,63 @@ class Cleaner:
                          width=int(seq.width), height=int(seq.height))
 
 
-def fix_leg_swaps(xy: np.ndarray, swap_ratio: float) -> np.ndarray:
-    """Exchange left/right leg labels (in place) in frames where the exchanged legs continue the previous frame
-    clearly better; returns bool[T], True where exchanged. Compares against the last frame with finite legs."""
+#: Groups of leg pairs whose labels are corrected together: MediaPipe often swaps the feet (ankle, heel, foot
+#: index) without the knees, so each group has its own swap path.
+SWAP_GROUPS: tuple[tuple[tuple[int, int], ...], ...] = (LEG_PAIRS[:1], LEG_PAIRS[1:])
+
+
+def leg_swap_masks(xy: np.ndarray, swap_ratio: float) -> list[np.ndarray]:
+    """Per pair of :data:`LEG_PAIRS`, bool[T]: where that pair's left/right labels should be exchanged.
+
+    Each group of :data:`SWAP_GROUPS` gets the label path (kept / exchanged per frame) that minimises the summed
+    frame-to-frame movement of its landmarks over the whole clip (Viterbi over two states), so one ambiguous
+    frame (the feet crossing) cannot start a chain of wrong exchanges as a frame-by-frame rule would. Keeping the
+    raw labels costs nothing; exchanging costs ``(1 - swap_ratio)`` x the median frame-to-frame movement per frame,
+    so labels change only where the movement clearly says so. Frames with a missing landmark keep their labels.
+    """
     t = xy.shape[0]
-    swapped = np.zeros(t, dtype=bool)
-    left = [a for a, _ in LEG_PAIRS]
-    right = [b for _, b in LEG_PAIRS]
-    prev: np.ndarray | None = None
-    for i in range(t):
-        cur = xy[i]
-        if not np.all(np.isfinite(cur[left + right])):
-            continue
-        if prev is not None:
-            keep = np.linalg.norm(cur[left] - prev[left], axis=1).sum() + \
-                np.linalg.norm(cur[right] - prev[right], axis=1).sum()
-            swap = np.linalg.norm(cur[right] - prev[left], axis=1).sum() + \
-                np.linalg.norm(cur[left] - prev[right], axis=1).sum()
-            if swap < swap_ratio * keep:
-                tmp = cur[left].copy()
-                cur[left] = cur[right]
-                cur[right] = tmp
-                swapped[i] = True
-        prev = cur.copy()
-    return swapped
+    masks = [np.zeros(t, dtype=bool) for _ in LEG_PAIRS]
+    k = 0
+    for group in SWAP_GROUPS:
+        left = [a for a, _ in group]
+        right = [b for _, b in group]
+        idx = np.flatnonzero(np.all(np.isfinite(xy[:, left + right]), axis=(1, 2)))
+        if idx.size >= 2:
+            lp, rp = xy[idx][:, left], xy[idx][:, right]
+            keep = np.linalg.norm(lp[1:] - lp[:-1], axis=2).sum(1) + np.linalg.norm(rp[1:] - rp[:-1], axis=2).sum(1)
+            cross = np.linalg.norm(lp[1:] - rp[:-1], axis=2).sum(1) + np.linalg.norm(rp[1:] - lp[:-1], axis=2).sum(1)
+            unary = (1.0 - swap_ratio) * max(float(np.median(keep)), 1e-6)
+            n = idx.size
+            cost = np.array([0.0, unary])
+            back = np.zeros((n, 2), dtype=np.int8)
+            for i in range(1, n):
+                # state 0 = raw labels, 1 = exchanged; same state -> "keep" movement, different -> "cross"
+                to0 = (cost[0] + keep[i - 1], cost[1] + cross[i - 1])
+                to1 = (cost[0] + cross[i - 1], cost[1] + keep[i - 1])
+                back[i] = (int(to0[1] < to0[0]), int(to1[1] < to1[0]))
+                cost = np.array([min(to0), min(to1) + unary])
+            state = int(cost[1] < cost[0])
+            path = np.zeros(n, dtype=bool)
+            for i in range(n - 1, -1, -1):
+                path[i] = bool(state)
+                state = int(back[i, state]) if i > 0 else state
+            for _ in group:
+                masks[k][idx[path]] = True
+                k += 1
+        else:
+            k += len(group)
+    return masks
+
+
+def fix_leg_swaps(xy: np.ndarray, swap_ratio: float) -> np.ndarray:
+    """Exchange left/right leg labels (in place) where :func:`leg_swap_masks` says so; returns bool[T], True where
+    any leg label was exchanged."""
+    masks = leg_swap_masks(xy, swap_ratio)
+    for (a, b), m in zip(LEG_PAIRS, masks, strict=True):
+        tmp = xy[m, a].copy()
+        xy[m, a] = xy[m, b]
+        xy[m, b] = tmp
+    return np.any(np.stack(masks), axis=0) if masks else np.zeros(xy.shape[0], dtype=bool)
 
 
 def fill_gaps(arr: np.ndarray, max_gap_frames: int) -> np.ndarray:

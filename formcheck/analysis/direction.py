@@ -52,19 +52,24 @@ class DirectionSegmenter:
     Parameters: ``window_s`` averaging window of the stance sweep (s; about one stride); ``standing_max_m_s``
     below this mean sweep speed the runner is standing (m/s); ``min_segment_s`` shorter runs are merged into a
     neighbour (s); ``standing_max_depth_m_s`` the standing threshold for front/back views, where the sweep is
-    seen in depth only (m/s).
+    seen in depth only (m/s); ``depth_rise_leg_s`` a front/back view's stance foot rising or sinking in the image
+    at least this fast (leg lengths/s, median) tells the direction; ``depth_growth_per_s`` so does the figure growing
+    or shrinking at least this fast (relative size change per s; static cameras).
     """
 
     def __init__(self, window_s: float = 0.8, standing_max_m_s: float = 0.25, min_segment_s: float = 1.0,
-                 standing_max_depth_m_s: float = 0.05) -> None:
+                 standing_max_depth_m_s: float = 0.05, depth_rise_leg_s: float = 0.15,
+                 depth_growth_per_s: float = 0.05) -> None:
+        self.depth_rise_leg_s = depth_rise_leg_s
+        self.depth_growth_per_s = depth_growth_per_s
         self.window_s = window_s
         self.standing_max_m_s = standing_max_m_s
         self.standing_max_depth_m_s = standing_max_depth_m_s
         self.min_segment_s = min_segment_s
 
-    def segment(self, pose: CleanPose, depth_view: bool = False) -> tuple[Segment, ...]:
+    def segment(self, pose: CleanPose, depth_view: bool = False, view_kind: str | None = None) -> tuple[Segment, ...]:
         """The clip's segments in time order, covering every frame (none for an empty clip). ``depth_view``:
-        front or back view (travel along the camera axis)."""
+        front or back view (travel along the camera axis); ``view_kind`` "front" / "back" adds the image cues."""
         t = pose.n_frames
         if t == 0:
             return ()
@@ -72,9 +77,21 @@ class DirectionSegmenter:
         raw = stance_sweep_m_s(pose)
         if depth_view:
             # front/back: the sweep is along the camera axis, where MediaPipe's depth is compressed and noisy;
-            # one direction for the whole clip from the clip's mean, against a lower threshold
+            # one direction for the whole clip, from three cues that each vote when clear (normalised by their
+            # threshold; the strongest wins): the world-depth sweep, the stance foot's image rise, the figure's
+            # apparent growth (a static camera)
             m = float(np.nanmean(raw)) if np.isfinite(raw).any() else 0.0
-            lab = 1 if m > self.standing_max_depth_m_s else -1 if m < -self.standing_max_depth_m_s else 0
+            votes = [m / self.standing_max_depth_m_s]
+            if view_kind in ("front", "back"):
+                toward = 1.0 if view_kind == "back" else -1.0  # backward running approaches a camera behind
+                rise, growth = depth_image_cues(pose)
+                # the stance foot moving away from the camera rises in the image (negative y velocity): it moves
+                # away relative to the hips when the runner travels toward the camera
+                votes.append(-rise * toward / self.depth_rise_leg_s)
+                votes.append(growth * toward / self.depth_growth_per_s)
+            clear = [v for v in votes if np.isfinite(v) and abs(v) >= 1.0]
+            best = max(clear, key=abs) if clear else 0.0
+            lab = 1 if best > 0 else -1 if best < 0 else 0
             labels = np.full(t, lab)
         else:
             sweep = _moving_nanmean(raw, max(int(round(self.window_s * fps)), 1))
@@ -96,6 +113,35 @@ class DirectionSegmenter:
             out.append(Segment(start_frame=s, end_frame=e, start_s=float(ts[s]),
                                end_s=float(ts[e - 1] + period), direction=name[lab], facing_x=fx))  # type: ignore[arg-type]
         return tuple(out)
+
+
+def depth_image_cues(pose: CleanPose) -> tuple[float, float]:
+    """Front/back-view direction cues from the image: (median image-y velocity of the lower foot while it stays
+    the lower one, leg lengths/s, + = down = toward the camera; relative growth rate of the torso length, 1/s,
+    + = the figure approaches the camera). NaN when not measurable."""
+    xy = pose.xy
+    t = pose.n_frames
+    if t < 5:
+        return float("nan"), float("nan")
+    fl = np.fmax(xy[:, LM.LEFT_HEEL, 1], xy[:, LM.LEFT_FOOT_INDEX, 1])
+    fr = np.fmax(xy[:, LM.RIGHT_HEEL, 1], xy[:, LM.RIGHT_FOOT_INDEX, 1])
+    left_low = fl >= fr
+    same = np.zeros(t, dtype=bool)
+    same[1:-1] = (left_low[1:-1] == left_low[:-2]) & (left_low[1:-1] == left_low[2:])
+    v = np.where(left_low, np.gradient(fl), np.gradient(fr)) * pose.fps
+    hip_y = (xy[:, LM.LEFT_HIP, 1] + xy[:, LM.RIGHT_HIP, 1]) / 2.0
+    ank_y = (xy[:, LM.LEFT_ANKLE, 1] + xy[:, LM.RIGHT_ANKLE, 1]) / 2.0
+    leg = np.nanmedian(np.abs(ank_y - hip_y)) if np.isfinite(ank_y - hip_y).any() else np.nan
+    v = v[same & np.isfinite(v)]
+    rise = float(np.median(v) / leg) if v.size >= 5 and np.isfinite(leg) and leg > 1 else float("nan")
+    torso = np.linalg.norm((xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2
+                           - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2, axis=1)
+    ok = np.isfinite(torso) & (torso > 1)
+    growth = float("nan")
+    if ok.sum() >= 5:
+        slope = np.polyfit(pose.times_s[ok], np.log(torso[ok]), 1)[0]
+        growth = float(slope)
+    return rise, growth
 
 
 def _fill_unknown(labels: np.ndarray) -> np.ndarray:

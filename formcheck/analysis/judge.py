@@ -54,11 +54,12 @@ def judge(seq: PoseSequence, config: Config) -> Judgement:
     pose = Cleaner(c.cleaning.max_gap_s, c.cleaning.cutoff_hz, c.cleaning.swap_ratio).clean(seq)
     view = ViewClassifier(c.view.side_max_ratio, c.view.front_min_ratio).classify(pose)
     segments = DirectionSegmenter(c.direction.window_s, c.direction.standing_max_m_s, c.direction.min_segment_s,
-                                  c.direction.standing_max_depth_m_s).segment(
-        pose, depth_view=view.kind in ("front", "back"))
+                                  c.direction.standing_max_depth_m_s, c.direction.depth_rise_leg_s,
+                                  c.direction.depth_growth_per_s).segment(
+        pose, depth_view=view.kind in ("front", "back"), view_kind=view.kind)
     facing = _facing_per_frame(pose, segments)
     angles = compute_angles(pose, facing)
-    leg = leg_length_px(pose)
+    leg = leg_length_px(pose, c.events.leg_percentile)
     steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events)
     turned = head_turned(pose, facing, c.events)
     metrics = compute_metrics(pose, angles, segments, view, steps, heights, turned, leg, static, c.events)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.analysis.events import FEET, ContactDetector, strike_index_deg
+from formcheck.analysis.events import FEET, ContactDetector
 from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
 from formcheck.config import EventsConfig
 from formcheck.pose.landmarks import LM
@@ -46,6 +46,83 @@ def camera_is_static(pose: CleanPose, heights: dict[str, np.ndarray], contact_le
     return bool(np.median(pv) > np.median(sv))
 
 
+def contact_point_x(pose: CleanPose, foot: str, frame: int, angle: float | None, cfg: EventsConfig) -> float | None:
+    """Image x (px) of the part of the foot that touched the ground first (FIELD_NOTES landing distance: pelvis to
+    contact point at initial contact), chosen by the foot angle at contact like the strike class: heel-first ->
+    the heel; toe-first -> the ball of the foot, ``ball_of_foot`` of the way from heel to foot index (MediaPipe's
+    foot index is the toe tip, ahead of where a forefoot landing touches); between or unknown -> mid-foot."""
+    heel, toe = FEET[foot]
+    h, t = pose.xy[frame, heel], pose.xy[frame, toe]
+    if not (np.all(np.isfinite(h)) and np.all(np.isfinite(t))):
+        return None
+    if angle is not None and angle < cfg.heel_max_deg:
+        share = 0.0
+    elif angle is not None and angle > cfg.forefoot_min_deg:
+        share = cfg.ball_of_foot
+    else:
+        share = 0.5
+    return float(h[0] + share * (t[0] - h[0]))
+
+
+def classify_strike(pose: CleanPose, angle: float | None, foot: str, view: View, frame: int,
+                    cfg: EventsConfig) -> str | None:
+    """Strike class of one contact from the raw foot angle at initial contact (deg, + toe lower): forefoot above
+    ``forefoot_min_deg``, heel below ``heel_max_deg``, midfoot between. Side views only. The far foot (the side
+    away from the camera) is unknown (None) when its heel / foot index are poorly visible around contact or its
+    angle is within ``far_strike_margin_deg`` of a bound; any foot is unknown when it is shorter than
+    ``strike_min_foot_px`` in the image (median over the clip). A null strike is "not known", never a guess."""
+    if angle is None or view.kind != "side":
+        return None
+    heel, toe = FEET[foot]
+    # the foot's size in the image: its median heel -> foot index length over the clip (a single frame can show
+    # the swinging far foot foreshortened or its landmarks collapsed)
+    lengths = np.linalg.norm(pose.xy[:, toe] - pose.xy[:, heel], axis=1)
+    lengths = lengths[np.isfinite(lengths)]
+    if not lengths.size or float(np.median(lengths)) < cfg.strike_min_foot_px:
+        return None
+    lo, hi = cfg.heel_max_deg, cfg.forefoot_min_deg
+    if view.side is not None and foot != view.side:
+        heel, toe = FEET[foot]
+        k = max(int(round(0.05 * pose.fps)), 1)
+        vis = pose.conf[max(frame - k, 0):frame + k + 1][:, [heel, toe]]
+        if vis.size == 0 or float(np.mean(vis)) < cfg.far_foot_min_visibility:
+            return None
+        m = cfg.far_strike_margin_deg
+        if lo - m <= angle <= hi + m:  # midfoot or near a bound: not known for the far foot
+            return None
+    return "forefoot" if angle > hi else "heel" if angle < lo else "midfoot"
+
+
+def camera_pan_px(pose: CleanPose, contacts: list[tuple[int, str, int, int]], cfg: EventsConfig) -> np.ndarray:
+    """Per frame, how far (px, image x) the ground has moved in the image since frame 0: zero for a static camera,
+    the pan of a following camera. A foot in stance stands still on the ground, so the image velocity of its lower
+    point (heel or foot index: the one on the ground as the foot rolls) is the ground's; frames with no foot in stance
+    (the short flight phase) take the velocity interpolated from their neighbours. NaN-free when any stance frame
+    is seen, else all NaN."""
+    t = pose.n_frames
+    vel = np.full((2, t), np.nan)
+    for k, foot in enumerate(("left", "right")):
+        heel, toe = FEET[foot]
+        vh = np.gradient(pose.xy[:, heel, 0]) if t >= 2 else np.zeros(t)
+        vt = np.gradient(pose.xy[:, toe, 0]) if t >= 2 else np.zeros(t)
+        v = np.where(pose.xy[:, heel, 1] > pose.xy[:, toe, 1], vh, vt)  # the lower point is the one on the ground
+        for c, f, off, _ in contacts:
+            if f != foot:
+                continue
+            end = off if off > c else min(c + max(int(round(0.15 * pose.fps)), 2), t - 1)
+            # skip the landing frame (the foot is still settling) and the toe-off frame (the toe starts to slide)
+            vel[k, c + 1:end] = v[c + 1:end]
+    n = np.sum(np.isfinite(vel), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ground_v = np.where(n > 0, np.nansum(vel, axis=0) / np.maximum(n, 1), np.nan)
+    ok = np.isfinite(ground_v)
+    if not ok.any():
+        return np.full(t, np.nan)
+    idx = np.arange(t)
+    ground_v = np.interp(idx, idx[ok], ground_v[ok])
+    return np.concatenate([[0.0], np.cumsum((ground_v[1:] + ground_v[:-1]) / 2.0)])
+
+
 def segment_at(segments: tuple[Segment, ...], frame: int) -> Segment | None:
     """The segment containing ``frame`` (None outside every segment)."""
     for s in segments:
@@ -60,43 +137,62 @@ def detect_steps(pose: CleanPose, angles: Angles, segments: tuple[Segment, ...],
     if leg_px is None or pose.n_frames < 3:
         return (), False, {}
     det = ContactDetector(contact_leg=cfg.contact_leg, airborne_leg=cfg.airborne_leg, toe_off_leg=cfg.toe_off_leg,
-                          min_stride_s=cfg.min_stride_s, ground_window_s=cfg.ground_window_s)
-    raw: list[tuple[int, str, int]] = []
+                          min_stride_s=cfg.min_stride_s, ground_window_s=cfg.ground_window_s,
+                          refine_s=cfg.refine_s, settle_leg=cfg.settle_leg)
+    raw: list[tuple[int, str, int, int]] = []
+    impact: dict[tuple[int, str], float] = {}
     heights = {}
     for foot in ("left", "right"):
         det.detect(pose, foot, leg_px)  # type: ignore[arg-type]
         heights[foot] = det.height_
-        raw += [(int(c), foot, int(o)) for c, o in zip(det.contacts_, det.toe_offs_, strict=True)]
+        raw += [(int(c), foot, int(o), int(d)) for c, o, d in zip(det.contacts_, det.toe_offs_, det.down_,
+                                                                   strict=True)]
+        impact.update({(int(c), foot): float(x) for c, x in zip(det.contacts_, det.impact_, strict=True)})
     raw.sort()
     static = camera_is_static(pose, heights, cfg.contact_leg)
     pel = pelvis_x(pose)
+    pan = np.zeros(pose.n_frames) if static else camera_pan_px(pose, raw, cfg)
     steps: list[Step] = []
-    prev: tuple[int, str] | None = None
-    for c, foot, off in raw:
+    prev: tuple[int, str, float | None, str] | None = None
+    for c, foot, off, down in raw:
         seg = segment_at(segments, c)
         direction = seg.direction if seg else "standing"
         facing = seg.facing_x if seg else 0
         travel = -facing if direction == "backward" else facing
         fa = getattr(angles, f"foot_{foot}")
-        angle = float(fa[c]) if np.isfinite(fa[c]) else None
-        sidx = strike_index_deg(fa, c, off, pose.fps) if view.kind == "side" else None
-        strike = None
-        if sidx is not None:
-            strike = "forefoot" if sidx > cfg.forefoot_min_deg else "heel" if sidx < cfg.heel_max_deg else "midfoot"
-        fx = foot_x(pose, foot)
+        # foot angle at contact: the median from the impact frame to the frame the foot is down (1-3 frames): late
+        # swing reads wildly (the fast foot blurs), and once flat the foot reads about +10 whatever the strike
+        win = fa[c:max(down, c) + 1]
+        win = win[np.isfinite(win)]
+        angle = float(np.median(win)) if win.size else None
+        strike = classify_strike(pose, angle, foot, view, c, cfg)
         land = None
-        if travel and np.isfinite(fx[c]) and np.isfinite(pel[c]):
-            land = float((fx[c] - pel[c]) * travel / leg_px)
+        point = contact_point_x(pose, foot, c, angle, cfg)
+        if travel and point is not None and np.isfinite(pel[c]):
+            land = float((point - pel[c]) * travel / leg_px)
+        # where the foot landed, in ground coordinates (image x minus the pan) carried to the foot's toe-off: the
+        # foot index stays put on the ground until toe-off, so the landing point is the foot index at toe-off plus
+        # the landing point's offset from the foot index at landing; between the previous foot's toe-off and this
+        # landing only the short flight needs the pan estimate (integrating it over a whole stance drifts)
+        ground = point if static else None  # a static camera sees the ground still: image x is ground x
+        toe = FEET[foot][1]
+        if not static and point is not None and np.isfinite(pose.xy[down, toe, 0]):
+            ref = off if off > down and np.isfinite(pose.xy[off, toe, 0]) else down
+            ground = float(pose.xy[ref, toe, 0] - pan[ref] + (point - pose.xy[down, toe, 0]))
+        land_ref = pan[c]
         length = None
-        if static and prev is not None and prev[1] != foot:
-            p = prev[0]
-            if np.isfinite(fx[c]) and np.isfinite(foot_x(pose, prev[1])[p]):
-                length = float(abs(fx[c] - foot_x(pose, prev[1])[p]) / leg_px)
-        steps.append(Step(foot=foot, contact_frame=c, contact_s=float(pose.times_s[c]),  # type: ignore[arg-type]
+        if prev is not None and prev[1] != foot and prev[3] == direction and direction != "standing" \
+                and (c - prev[0]) / pose.fps < cfg.max_step_s:
+            if ground is not None and prev[2] is not None:
+                here = point - land_ref if point is not None else ground
+                length = float(abs(here - prev[2]) / leg_px)
+        # contact time: the sub-frame impact (step times and symmetry need better than one frame at 30 fps)
+        t_c = float(np.interp(impact.get((c, foot), float(c)), np.arange(pose.n_frames), pose.times_s))
+        steps.append(Step(foot=foot, contact_frame=c, contact_s=t_c,  # type: ignore[arg-type]
                           toe_off_frame=off if off >= 0 else None, strike=strike, foot_angle_deg=angle,  # type: ignore[arg-type]
                           step_length_leg=length, landing_distance_leg=land, direction=direction,  # type: ignore[arg-type]
-                          strike_index_deg=sidx))
-        prev = (c, foot)
+                          strike_index_deg=None))
+        prev = (c, foot, ground, direction)
     return tuple(steps), static, heights
 
 
@@ -163,7 +259,11 @@ def compute_metrics(pose: CleanPose, angles: Angles, segments: tuple[Segment, ..
     rl = [x for x in rl if 0 < x < 1.0]
     if len(lr) >= 2 and len(rl) >= 2:
         ml, mr = float(np.median(lr)), float(np.median(rl))
-        sym = 200.0 * abs(ml - mr) / (ml + mr)
+        # a contact timed b frames late on one foot only lengthens one step time and shortens the other by b:
+        # differences within 2 x the contact timing uncertainty are not asymmetry (at 30 fps, 1 frame is 10% of a
+        # step, and the far foot's contacts read a frame off more often)
+        tol = 2.0 * cfg.contact_timing_frames / pose.fps
+        sym = 200.0 * max(abs(ml - mr) - tol, 0.0) / (ml + mr)
     lifts = []
     for s in bsteps:
         h = heights.get(s.foot)

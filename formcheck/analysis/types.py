@@ -88,10 +88,12 @@ class Segment:
 class Step:
     """One initial contact (and its toe-off) of one foot.
 
-    ``contact_frame``/``toe_off_frame``: frame indices (toe-off None if not found); ``contact_s`` s;
-    ``foot_angle_deg`` at contact (+ toe lower); ``strike`` class; ``step_length_leg`` (static camera only, from
-    the previous contact of the other foot); ``landing_distance_leg`` (pelvis to foot along travel at contact);
-    ``direction`` of the segment it belongs to.
+    ``contact_frame``/``toe_off_frame``: frame indices (toe-off None if not found); ``contact_s`` s (sub-frame
+    impact time);
+    ``foot_angle_deg`` at contact (+ toe lower); ``strike`` class (None = unknown); ``step_length_leg`` (from the
+    previous contact point of the other foot, in ground coordinates); ``landing_distance_leg`` (pelvis to the
+    contact point along travel at contact); ``direction`` of the segment it belongs to; ``strike_index_deg``
+    (kept for the report's schema, always None: strike classes come from ``foot_angle_deg``).
     """
 
     foot: Foot

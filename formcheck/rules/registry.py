@@ -71,14 +71,15 @@ def upright_posture(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
 
 
 def short_steps(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Median step length / leg length (static camera), else median landing distance / leg length."""
+    """Median step length / leg length (contact point to contact point in ground coordinates, any camera that does
+    not tilt), else median landing distance / leg length."""
     n = _count(m.get("steps_backward", 0))
     if _num(m.get("step_length_leg")) is not None:
         return _band("short_steps", m["step_length_leg"], n, "leg", cfg.short_steps, ctx, "step length", "{:.2f}")
     v = _band("short_steps", m.get("landing_distance_leg"), n, "leg", cfg.landing_distance, ctx,
               "landing distance", "{:.2f}")
     if v.verdict != "not_assessable":
-        v = Verdict(**{**v.__dict__, "message": v.message + " (landing distance: the camera pans)"})
+        v = Verdict(**{**v.__dict__, "message": v.message + " (landing distance: step length not measurable)"})
     return v
 
 
