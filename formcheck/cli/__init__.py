@@ -39,18 +39,27 @@ def _root(
 def _register() -> None:
     if app.registered_commands:
         return
-    from formcheck.cli import analyze, synth, tips
+    from formcheck.cli import analyze, batch, synth, tips
 
     app.command("analyze")(analyze.analyze)
+    app.command("batch")(batch.batch)
+    app.command("progress")(batch.progress)
     app.command("tips")(tips.tips)
     app.command("synth")(synth.synth)
+
+
+def get_app() -> typer.Typer:
+    """The app with every command registered (for tests driving it with typer's CliRunner)."""
+    _register()
+    return app
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app, turning domain errors into one stderr line and an exit code."""
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        # without standalone mode click *returns* typer.Exit's code instead of raising it
+        code = app(args=argv, standalone_mode=False)
     except FormcheckError as err:
         print(f"formcheck: error: {err}", file=sys.stderr)
         return err.exit_code
@@ -70,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             return exc.exit_code
         print(f"formcheck: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 70
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def run() -> None:

@@ -1,0 +1,71 @@
+"""``formcheck batch INPUT --out DIR`` and ``formcheck progress ATHLETE --out DIR``: thin wrappers over
+:mod:`formcheck.batch`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+
+def batch(
+    input: Path = typer.Argument(..., help="A folder (a sub-folder per athlete, or athlete in the file name) or a "
+                                 "CSV manifest (athlete, date, video, notes).", show_default=False),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder: a folder per athlete and session, "
+                             "summary.csv and index.html."),
+    workers: int = typer.Option(2, "--workers", "-w", help="Videos analysed at once (local engine)."),
+    engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray."),
+    address: str | None = typer.Option(None, "--address", help="Ray cluster HOST:PORT (default: start a local "  # noqa: UP007
+                                          "Ray instance)."),
+    model: str = typer.Option("full", "--model", "-m", help="Pose model: lite, full, heavy."),
+    config: Path | None = typer.Option(None, "--config", help="TOML file overriding the default settings."),  # noqa: UP007
+) -> None:
+    """Analyse folders of athletes' videos: resumable, a failed video never stops the others."""
+    from formcheck.batch.runner import run_batch
+
+    err = Console(stderr=True)
+    bar = Progress(TextColumn("[bold]videos"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal)
+    task_id = bar.add_task("videos", total=None)
+
+    def on_progress(result, done: int, total: int) -> None:
+        bar.update(task_id, completed=done, total=total)
+
+    with bar:
+        res = run_batch(input, out, workers=workers, engine=engine, address=address, model=model,
+                        config_path=config, progress=on_progress)
+    failed = res.failed
+    ran = len(res.results) - res.reused
+    print(f"{len(res.results)} videos: {len(res.results) - len(failed)} ok, {len(failed)} failed "
+          f"({res.reused} already done, {ran} run) in {res.seconds:.1f} s")
+    print(f"summary: {res.summary_path}")
+    print(f"index:   {res.index_path}")
+    if failed:
+        print("failed:")
+        for r in failed:
+            print(f"  {r.athlete} {r.date} {r.source}: {r.error}")
+        raise typer.Exit(1)
+
+
+def progress(
+    athlete: str = typer.Argument(..., help="The athlete's name, as in summary.csv.", show_default=False),
+    out: Path = typer.Option(..., "--out", "-o", help="The batch output folder (holding summary.csv)."),
+) -> None:
+    """Show an athlete's rule scores across sessions (from a batch's summary.csv)."""
+    from formcheck.batch.progress import athlete_trend, progress_table
+
+    Console().print(progress_table(athlete_trend(out, athlete)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m formcheck.batch [batch] INPUT --out DIR`` / ``... progress ATHLETE --out DIR``: the main CLI with
+    ``batch`` as the default command."""
+    from formcheck.cli import main as cli_main
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in ("batch", "progress", "--help"):
+        args.insert(0, "batch")
+    return cli_main(args)
