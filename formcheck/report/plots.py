@@ -247,7 +247,7 @@ def cadence_plot(steps: Sequence[Mapping[str, Any]], cadence_spm: float | None =
         handles.append(ax.axhline(float(cadence_spm), color="#6a1b9a", lw=1.0, ls="--",
                                   label=f"cadence {float(cadence_spm):.0f}"))
     ref = [float(cadence_spm)] if cadence_spm is not None and math.isfinite(_num(cadence_spm)) else []
-    lo, hi = min(float(c.min()), *ref), max(float(c.max()), *ref)
+    lo, hi = min([float(c.min()), *ref]), max([float(c.max()), *ref])
     mid, half = (lo + hi) / 2, max((hi - lo) / 2 * 1.15, 10.0)
     ax.set_ylim(mid - half, mid + half)
     ax.ticklabel_format(axis="y", useOffset=False, style="plain")
