@@ -22,7 +22,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import formcheck.analyze as _analyze  # noqa: E402
 from formcheck.analyze import analyze_video  # noqa: E402
 from formcheck.synth import SynthParams, generate_clip  # noqa: E402
 
@@ -78,18 +77,6 @@ def clip_specs(which: str, duration_s: float) -> list[tuple[str, dict]]:
     return specs
 
 
-def _html_or_warn(write_html):
-    """The bench measures the judgement, not the HTML page: a failing page is reported, never fatal."""
-    def wrapped(report, *args, **kwargs):
-        try:
-            return write_html(report, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001
-            print(f"  WARNING: report.html failed ({type(exc).__name__}: {exc}); judgement kept", file=sys.stderr)
-            return None
-    return wrapped
-
-
-_analyze.write_html_report = _html_or_warn(_analyze.write_html_report)
 
 
 def prepare(cache: Path, which: str, duration_s: float) -> list[tuple[str, Path, dict]]:

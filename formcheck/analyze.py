@@ -194,7 +194,7 @@ def _analyze_into(video: Path, info: VideoInfo, out: Path, *, model: str, person
         _write_text(outputs.path(FRAMES_CSV), frames_text)
         frames = list(csv.DictReader(io.StringIO(frames_text)))
         write_steps_csv(report["steps"], outputs.path(STEPS_CSV))
-        write_html_report(report, frames, outputs.path(REPORT_HTML), _thumbnails(report, video))
+        write_html_report(report, frames, outputs.path(REPORT_HTML), _thumbnails(report, video), config)
         plan = build_plan(report, frames, judgement.pose.xy, seq.timestamps_s, seq.fps, config.video.touchdown_hold_s)
         _render_pass(info, tracks, seq.person, plan, config, outputs.path(ANNOTATED), progress)
         outputs.commit()

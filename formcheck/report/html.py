@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.atomic import write_text
+from formcheck.config import Config, load_config
 from formcheck.errors import FormcheckError
 from formcheck.report import plots
 from formcheck.report.steps_csv import COLUMNS as STEP_COLUMNS
@@ -92,16 +93,16 @@ _AT_MOST = re.compile(r"at most\s*(-?[\d.]+)")
 _AT_LEAST = re.compile(r"at least\s*(-?[\d.]+)")
 
 
-def _config_bands() -> dict[str, dict[str, tuple[float, float]]]:
-    try:
-        from formcheck.config import load_config
-
-        rules = load_config().rules
-    except (FormcheckError, ImportError, AttributeError):
-        return {}
+def _config_bands(config: Config | None) -> dict[str, dict[str, tuple[float, float]]]:
+    """Each rule's ok/warn bands from the configuration the analysis used (the defaults when not given)."""
+    if config is None:
+        try:
+            config = load_config()
+        except FormcheckError:
+            return {}
     out = {}
     for rid in RULE_TITLES:
-        cfg = getattr(rules, rid, None)
+        cfg = getattr(config.rules, rid, None)
         if cfg is not None and hasattr(cfg, "ok"):
             out[rid] = {"ok": tuple(cfg.ok), "warn": tuple(cfg.warn)}
     return out
@@ -275,17 +276,18 @@ def _facts(report: Mapping[str, Any]) -> str:
     return f'<dl class="facts panel">{items}</dl>'
 
 
-def render_html(report: Mapping[str, Any], frames: Any = None, thumbnails: Mapping[str, bytes] | None = None) -> str:
+def render_html(report: Mapping[str, Any], frames: Any = None, thumbnails: Mapping[str, bytes] | None = None,
+                config: Config | None = None) -> str:
     """The report page as a string (see :func:`write_html_report`)."""
     report = _d(dict(report) if isinstance(report, Mapping) else None)
     rules = [r for r in _l(report.get("rules")) if isinstance(r, dict)]
     steps = _l(report.get("steps"))
     segments = [_d(s) for s in _l(report.get("segments"))]
-    defaults = _config_bands()
+    defaults = _config_bands(config)
     bands = {str(r.get("id")): rule_band(r, defaults) for r in rules}
     picks = best_and_worst(report)
     cols = plots.frame_columns(frames)
-    events = _events_limits()
+    events = _events_limits(config)
     plot_uris = [
         plots.trunk_lean_plot(cols, bands.get("upright_posture") or defaults.get("upright_posture"), segments),
         plots.elbow_plot(cols, bands.get("arm_angle") or defaults.get("arm_angle"), segments),
@@ -323,22 +325,23 @@ def render_html(report: Mapping[str, Any], frames: Any = None, thumbnails: Mappi
 """
 
 
-def _events_limits() -> tuple[float | None, float | None]:
-    try:
-        from formcheck.config import load_config
-
-        ev = load_config().events
-        return float(ev.forefoot_min_deg), float(ev.heel_max_deg)
-    except (FormcheckError, ImportError, AttributeError):
-        return None, None
+def _events_limits(config: Config | None) -> tuple[float | None, float | None]:
+    """The foot-angle bounds of the strike classes (deg): forefoot above the first, heel below the second."""
+    if config is None:
+        try:
+            config = load_config()
+        except FormcheckError:
+            return None, None
+    return float(config.events.forefoot_min_deg), float(config.events.heel_max_deg)
 
 
 def write_html_report(report: Mapping[str, Any], frames: Any, out_path: str | Path,
-                      thumbnails: Mapping[str, bytes] | None = None) -> Path:
+                      thumbnails: Mapping[str, bytes] | None = None, config: Config | None = None) -> Path:
     """Write report.html to ``out_path`` atomically and return the path.
 
     ``report`` is report.json's dict; ``frames`` the per-frame data (rows as dicts, e.g. read from frames.csv, or
     a mapping column -> sequence; None for no plots over time); ``thumbnails`` optional ``{"best": jpeg,
-    "worst": jpeg}`` (see :func:`formcheck.report.thumbnails.step_thumbnails`).
+    "worst": jpeg}`` (see :func:`formcheck.report.thumbnails.step_thumbnails`); ``config`` the configuration the
+    analysis ran with, for the target bands drawn on the plots (the defaults when None).
     """
-    return write_text(out_path, render_html(report, frames, thumbnails))
+    return write_text(out_path, render_html(report, frames, thumbnails, config))

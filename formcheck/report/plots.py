@@ -179,13 +179,9 @@ def elbow_plot(cols: Mapping[str, np.ndarray], band: Band | None,
 
 def foot_angle_plot(steps: Sequence[Mapping[str, Any]], forefoot_min_deg: float | None = None,
                     heel_max_deg: float | None = None) -> str | None:
-    """Foot angle at each contact per foot. When the steps carry ``strike_index_deg`` (foot angle at contact minus
-    the flat-foot angle of that stance, deg, + = toe first; what the strike classes use) that is drawn, with the
-    toe-first and heel-first zones shaded at the given limits; otherwise the raw ``foot_angle_deg``, unshaded."""
-    key = "strike_index_deg" if any(math.isfinite(_num(s.get("strike_index_deg"))) for s in steps
-                                     if isinstance(s, Mapping)) else "foot_angle_deg"
-    if key == "foot_angle_deg":
-        forefoot_min_deg = heel_max_deg = None
+    """Foot angle at each initial contact per foot (deg, + = toe lower, the angle the strike classes are read
+    from), with the forefoot zone (above ``forefoot_min_deg``) and the heel zone (below ``heel_max_deg``) shaded."""
+    key = "foot_angle_deg"
     pts = [(_num(s.get("contact_s")), _num(s.get(key)), s.get("foot"), s.get("strike"))
            for s in steps if isinstance(s, Mapping)]
     pts = [p for p in pts if math.isfinite(p[0]) and math.isfinite(p[1])]
@@ -197,10 +193,10 @@ def foot_angle_plot(steps: Sequence[Mapping[str, Any]], forefoot_min_deg: float 
     handles: list[Any] = []
     if forefoot_min_deg is not None:
         ax.axhspan(forefoot_min_deg, hi, color=OK_COLOUR, zorder=0, lw=0)
-        handles.append(Patch(color=OK_COLOUR, label="toe-first zone"))
+        handles.append(Patch(color=OK_COLOUR, label="forefoot zone"))
     if heel_max_deg is not None:
         ax.axhspan(lo, heel_max_deg, color="#ffcdd2", zorder=0, lw=0)
-        handles.append(Patch(color="#ffcdd2", label="heel-first zone"))
+        handles.append(Patch(color="#ffcdd2", label="heel zone"))
     markers = {"forefoot": "^", "midfoot": "o", "heel": "v"}
     for foot, colour in (("left", LEFT_COLOUR), ("right", RIGHT_COLOUR)):
         mine = [p for p in pts if p[2] == foot]
@@ -215,8 +211,7 @@ def foot_angle_plot(steps: Sequence[Mapping[str, Any]], forefoot_min_deg: float 
             handles.insert(0, Patch(color=colour, label=f"{foot} foot"))
     ax.set_ylim(lo, hi)
     ax.axhline(0, color="#9e9e9e", lw=0.6)
-    title = "Foot angle at contact vs flat foot" if key == "strike_index_deg" else "Foot angle at contact"
-    _finish(ax, handles, f"{title}, per step (\u25b2 forefoot, \u25bc heel)", "deg (+ toe first)")
+    _finish(ax, handles, "Foot angle at contact, per step (\u25b2 forefoot, \u25bc heel)", "deg (+ toe first)")
     return _uri(fig)
 
 

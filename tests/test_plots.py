@@ -1,0 +1,51 @@
+"""Report plots: they draw what they are given (bands from the analysis' config) and never crash on missing numbers."""
+
+from __future__ import annotations
+
+import base64
+
+from formcheck.config import load_config
+from formcheck.report import plots
+from formcheck.report.html import render_html
+
+HEEL_SHADE = "#ffcdd2"
+
+
+def _svg(uri: str) -> str:
+    assert uri.startswith("data:image/svg+xml;base64,")
+    return base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+
+
+def _steps(n: int = 8, dt: float = 0.33) -> list[dict]:
+    return [{"foot": "left" if k % 2 else "right", "contact_s": 0.5 + k * dt, "foot_angle_deg": 12.0 - 3 * k,
+             "strike": "forefoot" if 12.0 - 3 * k > 4 else "heel"} for k in range(n)]
+
+
+def test_cadence_plot_without_clip_cadence_still_draws():
+    # a forward-only clip has steps but no judged cadence_spm: this used to raise TypeError
+    svg = _svg(plots.cadence_plot(_steps(), None))
+    assert "Cadence" in svg and "cadence 1" not in svg
+    with_line = _svg(plots.cadence_plot(_steps(), 180.0))
+    assert "cadence 180" in with_line
+
+
+def test_cadence_plot_needs_two_steps():
+    assert plots.cadence_plot(_steps(1), None) is None
+
+
+def test_foot_angle_plot_shades_the_strike_zones_only_when_given():
+    shaded = _svg(plots.foot_angle_plot(_steps(), 4.0, -4.0))
+    assert plots.OK_COLOUR in shaded and HEEL_SHADE in shaded and "forefoot zone" in shaded
+    bare = _svg(plots.foot_angle_plot(_steps(), None, None))
+    assert plots.OK_COLOUR not in bare and HEEL_SHADE not in bare
+    assert plots.foot_angle_plot([{"foot": "left", "contact_s": 1.0, "foot_angle_deg": None}]) is None
+
+
+def test_report_page_uses_the_config_it_is_given(tmp_path):
+    report = {"steps": _steps(), "rules": [], "metrics": {"cadence_spm": 180.0}}
+    default = render_html(report, None, None, load_config())
+    custom_file = tmp_path / "c.toml"
+    custom_file.write_text("[events]\nforefoot_min_deg = 30.0\nheel_max_deg = -30.0\n")
+    custom = render_html(report, None, None, load_config(custom_file))
+    assert default != custom  # the strike zones moved with the config the analysis ran with
+    assert render_html(report) == default  # no config: the defaults
