@@ -12,10 +12,10 @@ import csv
 import io
 import os
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from formcheck.analysis.judge import judge
@@ -39,7 +39,7 @@ from formcheck.report.json_report import build_report
 from formcheck.report.steps_csv import write_steps_csv
 from formcheck.report.thumbnails import step_thumbnails
 from formcheck.video.reader import Frame, VideoInfo, iter_frames, probe
-from formcheck.video.stream import run_streaming
+from formcheck.video.stream import map_round_robin, run_streaming
 from formcheck.video.writer import H264Writer
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
@@ -79,20 +79,26 @@ def output_size(info: VideoInfo, config: Config) -> tuple[int, int, float]:
 
 def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Config,
                progress: Progress | None) -> PoseTracks:
-    """Decode (producer thread) and detect + track (this thread), overlapped. Returns every person found."""
+    """Decode (one thread), detect (``pose.threads()`` landmarkers on their own threads, frames dealt round robin)
+    and track (this thread, in frame order), overlapped. Returns every person found."""
     tracker = PersonTracker(config.tracking, info.fps or 30.0)
     times: list[float] = []
     expected = info.frames or int(round(info.duration_s * info.fps))
-    with Landmarker(model_path, config.pose) as landmarker:
+    with ExitStack() as stack:
+        landmarkers = [stack.enter_context(Landmarker(model_path, config.pose)) for _ in range(config.pose.threads())]
 
-        def detect(frame: Frame) -> None:
-            image, world = landmarker.detect(frame.rgb, frame.time_s)
-            tracker.update(frame.index, frame.time_s, image, world)
-            times.append(frame.time_s)
+        def detector(landmarker: Landmarker) -> Callable[[Frame], tuple[int, float, list, list]]:
+            def detect(frame: Frame) -> tuple[int, float, list, list]:  # the pixels are dropped here
+                image, world = landmarker.detect(frame.rgb, frame.time_s)
+                return frame.index, frame.time_s, image, world
+            return detect
+
+        frames = iter_frames(info, threads=config.video.decoder_threads)
+        for index, time_s, image, world in map_round_robin(frames, [detector(lm) for lm in landmarkers]):
+            tracker.update(index, time_s, image, world)
+            times.append(time_s)
             if progress is not None:
                 progress(len(times), expected, "pose")
-
-        run_streaming(iter_frames(info, threads=config.video.decoder_threads), detect)
     image, world, scores, _ = tracker.finish(len(times))
     ts = np.asarray(times, dtype=np.float64)
     return PoseTracks(image=image, world=world, scores=scores, timestamps_s=ts, fps=mean_fps(ts, info.fps or 30.0),
@@ -102,8 +108,9 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
 
 def _render_pass(info: VideoInfo, tracks: PoseTracks, person: int, plan: OverlayPlan, config: Config,
                  annotated_tmp: Path, progress: Progress | None) -> None:
-    """Decode again, draw the verdict overlay (and the other people, dimmed), encode annotated.mp4. Inference is
-    over, so decoding, drawing and encoding overlap on all cores."""
+    """Decode again (scaled to the output size while converting to RGB), draw the verdict overlay (and the other
+    people, dimmed), encode annotated.mp4. Inference is over, so decoding, drawing and encoding overlap on all
+    cores."""
     w, h, scale = output_size(info, config)
     overlay = VerdictOverlay(plan, scale)
     others = SkeletonAnnotator(OTHER_RGB, thickness_px=2.0)
@@ -111,10 +118,7 @@ def _render_pass(info: VideoInfo, tracks: PoseTracks, person: int, plan: Overlay
     with H264Writer(annotated_tmp, w, h, info.fps or 30.0, crf=config.video.crf, preset=config.video.preset) as writer:
 
         def draw(frame: Frame) -> tuple[float, np.ndarray]:
-            if scale != 1.0:
-                scene = cv2.resize(frame.rgb, (w, h), interpolation=cv2.INTER_AREA)
-            else:
-                scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
+            scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
             i = min(frame.index, tracks.image.shape[1] - 1)
             for p in range(tracks.n_people):
                 if p != person:
@@ -126,7 +130,7 @@ def _render_pass(info: VideoInfo, tracks: PoseTracks, person: int, plan: Overlay
             if progress is not None:
                 progress(writer.frames_written, tracks.image.shape[1], "video")
 
-        run_streaming(iter_frames(info), draw, encode)
+        run_streaming(iter_frames(info, size=(w, h)), draw, encode)
 
 
 def _load_cached(pose_path: Path, info: VideoInfo, model_name: str) -> PoseTracks | None:

@@ -28,6 +28,13 @@ class PoseConfig(_Section):
     min_detection_confidence: float = Field(ge=0, le=1, description="detector score to start a pose (0..1)")
     min_presence_confidence: float = Field(ge=0, le=1, description="presence score to keep a pose (0..1)")
     min_tracking_confidence: float = Field(ge=0, le=1, description="tracking score to skip re-detection (0..1)")
+    inference_threads: int = Field(ge=0, le=16, description="landmarkers run at once (count; 0 = per core, <= 4)")
+
+    def threads(self) -> int:
+        """How many landmarkers to run at once (count)."""
+        import os
+
+        return self.inference_threads or max(1, min(4, os.cpu_count() or 1))
 
 
 class TrackingConfig(_Section):

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from formcheck.video.stream import run_streaming
+from formcheck.video.stream import map_round_robin, run_streaming
 
 
 def test_items_flow_in_order_through_all_stages():
@@ -62,3 +62,56 @@ def test_an_error_in_any_stage_reaches_the_caller(stage: str):
         run_streaming(source(), process, consume)
     # no stage thread is left running
     assert not [t for t in threading.enumerate() if t.name.startswith("formcheck-") and t.is_alive()]
+
+
+def test_round_robin_keeps_source_order_and_deals_items_to_workers_in_turn():
+    seen: dict[int, list[int]] = {0: [], 1: [], 2: []}
+
+    def worker(k: int):
+        def fn(x: int) -> tuple[int, int]:
+            seen[k].append(x)
+            time.sleep(0.002 * ((x * 7) % 3))  # workers finish out of step
+            return k, x * 10
+        return fn
+
+    out = list(map_round_robin(iter(range(50)), [worker(0), worker(1), worker(2)], depth=2))
+    assert [x for _, x in out] == [10 * i for i in range(50)]
+    assert [k for k, _ in out] == [i % 3 for i in range(50)]
+    assert seen == {k: list(range(k, 50, 3)) for k in range(3)}  # each worker sees its items in order
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5])
+def test_round_robin_short_sources(n: int):
+    assert list(map_round_robin(iter(range(n)), [lambda x: x, lambda x: -x])) == [(-1) ** i * i for i in range(n)]
+
+
+@pytest.mark.parametrize("stage", ["source", "worker"])
+def test_round_robin_errors_reach_the_caller_and_threads_stop(stage: str):
+    def source():
+        for i in range(100):
+            if stage == "source" and i == 7:
+                raise ValueError("bad frame")
+            yield i
+
+    def fn(x: int) -> int:
+        if stage == "worker" and x == 7:
+            raise ValueError("bad frame")
+        return x
+
+    before = threading.active_count()
+    got: list[int] = []
+    with pytest.raises(ValueError, match="bad frame"):
+        for x in map_round_robin(source(), [fn, fn]):
+            got.append(x)
+    assert got == list(range(7))
+    time.sleep(0.3)
+    assert threading.active_count() == before
+
+
+def test_round_robin_stops_when_the_caller_stops_early():
+    before = threading.active_count()
+    gen = map_round_robin(iter(range(10_000)), [lambda x: x, lambda x: x])
+    assert [next(gen) for _ in range(5)] == [0, 1, 2, 3, 4]
+    gen.close()
+    time.sleep(0.3)
+    assert threading.active_count() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 import pytest
 from conftest import make_audio_only
@@ -26,6 +27,19 @@ def test_rotation_metadata_is_applied(clip_factory, codec, fmt, name):
     # ccw rotation moves the stored top edge to the left edge of the upright picture
     assert frame.rgb[:, :8].mean() > 200
     assert frame.rgb[:8, 20:].mean() < 100
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_frames_scaled_while_decoding_keep_orientation_and_content(clip_factory, rotation):
+    info = probe(clip_factory(frames=3, rotation=rotation))
+    full = next(iter(iter_frames(info))).rgb
+    w, h = info.width // 2, info.height // 2
+    small = next(iter(iter_frames(info, size=(w, h)))).rgb
+    assert small.shape == (h, w, 3)
+    expected = cv2.resize(full, (w, h), interpolation=cv2.INTER_AREA)
+    assert np.abs(small.astype(int) - expected.astype(int)).mean() < 4  # same picture, upright, within rounding
+    same = next(iter(iter_frames(info, size=(info.width, info.height)))).rgb
+    assert np.array_equal(same, full)
 
 
 def test_unrotated_clip_keeps_its_orientation(clip_factory):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from types import TracebackType
 
@@ -18,25 +19,41 @@ from formcheck.config import PoseConfig
 from formcheck.errors import ModelError
 from formcheck.pose.landmarks import N_LANDMARKS
 
+_silence_lock = threading.Lock()
+_silence_depth = 0
+_saved_stderr: int | None = None
+
 
 @contextlib.contextmanager
 def native_stderr_silenced() -> Iterator[None]:
     """Silence what MediaPipe's native code prints on file descriptor 2 (TFLite/glog start-up notices) while the
-    block runs, so the user sees only formcheck's own messages. Python-level errors still propagate."""
+    block runs, so the user sees only formcheck's own messages. Python-level errors still propagate.
+
+    Safe when several landmarker threads enter at once: the first one in redirects fd 2, the last one out restores
+    it (a nested save would otherwise keep the redirected descriptor and silence stderr for good)."""
+    global _silence_depth, _saved_stderr
+    with _silence_lock:
+        if _silence_depth == 0:
+            try:
+                sys.stderr.flush()
+                saved = os.dup(2)
+            except (OSError, ValueError):
+                saved = None
+            if saved is not None:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.close(devnull)
+            _saved_stderr = saved
+        _silence_depth += 1
     try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        with _silence_lock:
+            _silence_depth -= 1
+            if _silence_depth == 0 and _saved_stderr is not None:
+                os.dup2(_saved_stderr, 2)
+                os.close(_saved_stderr)
+                _saved_stderr = None
 
 
 class Landmarker:

@@ -127,7 +127,8 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
                          codec=stream.codec_context.name, container=container.format.name)
 
 
-def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: int = 0) -> Iterator[Frame]:
+def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: int = 0,
+                size: tuple[int, int] | None = None) -> Iterator[Frame]:
     """Yield every frame of the video described by ``info``, upright, with strictly increasing times (s).
 
     With ``only``, just the frames with those indices are converted and yielded, and decoding stops after the
@@ -135,9 +136,15 @@ def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: i
     Raises :class:`InputVideoError` if decoding fails part-way, if no frame decodes, or if clearly fewer frames
     decode than the header announces (a truncated file; checked when the whole video is read). ``threads``: decoder
     threads (0 = FFmpeg's automatic choice; 1 leaves the other cores to whatever runs beside the decoding).
+    ``size``: (width, height) px of the upright frames wanted, scaled by libswscale (area averaging) in the same
+    step as the conversion to RGB; None keeps the video's size.
     """
     path = Path(info.path)
     k = info.rotation_deg // 90
+    scaled: dict[str, object] = {}
+    if size is not None and tuple(size) != (info.width, info.height):
+        sw, sh = (size[1], size[0]) if k % 2 else (size[0], size[1])  # the stored (pre-rotation) picture
+        scaled = {"width": int(sw), "height": int(sh), "interpolation": "AREA"}
     index = 0
     last_t = -np.inf
     period = 1.0 / info.fps if info.fps else 1.0 / 30.0
@@ -156,7 +163,7 @@ def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: i
                 if t <= last_t:  # duplicate or out-of-order timestamp: keep order, nudge forward
                     t = last_t + 1e-6
                 if wanted is None or index in wanted:
-                    rgb = frame.to_ndarray(format="rgb24")
+                    rgb = frame.to_ndarray(format="rgb24", **scaled)
                     if k:
                         rgb = np.ascontiguousarray(np.rot90(rgb, k=k))
                     yield Frame(index=index, time_s=float(t), rgb=rgb)

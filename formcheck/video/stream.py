@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -98,3 +98,82 @@ def run_streaming(source: Iterable[T], process: Callable[[T], U], consume: Calla
     if errors:
         raise errors[0]
     return count
+
+
+def map_round_robin(source: Iterable[T], workers: Sequence[Callable[[T], U]], depth: int = 4) -> Iterator[U]:
+    """Yield ``workers[i % K](item_i)`` for every item of ``source``, in source order, with the K workers running
+    on K threads at once (and ``source`` iterated on its own thread).
+
+    Worker k sees items k, k+K, k+2K, ... in order, so a stateful worker (a video-mode landmarker that needs rising
+    timestamps) keeps its own state. Each queue holds at most ``depth`` items, so memory stays flat. An exception
+    in the source or a worker stops everything and is raised here; closing the generator early stops the threads.
+    """
+    k_workers = len(workers)
+    if k_workers < 1:
+        raise ValueError("map_round_robin needs at least one worker")
+    inboxes: list[queue.Queue[Any]] = [queue.Queue(maxsize=depth) for _ in workers]
+    outboxes: list[queue.Queue[Any]] = [queue.Queue(maxsize=depth) for _ in workers]
+    stop = threading.Event()
+
+    def put(q: queue.Queue[Any], item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def get(q: queue.Queue[Any]) -> Any:
+        while not stop.is_set():
+            try:
+                return q.get(timeout=0.1)
+            except queue.Empty:
+                continue
+        return _END
+
+    def produce() -> None:
+        n = 0  # items handed out so far; item n goes to worker n % K
+        try:
+            for item in source:
+                if not put(inboxes[n % k_workers], item):
+                    return
+                n += 1
+            put(inboxes[n % k_workers], _END)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            put(inboxes[n % k_workers], _Failure(exc))
+
+    def work(k: int) -> None:
+        fn, inbox, outbox = workers[k], inboxes[k], outboxes[k]
+        while True:
+            item = get(inbox)
+            if item is _END or isinstance(item, _Failure):
+                put(outbox, item)
+                return
+            try:
+                result = fn(item)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                put(outbox, _Failure(exc))
+                return
+            if not put(outbox, result):
+                return
+
+    threads = [threading.Thread(target=produce, name="formcheck-decode", daemon=True)]
+    threads += [threading.Thread(target=work, args=(k,), name=f"formcheck-worker-{k}", daemon=True)
+                for k in range(k_workers)]
+    for t in threads:
+        t.start()
+    try:
+        i = 0
+        while True:
+            item = get(outboxes[i % k_workers])
+            if item is _END:
+                return
+            if isinstance(item, _Failure):
+                raise item.exc
+            yield item
+            i += 1
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=5)
