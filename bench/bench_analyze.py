@@ -126,9 +126,12 @@ def main() -> None:
           f"model {a.model}; {os.cpu_count()} cores")
     inf = run_child("inference", a.clip, a.model)
     ana = run_child("analyze", a.clip, a.model)
-    print(f"inference only : {inf['fps']:7.1f} frames/s  (decode+inference process CPU {inf['cpu_pct']:.0f}%, "
-          f"peak RSS {inf['peak_rss_mib']:.0f} MiB)")
-    print(f"full analyze   : {ana['fps']:7.1f} frames/s  (CPU {ana['cpu_pct']:.0f}%, peak RSS "
+    from formcheck.config import load_config
+
+    print(f"inference only : {inf['fps']:7.1f} frames/s  (one landmarker; decode+inference process CPU "
+          f"{inf['cpu_pct']:.0f}%, peak RSS {inf['peak_rss_mib']:.0f} MiB)")
+    print(f"full analyze   : {ana['fps']:7.1f} frames/s  ({load_config().pose.threads()} landmarkers, then the "
+          f"render pass; CPU {ana['cpu_pct']:.0f}%, peak RSS "
           f"{ana['peak_rss_mib']:.0f} MiB, detection {100 * ana['detection_rate']:.1f}%)")
     print(f"ratio analyze/inference: {ana['fps'] / inf['fps']:.3f}")
     if a.twice:
