@@ -6,6 +6,7 @@ matter how long the video is. An exception in any stage stops the others and is 
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +23,27 @@ class _Failure:
         self.exc = exc
 
 
+def _put(q: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
+    """Put ``item`` on ``q``, waiting while it is full; False (not put) once ``stop`` is set."""
+    while not stop.is_set():
+        try:
+            q.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _get(q: queue.Queue[Any], stop: threading.Event) -> Any:
+    """The next item of ``q``, waiting while it is empty; the end marker once ``stop`` is set."""
+    while not stop.is_set():
+        try:
+            return q.get(timeout=0.1)
+        except queue.Empty:
+            continue
+    return _END
+
+
 def run_streaming(source: Iterable[T], process: Callable[[T], U], consume: Callable[[U], None] | None = None,
                   depth: int = 4) -> int:
     """Feed every item of ``source`` through ``process`` then ``consume``; return the number of items.
@@ -34,14 +56,7 @@ def run_streaming(source: Iterable[T], process: Callable[[T], U], consume: Calla
     stop = threading.Event()
     errors: list[BaseException] = []
 
-    def put(q: queue.Queue[Any], item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                q.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+    put = functools.partial(_put, stop=stop)
 
     def produce() -> None:
         try:
@@ -115,22 +130,9 @@ def map_round_robin(source: Iterable[T], workers: Sequence[Callable[[T], U]], de
     outboxes: list[queue.Queue[Any]] = [queue.Queue(maxsize=depth) for _ in workers]
     stop = threading.Event()
 
-    def put(q: queue.Queue[Any], item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                q.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+    put = functools.partial(_put, stop=stop)
 
-    def get(q: queue.Queue[Any]) -> Any:
-        while not stop.is_set():
-            try:
-                return q.get(timeout=0.1)
-            except queue.Empty:
-                continue
-        return _END
+    get = functools.partial(_get, stop=stop)
 
     def produce() -> None:
         n = 0  # items handed out so far; item n goes to worker n % K
