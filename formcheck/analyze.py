@@ -39,7 +39,7 @@ from formcheck.report.json_report import build_report
 from formcheck.report.steps_csv import write_steps_csv
 from formcheck.report.thumbnails import step_thumbnails
 from formcheck.video.reader import Frame, VideoInfo, iter_frames, probe
-from formcheck.video.stream import map_round_robin, run_streaming
+from formcheck.video.stream import map_chunks, run_streaming
 from formcheck.video.writer import H264Writer
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
@@ -77,15 +77,26 @@ def output_size(info: VideoInfo, config: Config) -> tuple[int, int, float]:
     return int(round(info.width * scale)), int(round(info.height * scale)), scale
 
 
+def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[int, int | None]]:
+    """Split the video into ``threads`` runs of consecutive frames ``(start, stop)`` (stop None: to the end), each
+    at least ``min_frames`` long; one run when the frame count is unknown."""
+    n = info.frames
+    k = max(1, min(threads, n // max(min_frames, 1))) if n else 1
+    bounds = [round(n * i / k) for i in range(k + 1)]
+    return [(bounds[i], bounds[i + 1] if i < k - 1 else None) for i in range(k)]
+
+
 def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Config,
                progress: Progress | None) -> PoseTracks:
-    """Decode (one thread), detect (``pose.threads()`` landmarkers on their own threads, frames dealt round robin)
-    and track (this thread, in frame order), overlapped. Returns every person found."""
+    """Detect and track every person. The video is split into runs of consecutive frames (one per landmarker,
+    ``pose.threads()``), each decoded and detected on its own threads at once; results are tracked here in frame
+    order. Each landmarker sees consecutive frames, as MediaPipe's video mode expects."""
     tracker = PersonTracker(config.tracking, info.fps or 30.0)
     times: list[float] = []
     expected = info.frames or int(round(info.duration_s * info.fps))
+    chunks = pose_chunks(info, config.pose.threads(), config.pose.min_chunk_frames)
     with ExitStack() as stack:
-        landmarkers = [stack.enter_context(Landmarker(model_path, config.pose)) for _ in range(config.pose.threads())]
+        landmarkers = [stack.enter_context(Landmarker(model_path, config.pose)) for _ in chunks]
 
         def detector(landmarker: Landmarker) -> Callable[[Frame], tuple[int, float, list, list]]:
             def detect(frame: Frame) -> tuple[int, float, list, list]:  # the pixels are dropped here
@@ -93,8 +104,8 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
                 return frame.index, frame.time_s, image, world
             return detect
 
-        frames = iter_frames(info, threads=config.video.decoder_threads)
-        for index, time_s, image, world in map_round_robin(frames, [detector(lm) for lm in landmarkers]):
+        sources = [iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b) for a, b in chunks]
+        for index, time_s, image, world in map_chunks(sources, [detector(lm) for lm in landmarkers]):
             tracker.update(index, time_s, image, world)
             times.append(time_s)
             if progress is not None:

@@ -29,6 +29,7 @@ class PoseConfig(_Section):
     min_presence_confidence: float = Field(ge=0, le=1, description="presence score to keep a pose (0..1)")
     min_tracking_confidence: float = Field(ge=0, le=1, description="tracking score to skip re-detection (0..1)")
     inference_threads: int = Field(ge=0, le=16, description="landmarkers run at once (count; 0 = per core, <= 4)")
+    min_chunk_frames: int = Field(ge=1, description="shortest run of frames given to one landmarker (frames)")
 
     def threads(self) -> int:
         """How many landmarkers to run at once (count)."""

@@ -42,6 +42,17 @@ def test_frames_scaled_while_decoding_keep_orientation_and_content(clip_factory,
     assert np.array_equal(same, full)
 
 
+def test_a_run_of_frames_from_start_to_stop(clip_factory):
+    info = probe(clip_factory(frames=12))
+    every = list(iter_frames(info))
+    assert [f.index for f in iter_frames(info, start=4, stop=9)] == [4, 5, 6, 7, 8]
+    tail = list(iter_frames(info, start=9))
+    assert [f.index for f in tail] == [9, 10, 11]
+    assert [f.time_s for f in tail] == [f.time_s for f in every[9:]]
+    assert np.array_equal(tail[0].rgb, every[9].rgb)
+    assert list(iter_frames(info, start=5, stop=5)) == []
+
+
 def test_unrotated_clip_keeps_its_orientation(clip_factory):
     info = probe(clip_factory(frames=3))
     frame = next(iter(iter_frames(info)))

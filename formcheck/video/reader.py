@@ -128,7 +128,7 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
 
 
 def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: int = 0,
-                size: tuple[int, int] | None = None) -> Iterator[Frame]:
+                size: tuple[int, int] | None = None, start: int = 0, stop: int | None = None) -> Iterator[Frame]:
     """Yield every frame of the video described by ``info``, upright, with strictly increasing times (s).
 
     With ``only``, just the frames with those indices are converted and yielded, and decoding stops after the
@@ -137,7 +137,8 @@ def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: i
     decode than the header announces (a truncated file; checked when the whole video is read). ``threads``: decoder
     threads (0 = FFmpeg's automatic choice; 1 leaves the other cores to whatever runs beside the decoding).
     ``size``: (width, height) px of the upright frames wanted, scaled by libswscale (area averaging) in the same
-    step as the conversion to RGB; None keeps the video's size.
+    step as the conversion to RGB; None keeps the video's size. ``start``/``stop``: only the frames with
+    ``start <= index < stop`` (stop None: to the end); the frames before ``start`` are decoded, not converted.
     """
     path = Path(info.path)
     k = info.rotation_deg // 90
@@ -149,7 +150,13 @@ def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: i
     last_t = -np.inf
     period = 1.0 / info.fps if info.fps else 1.0 / 30.0
     wanted = None if only is None else set(only)
+    if wanted is not None and not wanted:
+        return
     stop_after = max(wanted) if wanted else -1
+    if stop is not None:
+        stop_after = stop - 1 if stop_after < 0 else min(stop_after, stop - 1)
+        if stop_after < start:
+            return
     with _open(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -162,14 +169,14 @@ def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: i
                     t = last_t + period if index else 0.0
                 if t <= last_t:  # duplicate or out-of-order timestamp: keep order, nudge forward
                     t = last_t + 1e-6
-                if wanted is None or index in wanted:
+                if index >= start and (wanted is None or index in wanted):
                     rgb = frame.to_ndarray(format="rgb24", **scaled)
                     if k:
                         rgb = np.ascontiguousarray(np.rot90(rgb, k=k))
                     yield Frame(index=index, time_s=float(t), rgb=rgb)
                 last_t = t
                 index += 1
-                if wanted is not None and index > stop_after:
+                if stop_after >= 0 and index > stop_after:
                     return
         except av.FFmpegError as exc:
             raise InputVideoError(f"{path} is corrupt or truncated: decoding failed after frame {index} "

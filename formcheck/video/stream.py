@@ -115,66 +115,62 @@ def run_streaming(source: Iterable[T], process: Callable[[T], U], consume: Calla
     return count
 
 
-def map_round_robin(source: Iterable[T], workers: Sequence[Callable[[T], U]], depth: int = 4) -> Iterator[U]:
-    """Yield ``workers[i % K](item_i)`` for every item of ``source``, in source order, with the K workers running
-    on K threads at once (and ``source`` iterated on its own thread).
+def map_chunks(sources: Sequence[Iterable[T]], workers: Sequence[Callable[[T], U]], depth: int = 4) -> Iterator[U]:
+    """Yield ``workers[k](item)`` for every item of ``sources[0]``, then of ``sources[1]``, ... in order, with every
+    chunk running at once: chunk k is iterated on its own thread and processed by ``workers[k]`` on another.
 
-    Worker k sees items k, k+K, k+2K, ... in order, so a stateful worker (a video-mode landmarker that needs rising
-    timestamps) keeps its own state. Each queue holds at most ``depth`` items, so memory stays flat. An exception
-    in the source or a worker stops everything and is raised here; closing the generator early stops the threads.
+    Each worker sees its own chunk's items in order, so a stateful worker (a video-mode landmarker that needs
+    consecutive frames with rising timestamps) keeps its state within the chunk. Items in flight are bounded by
+    ``depth`` per chunk; the results of later chunks wait, unbounded, until the earlier chunks are yielded, so
+    results should be small (landmarks, not pixels). An exception anywhere stops every thread and is raised here;
+    closing the generator early stops them too.
     """
-    k_workers = len(workers)
-    if k_workers < 1:
-        raise ValueError("map_round_robin needs at least one worker")
+    if len(sources) != len(workers) or not workers:
+        raise ValueError("map_chunks needs one worker per source, and at least one")
     inboxes: list[queue.Queue[Any]] = [queue.Queue(maxsize=depth) for _ in workers]
-    outboxes: list[queue.Queue[Any]] = [queue.Queue(maxsize=depth) for _ in workers]
+    outboxes: list[queue.Queue[Any]] = [queue.Queue(maxsize=depth if k == 0 else 0) for k in range(len(workers))]
     stop = threading.Event()
-
     put = functools.partial(_put, stop=stop)
-
     get = functools.partial(_get, stop=stop)
 
-    def produce() -> None:
-        n = 0  # items handed out so far; item n goes to worker n % K
+    def produce(k: int) -> None:
         try:
-            for item in source:
-                if not put(inboxes[n % k_workers], item):
+            for item in sources[k]:
+                if not put(inboxes[k], item):
                     return
-                n += 1
-            put(inboxes[n % k_workers], _END)
+            put(inboxes[k], _END)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            put(inboxes[n % k_workers], _Failure(exc))
+            put(inboxes[k], _Failure(exc))
 
     def work(k: int) -> None:
-        fn, inbox, outbox = workers[k], inboxes[k], outboxes[k]
         while True:
-            item = get(inbox)
+            item = get(inboxes[k])
             if item is _END or isinstance(item, _Failure):
-                put(outbox, item)
+                put(outboxes[k], item)
                 return
             try:
-                result = fn(item)
+                result = workers[k](item)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-                put(outbox, _Failure(exc))
+                put(outboxes[k], _Failure(exc))
                 return
-            if not put(outbox, result):
+            if not put(outboxes[k], result):
                 return
 
-    threads = [threading.Thread(target=produce, name="formcheck-decode", daemon=True)]
-    threads += [threading.Thread(target=work, args=(k,), name=f"formcheck-worker-{k}", daemon=True)
-                for k in range(k_workers)]
+    threads = []
+    for k in range(len(workers)):
+        threads.append(threading.Thread(target=produce, args=(k,), name=f"formcheck-decode-{k}", daemon=True))
+        threads.append(threading.Thread(target=work, args=(k,), name=f"formcheck-worker-{k}", daemon=True))
     for t in threads:
         t.start()
     try:
-        i = 0
-        while True:
-            item = get(outboxes[i % k_workers])
-            if item is _END:
-                return
-            if isinstance(item, _Failure):
-                raise item.exc
-            yield item
-            i += 1
+        for outbox in outboxes:
+            while True:
+                item = get(outbox)
+                if item is _END:
+                    break
+                if isinstance(item, _Failure):
+                    raise item.exc
+                yield item
     finally:
         stop.set()
         for t in threads:
