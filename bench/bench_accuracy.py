@@ -23,6 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from formcheck.analyze import analyze_video  # noqa: E402
+from formcheck.errors import FormcheckError  # noqa: E402
 from formcheck.synth import SynthParams, generate_clip  # noqa: E402
 
 SKINS = ["light", "medium", "tan", "dark"]
@@ -79,8 +80,12 @@ def clip_specs(which: str, duration_s: float) -> list[tuple[str, dict]]:
 
 
 
+skipped: list[str] = []
+
+
 def prepare(cache: Path, which: str, duration_s: float) -> list[tuple[str, Path, dict]]:
-    """Render (if missing) and analyse (if missing) every clip; returns (name, out dir, truth)."""
+    """Render (if missing) and analyse (if missing) every clip; returns (name, out dir, truth). A clip the analysis
+    refuses is named in ``skipped`` and printed, not measured."""
     done = []
     for name, kw in clip_specs(which, duration_s):
         mp4 = cache / f"{name}.mp4"
@@ -91,7 +96,12 @@ def prepare(cache: Path, which: str, duration_s: float) -> list[tuple[str, Path,
             print(f"  rendered {name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         out = cache / f"{name}_out"
         t0 = time.perf_counter()
-        analyze_video(mp4, out_dir=out, model="full")  # reuses pose.npz when present
+        try:
+            analyze_video(mp4, out_dir=out, model="full")  # reuses pose.npz when present
+        except FormcheckError as exc:  # e.g. a static camera framing a long run: a figure too small to detect
+            print(f"  SKIPPED {name}: {exc}", file=sys.stderr)
+            skipped.append(name)
+            continue
         print(f"  analysed {name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         done.append((name, out, json.loads(truth_path.read_text())))
     return done
@@ -248,7 +258,9 @@ def evaluate(clips: list[tuple[str, Path, dict]]) -> int:
     print(f"near-side elbow MAE: {elbow:.2f} deg  (target <= 6)")
     print(f"direction right on every clip: {all_dir_ok}")
     print(f"front/back views: posture and landing rules not_assessable: {na_ok}")
-    met = f1 >= 0.95 and acc >= 1.0 and lean <= 3 and elbow <= 6 and all_dir_ok and na_ok
+    if skipped:
+        print(f"NOT MEASURED ({len(skipped)}: the analysis refused them): {', '.join(skipped)}")
+    met = f1 >= 0.95 and acc >= 1.0 and lean <= 3 and elbow <= 6 and all_dir_ok and na_ok and not skipped
     return 0 if met else 1
 
 

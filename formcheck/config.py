@@ -46,6 +46,8 @@ class TrackingConfig(_Section):
     max_speed_torso_per_s: float = Field(gt=0, description="top speed for joining fragments (torso lengths/s)")
     motion_lag_s: float = Field(gt=0, le=2, description="lag over which movement is measured (s)")
     min_presence: float = Field(ge=0, le=1, description="least share of frames for a candidate (0..1)")
+    duplicate_torso: float = Field(ge=0, description="mean landmark distance of a repeated detection (torso)")
+    max_overlap_s: float = Field(ge=0, description="longest overlap of two fragments still joined (s)")
 
 
 class VideoConfig(_Section):

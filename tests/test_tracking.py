@@ -118,3 +118,53 @@ def test_two_people_at_once_are_never_joined():
     run(tracker, frames)
     image, _, _, members = tracker.finish(40)
     assert image.shape[0] == 2 and all(len(m) == 1 for m in members)
+
+
+def test_one_person_reported_twice_stays_one_track():
+    # MediaPipe now and then returns the same person twice; that must not open a second track
+    frames = [[person_at(100 + 5 * i, swing=20 * np.sin(i / 3))] for i in range(60)]
+    twin = person_at(100 + 5 * 25 + 1.5, swing=20 * np.sin(25 / 3))
+    twin[:, 3] = 0.5  # the less visible copy
+    frames[25] = [twin, frames[25][0]]
+    tracker = PersonTracker(load_config().tracking, 30.0)
+    ids = run(tracker, frames)
+    assert ids[25][0] == -1 and ids[25][1] == ids[0][0]
+    image, _, _, _ = tracker.finish(60)
+    assert image.shape[0] == 1 and np.isfinite(image[0, :, 0, 0]).all()
+    assert image[0, 25, LM.LEFT_HIP, 0] == pytest.approx(100 + 5 * 25)  # the more visible copy was kept
+
+
+def test_a_squashed_detection_does_not_shrink_the_gate():
+    # one bad frame with half the torso length; the next good detection, 0.6 torso lengths from it, is the same
+    # person (a gate scaled by the bad frame's torso would refuse it and split the runner in two)
+    frames = [[person_at(100 + 5 * i)] for i in range(40)]
+    squashed = person_at(100 + 5 * 20, y=330)
+    squashed[:, :2] = (squashed[:, :2] - squashed[LM.LEFT_HIP, :2]) * 0.5 + squashed[LM.LEFT_HIP, :2]
+    frames[20] = [squashed]
+    tracker = PersonTracker(load_config().tracking, 30.0)
+    ids = run(tracker, frames)
+    assert len({f[0] for f in ids}) == 1
+
+
+def test_fragments_sharing_a_few_frames_are_joined_but_not_two_people():
+    cfg = load_config().tracking
+    # frame 30: the runner plus a second, limb-distorted reading of them (not a duplicate: the limbs are far
+    # off), a little ahead; from frame 31 the runner's detection is nearer that second track, so the first ends
+    # at 30 while the second began at 30: two fragments sharing one frame
+    frames = [[person_at(100 + 5 * i)] for i in range(60)]
+    other = person_at(100 + 5 * 30 + 3)
+    limbs = [k for k in range(33) if k not in (LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP)]
+    other[limbs, 0] += 80
+    frames[30] = [person_at(100 + 5 * 30), other]
+    tracker = PersonTracker(cfg, 30.0)
+    ids = run(tracker, frames)
+    assert ids[29][0] != ids[31][0]  # online: two tracks
+    image, _, _, members = tracker.finish(60)
+    assert image.shape[0] == 1 and len(members[0]) == 2
+    assert np.isfinite(image[0, :, 0, 0]).all()
+    # two people side by side the whole time are still two
+    frames = [[person_at(100 + 5 * i), person_at(400 + 5 * i)] for i in range(60)]
+    tracker = PersonTracker(cfg, 30.0)
+    run(tracker, frames)
+    image, _, _, members = tracker.finish(60)
+    assert image.shape[0] == 2

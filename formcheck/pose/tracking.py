@@ -19,6 +19,27 @@ from formcheck.config import TrackingConfig
 from formcheck.pose.landmarks import LM, N_LANDMARKS
 
 _TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
+_TORSO_MEMORY = 9  # frames whose torso lengths set a track's gate scale
+
+
+def drop_duplicates(image: list[np.ndarray], world: list[np.ndarray],
+                    max_mean_distance_torso: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Remove detections of one frame that repeat another: MediaPipe sometimes reports one person twice. Two
+    detections are the same person when their landmarks lie, on average, within ``max_mean_distance_torso`` torso
+    lengths of each other; the one with the higher mean visibility is kept. Order is otherwise kept."""
+    if len(image) < 2:
+        return image, world
+    keep = list(range(len(image)))
+    vis = [float(np.nanmean(lm[:, 3])) for lm in image]
+    for a in range(len(image)):
+        for b in range(a + 1, len(image)):
+            if a not in keep or b not in keep:
+                continue
+            _, torso = torso_centre_and_length(image[a])
+            d = float(np.nanmean(np.linalg.norm(image[a][:, :2] - image[b][:, :2], axis=1))) / torso
+            if d <= max_mean_distance_torso:
+                keep.remove(b if vis[a] >= vis[b] else a)
+    return [image[i] for i in keep], [world[i] for i in keep]
 
 
 def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
@@ -38,6 +59,7 @@ class _Track:
     world: list[np.ndarray] = field(default_factory=list)
     centre: np.ndarray | None = None
     torso_px: float = 1.0
+    recent_torso_px: list[float] = field(default_factory=list)
     last_time_s: float = -np.inf
     first_time_s: float = np.inf
     motion: float = 0.0
@@ -53,13 +75,17 @@ class PersonTracker:
 
     def __init__(self, config: TrackingConfig, fps: float) -> None:
         self.config = config
+        self.fps = float(fps)
         self.lag_frames = max(int(round(config.motion_lag_s * fps)), 1)
         self._tracks: list[_Track] = []
         self._n_frames = 0
 
     def update(self, frame_index: int, time_s: float, image: list[np.ndarray], world: list[np.ndarray]) -> list[int]:
-        """Add the detections of one frame (each ``[33, 4]``); return the track id given to each detection."""
+        """Add the detections of one frame (each ``[33, 4]``); return the track id given to each detection (-1 for
+        a duplicate of another detection, dropped)."""
         self._n_frames = max(self._n_frames, frame_index + 1)
+        given = image
+        image, world = drop_duplicates(image, world, self.config.duplicate_torso)
         live = [t for t in self._tracks if time_s - t.last_time_s <= self.config.max_gap_s]
         ids: list[int] = [-1] * len(image)
         if image and live:
@@ -79,7 +105,8 @@ class PersonTracker:
                 self._tracks.append(track)
                 ids[i] = track.track_id
             self._add(self._tracks[ids[i]], frame_index, time_s, lm, world[i])
-        return ids
+        kept = {id(lm): t for lm, t in zip(image, ids, strict=True)}
+        return [kept.get(id(lm), -1) for lm in given]
 
     def _add(self, tr: _Track, frame_index: int, time_s: float, lm: np.ndarray, world: np.ndarray) -> None:
         centre, torso = torso_centre_and_length(lm)
@@ -91,7 +118,9 @@ class PersonTracker:
         tr.frames.append(frame_index)
         tr.image.append(lm.astype(np.float32))
         tr.world.append(world.astype(np.float32))
-        tr.centre, tr.torso_px, tr.last_time_s = centre, torso, time_s
+        tr.recent_torso_px = (tr.recent_torso_px + [torso])[-_TORSO_MEMORY:]
+        # the gate's scale: the median of the last few frames, so one squashed detection does not shrink it
+        tr.centre, tr.torso_px, tr.last_time_s = centre, float(np.median(tr.recent_torso_px)), time_s
         tr.first_time_s = min(tr.first_time_s, time_s)
 
     def leader(self) -> int | None:
@@ -101,21 +130,30 @@ class PersonTracker:
         return max(self._tracks, key=lambda t: (t.motion, len(t.frames))).track_id
 
     def _stitch(self) -> list[_Track]:
-        """Join fragments of one person broken by detection gaps longer than ``max_gap_s``.
+        """Join fragments of one person broken by detection gaps longer than ``max_gap_s``, or by a second track
+        that a glitch started a few frames before the first one ended.
 
-        A fragment joins an earlier chain when they never share a frame and the jump between the chain's last
-        and the fragment's first position is within reach at ``max_speed_torso_per_s`` (plus one frame's jump).
+        A fragment joins an earlier chain when the jump between the chain's last position and the fragment's
+        position is within reach at ``max_speed_torso_per_s`` (plus one frame's jump). They may share at most
+        ``max_overlap_s`` of frames; then the jump is measured at the chain's last frame and the fragment's
+        detections replace the chain's over the shared frames.
         """
         chains: list[_Track] = []
         for tr in sorted(self._tracks, key=lambda t: t.frames[0]):
             best, best_cost = None, np.inf
-            first_c, _ = torso_centre_and_length(tr.image[0])
             for ch in chains:
-                if ch.frames[-1] >= tr.frames[0]:
-                    continue
-                gap_s = tr.first_time_s - ch.last_time_s
+                overlap_s = ch.last_time_s - tr.first_time_s
+                if overlap_s >= 0:
+                    if overlap_s > self.config.max_overlap_s:
+                        continue
+                    # the fragment's detection nearest the chain's last frame
+                    at = int(np.argmin(np.abs(np.asarray(tr.frames) - ch.frames[-1])))
+                    here = torso_centre_and_length(tr.image[at])[0]
+                    gap_s = abs(tr.frames[at] - ch.frames[-1]) / self.fps
+                else:
+                    here, gap_s = torso_centre_and_length(tr.image[0])[0], -overlap_s
                 last_c, torso = torso_centre_and_length(ch.image[-1])
-                jump = float(np.linalg.norm(first_c - last_c)) / torso
+                jump = float(np.linalg.norm(here - last_c)) / torso
                 reach = self.config.max_jump_torso + self.config.max_speed_torso_per_s * gap_s
                 if jump <= reach and jump / reach < best_cost:
                     best, best_cost = ch, jump / reach
@@ -125,10 +163,15 @@ class PersonTracker:
                                      last_time_s=tr.last_time_s, motion=tr.motion,
                                      first_time_s=tr.first_time_s, members=[tr.track_id]))
             else:
+                while best.frames and best.frames[-1] >= tr.frames[0]:  # shared frames: the fragment's
+                    best.frames.pop()
+                    best.image.pop()
+                    best.world.pop()
                 best.frames += tr.frames
                 best.image += tr.image
                 best.world += tr.world
-                best.last_time_s, best.motion = tr.last_time_s, best.motion + tr.motion
+                best.last_time_s = max(best.last_time_s, tr.last_time_s)
+                best.motion += tr.motion
                 best.members.append(tr.track_id)
         return chains
 
