@@ -5,7 +5,8 @@ Generates a sweep of synthetic athletes (varied look, camera side, strike, lean,
 static/follow camera, a forward->backward clip, front and back views) into a cache folder, runs
 ``analyze_video`` (model full) on each and compares the report with the truth.
 
-Run: ``python bench/bench_accuracy.py [--set sweep|tune] [--cache DIR] [--duration 3.5]``.
+Run: ``python bench/bench_accuracy.py [--set sweep|tune] [--cache DIR] [--duration 3.5] [--size 640x480]``
+(each run analyses every clip again, reusing the cached renders and pose.npz).
 ``tune`` uses different seeds (and looks) from ``sweep``: tune thresholds on ``tune``, report ``sweep``.
 """
 
@@ -32,7 +33,7 @@ BACKGROUNDS = ["gym", "track", "hall"]
 POSTURE_AND_LANDING = ("upright_posture", "forefoot_landing", "short_steps", "heel_drag")
 
 
-def clip_specs(which: str, duration_s: float) -> list[tuple[str, dict]]:
+def clip_specs(which: str, duration_s: float, size: tuple[int, int] = (640, 480)) -> list[tuple[str, dict]]:
     """(name, SynthParams keyword arguments) of every clip of the set ``which`` ("sweep" or "tune")."""
     base = 1000 if which == "sweep" else 500
     d = duration_s
@@ -66,7 +67,7 @@ def clip_specs(which: str, duration_s: float) -> list[tuple[str, dict]]:
     specs = []
     for i, kw in enumerate(side_specs + other_specs):
         seed = base + i
-        full = dict(seed=seed, fps=30, width_px=640, height_px=480,
+        full = dict(seed=seed, fps=30, width_px=size[0], height_px=size[1],
                     segments=[{"direction": "backward", "duration_s": d}],
                     skin=SKINS[(seed + (which == "tune")) % 4], outfit=OUTFITS[seed % 5],
                     background=BACKGROUNDS[(seed // 2) % 3], crf=23, view="side")
@@ -83,11 +84,12 @@ def clip_specs(which: str, duration_s: float) -> list[tuple[str, dict]]:
 skipped: list[str] = []
 
 
-def prepare(cache: Path, which: str, duration_s: float) -> list[tuple[str, Path, dict]]:
+def prepare(cache: Path, which: str, duration_s: float, size: tuple[int, int] = (640, 480)
+            ) -> list[tuple[str, Path, dict]]:
     """Render (if missing) and analyse (if missing) every clip; returns (name, out dir, truth). A clip the analysis
     refuses is named in ``skipped`` and printed, not measured."""
     done = []
-    for name, kw in clip_specs(which, duration_s):
+    for name, kw in clip_specs(which, duration_s, size):
         mp4 = cache / f"{name}.mp4"
         truth_path = cache / f"{name}.truth.json"
         if not truth_path.is_file():
@@ -269,10 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", choices=["sweep", "tune"], default="sweep")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "formcheck_bench_accuracy")
     ap.add_argument("--duration", type=float, default=3.5, help="seconds of backward running per clip")
-    ap.add_argument("--reanalyse", action="store_true", help="drop cached reports (keeps pose.npz)")
+    ap.add_argument("--size", default="640x480", help="frame size WxH of the rendered clips (px); use a "
+                    "separate --cache per size")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
-    clips = prepare(args.cache, args.set, args.duration)
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    clips = prepare(args.cache, args.set, args.duration, size)
     return evaluate(clips)
 
 
