@@ -92,3 +92,14 @@ def test_rules_never_crash_on_odd_metrics(over, view, backward):
     for v in judge_rules(m, _ctx(view, backward), CFG.rules):
         assert v.verdict in VERDICTS
         assert v.value is None or math.isfinite(v.value) or v.verdict == "not_assessable"
+
+
+@pytest.mark.parametrize("lean,word,tip_word", [(-12.0, "back", "leaning back"), (-5.0, "back", "lean back"),
+                                                (25.0, "forward", "hunch forward"), (15.0, "forward", "taller")])
+def test_posture_message_and_tip_say_which_way(lean, word, tip_word):
+    m = dict(GOOD, trunk_lean_deg={"median": lean, "p10": lean, "p90": lean, "n": 100})
+    v = judge_rules(m, _ctx(), CFG.rules)[0]
+    assert v.verdict in ("warn", "fail")
+    assert word in v.message and tip_word in v.tip.lower()
+    other = "forward" if word == "back" else "back"
+    assert other not in v.message

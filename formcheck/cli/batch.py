@@ -56,8 +56,9 @@ def progress(
 ) -> None:
     """Show an athlete's rule scores across sessions (from a batch's summary.csv)."""
     from formcheck.batch.progress import athlete_trend, progress_table
+    from formcheck.cli.render import stdout_console
 
-    Console().print(progress_table(athlete_trend(out, athlete)))
+    stdout_console().print(progress_table(athlete_trend(out, athlete)))
 
 
 def main(argv: list[str] | None = None) -> int:

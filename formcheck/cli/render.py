@@ -27,9 +27,24 @@ def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
     ]
 
 
+#: Width (columns) of tables written to a file or a pipe, where no terminal says how wide it is: wide enough that
+#: the "Why" column of the verdicts table is not folded a word per line (rich would use 80). $COLUMNS wins.
+PIPE_WIDTH = 120
+
+
+def stdout_console() -> Console:
+    """A console for standard output: the terminal's width, or :data:`PIPE_WIDTH` when not a terminal."""
+    import os
+
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(width=PIPE_WIDTH)
+    return console
+
+
 def print_summary(result: AnalysisResult, console: Console | None = None) -> None:
     """Print the verdicts table, key numbers and top tips, then the summary; long paths are never cut."""
-    console = console or Console()
+    console = console or stdout_console()
     print_verdicts(result.report, console)
     for label, text in summary_lines(result):
         console.print(f"[bold]{label:>10}[/bold]  {escape(text)}", soft_wrap=True, highlight=False)

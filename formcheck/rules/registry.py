@@ -64,10 +64,17 @@ def _band(rule_id: str, value: Any, count: int, unit: str, cfg: BandRule, ctx: R
 
 
 def upright_posture(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Median trunk lean (deg, + forward) over backward running."""
+    """Median trunk lean (deg, + forward) over backward running. Outside the band, the message and tip say which
+    way: leaning back (below the band) or hunched forward (above it)."""
     lean = m.get("trunk_lean_deg") or {}
-    return _band("upright_posture", lean.get("median"), _count(lean.get("n")), "deg", cfg.upright_posture, ctx,
-                 "trunk lean")
+    v = _band("upright_posture", lean.get("median"), _count(lean.get("n")), "deg", cfg.upright_posture, ctx,
+              "trunk lean")
+    if v.verdict in ("warn", "fail") and v.value is not None and v.value > max(cfg.upright_posture.ok):
+        key = f"{v.verdict}_forward"
+        v = Verdict(**{**v.__dict__, "message": MESSAGES["upright_posture"][key].format(value=f"{v.value:.1f}",
+                                                                                       unit=v.unit),
+                       "tip": TIPS["upright_posture"][key]})
+    return v
 
 
 def short_steps(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:

@@ -9,6 +9,9 @@ TIPS: dict[str, dict[str, str]] = {
         "ok": "Keep your chest tall and slightly forward, as you do now.",
         "warn": "Stand tall with your shoulders over your hips, a touch forward; don't lean back.",
         "fail": "Stop leaning back: bring your shoulders over your hips with a slight forward lean to avoid falls.",
+        "warn_forward": "Stand a little taller: shoulders over the hips, only slightly forward.",
+        "fail_forward": "Don't hunch forward: lift your chest so your shoulders sit over your hips, just slightly "
+                        "forward.",
         "not_assessable": _NA},
     "short_steps": {
         "ok": "Your short, quick steps are right for backward running.",
@@ -60,8 +63,10 @@ _GENERIC = {
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "upright_posture": {"ok": "trunk lean {value} {unit}: upright", "warn": "trunk lean {value} {unit}",
-                        "fail": "trunk lean {value} {unit}: leaning too far"},
+    "upright_posture": {"ok": "trunk lean {value} {unit}: upright", "warn": "trunk lean {value} {unit}: a bit back",
+                        "fail": "trunk lean {value} {unit}: leaning back",
+                        "warn_forward": "trunk lean {value} {unit}: a bit far forward",
+                        "fail_forward": "trunk lean {value} {unit}: hunched forward"},
     "short_steps": {"ok": "step size {value} {unit}: short", "warn": "step size {value} {unit}: a bit long",
                     "fail": "step size {value} {unit}: too long"},
     "forefoot_landing": {"ok": "heel-first share {value}", "warn": "heel-first share {value}: some heel landings",
