@@ -108,6 +108,7 @@ class EventsConfig(_Section):
     far_min_visibility: float = Field(ge=0, le=1, description="far-side landmarks used above this (0..1)")
     head_turn_fraction: float = Field(gt=0, le=1, description="nose lead below this share of normal: turned")
     head_turn_min_s: float = Field(ge=0, description="shortest head turn counted (s)")
+    head_turn_merge_s: float = Field(ge=0, description="turns closer than this are one look (s)")
 
 
 class BandRule(_Section):

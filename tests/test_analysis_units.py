@@ -172,3 +172,28 @@ def test_strike_from_the_foot_angle_at_contact_and_unknown_far_foot():
     assert classify_strike(pose, 15.0, "left", View(kind="front", side=None), 5, cfg) is None
     pose.xy[:, LM.LEFT_FOOT_INDEX, 0] -= 30.0  # 10 px foot: too small to read its angle
     assert classify_strike(pose, 15.0, "left", side, 5, cfg) is None
+
+
+def _pose_from_nose_lead(lead_px: np.ndarray, fps: float = 30.0) -> CleanPose:
+    t = lead_px.size
+    xy = np.zeros((t, 33, 2))
+    xy[:, LM.LEFT_EAR, 0] = xy[:, LM.RIGHT_EAR, 0] = 100.0
+    xy[:, LM.NOSE, 0] = 100.0 + lead_px
+    return CleanPose(xy=xy, conf=np.ones((t, 33)), world=np.zeros((t, 33, 3)), times_s=np.arange(t) / fps,
+                     detected=np.ones(t, bool), swapped=np.zeros(t, bool), fps=fps, width=640, height=480)
+
+
+def test_head_turns_toward_and_away_from_the_camera_are_both_found_and_a_flicker_is_one_look():
+    from formcheck.analysis.metrics import head_turned
+
+    cfg = load_config().events
+    lead = np.full(300, 23.0)
+    lead[30:54] = 15.0  # a look toward the camera: MediaPipe leaves ~65 % of the lead
+    lead[120:144] = 7.0  # a look away from it: ~30 %
+    lead[200:230] = 14.0
+    lead[214:216] = 22.0  # the same look, back over the threshold for two frames
+    lead[260:263] = 10.0  # a 0.1 s dip: not a look
+    turned = head_turned(_pose_from_nose_lead(lead), np.ones(300), cfg)
+    starts = np.flatnonzero(np.diff(np.concatenate([[0], turned.astype(np.int8)])) == 1).tolist()
+    assert starts == [30, 120, 200]
+    assert turned[214:216].all() and not turned[260:263].any() and not turned[:30].any()

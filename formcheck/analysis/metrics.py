@@ -209,13 +209,27 @@ def head_turned(pose: CleanPose, facing_x: np.ndarray, cfg: EventsConfig) -> np.
     if usual <= 0:
         return np.zeros(pose.n_frames, dtype=bool)
     turned = ok & (lead < cfg.head_turn_fraction * usual)
+    runs = _runs(turned)
+    # one look can dip back over the threshold for a moment: runs closer than head_turn_merge_s are one turn
+    gap = int(round(cfg.head_turn_merge_s * pose.fps))
+    merged: list[list[int]] = []
+    for s, e in runs:
+        if merged and s - merged[-1][1] <= gap:
+            merged[-1][1] = e
+        else:
+            merged.append([s, e])
     min_len = max(int(round(cfg.head_turn_min_s * pose.fps)), 1)
     out = np.zeros_like(turned)
-    edges = np.diff(np.concatenate([[0], turned.astype(np.int8), [0]]))
-    for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+    for s, e in merged:
         if e - s >= min_len:
             out[s:e] = True
     return out
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) index pairs (end exclusive) of the runs of True in ``mask``."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
 
 
 def _stats(x: np.ndarray) -> dict[str, float] | None:
