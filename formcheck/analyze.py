@@ -114,7 +114,8 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
     ts = np.asarray(times, dtype=np.float64)
     return PoseTracks(image=image, world=world, scores=scores, timestamps_s=ts, fps=mean_fps(ts, info.fps or 30.0),
                       width=info.width, height=info.height, source=info.path, model=model_name,
-                      rotation_deg=info.rotation_deg, fingerprint=video_fingerprint(info.path))
+                      rotation_deg=info.rotation_deg, fingerprint=video_fingerprint(info.path),
+                      settings=pose_settings_key(config))
 
 
 def _render_pass(info: VideoInfo, tracks: PoseTracks, person: int, plan: OverlayPlan, config: Config,
@@ -144,14 +145,28 @@ def _render_pass(info: VideoInfo, tracks: PoseTracks, person: int, plan: Overlay
         run_streaming(iter_frames(info, size=(w, h)), draw, encode)
 
 
-def _load_cached(pose_path: Path, info: VideoInfo, model_name: str) -> PoseTracks | None:
+def pose_settings_key(config: Config) -> str:
+    """SHA-256 of what, beside the video and the model, decides the pose file: the formcheck version and the pose
+    and tracking settings. A pose file made with another key is computed again rather than reused."""
+    import hashlib
+    import json
+
+    from formcheck import __version__
+
+    blob = json.dumps({"formcheck": __version__, "pose": config.pose.model_dump(),
+                       "tracking": config.tracking.model_dump()}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _load_cached(pose_path: Path, info: VideoInfo, model_name: str, settings: str) -> PoseTracks | None:
     if not pose_path.is_file():
         return None
     try:
         tracks = PoseTracks.load(pose_path)
     except PoseFileError:
         return None
-    fresh = tracks.model == model_name and tracks.fingerprint == video_fingerprint(info.path)
+    fresh = (tracks.model == model_name and tracks.fingerprint == video_fingerprint(info.path)
+             and tracks.settings == settings)
     return tracks if fresh else None
 
 
@@ -192,7 +207,7 @@ def analyze_video(video: str | os.PathLike[str], *, out_dir: str | os.PathLike[s
 def _analyze_into(video: Path, info: VideoInfo, out: Path, *, model: str, person: int | None, config: Config,
                   reuse_pose: bool, progress: Progress | None) -> AnalysisResult:
     pose_path = out / POSE_FILE
-    tracks = _load_cached(pose_path, info, model) if reuse_pose else None
+    tracks = _load_cached(pose_path, info, model, pose_settings_key(config)) if reuse_pose else None
     reused = tracks is not None
     with OutputSet(out) as outputs:
         if tracks is None:

@@ -129,6 +129,15 @@ def test_second_run_reuses_the_pose_file_and_person_choice(tmp_path: Path):
     again = analyze_video(clip, out_dir=tmp_path, model="lite")
     assert not first.reused_pose and again.reused_pose
     np.testing.assert_array_equal(first.pose.image, again.pose.image)
+    # a judgement setting leaves the pose file valid; a tracking setting (it shapes the tracks) does not
+    from formcheck.config import load_config
+
+    judged = tmp_path / "judged.toml"
+    judged.write_text("[rules.upright_posture]\nok = [-5.0, 10.0]\n")
+    assert analyze_video(clip, out_dir=tmp_path, model="lite", config=load_config(judged)).reused_pose
+    tracked = tmp_path / "tracked.toml"
+    tracked.write_text("[tracking]\nmax_jump_torso = 0.8\n")
+    assert not analyze_video(clip, out_dir=tmp_path, model="lite", config=load_config(tracked)).reused_pose
     res = subprocess.run([sys.executable, "-m", "formcheck", "analyze", str(clip), "--out", str(tmp_path),
                           "--model", "lite", "--person", "5", "--quiet"], capture_output=True, text=True)
     assert res.returncode == 3 and "--person 5 does not exist" in res.stderr

@@ -42,7 +42,10 @@ class PoseTracks:
     """All candidate people of one video, best candidate (the runner) first.
 
     ``image``/``world``: ``float32[P, T, 33, 4]`` as in :class:`PoseSequence` (NaN where that person is not seen);
-    ``scores``: ``float64[P]`` motion score (torso lengths moved in total); ``timestamps_s``: ``float64[T]``.
+    ``scores``: ``float64[P]`` motion score (torso lengths moved in total); ``timestamps_s``: ``float64[T]``;
+    ``fingerprint``: of the source video; ``settings``: a hash of what else made these tracks (formcheck version,
+    pose and tracking settings; see :func:`formcheck.analyze.pose_settings_key`), so a file made otherwise is not
+    reused.
     """
 
     image: np.ndarray
@@ -56,6 +59,7 @@ class PoseTracks:
     model: str
     rotation_deg: int
     fingerprint: str
+    settings: str = ""
 
     def __post_init__(self) -> None:
         p, t = self.scores.shape[0], self.timestamps_s.shape[0]
@@ -93,7 +97,7 @@ class PoseTracks:
         """Write the pose file atomically (compressed npz with a JSON header)."""
         meta = {"schema": SCHEMA, "fps": self.fps, "width": self.width, "height": self.height,
                 "source": self.source, "model": self.model, "rotation_deg": self.rotation_deg,
-                "fingerprint": self.fingerprint}
+                "fingerprint": self.fingerprint, "settings": self.settings}
         buf = io.BytesIO()
         np.savez_compressed(buf, meta=np.array(json.dumps(meta)), image=self.image, world=self.world,
                             scores=self.scores, timestamps_s=self.timestamps_s)
@@ -112,7 +116,7 @@ class PoseTracks:
                            timestamps_s=data["timestamps_s"].astype(np.float64), fps=float(meta["fps"]),
                            width=int(meta["width"]), height=int(meta["height"]), source=str(meta["source"]),
                            model=str(meta["model"]), rotation_deg=int(meta["rotation_deg"]),
-                           fingerprint=str(meta["fingerprint"]))
+                           fingerprint=str(meta["fingerprint"]), settings=str(meta.get("settings", "")))
         except PoseFileError:
             raise
         except (OSError, ValueError, KeyError, json.JSONDecodeError, zipfile.BadZipFile) as exc:
