@@ -127,7 +127,8 @@ def _render_pass(info: VideoInfo, tracks: PoseTracks, person: int, plan: Overlay
     overlay = VerdictOverlay(plan, scale)
     others = SkeletonAnnotator(OTHER_RGB, thickness_px=2.0)
     to_out = np.array([scale, scale, 1.0, 1.0], dtype=np.float32)
-    with H264Writer(annotated_tmp, w, h, info.fps or 30.0, crf=config.video.crf, preset=config.video.preset) as writer:
+    with H264Writer(annotated_tmp, w, h, info.fps or 30.0, crf=config.video.crf, preset=config.video.preset,
+                    tune=config.video.tune) as writer:
 
         def draw(frame: Frame) -> tuple[float, np.ndarray]:
             scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()

@@ -56,6 +56,8 @@ class VideoConfig(_Section):
     max_long_side_px: int = Field(ge=0, description="long side of annotated.mp4 (px; 0 = input size)")
     crf: int = Field(ge=0, le=51, description="x264 constant rate factor")
     preset: str = Field(description="x264 speed preset")
+    tune: Literal["", "zerolatency", "film", "animation", "grain", "stillimage", "fastdecode"] = Field(
+        description="x264 tuning (\"\" = none)")
     touchdown_hold_s: float = Field(gt=0, le=2, description="touchdown marker time on screen (s)")
     decoder_threads: int = Field(ge=0, le=64, description="decoder threads during inference (count; 0 = auto)")
 
