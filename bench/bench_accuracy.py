@@ -84,7 +84,7 @@ def clip_specs(which: str, duration_s: float, size: tuple[int, int] = (640, 480)
 skipped: list[str] = []
 
 
-def prepare(cache: Path, which: str, duration_s: float, size: tuple[int, int] = (640, 480)
+def prepare(cache: Path, which: str, duration_s: float, size: tuple[int, int] = (640, 480), model: str = "full"
             ) -> list[tuple[str, Path, dict]]:
     """Render (if missing) and analyse (if missing) every clip; returns (name, out dir, truth). A clip the analysis
     refuses is named in ``skipped`` and printed, not measured."""
@@ -99,7 +99,7 @@ def prepare(cache: Path, which: str, duration_s: float, size: tuple[int, int] = 
         out = cache / f"{name}_out"
         t0 = time.perf_counter()
         try:
-            analyze_video(mp4, out_dir=out, model="full")  # reuses pose.npz when present
+            analyze_video(mp4, out_dir=out, model=model)  # reuses pose.npz when present (same model)
         except FormcheckError as exc:  # e.g. a static camera framing a long run: a figure too small to detect
             print(f"  SKIPPED {name}: {exc}", file=sys.stderr)
             skipped.append(name)
@@ -271,12 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", choices=["sweep", "tune"], default="sweep")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "formcheck_bench_accuracy")
     ap.add_argument("--duration", type=float, default=3.5, help="seconds of backward running per clip")
+    ap.add_argument("--model", default="full", choices=["lite", "full", "heavy"], help="pose model")
     ap.add_argument("--size", default="640x480", help="frame size WxH of the rendered clips (px); use a "
                     "separate --cache per size")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     size = tuple(int(v) for v in args.size.lower().split("x"))
-    clips = prepare(args.cache, args.set, args.duration, size)
+    clips = prepare(args.cache, args.set, args.duration, size, args.model)
     return evaluate(clips)
 
 

@@ -105,6 +105,8 @@ class EventsConfig(_Section):
     ball_of_foot: float = Field(ge=0, le=1, description="ball of the foot, share of heel -> toe tip (0..1)")
     leg_percentile: float = Field(gt=0, le=100, description="percentile of hip -> ankle taken as leg length")
     strike_min_foot_px: float = Field(ge=0, description="strike unknown when heel->toe is shorter (px)")
+    strike_models: list[Literal["lite", "full", "heavy"]] = Field(
+        min_length=1, description="pose models whose foot landmarks can class strikes")
     far_strike_margin_deg: float = Field(ge=0, description="far foot: unknown strike this close to a bound (deg)")
     far_foot_min_visibility: float = Field(ge=0, le=1, description="far foot strike unknown below this (0..1)")
     far_min_visibility: float = Field(ge=0, le=1, description="far-side landmarks used above this (0..1)")

@@ -103,3 +103,10 @@ def test_posture_message_and_tip_say_which_way(lean, word, tip_word):
     assert word in v.message and tip_word in v.tip.lower()
     other = "forward" if word == "back" else "back"
     assert other not in v.message
+
+
+def test_forefoot_landing_not_assessable_when_the_model_cannot_read_strikes():
+    m = dict(GOOD, strike_note="the lite pose model cannot tell heel from forefoot landings")
+    v = next(v for v in judge_rules(m, _ctx(), CFG.rules) if v.id == "forefoot_landing")
+    assert v.verdict == "not_assessable" and v.score is None and "lite" in v.message
+    assert next(v for v in judge_rules(GOOD, _ctx(), CFG.rules) if v.id == "forefoot_landing").verdict == "ok"

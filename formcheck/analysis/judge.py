@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -61,8 +61,15 @@ def judge(seq: PoseSequence, config: Config) -> Judgement:
     angles = compute_angles(pose, facing)
     leg = leg_length_px(pose, c.events.leg_percentile)
     steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events)
+    strike_note = None
+    if seq.model and seq.model not in c.events.strike_models:
+        # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess
+        steps = tuple(replace(s, strike=None) for s in steps)
+        strike_note = (f"the {seq.model} pose model cannot tell heel from forefoot landings; "
+                       f"analyse with --model {c.events.strike_models[0]}")
     turned = head_turned(pose, facing, c.events)
     metrics = compute_metrics(pose, angles, segments, view, steps, heights, turned, leg, static, c.events)
+    metrics["strike_note"] = strike_note
     evidence = _evidence(steps, turned, angles, segments)
     ctx = RuleContext(view=view.kind, backward=any(s.direction == "backward" for s in segments),
                       evidence=evidence)

@@ -91,7 +91,10 @@ def short_steps(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
 
 
 def forefoot_landing(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Share (0..1) of backward contacts classified heel-first."""
+    """Share (0..1) of backward contacts classified heel-first; not assessable when the pose model cannot read
+    strikes (``strike_note``)."""
+    if m.get("strike_note") and ctx.view in cfg.forefoot_landing.views and ctx.backward:
+        return _na("forefoot_landing", "share", cfg.forefoot_landing, str(m["strike_note"]))
     return _band("forefoot_landing", m.get("heel_strike_share"), _count(m.get("strikes_classified", 0)), "share",
                  cfg.forefoot_landing, ctx, "how the foot lands", "{:.2f}")
 
