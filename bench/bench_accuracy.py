@@ -81,14 +81,12 @@ def clip_specs(which: str, duration_s: float, size: tuple[int, int] = (640, 480)
 
 
 
-skipped: list[str] = []
-
-
 def prepare(cache: Path, which: str, duration_s: float, size: tuple[int, int] = (640, 480), model: str = "full"
-            ) -> list[tuple[str, Path, dict]]:
-    """Render (if missing) and analyse (if missing) every clip; returns (name, out dir, truth). A clip the analysis
-    refuses is named in ``skipped`` and printed, not measured."""
-    done = []
+            ) -> tuple[list[tuple[str, Path, dict]], list[str]]:
+    """Render (if missing) and analyse every clip; returns (name, out dir, truth) per analysed clip, and the names
+    of the clips the analysis refused (printed, not measured)."""
+    done: list[tuple[str, Path, dict]] = []
+    skipped: list[str] = []
     for name, kw in clip_specs(which, duration_s, size):
         mp4 = cache / f"{name}.mp4"
         truth_path = cache / f"{name}.truth.json"
@@ -106,7 +104,7 @@ def prepare(cache: Path, which: str, duration_s: float, size: tuple[int, int] = 
             continue
         print(f"  analysed {name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         done.append((name, out, json.loads(truth_path.read_text())))
-    return done
+    return done, skipped
 
 
 def match_contacts(pred: list[dict], truth: list[dict], tol_frames: float) -> list[tuple[dict, dict]]:
@@ -162,7 +160,7 @@ def _in_view(contact: dict, detected: list[str], truth: dict) -> bool:
     return 0 <= x < truth["video"]["width"] and 0 <= y < truth["video"]["height"]
 
 
-def evaluate(clips: list[tuple[str, Path, dict]]) -> int:
+def evaluate(clips: list[tuple[str, Path, dict]], skipped: list[str]) -> int:
     """Print per-clip and overall figures; returns 0 when every target is met, 1 otherwise."""
     tp = fp = fn = hidden = 0
     s_all = {"n": 0, "cls": 0, "ok": 0, "near_n": 0, "near_cls": 0, "near_ok": 0}
@@ -277,8 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     size = tuple(int(v) for v in args.size.lower().split("x"))
-    clips = prepare(args.cache, args.set, args.duration, size, args.model)
-    return evaluate(clips)
+    clips, skipped = prepare(args.cache, args.set, args.duration, size, args.model)
+    return evaluate(clips, skipped)
 
 
 if __name__ == "__main__":

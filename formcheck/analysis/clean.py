@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, filtfilt
 
+from formcheck.analysis.runs import true_runs
 from formcheck.analysis.types import CleanPose
 from formcheck.pose.landmarks import LM
 from formcheck.pose.sequence import PoseSequence
@@ -139,9 +140,7 @@ def fill_gaps(arr: np.ndarray, max_gap_frames: int) -> np.ndarray:
         good = ~bad
         filled = np.interp(idx, idx[good], col[good])
         # runs of NaN: fill only short interior ones
-        edges = np.diff(np.concatenate([[0], bad.astype(np.int8), [0]]))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        for s, e in zip(starts, ends, strict=True):
+        for s, e in true_runs(bad):
             if s > 0 and e < t and e - s <= max_gap_frames:
                 col[s:e] = filled[s:e]
     return out
@@ -164,8 +163,7 @@ def lowpass(arr: np.ndarray, cutoff_hz: float, fps: float, order: int = 2) -> np
         ok = finite[:, c]
         if not ok.any():
             continue
-        edges = np.diff(np.concatenate([[0], ok.astype(np.int8), [0]]))
-        for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        for s, e in true_runs(ok):
             if e - s > pad:
                 flat[s:e, c] = filtfilt(b, a, flat[s:e, c])
     return out

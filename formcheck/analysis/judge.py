@@ -12,6 +12,7 @@ from formcheck.analysis.clean import Cleaner
 from formcheck.analysis.direction import DirectionSegmenter
 from formcheck.analysis.events import leg_length_px
 from formcheck.analysis.metrics import compute_metrics, detect_steps, head_turned
+from formcheck.analysis.runs import true_runs
 from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
 from formcheck.analysis.view import ViewClassifier, facing_x_image
 from formcheck.config import Config
@@ -85,7 +86,7 @@ def _evidence(steps: tuple[Step, ...], turned: np.ndarray, angles: Angles,
     contacts = tuple(s.contact_frame for s in back)
     heel = tuple(s.contact_frame for s in back if s.strike == "heel") or contacts
     offs = tuple(s.toe_off_frame for s in back if s.toe_off_frame is not None)
-    starts = tuple(int(i) for i in np.flatnonzero(np.diff(np.concatenate([[0], turned.astype(np.int8)])) == 1))
+    starts = tuple(s for s, _ in true_runs(turned))
     lean = angles.trunk_lean.copy()
     mask = np.zeros(lean.size, dtype=bool)
     for s in segments:

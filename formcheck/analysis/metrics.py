@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.analysis.events import FEET, ContactDetector
+from formcheck.analysis.runs import true_runs
 from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
 from formcheck.config import EventsConfig
 from formcheck.pose.landmarks import LM
@@ -82,7 +83,6 @@ def classify_strike(pose: CleanPose, angle: float | None, foot: str, view: View,
         return None
     lo, hi = cfg.heel_max_deg, cfg.forefoot_min_deg
     if view.side is not None and foot != view.side:
-        heel, toe = FEET[foot]
         k = max(int(round(0.05 * pose.fps)), 1)
         vis = pose.conf[max(frame - k, 0):frame + k + 1][:, [heel, toe]]
         if vis.size == 0 or float(np.mean(vis)) < cfg.far_foot_min_visibility:
@@ -209,7 +209,7 @@ def head_turned(pose: CleanPose, facing_x: np.ndarray, cfg: EventsConfig) -> np.
     if usual <= 0:
         return np.zeros(pose.n_frames, dtype=bool)
     turned = ok & (lead < cfg.head_turn_fraction * usual)
-    runs = _runs(turned)
+    runs = true_runs(turned)
     # one look can dip back over the threshold for a moment: runs closer than head_turn_merge_s are one turn
     gap = int(round(cfg.head_turn_merge_s * pose.fps))
     merged: list[list[int]] = []
@@ -224,12 +224,6 @@ def head_turned(pose: CleanPose, facing_x: np.ndarray, cfg: EventsConfig) -> np.
         if e - s >= min_len:
             out[s:e] = True
     return out
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) index pairs (end exclusive) of the runs of True in ``mask``."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
 
 
 def _stats(x: np.ndarray) -> dict[str, float] | None:
@@ -294,10 +288,7 @@ def compute_metrics(pose: CleanPose, angles: Angles, segments: tuple[Segment, ..
         k = lean_ok.size // 3
         fatigue = float(abs(np.median(lean_ok[-k:]) - np.median(lean_ok[:k])))
     back_s = float(back.sum() / pose.fps) if t else 0.0
-    turns = 0
-    if t:
-        edges = np.diff(np.concatenate([[0], (turned & back).astype(np.int8)]))
-        turns = int(np.sum(edges == 1))
+    turns = len(true_runs(turned & back)) if t else 0
     strikes = [s.strike for s in bsteps if s.strike is not None]
     lean_stats = _stats(lean)
     return {

@@ -19,9 +19,9 @@ from formcheck.atomic import write_text
 from formcheck.batch.progress import Trend, trends
 from formcheck.batch.summary import rows, rule_ids, sort_key
 from formcheck.batch.task import JobResult
+from formcheck.report.html import CSP  # the same strict policy as report.html
 
 INDEX = "index.html"
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 LABEL = {"ok": "OK", "warn": "Warning", "fail": "Fail", "not_assessable": "n/a"}
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#212121;background:#fafafa}

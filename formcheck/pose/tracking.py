@@ -22,13 +22,11 @@ _TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
 _TORSO_MEMORY = 9  # frames whose torso lengths set a track's gate scale
 
 
-def drop_duplicates(image: list[np.ndarray], world: list[np.ndarray],
-                    max_mean_distance_torso: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Remove detections of one frame that repeat another: MediaPipe sometimes reports one person twice. Two
-    detections are the same person when their landmarks lie, on average, within ``max_mean_distance_torso`` torso
-    lengths of each other; the one with the higher mean visibility is kept. Order is otherwise kept."""
-    if len(image) < 2:
-        return image, world
+def distinct_detections(image: list[np.ndarray], max_mean_distance_torso: float) -> list[int]:
+    """Indices of the detections of one frame to keep, in order, leaving out those that repeat another: MediaPipe
+    sometimes reports one person twice. Two detections are the same person when their landmarks lie, on average,
+    within ``max_mean_distance_torso`` torso lengths of each other; the one with the higher mean visibility is
+    kept."""
     keep = list(range(len(image)))
     vis = [float(np.nanmean(lm[:, 3])) for lm in image]
     for a in range(len(image)):
@@ -39,7 +37,7 @@ def drop_duplicates(image: list[np.ndarray], world: list[np.ndarray],
             d = float(np.nanmean(np.linalg.norm(image[a][:, :2] - image[b][:, :2], axis=1))) / torso
             if d <= max_mean_distance_torso:
                 keep.remove(b if vis[a] >= vis[b] else a)
-    return [image[i] for i in keep], [world[i] for i in keep]
+    return keep
 
 
 def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
@@ -84,8 +82,9 @@ class PersonTracker:
         """Add the detections of one frame (each ``[33, 4]``); return the track id given to each detection (-1 for
         a duplicate of another detection, dropped)."""
         self._n_frames = max(self._n_frames, frame_index + 1)
-        given = image
-        image, world = drop_duplicates(image, world, self.config.duplicate_torso)
+        kept = distinct_detections(image, self.config.duplicate_torso)
+        given = len(image)
+        image, world = [image[i] for i in kept], [world[i] for i in kept]
         live = [t for t in self._tracks if time_s - t.last_time_s <= self.config.max_gap_s]
         ids: list[int] = [-1] * len(image)
         if image and live:
@@ -105,8 +104,10 @@ class PersonTracker:
                 self._tracks.append(track)
                 ids[i] = track.track_id
             self._add(self._tracks[ids[i]], frame_index, time_s, lm, world[i])
-        kept = {id(lm): t for lm, t in zip(image, ids, strict=True)}
-        return [kept.get(id(lm), -1) for lm in given]
+        out = [-1] * given
+        for i, track_id in zip(kept, ids, strict=True):
+            out[i] = track_id
+        return out
 
     def _add(self, tr: _Track, frame_index: int, time_s: float, lm: np.ndarray, world: np.ndarray) -> None:
         centre, torso = torso_centre_and_length(lm)

@@ -94,12 +94,9 @@ _AT_LEAST = re.compile(r"at least\s*(-?[\d.]+)")
 
 
 def _config_bands(config: Config | None) -> dict[str, dict[str, tuple[float, float]]]:
-    """Each rule's ok/warn bands from the configuration the analysis used (the defaults when not given)."""
+    """Each rule's ok/warn bands from the configuration the analysis used ({} when there is none)."""
     if config is None:
-        try:
-            config = load_config()
-        except FormcheckError:
-            return {}
+        return {}
     out = {}
     for rid in RULE_TITLES:
         cfg = getattr(config.rules, rid, None)
@@ -283,6 +280,7 @@ def render_html(report: Mapping[str, Any], frames: Any = None, thumbnails: Mappi
     rules = [r for r in _l(report.get("rules")) if isinstance(r, dict)]
     steps = _l(report.get("steps"))
     segments = [_d(s) for s in _l(report.get("segments"))]
+    config = config if config is not None else _defaults()
     defaults = _config_bands(config)
     bands = {str(r.get("id")): rule_band(r, defaults) for r in rules}
     picks = best_and_worst(report)
@@ -328,11 +326,16 @@ def render_html(report: Mapping[str, Any], frames: Any = None, thumbnails: Mappi
 def _events_limits(config: Config | None) -> tuple[float | None, float | None]:
     """The foot-angle bounds of the strike classes (deg): forefoot above the first, heel below the second."""
     if config is None:
-        try:
-            config = load_config()
-        except FormcheckError:
-            return None, None
+        return None, None
     return float(config.events.forefoot_min_deg), float(config.events.heel_max_deg)
+
+
+def _defaults() -> Config | None:
+    """The default configuration, or None when it cannot be read (the page is still drawn, without bands)."""
+    try:
+        return load_config()
+    except FormcheckError:
+        return None
 
 
 def write_html_report(report: Mapping[str, Any], frames: Any, out_path: str | Path,

@@ -44,6 +44,17 @@ def _get(q: queue.Queue[Any], stop: threading.Event) -> Any:
     return _END
 
 
+def _feed(source: Iterable[Any], inbox: queue.Queue[Any], put: Callable[[queue.Queue[Any], Any], bool]) -> None:
+    """Producer thread body: every item of ``source`` onto ``inbox``, then the end marker (or the failure)."""
+    try:
+        for item in source:
+            if not put(inbox, item):
+                return
+        put(inbox, _END)
+    except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+        put(inbox, _Failure(exc))
+
+
 def run_streaming(source: Iterable[T], process: Callable[[T], U], consume: Callable[[U], None] | None = None,
                   depth: int = 4) -> int:
     """Feed every item of ``source`` through ``process`` then ``consume``; return the number of items.
@@ -57,15 +68,6 @@ def run_streaming(source: Iterable[T], process: Callable[[T], U], consume: Calla
     errors: list[BaseException] = []
 
     put = functools.partial(_put, stop=stop)
-
-    def produce() -> None:
-        try:
-            for item in source:
-                if not put(inbox, item):
-                    return
-            put(inbox, _END)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            put(inbox, _Failure(exc))
 
     def drain() -> None:
         try:
@@ -84,7 +86,7 @@ def run_streaming(source: Iterable[T], process: Callable[[T], U], consume: Calla
             errors.append(exc)
             stop.set()
 
-    producer = threading.Thread(target=produce, name="formcheck-decode", daemon=True)
+    producer = threading.Thread(target=_feed, args=(source, inbox, put), name="formcheck-decode", daemon=True)
     consumer = threading.Thread(target=drain, name="formcheck-encode", daemon=True)
     producer.start()
     consumer.start()
@@ -133,15 +135,6 @@ def map_chunks(sources: Sequence[Iterable[T]], workers: Sequence[Callable[[T], U
     put = functools.partial(_put, stop=stop)
     get = functools.partial(_get, stop=stop)
 
-    def produce(k: int) -> None:
-        try:
-            for item in sources[k]:
-                if not put(inboxes[k], item):
-                    return
-            put(inboxes[k], _END)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            put(inboxes[k], _Failure(exc))
-
     def work(k: int) -> None:
         while True:
             item = get(inboxes[k])
@@ -158,7 +151,8 @@ def map_chunks(sources: Sequence[Iterable[T]], workers: Sequence[Callable[[T], U
 
     threads = []
     for k in range(len(workers)):
-        threads.append(threading.Thread(target=produce, args=(k,), name=f"formcheck-decode-{k}", daemon=True))
+        threads.append(threading.Thread(target=_feed, args=(sources[k], inboxes[k], put),
+                                        name=f"formcheck-decode-{k}", daemon=True))
         threads.append(threading.Thread(target=work, args=(k,), name=f"formcheck-worker-{k}", daemon=True))
     for t in threads:
         t.start()
