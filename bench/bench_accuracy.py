@@ -42,22 +42,63 @@ def clip_specs(which: str, duration_s: float, size: tuple[int, int] = (640, 480)
         dict(strike="forefoot", side="right", camera="static", trunk_lean_deg=6, elbow_deg=90),
         # heel strike with long steps: no extra overstride (a heel-first landing far behind the hips is an
         # anatomically impossible foot pose in the renderer)
-        dict(strike="heel", side="right", camera="static", fps=60, trunk_lean_deg=2, elbow_deg=110, overstride_m=0.0,
-             segments=[{"direction": "backward", "duration_s": d, "step_length_m": 0.75}]),
+        dict(
+            strike="heel",
+            side="right",
+            camera="static",
+            fps=60,
+            trunk_lean_deg=2,
+            elbow_deg=110,
+            overstride_m=0.0,
+            segments=[{"direction": "backward", "duration_s": d, "step_length_m": 0.75}],
+        ),
         dict(strike="forefoot", side="left", camera="follow", fps=60, trunk_lean_deg=15, elbow_deg=75),
-        dict(strike="forefoot", side="right", camera="follow", trunk_lean_deg=-4, elbow_deg=130,
-             segments=[{"direction": "backward", "duration_s": d, "step_length_m": 0.4}]),
+        dict(
+            strike="forefoot",
+            side="right",
+            camera="follow",
+            trunk_lean_deg=-4,
+            elbow_deg=130,
+            segments=[{"direction": "backward", "duration_s": d, "step_length_m": 0.4}],
+        ),
         dict(strike="heel", side="left", camera="static", trunk_lean_deg=8, elbow_deg=95),
-        dict(strike="forefoot", side="left", camera="static", trunk_lean_deg=0, elbow_deg=140,
-             segments=[{"direction": "backward", "duration_s": d, "step_length_m": 0.7}]),
+        dict(
+            strike="forefoot",
+            side="left",
+            camera="static",
+            trunk_lean_deg=0,
+            elbow_deg=140,
+            segments=[{"direction": "backward", "duration_s": d, "step_length_m": 0.7}],
+        ),
         dict(strike="heel", side="right", camera="follow", trunk_lean_deg=10, elbow_deg=85),
-        dict(strike="forefoot", side="right", camera="follow", trunk_lean_deg=4, elbow_deg=90,
-             segments=[{"direction": "forward", "duration_s": 2.0}, {"direction": "backward", "duration_s": d}]),
-        dict(strike="heel", side="left", camera="follow", trunk_lean_deg=3, elbow_deg=100,
-             segments=[{"direction": "forward", "duration_s": d}]),
-        dict(strike="forefoot", side="right", camera="follow", trunk_lean_deg=5, elbow_deg=90,
-             segments=[{"direction": "standing", "duration_s": 1.5}, {"direction": "backward", "duration_s": d},
-                       {"direction": "standing", "duration_s": 1.5}]),
+        dict(
+            strike="forefoot",
+            side="right",
+            camera="follow",
+            trunk_lean_deg=4,
+            elbow_deg=90,
+            segments=[{"direction": "forward", "duration_s": 2.0}, {"direction": "backward", "duration_s": d}],
+        ),
+        dict(
+            strike="heel",
+            side="left",
+            camera="follow",
+            trunk_lean_deg=3,
+            elbow_deg=100,
+            segments=[{"direction": "forward", "duration_s": d}],
+        ),
+        dict(
+            strike="forefoot",
+            side="right",
+            camera="follow",
+            trunk_lean_deg=5,
+            elbow_deg=90,
+            segments=[
+                {"direction": "standing", "duration_s": 1.5},
+                {"direction": "backward", "duration_s": d},
+                {"direction": "standing", "duration_s": 1.5},
+            ],
+        ),
     ]
     other_specs = [
         dict(view="front", strike="forefoot"),
@@ -67,22 +108,31 @@ def clip_specs(which: str, duration_s: float, size: tuple[int, int] = (640, 480)
     specs = []
     for i, kw in enumerate(side_specs + other_specs):
         seed = base + i
-        full = dict(seed=seed, fps=30, width_px=size[0], height_px=size[1],
-                    segments=[{"direction": "backward", "duration_s": d}],
-                    skin=SKINS[(seed + (which == "tune")) % 4], outfit=OUTFITS[seed % 5],
-                    background=BACKGROUNDS[(seed // 2) % 3], crf=23, view="side")
+        full = dict(
+            seed=seed,
+            fps=30,
+            width_px=size[0],
+            height_px=size[1],
+            segments=[{"direction": "backward", "duration_s": d}],
+            skin=SKINS[(seed + (which == "tune")) % 4],
+            outfit=OUTFITS[seed % 5],
+            background=BACKGROUNDS[(seed // 2) % 3],
+            crf=23,
+            view="side",
+        )
         full.update(kw)
         segs = "-".join(s["direction"][0] for s in full["segments"])
-        name = (f"{which}{i:02d}_{full['view']}_{full.get('side', 'right')}_{full['strike']}"
-                f"_{full.get('camera', 'follow')}_{int(full['fps'])}fps_{segs}")
+        name = (
+            f"{which}{i:02d}_{full['view']}_{full.get('side', 'right')}_{full['strike']}"
+            f"_{full.get('camera', 'follow')}_{int(full['fps'])}fps_{segs}"
+        )
         specs.append((name, full))
     return specs
 
 
-
-
-def prepare(cache: Path, which: str, duration_s: float, size: tuple[int, int] = (640, 480), model: str = "full"
-            ) -> tuple[list[tuple[str, Path, dict]], list[str]]:
+def prepare(
+    cache: Path, which: str, duration_s: float, size: tuple[int, int] = (640, 480), model: str = "full"
+) -> tuple[list[tuple[str, Path, dict]], list[str]]:
     """Render (if missing) and analyse every clip; returns (name, out dir, truth) per analysed clip, and the names
     of the clips the analysis refused (printed, not measured)."""
     done: list[tuple[str, Path, dict]] = []
@@ -153,7 +203,7 @@ def _in_view(contact: dict, detected: list[str], truth: dict) -> bool:
     of it and the foot is inside the image. Contacts out of view are reported, not counted as misses."""
     f = contact["frame"]
     k = max(int(round(2 * float(truth["video"]["fps"]) / 30.0)), 1)
-    if not any(v == "1" for v in detected[max(f - k, 0):f + k + 1]):
+    if not any(v == "1" for v in detected[max(f - k, 0) : f + k + 1]):
         return False
     heel = 29 if contact["foot"] == "left" else 30
     x, y = truth["per_frame"]["landmarks_px"][f][heel]
@@ -235,25 +285,35 @@ def evaluate(clips: list[tuple[str, Path, dict]], skipped: list[str]) -> int:
                 bad = [k for k in POSTURE_AND_LANDING if verdicts.get(k) != "not_assessable"]
                 na_ok &= not bad
                 f1_txt = "NA ok" if not bad else "NA!!"
-        print(f"{name:52s} {f1_txt:>5s} {strike_txt:>9s} {lean_txt:>5s} {elbow_txt:>5s} "
-              f"{'ok' if dir_ok else 'FAIL':>4s} {rep.get('view', {}).get('kind')}/{rep.get('view', {}).get('side')}"
-              f" (truth {view}/{side})")
+        print(
+            f"{name:52s} {f1_txt:>5s} {strike_txt:>9s} {lean_txt:>5s} {elbow_txt:>5s} "
+            f"{'ok' if dir_ok else 'FAIL':>4s} {rep.get('view', {}).get('kind')}/{rep.get('view', {}).get('side')}"
+            f" (truth {view}/{side})"
+        )
     f1 = 2 * tp / max(2 * tp + fp + fn, 1)
     f1_all = 2 * tp / max(2 * tp + fp + fn + hidden, 1)
     acc = s_all["ok"] / s_all["cls"] if s_all["cls"] else float("nan")
     near_acc = s_all["near_ok"] / s_all["near_cls"] if s_all["near_cls"] else float("nan")
     lean = sum(lean_err) / lean_w if lean_w else float("nan")
     elbow = sum(elbow_err) / elbow_w if elbow_w else float("nan")
-    print("(F1 *N: N true contacts out of view - runner not detected or foot outside the image - not counted;"
-          " strike: correct/classified/matched)")
+    print(
+        "(F1 *N: N true contacts out of view - runner not detected or foot outside the image - not counted;"
+        " strike: correct/classified/matched)"
+    )
     print()
-    print(f"contacts (side views, +-2 frames at 30 fps, in view): TP {tp} FP {fp} FN {fn}  F1 {f1:.3f}"
-          f"  (target >= 0.95); counting the {hidden} out-of-view contacts as misses: F1 {f1_all:.3f}")
-    print(f"strike class forefoot vs heel on matched side-view contacts: {s_all['ok']}/{s_all['cls']} classified "
-          f"correct = {acc:.3f}  (target 1.000); classified {s_all['cls']} of {s_all['n']} matched (null = unknown:"
-          f" foot too small in the image or far foot unsure)")
-    print(f"  near foot: {s_all['near_ok']}/{s_all['near_cls']} classified correct = {near_acc:.3f}; classified "
-          f"{s_all['near_cls']} of {s_all['near_n']} matched")
+    print(
+        f"contacts (side views, +-2 frames at 30 fps, in view): TP {tp} FP {fp} FN {fn}  F1 {f1:.3f}"
+        f"  (target >= 0.95); counting the {hidden} out-of-view contacts as misses: F1 {f1_all:.3f}"
+    )
+    print(
+        f"strike class forefoot vs heel on matched side-view contacts: {s_all['ok']}/{s_all['cls']} classified "
+        f"correct = {acc:.3f}  (target 1.000); classified {s_all['cls']} of {s_all['n']} matched (null = unknown:"
+        f" foot too small in the image or far foot unsure)"
+    )
+    print(
+        f"  near foot: {s_all['near_ok']}/{s_all['near_cls']} classified correct = {near_acc:.3f}; classified "
+        f"{s_all['near_cls']} of {s_all['near_n']} matched"
+    )
     print(f"trunk lean MAE: {lean:.2f} deg  (target <= 3)")
     print(f"near-side elbow MAE: {elbow:.2f} deg  (target <= 6)")
     print(f"direction right on every clip: {all_dir_ok}")
@@ -270,8 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "formcheck_bench_accuracy")
     ap.add_argument("--duration", type=float, default=3.5, help="seconds of backward running per clip")
     ap.add_argument("--model", default="full", choices=["lite", "full", "heavy"], help="pose model")
-    ap.add_argument("--size", default="640x480", help="frame size WxH of the rendered clips (px); use a "
-                    "separate --cache per size")
+    ap.add_argument(
+        "--size", default="640x480", help="frame size WxH of the rendered clips (px); use a separate --cache per size"
+    )
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     size = tuple(int(v) for v in args.size.lower().split("x"))

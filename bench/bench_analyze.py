@@ -47,8 +47,12 @@ def child_inference(clip: str, model: str) -> dict:
             spent += time.perf_counter() - t0
             n += 1
     wall = time.perf_counter() - wall0
-    return {"frames": n, "fps": n / spent, "cpu_pct": 100 * (time.process_time() - cpu0) / wall,
-            "peak_rss_mib": _peak_rss_mib()}
+    return {
+        "frames": n,
+        "fps": n / spent,
+        "cpu_pct": 100 * (time.process_time() - cpu0) / wall,
+        "peak_rss_mib": _peak_rss_mib(),
+    }
 
 
 def child_analyze(clip: str, model: str) -> dict:
@@ -60,13 +64,19 @@ def child_analyze(clip: str, model: str) -> dict:
         res = analyze_video(clip, out_dir=out, model=model, reuse_pose=False)
         wall = time.perf_counter() - t0
     n = res.pose.n_frames
-    return {"frames": n, "fps": n / wall, "cpu_pct": 100 * (time.process_time() - cpu0) / wall,
-            "peak_rss_mib": _peak_rss_mib(), "detection_rate": res.pose.detection_rate}
+    return {
+        "frames": n,
+        "fps": n / wall,
+        "cpu_pct": 100 * (time.process_time() - cpu0) / wall,
+        "peak_rss_mib": _peak_rss_mib(),
+        "detection_rate": res.pose.detection_rate,
+    }
 
 
 def run_child(kind: str, clip: str, model: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", kind, clip, "--model", model],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, clip, "--model", model], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -97,8 +107,14 @@ def synth_clip() -> str:
     path = cache_dir() / "bench" / "synth_1768x994_920.mp4"
     if not path.exists():
         print(f"rendering {path} (once; takes a few minutes) ...", flush=True)
-        params = SynthParams.build(seed=7, segments=[{"direction": "backward", "duration_s": 920 / 30}], fps=30,
-                                   width_px=1768, height_px=994, crf=20)
+        params = SynthParams.build(
+            seed=7,
+            segments=[{"direction": "backward", "duration_s": 920 / 30}],
+            fps=30,
+            width_px=1768,
+            height_px=994,
+            crf=20,
+        )
         generate_clip(params, path)
     return str(path)
 
@@ -122,23 +138,31 @@ def main() -> None:
     if not a.clip:
         ap.error("give a CLIP or --synth")
     info = probe(a.clip)
-    print(f"clip {a.clip}: {info.width}x{info.height}, {info.frames} frames, {info.fps:.2f} fps; "
-          f"model {a.model}; {os.cpu_count()} cores")
+    print(
+        f"clip {a.clip}: {info.width}x{info.height}, {info.frames} frames, {info.fps:.2f} fps; "
+        f"model {a.model}; {os.cpu_count()} cores"
+    )
     inf = run_child("inference", a.clip, a.model)
     ana = run_child("analyze", a.clip, a.model)
     from formcheck.config import load_config
 
-    print(f"inference only : {inf['fps']:7.1f} frames/s  (one landmarker; decode+inference process CPU "
-          f"{inf['cpu_pct']:.0f}%, peak RSS {inf['peak_rss_mib']:.0f} MiB)")
-    print(f"full analyze   : {ana['fps']:7.1f} frames/s  ({load_config().pose.threads()} landmarkers, then the "
-          f"render pass; CPU {ana['cpu_pct']:.0f}%, peak RSS "
-          f"{ana['peak_rss_mib']:.0f} MiB, detection {100 * ana['detection_rate']:.1f}%)")
+    print(
+        f"inference only : {inf['fps']:7.1f} frames/s  (one landmarker; decode+inference process CPU "
+        f"{inf['cpu_pct']:.0f}%, peak RSS {inf['peak_rss_mib']:.0f} MiB)"
+    )
+    print(
+        f"full analyze   : {ana['fps']:7.1f} frames/s  ({load_config().pose.threads()} landmarkers, then the "
+        f"render pass; CPU {ana['cpu_pct']:.0f}%, peak RSS "
+        f"{ana['peak_rss_mib']:.0f} MiB, detection {100 * ana['detection_rate']:.1f}%)"
+    )
     print(f"ratio analyze/inference: {ana['fps'] / inf['fps']:.3f}")
     if a.twice:
         with tempfile.TemporaryDirectory() as tmp:
             ana2 = run_child("analyze", doubled(a.clip, tmp), a.model)
-        print(f"double length  : {ana2['frames']} frames, {ana2['fps']:.1f} frames/s, peak RSS "
-              f"{ana2['peak_rss_mib']:.0f} MiB (vs {ana['peak_rss_mib']:.0f} MiB at 1x)")
+        print(
+            f"double length  : {ana2['frames']} frames, {ana2['fps']:.1f} frames/s, peak RSS "
+            f"{ana2['peak_rss_mib']:.0f} MiB (vs {ana['peak_rss_mib']:.0f} MiB at 1x)"
+        )
 
 
 if __name__ == "__main__":

@@ -41,9 +41,16 @@ def main() -> None:
         for i in range(args.clips):
             path = clips / f"athlete{i % 3}" / f"2026-01-{i + 1:02d}.mp4"
             path.parent.mkdir(parents=True, exist_ok=True)
-            generate_clip(SynthParams.build(seed=i + 1, segments=[{"direction": "backward",
-                                                                   "duration_s": args.seconds}],
-                                            fps=30, width_px=320, height_px=240), path)
+            generate_clip(
+                SynthParams.build(
+                    seed=i + 1,
+                    segments=[{"direction": "backward", "duration_s": args.seconds}],
+                    fps=30,
+                    width_px=320,
+                    height_px=240,
+                ),
+                path,
+            )
         took = time.perf_counter() - t0
         print(f"rendered {args.clips} clips of {args.seconds:g} s (320x240, 30 fps) in {took:.1f} s")
         print(f"{'workers':>7} {'wall s':>7} {'videos/min':>10} {'frames/s':>9} {'CPU %':>6}")
@@ -54,8 +61,10 @@ def main() -> None:
             wall, cpu = time.perf_counter() - t0, cpu_s() - c0
             frames = sum(r.frames for r in res.results)
             assert not res.failed, res.failed
-            print(f"{workers:>7} {wall:>7.1f} {len(res.results) / wall * 60:>10.1f} {frames / wall:>9.1f} "
-                  f"{cpu / wall * 100:>6.0f}")
+            print(
+                f"{workers:>7} {wall:>7.1f} {len(res.results) / wall * 60:>10.1f} {frames / wall:>9.1f} "
+                f"{cpu / wall * 100:>6.0f}"
+            )
         t0 = time.perf_counter()
         res = run_batch(clips, root / f"out{args.workers[-1]}", workers=args.workers[-1], model=args.model)
         print(f"re-run (all {res.reused} reused): {time.perf_counter() - t0:.2f} s")

@@ -39,22 +39,35 @@ def clip_specs(which: str, duration_s: float) -> list[tuple[str, dict]]:
         dict(side="right", camera="follow", head_turn_every_s=3.0, head_turn_deg=70.0, head_turn_duration_s=0.8),
         dict(side="left", camera="follow", head_turn_every_s=2.5, head_turn_deg=60.0, head_turn_duration_s=0.6),
         dict(side="right", camera="follow", head_turn_every_s=3.5, head_turn_deg=80.0, head_turn_duration_s=1.0),
-        dict(side="left", camera="follow", head_turn_every_s=4.0, head_turn_deg=55.0, head_turn_duration_s=0.5,
-             fps=60),
-        dict(side="right", camera="follow", head_turn_every_s=3.0, head_turn_deg=75.0, head_turn_duration_s=0.7,
-             trunk_lean_deg=10.0),
+        dict(side="left", camera="follow", head_turn_every_s=4.0, head_turn_deg=55.0, head_turn_duration_s=0.5, fps=60),
+        dict(
+            side="right",
+            camera="follow",
+            head_turn_every_s=3.0,
+            head_turn_deg=75.0,
+            head_turn_duration_s=0.7,
+            trunk_lean_deg=10.0,
+        ),
         dict(side="left", camera="follow", head_turn_every_s=None),
     ]
     out = []
     for i, kw in enumerate(looks):
         seed = base + i
-        full = dict(seed=seed, fps=30, width_px=640, height_px=480, view="side",
-                    segments=[{"direction": "backward", "duration_s": duration_s}],
-                    skin=SKINS[(seed + (which == "tune")) % 4], outfit=OUTFITS[seed % 5])
+        full = dict(
+            seed=seed,
+            fps=30,
+            width_px=640,
+            height_px=480,
+            view="side",
+            segments=[{"direction": "backward", "duration_s": duration_s}],
+            skin=SKINS[(seed + (which == "tune")) % 4],
+            outfit=OUTFITS[seed % 5],
+        )
         full.update(kw)
         every = full.get("head_turn_every_s")
-        name = f"{which}{i:02d}_{full['side']}_{full['camera']}_{int(full['fps'])}fps_" + \
-            (f"every{every:g}s_{full['head_turn_deg']:g}deg" if every else "never")
+        name = f"{which}{i:02d}_{full['side']}_{full['camera']}_{int(full['fps'])}fps_" + (
+            f"every{every:g}s_{full['head_turn_deg']:g}deg" if every else "never"
+        )
         out.append((name, full))
     return out
 
@@ -106,8 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:52s} {len(turns):5d} {len(found):6d} {hits:6d}   verdict {rule['verdict']}")
     recall = tot_hit / tot_true if tot_true else float("nan")
     precision = tot_hit / tot_found if tot_found else float("nan")
-    print(f"\nhead turns: {tot_hit} of {tot_true} true turns found (recall {recall:.3f}); {tot_found} found, "
-          f"{tot_found - tot_hit} not a true turn (precision {precision:.3f})")
+    print(
+        f"\nhead turns: {tot_hit} of {tot_true} true turns found (recall {recall:.3f}); {tot_found} found, "
+        f"{tot_found - tot_hit} not a true turn (precision {precision:.3f})"
+    )
     return 0
 
 

@@ -59,8 +59,9 @@ def img_foot_angle(heel: np.ndarray, toe: np.ndarray, facing: float) -> float:
     return math.degrees(math.atan2(float(d[1]), facing * float(d[0])))
 
 
-def run_case(case: Case, duration_s: float, model: Path,
-             workdir: Path, png_dir: Path | None, extra: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def run_case(
+    case: Case, duration_s: float, model: Path, workdir: Path, png_dir: Path | None, extra: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     import av
 
     strike, side, fps, seed, skin, outfit, background, fields = case
@@ -68,7 +69,14 @@ def run_case(case: Case, duration_s: float, model: Path,
     seg = {k: extra.pop(k) for k in ("step_length_m", "cadence_spm") if k in extra}
     params = SynthParams(
         segments=[dict(direction="backward", duration_s=duration_s, **seg)],
-        strike=strike, side=side, fps=fps, seed=seed, skin=skin, outfit=outfit, background=background, crf=28,
+        strike=strike,
+        side=side,
+        fps=fps,
+        seed=seed,
+        skin=skin,
+        outfit=outfit,
+        background=background,
+        crf=28,
         **extra,
     )
     out = workdir / f"{strike}_{side}_{int(fps)}_{seed}{'_long' if fields else ''}.mp4"
@@ -76,8 +84,9 @@ def run_case(case: Case, duration_s: float, model: Path,
     true_px = truth.landmarks_px()
     contacts = {c["frame"]: c for c in truth.contacts}
     found, rows = 0, []
-    pose_cfg = PoseConfig(num_poses=1, min_detection_confidence=0.5, min_presence_confidence=0.5,
-                          min_tracking_confidence=0.5)  # MediaPipe's defaults, one person
+    pose_cfg = PoseConfig(
+        num_poses=1, min_detection_confidence=0.5, min_presence_confidence=0.5, min_tracking_confidence=0.5
+    )  # MediaPipe's defaults, one person
     with Landmarker(model, pose_cfg) as lmk, av.open(str(out)) as container:
         for k, frame in enumerate(container.decode(video=0)):
             rgb = frame.to_ndarray(format="rgb24")
@@ -87,8 +96,9 @@ def run_case(case: Case, duration_s: float, model: Path,
             if k not in contacts:
                 continue
             c = contacts[k]
-            row: dict[str, Any] = dict(case=case, foot=c["foot"], near=c["foot"] == side,
-                                       truth_deg=c["foot_angle_deg"], mp_deg=None)
+            row: dict[str, Any] = dict(
+                case=case, foot=c["foot"], near=c["foot"] == side, truth_deg=c["foot_angle_deg"], mp_deg=None
+            )
             s = "LEFT" if c["foot"] == "left" else "RIGHT"
             th, tt = true_px[k, LM[f"{s}_HEEL"]], true_px[k, LM[f"{s}_FOOT_INDEX"]]
             nose, ears = true_px[k, LM.NOSE], (true_px[k, LM.LEFT_EAR] + true_px[k, LM.RIGHT_EAR]) / 2
@@ -106,13 +116,12 @@ def run_case(case: Case, duration_s: float, model: Path,
     return rows
 
 
-def _save_png(path: Path, rgb: np.ndarray, th: np.ndarray, tt: np.ndarray, mh: np.ndarray,
-              mt: np.ndarray) -> None:
+def _save_png(path: Path, rgb: np.ndarray, th: np.ndarray, tt: np.ndarray, mh: np.ndarray, mt: np.ndarray) -> None:
     import cv2
 
     cx, cy = (th + tt) / 2
     x0, y0 = int(max(cx - 60, 0)), int(max(cy - 60, 0))
-    crop = np.ascontiguousarray(rgb[y0:y0 + 120, x0:x0 + 120])
+    crop = np.ascontiguousarray(rgb[y0 : y0 + 120, x0 : x0 + 120])
     crop = cv2.resize(crop, None, fx=4, fy=4, interpolation=cv2.INTER_NEAREST)
 
     def pt(p: np.ndarray) -> tuple[int, int]:
@@ -140,8 +149,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="only the 30 fps cases")
     ap.add_argument("--png", type=Path, default=None, help="save near-foot contact crops here")
     ap.add_argument("--only", choices=["heel", "forefoot"], help="only this strike style")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="extra SynthParams (or segment) field for every clip (e.g. camera_height_m=0.8)")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra SynthParams (or segment) field for every clip (e.g. camera_height_m=0.8)",
+    )
     ap.add_argument("--threshold", type=float, default=5.0, help="heel if MediaPipe angle < this, degrees")
     args = ap.parse_args(argv)
     model = resolve_model("full")
@@ -155,31 +169,41 @@ def main(argv: list[str] | None = None) -> int:
             near = [r["mp_deg"] for r in got if r["near"] and r["mp_deg"] is not None]
             det = got[0]["detected_pct"] if got else float("nan")
             long = f", step {case[7]['step_length_m']} m, overstride {case[7]['overstride_m']} m" if case[7] else ""
-            print(f"{case[0]:>8} {case[1]:>5} {case[2]:>3.0f} fps seed {case[3]:>2} ({case[4]}, {case[5]}, "
-                  f"{case[6]}{long}): detected {det:5.1f} %, near-foot MediaPipe "
-                  + " ".join(f"{v:+.0f}" for v in near), flush=True)
+            print(
+                f"{case[0]:>8} {case[1]:>5} {case[2]:>3.0f} fps seed {case[3]:>2} ({case[4]}, {case[5]}, "
+                f"{case[6]}{long}): detected {det:5.1f} %, near-foot MediaPipe " + " ".join(f"{v:+.0f}" for v in near),
+                flush=True,
+            )
             rows.extend(got)
-    print(f"\n{len(cases)} clips in {time.perf_counter() - t0:.0f} s; foot angle at the truth contact frame, "
-          "degrees (min median max); + = toe lower")
-    print(f"{'strike':>8} {'foot':>4} {'n':>3} | {'truth (3D)':>20} | {'truth (image)':>20} | "
-          f"{'MediaPipe':>20} | {'correct':>7}")
+    print(
+        f"\n{len(cases)} clips in {time.perf_counter() - t0:.0f} s; foot angle at the truth contact frame, "
+        "degrees (min median max); + = toe lower"
+    )
+    print(
+        f"{'strike':>8} {'foot':>4} {'n':>3} | {'truth (3D)':>20} | {'truth (image)':>20} | "
+        f"{'MediaPipe':>20} | {'correct':>7}"
+    )
     ok_all = True
     for strike in ("heel", "forefoot"):
         for near in (True, False):
             sel = [r for r in rows if r["case"][0] == strike and r["near"] == near]
             mp = [r["mp_deg"] for r in sel if r["mp_deg"] is not None]
             correct = sum((v < args.threshold) == (strike == "heel") for v in mp)
-            print(f"{strike:>8} {'near' if near else 'far':>4} {len(sel):>3} | "
-                  f"{_fmt([r['truth_deg'] for r in sel]):>20} | {_fmt([r['truth_img_deg'] for r in sel]):>20} | "
-                  f"{_fmt(mp):>20} | {correct:>3}/{len(sel):<3}")
+            print(
+                f"{strike:>8} {'near' if near else 'far':>4} {len(sel):>3} | "
+                f"{_fmt([r['truth_deg'] for r in sel]):>20} | {_fmt([r['truth_img_deg'] for r in sel]):>20} | "
+                f"{_fmt(mp):>20} | {correct:>3}/{len(sel):<3}"
+            )
             if near and correct < len(sel):
                 ok_all = False
     heel = [r["mp_deg"] for r in rows if r["near"] and r["case"][0] == "heel" and r["mp_deg"] is not None]
     fore = [r["mp_deg"] for r in rows if r["near"] and r["case"][0] == "forefoot" and r["mp_deg"] is not None]
     if heel and fore:
-        print(f"near foot: highest heel reading {max(heel):+.1f}, lowest forefoot reading {min(fore):+.1f}, "
-              f"gap {min(fore) - max(heel):+.1f} deg; threshold {args.threshold:+.1f}: "
-              f"{'all near-foot contacts classified correctly' if ok_all else 'MISCLASSIFIED near-foot contacts'}")
+        print(
+            f"near foot: highest heel reading {max(heel):+.1f}, lowest forefoot reading {min(fore):+.1f}, "
+            f"gap {min(fore) - max(heel):+.1f} deg; threshold {args.threshold:+.1f}: "
+            f"{'all near-foot contacts classified correctly' if ok_all else 'MISCLASSIFIED near-foot contacts'}"
+        )
     print(f"detection: min {min(r['detected_pct'] for r in rows):.1f} % over the clips")
     return 0
 

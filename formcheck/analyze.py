@@ -86,8 +86,9 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
     return [(bounds[i], bounds[i + 1] if i < k - 1 else None) for i in range(k)]
 
 
-def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Config,
-               progress: Progress | None) -> PoseTracks:
+def _pose_pass(
+    info: VideoInfo, model_name: str, model_path: Path, config: Config, progress: Progress | None
+) -> PoseTracks:
     """Detect and track every person. The video is split into runs of consecutive frames (one per landmarker,
     ``pose.threads()``), each decoded and detected on its own threads at once; results are tracked here in frame
     order. Each landmarker sees consecutive frames, as MediaPipe's video mode expects."""
@@ -102,6 +103,7 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
             def detect(frame: Frame) -> tuple[int, float, list, list]:  # the pixels are dropped here
                 image, world = landmarker.detect(frame.rgb, frame.time_s)
                 return frame.index, frame.time_s, image, world
+
             return detect
 
         sources = [iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b) for a, b in chunks]
@@ -112,14 +114,31 @@ def _pose_pass(info: VideoInfo, model_name: str, model_path: Path, config: Confi
                 progress(len(times), expected, "pose")
     image, world, scores, _ = tracker.finish(len(times))
     ts = np.asarray(times, dtype=np.float64)
-    return PoseTracks(image=image, world=world, scores=scores, timestamps_s=ts, fps=mean_fps(ts, info.fps or 30.0),
-                      width=info.width, height=info.height, source=info.path, model=model_name,
-                      rotation_deg=info.rotation_deg, fingerprint=video_fingerprint(info.path),
-                      settings=pose_settings_key(config))
+    return PoseTracks(
+        image=image,
+        world=world,
+        scores=scores,
+        timestamps_s=ts,
+        fps=mean_fps(ts, info.fps or 30.0),
+        width=info.width,
+        height=info.height,
+        source=info.path,
+        model=model_name,
+        rotation_deg=info.rotation_deg,
+        fingerprint=video_fingerprint(info.path),
+        settings=pose_settings_key(config),
+    )
 
 
-def _render_pass(info: VideoInfo, tracks: PoseTracks, person: int, plan: OverlayPlan, config: Config,
-                 annotated_tmp: Path, progress: Progress | None) -> None:
+def _render_pass(
+    info: VideoInfo,
+    tracks: PoseTracks,
+    person: int,
+    plan: OverlayPlan,
+    config: Config,
+    annotated_tmp: Path,
+    progress: Progress | None,
+) -> None:
     """Decode again (scaled to the output size while converting to RGB), draw the verdict overlay (and the other
     people, dimmed), encode annotated.mp4. Inference is over, so decoding, drawing and encoding overlap on all
     cores."""
@@ -127,8 +146,9 @@ def _render_pass(info: VideoInfo, tracks: PoseTracks, person: int, plan: Overlay
     overlay = VerdictOverlay(plan, scale)
     others = SkeletonAnnotator(OTHER_RGB, thickness_px=2.0)
     to_out = np.array([scale, scale, 1.0, 1.0], dtype=np.float32)
-    with H264Writer(annotated_tmp, w, h, info.fps or 30.0, crf=config.video.crf, preset=config.video.preset,
-                    tune=config.video.tune) as writer:
+    with H264Writer(
+        annotated_tmp, w, h, info.fps or 30.0, crf=config.video.crf, preset=config.video.preset, tune=config.video.tune
+    ) as writer:
 
         def draw(frame: Frame) -> tuple[float, np.ndarray]:
             scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
@@ -154,8 +174,10 @@ def pose_settings_key(config: Config) -> str:
 
     from formcheck import __version__
 
-    blob = json.dumps({"formcheck": __version__, "pose": config.pose.model_dump(),
-                       "tracking": config.tracking.model_dump()}, sort_keys=True)
+    blob = json.dumps(
+        {"formcheck": __version__, "pose": config.pose.model_dump(), "tracking": config.tracking.model_dump()},
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -166,8 +188,11 @@ def _load_cached(pose_path: Path, info: VideoInfo, model_name: str, settings: st
         tracks = PoseTracks.load(pose_path)
     except PoseFileError:
         return None
-    fresh = (tracks.model == model_name and tracks.fingerprint == video_fingerprint(info.path)
-             and tracks.settings == settings)
+    fresh = (
+        tracks.model == model_name
+        and tracks.fingerprint == video_fingerprint(info.path)
+        and tracks.settings == settings
+    )
     return tracks if fresh else None
 
 
@@ -179,9 +204,16 @@ def _thumbnails(report: dict, video: Path) -> dict[str, bytes] | None:
         return None
 
 
-def analyze_video(video: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None,
-                  model: str = "full", person: int | None = None, config: Config | None = None,
-                  reuse_pose: bool = True, progress: Progress | None = None) -> AnalysisResult:
+def analyze_video(
+    video: str | os.PathLike[str],
+    *,
+    out_dir: str | os.PathLike[str] | None = None,
+    model: str = "full",
+    person: int | None = None,
+    config: Config | None = None,
+    reuse_pose: bool = True,
+    progress: Progress | None = None,
+) -> AnalysisResult:
     """Analyse one video and write ``annotated.mp4``, ``pose.npz``, ``report.json``, ``report.html``,
     ``frames.csv`` and ``steps.csv`` into ``out_dir`` (all of them, or none on error).
 
@@ -196,8 +228,9 @@ def analyze_video(video: str | os.PathLike[str], *, out_dir: str | os.PathLike[s
     created = not wanted.exists()
     out = check_writable_dir(wanted)
     try:
-        return _analyze_into(video, info, out, model=model, person=person, config=config, reuse_pose=reuse_pose,
-                             progress=progress)
+        return _analyze_into(
+            video, info, out, model=model, person=person, config=config, reuse_pose=reuse_pose, progress=progress
+        )
     except BaseException:
         if created:  # leave no trace of a failed run: not even the folder we made for it
             with contextlib.suppress(OSError):
@@ -205,8 +238,17 @@ def analyze_video(video: str | os.PathLike[str], *, out_dir: str | os.PathLike[s
         raise
 
 
-def _analyze_into(video: Path, info: VideoInfo, out: Path, *, model: str, person: int | None, config: Config,
-                  reuse_pose: bool, progress: Progress | None) -> AnalysisResult:
+def _analyze_into(
+    video: Path,
+    info: VideoInfo,
+    out: Path,
+    *,
+    model: str,
+    person: int | None,
+    config: Config,
+    reuse_pose: bool,
+    progress: Progress | None,
+) -> AnalysisResult:
     pose_path = out / POSE_FILE
     tracks = _load_cached(pose_path, info, model, pose_settings_key(config)) if reuse_pose else None
     reused = tracks is not None
@@ -214,8 +256,9 @@ def _analyze_into(video: Path, info: VideoInfo, out: Path, *, model: str, person
         if tracks is None:
             tracks = _pose_pass(info, model, ensure_model(model, build_missing=True), config, progress)
             if tracks.n_people == 0:
-                raise NoPersonError(f"no person was detected in {video} ({tracks.timestamps_s.size} frames): "
-                                    "is the runner in view?")
+                raise NoPersonError(
+                    f"no person was detected in {video} ({tracks.timestamps_s.size} frames): is the runner in view?"
+                )
             tracks.save(outputs.path(POSE_FILE))
         seq = tracks.person(0 if person is None else person)
         judgement = judge(seq, config)
@@ -229,5 +272,13 @@ def _analyze_into(video: Path, info: VideoInfo, out: Path, *, model: str, person
         plan = build_plan(report, frames, judgement.pose.xy, seq.timestamps_s, seq.fps, config.video.touchdown_hold_s)
         _render_pass(info, tracks, seq.person, plan, config, outputs.path(ANNOTATED), progress)
         outputs.commit()
-    return AnalysisResult(out_dir=out, annotated=out / ANNOTATED, pose_file=pose_path, report_path=out / REPORT,
-                          html_path=out / REPORT_HTML, report=report, pose=seq, reused_pose=reused)
+    return AnalysisResult(
+        out_dir=out,
+        annotated=out / ANNOTATED,
+        pose_file=pose_path,
+        report_path=out / REPORT,
+        html_path=out / REPORT_HTML,
+        report=report,
+        pose=seq,
+        reused_pose=reused,
+    )

@@ -57,7 +57,8 @@ class VideoConfig(_Section):
     crf: int = Field(ge=0, le=51, description="x264 constant rate factor")
     preset: str = Field(description="x264 speed preset")
     tune: Literal["", "zerolatency", "film", "animation", "grain", "stillimage", "fastdecode"] = Field(
-        description="x264 tuning (\"\" = none)")
+        description='x264 tuning ("" = none)'
+    )
     touchdown_hold_s: float = Field(gt=0, le=2, description="touchdown marker time on screen (s)")
     decoder_threads: int = Field(ge=0, le=64, description="decoder threads during inference (count; 0 = auto)")
 
@@ -106,7 +107,8 @@ class EventsConfig(_Section):
     leg_percentile: float = Field(gt=0, le=100, description="percentile of hip -> ankle taken as leg length")
     strike_min_foot_px: float = Field(ge=0, description="strike unknown when heel->toe is shorter (px)")
     strike_models: list[Literal["lite", "full", "heavy"]] = Field(
-        min_length=1, description="pose models whose foot landmarks can class strikes")
+        min_length=1, description="pose models whose foot landmarks can class strikes"
+    )
     far_strike_margin_deg: float = Field(ge=0, description="far foot: unknown strike this close to a bound (deg)")
     far_foot_min_visibility: float = Field(ge=0, le=1, description="far foot strike unknown below this (0..1)")
     far_min_visibility: float = Field(ge=0, le=1, description="far-side landmarks used above this (0..1)")

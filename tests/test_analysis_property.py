@@ -23,7 +23,7 @@ CFG = load_config()
 def sequences(draw) -> PoseSequence:
     t = draw(st.integers(0, 40))
     fps = draw(st.sampled_from([24.0, 30.0, 59.94, 120.0]))
-    seed = draw(st.integers(0, 2 ** 31 - 1))
+    seed = draw(st.integers(0, 2**31 - 1))
     rng = np.random.default_rng(seed)
     image = rng.uniform(-50, 700, size=(t, 33, 4)).astype(np.float32)
     image[:, :, 3] = rng.uniform(0, 1, size=(t, 33))
@@ -35,8 +35,9 @@ def sequences(draw) -> PoseSequence:
     image[:, :, :2][holes] = np.nan
     if draw(st.booleans()) and t:  # a frozen person (zero motion, zero lengths)
         image[detected] = image[detected][:1] if detected.any() else image[detected]
-    return PoseSequence(image=image, world=world, timestamps_s=np.arange(t) / fps, detected=detected, fps=fps,
-                        width=640, height=480)
+    return PoseSequence(
+        image=image, world=world, timestamps_s=np.arange(t) / fps, detected=detected, fps=fps, width=640, height=480
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -57,8 +58,15 @@ def test_judge_never_crashes_and_stays_in_contract(seq):
 def test_single_frame_and_empty():
     for t in (0, 1, 2):
         image = np.full((t, 33, 4), 100.0, dtype=np.float32)
-        seq = PoseSequence(image=image, world=np.zeros((t, 33, 4), np.float32), timestamps_s=np.arange(t) / 30.0,
-                           detected=np.ones(t, bool), fps=30.0, width=640, height=480)
+        seq = PoseSequence(
+            image=image,
+            world=np.zeros((t, 33, 4), np.float32),
+            timestamps_s=np.arange(t) / 30.0,
+            detected=np.ones(t, bool),
+            fps=30.0,
+            width=640,
+            height=480,
+        )
         j = judge(seq, CFG)
         assert {v.verdict for v in j.verdicts} == {"not_assessable"}
         assert all(v.message for v in j.verdicts)

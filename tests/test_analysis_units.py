@@ -62,13 +62,19 @@ def test_leg_swap_is_undone():
     xy = np.zeros((t, 33, 2))
     xy[:, LM.LEFT_ANKLE] = [100.0, 400.0]
     xy[:, LM.RIGHT_ANKLE] = [300.0, 400.0]
-    for a, b in ((LM.LEFT_KNEE, LM.RIGHT_KNEE), (LM.LEFT_HEEL, LM.RIGHT_HEEL),
-                 (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX)):
+    for a, b in (
+        (LM.LEFT_KNEE, LM.RIGHT_KNEE),
+        (LM.LEFT_HEEL, LM.RIGHT_HEEL),
+        (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX),
+    ):
         xy[:, a] = [100.0, 300.0]
         xy[:, b] = [300.0, 300.0]
     xy[5, [LM.LEFT_ANKLE, LM.RIGHT_ANKLE]] = xy[5, [LM.RIGHT_ANKLE, LM.LEFT_ANKLE]]
-    for a, b in ((LM.LEFT_KNEE, LM.RIGHT_KNEE), (LM.LEFT_HEEL, LM.RIGHT_HEEL),
-                 (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX)):
+    for a, b in (
+        (LM.LEFT_KNEE, LM.RIGHT_KNEE),
+        (LM.LEFT_HEEL, LM.RIGHT_HEEL),
+        (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX),
+    ):
         xy[5, [a, b]] = xy[5, [b, a]]
     swapped = fix_leg_swaps(xy, 0.5)
     assert swapped.tolist() == [i == 5 for i in range(t)]
@@ -88,8 +94,17 @@ def _pose_from_feet(heights_px: np.ndarray, fps: float = 30.0) -> CleanPose:
     for k, (heel, toe) in enumerate(((LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX))):
         xy[:, heel, 1] = ground - heights_px[:, k]
         xy[:, toe, 1] = ground - heights_px[:, k]
-    return CleanPose(xy=xy, conf=np.ones((t, 33)), world=np.zeros((t, 33, 3)), times_s=np.arange(t) / fps,
-                     detected=np.ones(t, bool), swapped=np.zeros(t, bool), fps=fps, width=640, height=480)
+    return CleanPose(
+        xy=xy,
+        conf=np.ones((t, 33)),
+        world=np.zeros((t, 33, 3)),
+        times_s=np.arange(t) / fps,
+        detected=np.ones(t, bool),
+        swapped=np.zeros(t, bool),
+        fps=fps,
+        width=640,
+        height=480,
+    )
 
 
 def test_contacts_found_where_the_foot_lands():
@@ -98,9 +113,10 @@ def test_contacts_found_where_the_foot_lands():
     h = np.zeros(t)
     for start in (0, 30, 60, 90):
         arc = np.sin(np.linspace(0, np.pi, 12))[1:-1] * 30.0
-        h[start + 20:start + 30] = arc[: len(h[start + 20:start + 30])]
+        h[start + 20 : start + 30] = arc[: len(h[start + 20 : start + 30])]
     det = ContactDetector(contact_leg=0.03, airborne_leg=0.08, toe_off_leg=0.04).detect(
-        _pose_from_feet(np.stack([h, np.zeros(t)], axis=1), fps), "left", 100.0)
+        _pose_from_feet(np.stack([h, np.zeros(t)], axis=1), fps), "left", 100.0
+    )
     assert det.contacts_.tolist() == [30, 60, 90]
     assert det.toe_offs_.tolist() == [49, 79, 109]
 
@@ -123,8 +139,14 @@ def test_feet_swapped_without_knees_after_an_ambiguous_frame_are_undone():
     whole-clip label path undoes exactly those frames, and never starts a chain of wrong exchanges."""
     t = 12
     xy = np.zeros((t, 33, 2))
-    for k, (a, b) in enumerate(((LM.LEFT_KNEE, LM.RIGHT_KNEE), (LM.LEFT_ANKLE, LM.RIGHT_ANKLE),
-                                (LM.LEFT_HEEL, LM.RIGHT_HEEL), (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX))):
+    for k, (a, b) in enumerate(
+        (
+            (LM.LEFT_KNEE, LM.RIGHT_KNEE),
+            (LM.LEFT_ANKLE, LM.RIGHT_ANKLE),
+            (LM.LEFT_HEEL, LM.RIGHT_HEEL),
+            (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX),
+        )
+    ):
         xy[:, a] = np.stack([100.0 + 2 * np.arange(t), np.full(t, 300.0 + k)], axis=1)
         xy[:, b] = np.stack([300.0 - 2 * np.arange(t), np.full(t, 300.0 + k)], axis=1)
     feet = [(LM.LEFT_ANKLE, LM.RIGHT_ANKLE), (LM.LEFT_HEEL, LM.RIGHT_HEEL), (LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX)]
@@ -148,7 +170,8 @@ def test_contact_refined_to_the_impact_at_sub_frame_time():
     h[15:30] = 3.0 * (30 - np.arange(15, 30)) + 2.0  # 47 px .. 5 px
     h[30:33] = [1.0, 0.6, 0.3]
     det = ContactDetector(contact_leg=0.004, airborne_leg=0.08, toe_off_leg=0.04, refine_s=0.1).detect(
-        _pose_from_feet(np.stack([h, np.zeros(t)], axis=1), fps), "left", 100.0)
+        _pose_from_feet(np.stack([h, np.zeros(t)], axis=1), fps), "left", 100.0
+    )
     assert det.down_.tolist() == [32]
     assert 29.5 <= det.impact_[0] <= 30.5
     assert det.contacts_.tolist() == [int(np.ceil(det.impact_[0]))]
@@ -179,8 +202,17 @@ def _pose_from_nose_lead(lead_px: np.ndarray, fps: float = 30.0) -> CleanPose:
     xy = np.zeros((t, 33, 2))
     xy[:, LM.LEFT_EAR, 0] = xy[:, LM.RIGHT_EAR, 0] = 100.0
     xy[:, LM.NOSE, 0] = 100.0 + lead_px
-    return CleanPose(xy=xy, conf=np.ones((t, 33)), world=np.zeros((t, 33, 3)), times_s=np.arange(t) / fps,
-                     detected=np.ones(t, bool), swapped=np.zeros(t, bool), fps=fps, width=640, height=480)
+    return CleanPose(
+        xy=xy,
+        conf=np.ones((t, 33)),
+        world=np.zeros((t, 33, 3)),
+        times_s=np.arange(t) / fps,
+        detected=np.ones(t, bool),
+        swapped=np.zeros(t, bool),
+        fps=fps,
+        width=640,
+        height=480,
+    )
 
 
 def test_head_turns_toward_and_away_from_the_camera_are_both_found_and_a_flicker_is_one_look():

@@ -38,8 +38,14 @@ def test_there_are_sample_clips():
 def test_sample_clip_athlete_found_and_outputs_whole(tmp_path: Path, clip: Path):
     res = analyze_video(clip, out_dir=tmp_path, model="full")
     assert res.pose.detection_rate >= 0.98, f"{clip.name}: {res.pose.detection_rate:.3f}"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["annotated.mp4", "frames.csv", "pose.npz", "report.html",
-                                                          "report.json", "steps.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "annotated.mp4",
+        "frames.csv",
+        "pose.npz",
+        "report.html",
+        "report.json",
+        "steps.csv",
+    ]
     src = [f.time_s for f in iter_frames(probe(clip))]
     out = decoded_times(res.annotated)
     assert len(out) == len(src)
@@ -138,16 +144,35 @@ def test_second_run_reuses_the_pose_file_and_person_choice(tmp_path: Path):
     tracked = tmp_path / "tracked.toml"
     tracked.write_text("[tracking]\nmax_jump_torso = 0.8\n")
     assert not analyze_video(clip, out_dir=tmp_path, model="lite", config=load_config(tracked)).reused_pose
-    res = subprocess.run([sys.executable, "-m", "formcheck", "analyze", str(clip), "--out", str(tmp_path),
-                          "--model", "lite", "--person", "5", "--quiet"], capture_output=True, text=True)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "formcheck",
+            "analyze",
+            str(clip),
+            "--out",
+            str(tmp_path),
+            "--model",
+            "lite",
+            "--person",
+            "5",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 3 and "--person 5 does not exist" in res.stderr
     assert "Traceback" not in res.stderr
 
 
 def test_cli_main_job_prints_a_summary(tmp_path: Path):
     clip = SAMPLES / "backward_good.mp4"
-    res = subprocess.run([sys.executable, "-m", "formcheck", "analyze", str(clip), "--out", str(tmp_path / "o"),
-                          "--model", "lite"], capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "formcheck", "analyze", str(clip), "--out", str(tmp_path / "o"), "--model", "lite"],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, res.stderr
     assert "athlete found in" in res.stdout and "annotated.mp4" in res.stdout
     assert (tmp_path / "o" / "report.json").is_file()

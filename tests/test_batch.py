@@ -26,8 +26,12 @@ def _render(path: Path, seed: int) -> Path:
     from formcheck.synth import generate_clip
     from formcheck.synth.params import SynthParams
 
-    generate_clip(SynthParams.build(seed=seed, segments=[{"direction": "backward", "duration_s": 1.0}], fps=30,
-                                    width_px=320, height_px=240), path)
+    generate_clip(
+        SynthParams.build(
+            seed=seed, segments=[{"direction": "backward", "duration_s": 1.0}], fps=30, width_px=320, height_px=240
+        ),
+        path,
+    )
     return path
 
 
@@ -42,8 +46,14 @@ def clips(tmp_path_factory) -> dict[int, Path]:
 def batch_input(tmp_path_factory, clips) -> Path:
     """8 videos of 3 athletes: 6 good (alice has 3 sessions, bob 2), 2 broken (text file, truncated mp4)."""
     root = tmp_path_factory.mktemp("athletes")
-    layout = {"alice/alice_2026-01-05.mp4": 1, "alice/alice_2026-02-02.mp4": 2, "alice/alice_2026-03-01.mp4": 3,
-              "bob/2026-01-10.mp4": 2, "bob/2026-02-10.mp4": 1, "carol_2026-01-15.mp4": 3}
+    layout = {
+        "alice/alice_2026-01-05.mp4": 1,
+        "alice/alice_2026-02-02.mp4": 2,
+        "alice/alice_2026-03-01.mp4": 3,
+        "bob/2026-01-10.mp4": 2,
+        "bob/2026-02-10.mp4": 1,
+        "carol_2026-01-15.mp4": 3,
+    }
     for rel, seed in layout.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(clips[seed], root / rel)
@@ -81,8 +91,10 @@ def test_plan_manifest(tmp_path, clips):
     (tmp_path / "v").mkdir()
     shutil.copyfile(clips[1], tmp_path / "v" / "run.mp4")
     manifest = tmp_path / "m.csv"
-    manifest.write_text("athlete,date,video,notes\nDana <b>,2026-11-02,v/run.mp4,first <i>session</i>\n"
-                        "Dana <b>,,v/run_2026-12-01.mp4,\n")
+    manifest.write_text(
+        "athlete,date,video,notes\nDana <b>,2026-11-02,v/run.mp4,first <i>session</i>\n"
+        "Dana <b>,,v/run_2026-12-01.mp4,\n"
+    )
     jobs = plan_jobs(manifest, tmp_path / "out")
     assert [(j.athlete, j.date) for j in jobs] == [("Dana <b>", "2026-11-02"), ("Dana <b>", "2026-12-01")]
     assert jobs[0].video == tmp_path / "v" / "run.mp4" and jobs[0].notes == "first <i>session</i>"
@@ -104,19 +116,21 @@ def test_batch_fault_isolation(first_run):
     assert set(errors) == {"bob/broken_2026-03-03.mp4", "carol/cut_2026-02-01.mp4"}
     assert all(errors.values())
     assert [(r["athlete"], r["date"], r["video"]) for r in rows] == sorted(
-        (r["athlete"], r["date"], r["video"]) for r in rows)
+        (r["athlete"], r["date"], r["video"]) for r in rows
+    )
     ok = [r for r in rows if r["status"] == "ok"]
     assert all(r["upright_posture_verdict"] in ("ok", "warn", "fail", "not_assessable") for r in ok)
     for r in res.results:
         if r.ok:  # the same outputs as `analyze`, and the marker
-            for name in ("annotated.mp4", "report.json", "report.html", "frames.csv", "steps.csv", "pose.npz",
-                         MARKER):
+            for name in ("annotated.mp4", "report.json", "report.html", "frames.csv", "steps.csv", "pose.npz", MARKER):
                 assert (Path(r.out_dir) / name).is_file(), (r.job_id, name)
     assert not list(out.rglob(".*.tmp-*"))
     # same seed, same scores: the batch is deterministic across videos and processes
     by_video = {r["video"]: r for r in rows}
-    assert by_video["alice/alice_2026-01-05.mp4"]["upright_posture_score"] == \
-        by_video["bob/2026-02-10.mp4"]["upright_posture_score"]
+    assert (
+        by_video["alice/alice_2026-01-05.mp4"]["upright_posture_score"]
+        == by_video["bob/2026-02-10.mp4"]["upright_posture_score"]
+    )
 
 
 @pytest.mark.slow
@@ -173,10 +187,19 @@ def test_config_change_invalidates(first_run, batch_input, tmp_path):
 def test_killed_run_resumes_to_same_summary(first_run, batch_input, tmp_path):
     out_ref, _, _ = first_run
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "formcheck.batch", str(batch_input), "--out", str(out), "--model", "lite",
-           "--workers", "2"]
-    proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    cmd = [
+        sys.executable,
+        "-m",
+        "formcheck.batch",
+        str(batch_input),
+        "--out",
+        str(out),
+        "--model",
+        "lite",
+        "--workers",
+        "2",
+    ]
+    proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     try:
         while not list(out.rglob(MARKER)):
@@ -211,8 +234,10 @@ def test_ray_engine_same_summary(first_run, batch_input, tmp_path):
 
 def test_missing_videos_become_error_rows_and_are_escaped(tmp_path):
     manifest = tmp_path / "m.csv"
-    manifest.write_text("athlete,date,video,notes\n<script>alert(1)</script>,2026-11-02,gone.mp4,<b>n</b>\n"
-                        "eve,2026-11-03,also_gone.mp4,\n")
+    manifest.write_text(
+        "athlete,date,video,notes\n<script>alert(1)</script>,2026-11-02,gone.mp4,<b>n</b>\n"
+        "eve,2026-11-03,also_gone.mp4,\n"
+    )
     res = CliRunner().invoke(app(), ["batch", str(manifest), "--out", str(tmp_path / "out"), "--model", "lite"])
     assert res.exit_code == 1, res.output
     rows = _summary(tmp_path / "out" / "summary.csv")
@@ -230,21 +255,32 @@ def test_marker_decides_reuse(tmp_path):
     job = Job("a", "2026-01-01", tmp_path / "v.mp4", "v.mp4", "", tmp_path / "a" / "x")
     key = JobKey("c" * 64, "f" * 64, "0.1.0", "lite")
     assert cached_result(job, key) is None
-    write_marker(job.out_dir, key, {"status": "ok", "error": "", "frames": 30,
-                                    "rules": [{"id": "upright_posture", "verdict": "ok", "score": 90}]})
+    write_marker(
+        job.out_dir,
+        key,
+        {"status": "ok", "error": "", "frames": 30, "rules": [{"id": "upright_posture", "verdict": "ok", "score": 90}]},
+    )
     from formcheck import analyze
 
-    assert set(OUTPUTS) == {analyze.ANNOTATED, analyze.POSE_FILE, analyze.REPORT, analyze.FRAMES_CSV,
-                            analyze.STEPS_CSV, analyze.REPORT_HTML}
+    assert set(OUTPUTS) == {
+        analyze.ANNOTATED,
+        analyze.POSE_FILE,
+        analyze.REPORT,
+        analyze.FRAMES_CSV,
+        analyze.STEPS_CSV,
+        analyze.REPORT_HTML,
+    }
     assert cached_result(job, key) is None  # the marker alone is not enough: the outputs must be there
     for name in OUTPUTS:
         (job.out_dir / name).write_text("x")
     hit = cached_result(job, key)
     assert hit is not None and hit.reused and hit.rules == (("upright_posture", "ok", 90),)
-    for changed in (JobKey("d" * 64, key.config_sha256, key.formcheck_version, key.model),
-                    JobKey(key.content_sha256, "e" * 64, key.formcheck_version, key.model),
-                    JobKey(key.content_sha256, key.config_sha256, "0.2.0", key.model),
-                    JobKey(key.content_sha256, key.config_sha256, key.formcheck_version, "full")):
+    for changed in (
+        JobKey("d" * 64, key.config_sha256, key.formcheck_version, key.model),
+        JobKey(key.content_sha256, "e" * 64, key.formcheck_version, key.model),
+        JobKey(key.content_sha256, key.config_sha256, "0.2.0", key.model),
+        JobKey(key.content_sha256, key.config_sha256, key.formcheck_version, "full"),
+    ):
         assert cached_result(job, changed) is None
     (job.out_dir / ".report.tmp-abc.json").write_text("{")
     assert clean_temporaries(job.out_dir) == 1 and not list(job.out_dir.glob(".*.tmp-*"))
@@ -256,16 +292,25 @@ def _crashy_task(job, config_path, model):
 
     if "crash" in job.source:
         os._exit(9)
-    return JobResult(job_id=job.id, athlete=job.athlete, date=job.date, source=job.source, notes="",
-                     out_dir=str(job.out_dir), status="ok")
+    return JobResult(
+        job_id=job.id,
+        athlete=job.athlete,
+        date=job.date,
+        source=job.source,
+        notes="",
+        out_dir=str(job.out_dir),
+        status="ok",
+    )
 
 
 def test_worker_crash_is_one_error_row(tmp_path):
     from formcheck.batch.engines import run_local
     from formcheck.batch.plan import Job
 
-    jobs = [Job("a", f"2026-01-0{i}", tmp_path / f"{name}.mp4", f"{name}.mp4", "", tmp_path / name)
-            for i, name in enumerate(["v1", "crash", "v2", "v3"], start=1)]
+    jobs = [
+        Job("a", f"2026-01-0{i}", tmp_path / f"{name}.mp4", f"{name}.mp4", "", tmp_path / name)
+        for i, name in enumerate(["v1", "crash", "v2", "v3"], start=1)
+    ]
     got = []
     run_local(jobs, None, "lite", 2, got.append, task=_crashy_task)
     status = {r.source: r.status for r in got}

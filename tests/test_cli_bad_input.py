@@ -44,8 +44,7 @@ def make_bad(kind: str, tmp: Path) -> Path:
     return path
 
 
-KINDS = ["missing", "folder", "not_video", "zero_bytes", "truncated", "truncated_no_index", "audio_only",
-         "no_person"]
+KINDS = ["missing", "folder", "not_video", "zero_bytes", "truncated", "truncated_no_index", "audio_only", "no_person"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -16,27 +16,70 @@ from formcheck.analyze import analyze_video
 
 pytestmark = pytest.mark.slow
 
-CLIPS = ("backward_good", "backward_lean_back_straight_arms", "backward_heel_long_steps", "forward_then_backward",
-         "stand_run_stand", "backward_portrait")
+CLIPS = (
+    "backward_good",
+    "backward_lean_back_straight_arms",
+    "backward_heel_long_steps",
+    "forward_then_backward",
+    "stand_run_stand",
+    "backward_portrait",
+)
 
 #: What each clip is meant to show (sample_videos/README.md), as the verdict every rule must give. A set allows
 #: either verdict where the clip sits near a band edge by design.
 EXPECTED: dict[str, dict[str, str | set[str]]] = {
-    "backward_good": {"upright_posture": "ok", "forefoot_landing": "ok", "short_steps": "ok", "arm_angle": "ok",
-                      "look_over_shoulder": "ok", "heel_drag": "ok", "symmetry": "ok", "trunk_stability": "ok",
-                      "fatigue": "not_assessable"},  # 6 s: too short to compare thirds
-    "backward_lean_back_straight_arms": {"upright_posture": "fail", "arm_angle": "fail", "forefoot_landing": "ok",
-                                         "short_steps": "ok", "look_over_shoulder": "fail", "heel_drag": "ok",
-                                         "symmetry": "ok"},
+    "backward_good": {
+        "upright_posture": "ok",
+        "forefoot_landing": "ok",
+        "short_steps": "ok",
+        "arm_angle": "ok",
+        "look_over_shoulder": "ok",
+        "heel_drag": "ok",
+        "symmetry": "ok",
+        "trunk_stability": "ok",
+        "fatigue": "not_assessable",
+    },  # 6 s: too short to compare thirds
+    "backward_lean_back_straight_arms": {
+        "upright_posture": "fail",
+        "arm_angle": "fail",
+        "forefoot_landing": "ok",
+        "short_steps": "ok",
+        "look_over_shoulder": "fail",
+        "heel_drag": "ok",
+        "symmetry": "ok",
+    },
     # 0.75 m steps = 0.94 leg lengths: warn band 0.8-1.0 by truth, so warn or fail, never ok
-    "backward_heel_long_steps": {"forefoot_landing": "fail", "short_steps": {"warn", "fail"},
-                                 "upright_posture": "ok", "arm_angle": "ok", "heel_drag": "ok", "symmetry": "ok"},
-    "forward_then_backward": {"upright_posture": "ok", "forefoot_landing": "ok", "short_steps": "ok",
-                              "arm_angle": "ok", "heel_drag": "ok", "symmetry": "ok"},
-    "stand_run_stand": {"upright_posture": "ok", "forefoot_landing": "ok", "short_steps": "ok", "arm_angle": "ok",
-                        "heel_drag": "ok"},
-    "backward_portrait": {"upright_posture": "ok", "forefoot_landing": "ok", "short_steps": "ok",
-                          "arm_angle": "ok", "heel_drag": "ok", "symmetry": "ok"},
+    "backward_heel_long_steps": {
+        "forefoot_landing": "fail",
+        "short_steps": {"warn", "fail"},
+        "upright_posture": "ok",
+        "arm_angle": "ok",
+        "heel_drag": "ok",
+        "symmetry": "ok",
+    },
+    "forward_then_backward": {
+        "upright_posture": "ok",
+        "forefoot_landing": "ok",
+        "short_steps": "ok",
+        "arm_angle": "ok",
+        "heel_drag": "ok",
+        "symmetry": "ok",
+    },
+    "stand_run_stand": {
+        "upright_posture": "ok",
+        "forefoot_landing": "ok",
+        "short_steps": "ok",
+        "arm_angle": "ok",
+        "heel_drag": "ok",
+    },
+    "backward_portrait": {
+        "upright_posture": "ok",
+        "forefoot_landing": "ok",
+        "short_steps": "ok",
+        "arm_angle": "ok",
+        "heel_drag": "ok",
+        "symmetry": "ok",
+    },
 }
 
 
@@ -58,9 +101,15 @@ def _match(steps: list[dict], contacts: list[dict], tol: float) -> list[tuple[di
     used: set[int] = set()
     pairs = []
     for c in contacts:
-        best = min((j for j, s in enumerate(steps) if j not in used and s["foot"] == c["foot"]
-                    and abs(s["contact_frame"] - c["frame"]) <= tol),
-                   key=lambda j: abs(steps[j]["contact_frame"] - c["frame"]), default=None)
+        best = min(
+            (
+                j
+                for j, s in enumerate(steps)
+                if j not in used and s["foot"] == c["foot"] and abs(s["contact_frame"] - c["frame"]) <= tol
+            ),
+            key=lambda j: abs(steps[j]["contact_frame"] - c["frame"]),
+            default=None,
+        )
         if best is not None:
             used.add(best)
             pairs.append((steps[best], c))
@@ -146,21 +195,38 @@ def test_step_length_measured_with_a_following_camera(analysed):
 
 def test_report_contract(analysed):
     report, rows, truth = analysed["backward_good"]
-    assert set(rows[0]) == {"frame", "time_s", "detected", "trunk_lean_deg", "elbow_left_deg", "elbow_right_deg",
-                            "foot_angle_left_deg", "foot_angle_right_deg", "direction"}
+    assert set(rows[0]) == {
+        "frame",
+        "time_s",
+        "detected",
+        "trunk_lean_deg",
+        "elbow_left_deg",
+        "elbow_right_deg",
+        "foot_angle_left_deg",
+        "foot_angle_right_deg",
+        "direction",
+    }
     assert len(rows) == report["video"]["frames"]
     for key in ("cadence_spm", "trunk_lean_deg", "elbow_deg"):
         assert key in report["metrics"]
     assert set(report["metrics"]["trunk_lean_deg"]) >= {"median", "p10", "p90"}
     assert 150 < report["metrics"]["cadence_spm"] < 210  # truth: 180 steps/min
     step = report["steps"][0]
-    assert set(step) >= {"foot", "contact_frame", "contact_s", "toe_off_frame", "strike", "foot_angle_deg",
-                         "step_length_leg", "landing_distance_leg", "direction"}
+    assert set(step) >= {
+        "foot",
+        "contact_frame",
+        "contact_s",
+        "toe_off_frame",
+        "strike",
+        "foot_angle_deg",
+        "step_length_leg",
+        "landing_distance_leg",
+        "direction",
+    }
     assert report["steps"][0]["step_length_leg"] is None  # the first contact has no previous one
     assert any(s["step_length_leg"] is not None for s in report["steps"])  # following camera: measured too
     for rule in report["rules"]:
-        assert set(rule) >= {"id", "verdict", "score", "value", "unit", "target", "message", "tip",
-                             "evidence_frames"}
+        assert set(rule) >= {"id", "verdict", "score", "value", "unit", "target", "message", "tip", "evidence_frames"}
     heel_drag = next(r for r in report["rules"] if r["id"] == "heel_drag")
     assert heel_drag["target"] == "at least 0.1 leg"
     json.dumps(report, allow_nan=False)

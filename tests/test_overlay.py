@@ -18,12 +18,17 @@ from formcheck.pose.landmarks import LM
 
 def fake_report() -> dict:
     return {
-        "steps": [{"foot": "left", "contact_frame": 10, "contact_s": 1 / 3, "strike": "heel"},
-                  {"foot": "right", "contact_frame": 20, "contact_s": 2 / 3, "strike": "forefoot"},
-                  {"foot": "left", "contact_frame": 30, "contact_s": 1.0, "strike": None},
-                  {"foot": "right", "contact_frame": 40, "contact_s": 4 / 3, "strike": "forefoot"}],
-        "rules": [{"id": "upright_posture", "verdict": "fail"}, {"id": "arm_angle", "verdict": "ok"},
-                  {"id": "forefoot_landing", "verdict": "not_assessable", "message": "front view"}],
+        "steps": [
+            {"foot": "left", "contact_frame": 10, "contact_s": 1 / 3, "strike": "heel"},
+            {"foot": "right", "contact_frame": 20, "contact_s": 2 / 3, "strike": "forefoot"},
+            {"foot": "left", "contact_frame": 30, "contact_s": 1.0, "strike": None},
+            {"foot": "right", "contact_frame": 40, "contact_s": 4 / 3, "strike": "forefoot"},
+        ],
+        "rules": [
+            {"id": "upright_posture", "verdict": "fail"},
+            {"id": "arm_angle", "verdict": "ok"},
+            {"id": "forefoot_landing", "verdict": "not_assessable", "message": "front view"},
+        ],
     }
 
 

@@ -17,8 +17,15 @@ def _svg(uri: str) -> str:
 
 
 def _steps(n: int = 8, dt: float = 0.33) -> list[dict]:
-    return [{"foot": "left" if k % 2 else "right", "contact_s": 0.5 + k * dt, "foot_angle_deg": 12.0 - 3 * k,
-             "strike": "forefoot" if 12.0 - 3 * k > 4 else "heel"} for k in range(n)]
+    return [
+        {
+            "foot": "left" if k % 2 else "right",
+            "contact_s": 0.5 + k * dt,
+            "foot_angle_deg": 12.0 - 3 * k,
+            "strike": "forefoot" if 12.0 - 3 * k > 4 else "heel",
+        }
+        for k in range(n)
+    ]
 
 
 def test_cadence_plot_without_clip_cadence_still_draws():

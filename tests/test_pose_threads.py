@@ -53,8 +53,17 @@ def test_pose_chunks_cover_every_frame_once():
     from formcheck.video.reader import VideoInfo
 
     def info(frames: int) -> VideoInfo:
-        return VideoInfo(path="x.mp4", width=64, height=48, rotation_deg=0, fps=30.0, frames=frames,
-                         duration_s=frames / 30, codec="h264", container="mp4")
+        return VideoInfo(
+            path="x.mp4",
+            width=64,
+            height=48,
+            rotation_deg=0,
+            fps=30.0,
+            frames=frames,
+            duration_s=frames / 30,
+            codec="h264",
+            container="mp4",
+        )
 
     assert pose_chunks(info(1000), 2, 120) == [(0, 500), (500, None)]  # the last run reads to the real end
     assert pose_chunks(info(1000), 4, 300) == [(0, 333), (333, 667), (667, None)]

@@ -13,12 +13,26 @@ from formcheck.rules.verdict import band_verdict
 
 CFG = load_config()
 
-GOOD = {"backward_s": 12.0, "backward_frames": 360, "steps_backward": 30, "trunk_lean_deg":
-        {"median": 4.0, "p10": 2.0, "p90": 6.0, "n": 360}, "trunk_sway_deg": 4.0, "near_side": "right",
-        "elbow_deg": {"right": {"median": 90.0, "p10": 80.0, "p90": 100.0, "n": 360}, "left": None},
-        "step_length_leg": 0.6, "landing_distance_leg": 0.3, "heel_strike_share": 0.0, "strikes_classified": 30,
-        "heel_lift_leg": 0.2, "heel_lift_steps": 30, "step_time_asymmetry_pct": 2.0, "head_turns": 4,
-        "head_turns_per_min": 20.0, "head_turned_share": 0.2, "fatigue_lean_change_deg": 1.0}
+GOOD = {
+    "backward_s": 12.0,
+    "backward_frames": 360,
+    "steps_backward": 30,
+    "trunk_lean_deg": {"median": 4.0, "p10": 2.0, "p90": 6.0, "n": 360},
+    "trunk_sway_deg": 4.0,
+    "near_side": "right",
+    "elbow_deg": {"right": {"median": 90.0, "p10": 80.0, "p90": 100.0, "n": 360}, "left": None},
+    "step_length_leg": 0.6,
+    "landing_distance_leg": 0.3,
+    "heel_strike_share": 0.0,
+    "strikes_classified": 30,
+    "heel_lift_leg": 0.2,
+    "heel_lift_steps": 30,
+    "step_time_asymmetry_pct": 2.0,
+    "head_turns": 4,
+    "head_turns_per_min": 20.0,
+    "head_turned_share": 0.2,
+    "fatigue_lean_change_deg": 1.0,
+}
 
 
 def _ctx(view: str = "side", backward: bool = True) -> RuleContext:
@@ -33,8 +47,7 @@ def test_good_form_is_ok_everywhere():
     assert verdicts[0].evidence_frames == (1, 2)
 
 
-@pytest.mark.parametrize("lean,verdict", [(4.0, "ok"), (-5.0, "warn"), (-12.0, "fail"), (15.0, "warn"),
-                                          (25.0, "fail")])
+@pytest.mark.parametrize("lean,verdict", [(4.0, "ok"), (-5.0, "warn"), (-12.0, "fail"), (15.0, "warn"), (25.0, "fail")])
 def test_posture_bands(lean, verdict):
     m = dict(GOOD, trunk_lean_deg={"median": lean, "p10": lean, "p90": lean, "n": 100})
     v = judge_rules(m, _ctx(), CFG.rules)[0]
@@ -79,9 +92,15 @@ def test_band_scores_stay_in_range(value):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.dictionaries(st.sampled_from(sorted(GOOD)), st.one_of(st.none(), st.floats(allow_nan=True),
-                                                                 st.integers(-5, 500)), max_size=12),
-       st.sampled_from(["side", "oblique", "front", "back"]), st.booleans())
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(GOOD)),
+        st.one_of(st.none(), st.floats(allow_nan=True), st.integers(-5, 500)),
+        max_size=12,
+    ),
+    st.sampled_from(["side", "oblique", "front", "back"]),
+    st.booleans(),
+)
 def test_rules_never_crash_on_odd_metrics(over, view, backward):
     m = dict(GOOD)
     for k, v in over.items():
@@ -94,8 +113,15 @@ def test_rules_never_crash_on_odd_metrics(over, view, backward):
         assert v.value is None or math.isfinite(v.value) or v.verdict == "not_assessable"
 
 
-@pytest.mark.parametrize("lean,word,tip_word", [(-12.0, "back", "leaning back"), (-5.0, "back", "lean back"),
-                                                (25.0, "forward", "hunch forward"), (15.0, "forward", "taller")])
+@pytest.mark.parametrize(
+    "lean,word,tip_word",
+    [
+        (-12.0, "back", "leaning back"),
+        (-5.0, "back", "lean back"),
+        (25.0, "forward", "hunch forward"),
+        (15.0, "forward", "taller"),
+    ],
+)
 def test_posture_message_and_tip_say_which_way(lean, word, tip_word):
     m = dict(GOOD, trunk_lean_deg={"median": lean, "p10": lean, "p90": lean, "n": 100})
     v = judge_rules(m, _ctx(), CFG.rules)[0]

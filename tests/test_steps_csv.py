@@ -10,12 +10,30 @@ import numpy as np
 from formcheck.report.steps_csv import COLUMNS, steps_csv_text, write_steps_csv
 
 STEPS = [
-    {"foot": "left", "contact_frame": 12, "contact_s": 0.4, "toe_off_frame": 20, "strike": "forefoot",
-     "foot_angle_deg": 7.25, "strike_index_deg": 4.0, "step_length_leg": 0.61234567, "landing_distance_leg": 0.3,
-     "direction": "backward"},
-    {"foot": "right", "contact_frame": np.int64(30), "contact_s": np.float64(1.0), "toe_off_frame": None,
-     "strike": None, "foot_angle_deg": math.nan, "strike_index_deg": None, "step_length_leg": None,
-     "landing_distance_leg": None, "direction": "forward"},
+    {
+        "foot": "left",
+        "contact_frame": 12,
+        "contact_s": 0.4,
+        "toe_off_frame": 20,
+        "strike": "forefoot",
+        "foot_angle_deg": 7.25,
+        "strike_index_deg": 4.0,
+        "step_length_leg": 0.61234567,
+        "landing_distance_leg": 0.3,
+        "direction": "backward",
+    },
+    {
+        "foot": "right",
+        "contact_frame": np.int64(30),
+        "contact_s": np.float64(1.0),
+        "toe_off_frame": None,
+        "strike": None,
+        "foot_angle_deg": math.nan,
+        "strike_index_deg": None,
+        "step_length_leg": None,
+        "landing_distance_leg": None,
+        "direction": "forward",
+    },
 ]
 
 
@@ -36,12 +54,27 @@ def test_columns_values_and_empty_cells(tmp_path):
     assert float(a["foot_angle_deg"]) == 7.25
     assert float(a["step_length_leg"]) == round(0.61234567, 4)
     assert b["contact_frame"] == "30" and float(b["contact_s"]) == 1.0
-    for col in ("toe_off_frame", "strike", "foot_angle_deg", "strike_index_deg", "step_length_leg",
-                "landing_distance_leg"):
+    for col in (
+        "toe_off_frame",
+        "strike",
+        "foot_angle_deg",
+        "strike_index_deg",
+        "step_length_leg",
+        "landing_distance_leg",
+    ):
         assert b[col] == "", col
     assert b["direction"] == "forward"
-    assert set(COLUMNS) >= {"foot", "contact_frame", "contact_s", "toe_off_frame", "strike", "foot_angle_deg",
-                            "step_length_leg", "landing_distance_leg", "direction"}
+    assert set(COLUMNS) >= {
+        "foot",
+        "contact_frame",
+        "contact_s",
+        "toe_off_frame",
+        "strike",
+        "foot_angle_deg",
+        "step_length_leg",
+        "landing_distance_leg",
+        "direction",
+    }
 
 
 def test_no_steps_gives_header_only_and_no_temp_files(tmp_path):

@@ -72,6 +72,7 @@ def test_chunks_come_out_in_order_each_worker_seeing_only_its_own_chunk():
             seen[k].append(x)
             time.sleep(0.002 * ((x * 7) % 3))  # chunks finish out of step
             return k, x * 10
+
         return fn
 
     chunks = [range(0, 20), range(20, 35), range(35, 50)]
@@ -102,8 +103,9 @@ def test_later_chunks_run_while_the_first_is_still_going():
 @pytest.mark.parametrize("sizes", [(0, 0), (1, 0), (0, 3), (2, 5)])
 def test_chunks_of_any_length(sizes):
     a, b = sizes
-    assert list(map_chunks([iter(range(a)), iter(range(100, 100 + b))], [lambda x: x, lambda x: -x])) == \
-        list(range(a)) + [-x for x in range(100, 100 + b)]
+    assert list(map_chunks([iter(range(a)), iter(range(100, 100 + b))], [lambda x: x, lambda x: -x])) == list(
+        range(a)
+    ) + [-x for x in range(100, 100 + b)]
 
 
 @pytest.mark.parametrize("stage", ["source", "worker"])

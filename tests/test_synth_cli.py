@@ -84,9 +84,7 @@ def test_cli_portrait_segments_and_view(tmp_path: Path) -> None:
         ["--direction", "up"],
     ],
 )
-def test_cli_bad_options_are_config_errors(
-    tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_bad_options_are_config_errors(tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.mp4"
     assert main(["synth", str(out), "--duration", "0.2", *args]) == ConfigError.exit_code
     assert "error" in capsys.readouterr().err

@@ -13,10 +13,13 @@ from formcheck.report.tips_content import CUES, EXERCISES, PLANS, RULE_TITLES
 
 
 def _report(verdicts: dict[str, tuple[str, int | None]], tips=None):
-    return {"schema": "formcheck.report/1",
-            "rules": [{"id": rid, "verdict": v, "score": s, "message": "m", "tip": "t"}
-                      for rid, (v, s) in verdicts.items()],
-            "tips": tips if tips is not None else []}
+    return {
+        "schema": "formcheck.report/1",
+        "rules": [
+            {"id": rid, "verdict": v, "score": s, "message": "m", "tip": "t"} for rid, (v, s) in verdicts.items()
+        ],
+        "tips": tips if tips is not None else [],
+    }
 
 
 def _titles(sections):
@@ -43,8 +46,15 @@ def test_levels_differ_and_unknown_level_is_an_error():
 
 
 def test_faults_order_fail_then_warn_by_score():
-    rep = _report({"arm_angle": ("warn", 70), "upright_posture": ("ok", 95), "heel_drag": ("warn", 55),
-                   "forefoot_landing": ("fail", 30), "fatigue": ("not_assessable", None)})
+    rep = _report(
+        {
+            "arm_angle": ("warn", 70),
+            "upright_posture": ("ok", 95),
+            "heel_drag": ("warn", 55),
+            "forefoot_landing": ("fail", 30),
+            "fatigue": ("not_assessable", None),
+        }
+    )
     assert faults(rep) == ["forefoot_landing", "heel_drag", "arm_angle"]
     assert faults(None) == [] and faults({"rules": None}) == [] and faults({"rules": ["junk", 3]}) == []
 
@@ -75,6 +85,7 @@ def test_report_without_faults_or_tips():
 
 # --- CLI -----------------------------------------------------------------------------------------------------------
 
+
 def _app():
     import typer
 
@@ -101,8 +112,15 @@ def test_cli_with_report_orders_by_fault(tmp_path):
     assert CliRunner().invoke(_app(), ["--report", str(tmp_path)]).exit_code == 0
 
 
-@pytest.mark.parametrize("content, match", [(None, "not found"), ("{not json", "not valid JSON"),
-                                            ('{"a": 1}', "not a formcheck report"), ("[1, 2]", "not a formcheck")])
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        (None, "not found"),
+        ("{not json", "not valid JSON"),
+        ('{"a": 1}', "not a formcheck report"),
+        ("[1, 2]", "not a formcheck"),
+    ],
+)
 def test_cli_bad_report_is_a_one_line_config_error(tmp_path, content, match):
     path = tmp_path / "report.json"
     if content is not None:

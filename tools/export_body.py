@@ -237,9 +237,7 @@ def landmarks(
         put(inner, "head", eye - np.array([sgn * 0.014, 0, 0.002]))
         put(outer, "head", eye + np.array([sgn * 0.014, 0, -0.004]))
         # Ear: the most lateral head vertex within 2.5 cm below eye height and behind the eyes.
-        cand = hv[
-            (np.abs(hv[:, 1] - (eye_y - 0.02)) < 0.025) & (hv[:, 2] < eye[2] - 0.06) & (sgn * hv[:, 0] > 0)
-        ]
+        cand = hv[(np.abs(hv[:, 1] - (eye_y - 0.02)) < 0.025) & (hv[:, 2] < eye[2] - 0.06) & (sgn * hv[:, 0] > 0)]
         put(ear, "head", cand[np.argmax(sgn * cand[:, 0])])
         mouth_pt = np.array([sgn * 0.024, nose[1] - 0.045, nose[2] - 0.03])
         near = hv[np.argmin(np.linalg.norm(hv - mouth_pt, axis=1))]

@@ -114,8 +114,7 @@ SAMPLES: dict[str, tuple[str, str, dict[str, Any]]] = {
         ),
     ),
     "backward_portrait": (
-        "Good form filmed with a phone held upright: 480x854 portrait, side view (right), track "
-        "background, 5 s.",
+        "Good form filmed with a phone held upright: 480x854 portrait, side view (right), track background, 5 s.",
         "--portrait --width 854 --height 480 --duration 5 --skin light --look white_navy --background track "
         "--seed 5 --crf 28",
         dict(
@@ -211,8 +210,7 @@ def write_readme() -> None:
         "# Sample videos",
         "",
         "Synthetic backward-running clips made by `formcheck synth` (see `formcheck/synth/`), each with its",
-        "exact ground truth in `<name>.truth.json` (schema `formcheck.synth_truth/1`: per-frame "
-        "landmark pixels,",
+        "exact ground truth in `<name>.truth.json` (schema `formcheck.synth_truth/1`: per-frame landmark pixels,",
         "trunk lean, elbow, knee and foot angles, foot phases, direction (backward / forward / standing); "
         "every foot contact with its strike,",
         "landing distance and step length). Regenerate them all with `python tools/make_samples.py`",
@@ -238,9 +236,7 @@ def write_readme() -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", action="append", choices=sorted(SAMPLES), help="make just these samples")
-    ap.add_argument(
-        "--check", action="store_true", help="run MediaPipe on each clip and compare with the truth"
-    )
+    ap.add_argument("--check", action="store_true", help="run MediaPipe on each clip and compare with the truth")
     ap.add_argument("--no-render", action="store_true", help="only check the existing clips")
     ap.add_argument("--model", type=Path, default=ROOT / "models" / "pose_landmarker_full.task")
     args = ap.parse_args(argv)

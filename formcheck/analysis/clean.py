@@ -59,9 +59,17 @@ class Cleaner:
         conf = np.clip(vis, 0.0, 1.0)
         if t:
             conf[~np.isfinite(raw[:, :, 0])] = 0.0
-        return CleanPose(xy=xy, conf=conf, world=world, times_s=np.asarray(seq.timestamps_s, dtype=np.float64),
-                         detected=np.asarray(seq.detected, dtype=bool), swapped=swapped, fps=fps,
-                         width=int(seq.width), height=int(seq.height))
+        return CleanPose(
+            xy=xy,
+            conf=conf,
+            world=world,
+            times_s=np.asarray(seq.timestamps_s, dtype=np.float64),
+            detected=np.asarray(seq.detected, dtype=bool),
+            swapped=swapped,
+            fps=fps,
+            width=int(seq.width),
+            height=int(seq.height),
+        )
 
 
 #: Groups of leg pairs whose labels are corrected together: MediaPipe often swaps the feet (ankle, heel, foot

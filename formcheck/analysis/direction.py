@@ -22,8 +22,8 @@ def _moving_nanmean(x: np.ndarray, win: int) -> np.ndarray:
     v = np.where(ok, x, 0.0)
     k = np.ones(max(win, 1))
     start = (k.size - 1) // 2  # "full" then centre-crop: "same" returns max(len) samples, too many if win > T
-    num = np.convolve(v, k, mode="full")[start:start + x.size]
-    den = np.convolve(ok.astype(float), k, mode="full")[start:start + x.size]
+    num = np.convolve(v, k, mode="full")[start : start + x.size]
+    den = np.convolve(ok.astype(float), k, mode="full")[start : start + x.size]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / den, np.nan)
 
@@ -57,9 +57,15 @@ class DirectionSegmenter:
     or shrinking at least this fast (relative size change per s; static cameras).
     """
 
-    def __init__(self, window_s: float = 0.8, standing_max_m_s: float = 0.25, min_segment_s: float = 1.0,
-                 standing_max_depth_m_s: float = 0.05, depth_rise_leg_s: float = 0.15,
-                 depth_growth_per_s: float = 0.05) -> None:
+    def __init__(
+        self,
+        window_s: float = 0.8,
+        standing_max_m_s: float = 0.25,
+        min_segment_s: float = 1.0,
+        standing_max_depth_m_s: float = 0.05,
+        depth_rise_leg_s: float = 0.15,
+        depth_growth_per_s: float = 0.05,
+    ) -> None:
         self.depth_rise_leg_s = depth_rise_leg_s
         self.depth_growth_per_s = depth_growth_per_s
         self.window_s = window_s
@@ -95,9 +101,11 @@ class DirectionSegmenter:
             labels = np.full(t, lab)
         else:
             sweep = _moving_nanmean(raw, max(int(round(self.window_s * fps)), 1))
-            labels = np.where(~np.isfinite(sweep), 2,
-                              np.where(sweep > self.standing_max_m_s, 1,
-                                       np.where(sweep < -self.standing_max_m_s, -1, 0)))
+            labels = np.where(
+                ~np.isfinite(sweep),
+                2,
+                np.where(sweep > self.standing_max_m_s, 1, np.where(sweep < -self.standing_max_m_s, -1, 0)),
+            )
             labels = _fill_unknown(labels)
         runs = _runs(labels)
         runs = _merge_short(runs, max(int(round(self.min_segment_s * fps)), 1))
@@ -110,8 +118,16 @@ class DirectionSegmenter:
             f = facing[s:e]
             f = f[np.isfinite(f)]
             fx = int(np.sign(np.sum(f))) if f.size else 0
-            out.append(Segment(start_frame=s, end_frame=e, start_s=float(ts[s]),
-                               end_s=float(ts[e - 1] + period), direction=name[lab], facing_x=fx))  # type: ignore[arg-type]
+            out.append(
+                Segment(
+                    start_frame=s,
+                    end_frame=e,
+                    start_s=float(ts[s]),
+                    end_s=float(ts[e - 1] + period),
+                    direction=name[lab],
+                    facing_x=fx,
+                )
+            )  # type: ignore[arg-type]
         return tuple(out)
 
 
@@ -134,8 +150,10 @@ def depth_image_cues(pose: CleanPose) -> tuple[float, float]:
     leg = np.nanmedian(np.abs(ank_y - hip_y)) if np.isfinite(ank_y - hip_y).any() else np.nan
     v = v[same & np.isfinite(v)]
     rise = float(np.median(v) / leg) if v.size >= 5 and np.isfinite(leg) and leg > 1 else float("nan")
-    torso = np.linalg.norm((xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2
-                           - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2, axis=1)
+    torso = np.linalg.norm(
+        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
+        axis=1,
+    )
     ok = np.isfinite(torso) & (torso > 1)
     growth = float("nan")
     if ok.sum() >= 5:

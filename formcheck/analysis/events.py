@@ -22,8 +22,10 @@ from scipy.ndimage import percentile_filter
 from formcheck.analysis.types import CleanPose, Foot
 from formcheck.pose.landmarks import LM
 
-FEET: dict[str, tuple[int, int]] = {"left": (int(LM.LEFT_HEEL), int(LM.LEFT_FOOT_INDEX)),
-                                    "right": (int(LM.RIGHT_HEEL), int(LM.RIGHT_FOOT_INDEX))}
+FEET: dict[str, tuple[int, int]] = {
+    "left": (int(LM.LEFT_HEEL), int(LM.LEFT_FOOT_INDEX)),
+    "right": (int(LM.RIGHT_HEEL), int(LM.RIGHT_FOOT_INDEX)),
+}
 
 
 def leg_length_px(pose: CleanPose, percentile: float = 90.0) -> float | None:
@@ -66,9 +68,16 @@ class ContactDetector:
     is read, the foot landmarks being steadiest once the foot is down), ``height_``.
     """
 
-    def __init__(self, contact_leg: float = 0.03, airborne_leg: float = 0.08, toe_off_leg: float = 0.04,
-                 min_stride_s: float = 0.3, ground_window_s: float = 2.0, refine_s: float = 0.07,
-                 settle_leg: float = 0.06) -> None:
+    def __init__(
+        self,
+        contact_leg: float = 0.03,
+        airborne_leg: float = 0.08,
+        toe_off_leg: float = 0.04,
+        min_stride_s: float = 0.3,
+        ground_window_s: float = 2.0,
+        refine_s: float = 0.07,
+        settle_leg: float = 0.06,
+    ) -> None:
         self.settle_leg = settle_leg
         self.refine_s = refine_s
         self.contact_leg = contact_leg
@@ -85,7 +94,7 @@ class ContactDetector:
         contacts: list[int] = []
         toe_offs: list[int] = []
         airborne = False
-        last = -10 ** 9
+        last = -(10**9)
         for i, v in enumerate(h):
             if not np.isfinite(v):
                 airborne = False  # unknown: wait to see the foot in the air again
@@ -113,7 +122,6 @@ class ContactDetector:
         self.toe_offs_ = np.asarray(toe_offs, dtype=np.int64)
         return self
 
-
     def _settled(self, h: np.ndarray, i: int) -> bool:
         """The foot at frame ``i`` is low (within ``settle_leg``) and has stopped descending: its vertical velocity
         turned from down to about zero. Catches contacts where the ground level reads a little low (a noisy toe
@@ -131,7 +139,7 @@ class ContactDetector:
         lo = max(c - k, 1)
         if k < 1 or c + 1 >= h.size:
             return float(c)
-        seg = h[lo - 1:c + 2]
+        seg = h[lo - 1 : c + 2]
         if not np.all(np.isfinite(seg)):
             return float(c)
         acc = seg[2:] - 2 * seg[1:-1] + seg[:-2]  # at frames lo .. c
@@ -141,6 +149,7 @@ class ContactDetector:
             den = acc[i - 1] - 2 * acc[i] + acc[i + 1]
             frac = float(np.clip(0.5 * (acc[i - 1] - acc[i + 1]) / den, -0.5, 0.5)) if den < 0 else 0.0
         return float(min(lo + i + frac, c))
+
 
 def strike_index_deg(foot_angle: np.ndarray, contact: int, toe_off: int, fps: float) -> float | None:
     """Foot angle at contact minus the foot's median angle over its stance (contact .. toe-off, skipping the

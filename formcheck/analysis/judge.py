@@ -44,7 +44,7 @@ def _facing_per_frame(pose: CleanPose, segments: tuple[Segment, ...]) -> np.ndar
     out = per.copy()
     for s in segments:
         if s.facing_x:
-            out[s.start_frame:s.end_frame] = s.facing_x
+            out[s.start_frame : s.end_frame] = s.facing_x
     return out
 
 
@@ -54,10 +54,14 @@ def judge(seq: PoseSequence, config: Config) -> Judgement:
     c = config
     pose = Cleaner(c.cleaning.max_gap_s, c.cleaning.cutoff_hz, c.cleaning.swap_ratio).clean(seq)
     view = ViewClassifier(c.view.side_max_ratio, c.view.front_min_ratio).classify(pose)
-    segments = DirectionSegmenter(c.direction.window_s, c.direction.standing_max_m_s, c.direction.min_segment_s,
-                                  c.direction.standing_max_depth_m_s, c.direction.depth_rise_leg_s,
-                                  c.direction.depth_growth_per_s).segment(
-        pose, depth_view=view.kind in ("front", "back"), view_kind=view.kind)
+    segments = DirectionSegmenter(
+        c.direction.window_s,
+        c.direction.standing_max_m_s,
+        c.direction.min_segment_s,
+        c.direction.standing_max_depth_m_s,
+        c.direction.depth_rise_leg_s,
+        c.direction.depth_growth_per_s,
+    ).segment(pose, depth_view=view.kind in ("front", "back"), view_kind=view.kind)
     facing = _facing_per_frame(pose, segments)
     angles = compute_angles(pose, facing)
     leg = leg_length_px(pose, c.events.leg_percentile)
@@ -66,21 +70,32 @@ def judge(seq: PoseSequence, config: Config) -> Judgement:
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess
         steps = tuple(replace(s, strike=None) for s in steps)
-        strike_note = (f"the {seq.model} pose model cannot tell heel from forefoot landings; "
-                       f"analyse with --model {c.events.strike_models[0]}")
+        strike_note = (
+            f"the {seq.model} pose model cannot tell heel from forefoot landings; "
+            f"analyse with --model {c.events.strike_models[0]}"
+        )
     turned = head_turned(pose, facing, c.events)
     metrics = compute_metrics(pose, angles, segments, view, steps, heights, turned, leg, static, c.events)
     metrics["strike_note"] = strike_note
     evidence = _evidence(steps, turned, angles, segments)
-    ctx = RuleContext(view=view.kind, backward=any(s.direction == "backward" for s in segments),
-                      evidence=evidence)
+    ctx = RuleContext(view=view.kind, backward=any(s.direction == "backward" for s in segments), evidence=evidence)
     verdicts = tuple(judge_rules(metrics, ctx, c.rules))
-    return Judgement(pose=pose, angles=angles, facing_x=facing, view=view, segments=segments, steps=steps,
-                     metrics=metrics, verdicts=verdicts, tips=tuple(tips_of(list(verdicts))))
+    return Judgement(
+        pose=pose,
+        angles=angles,
+        facing_x=facing,
+        view=view,
+        segments=segments,
+        steps=steps,
+        metrics=metrics,
+        verdicts=verdicts,
+        tips=tuple(tips_of(list(verdicts))),
+    )
 
 
-def _evidence(steps: tuple[Step, ...], turned: np.ndarray, angles: Angles,
-              segments: tuple[Segment, ...]) -> dict[str, tuple[int, ...]]:
+def _evidence(
+    steps: tuple[Step, ...], turned: np.ndarray, angles: Angles, segments: tuple[Segment, ...]
+) -> dict[str, tuple[int, ...]]:
     """Frames each rule cites: contact frames for step rules, head-turn starts, extreme-lean frames."""
     back = [s for s in steps if s.direction == "backward"]
     contacts = tuple(s.contact_frame for s in back)
@@ -91,12 +106,20 @@ def _evidence(steps: tuple[Step, ...], turned: np.ndarray, angles: Angles,
     mask = np.zeros(lean.size, dtype=bool)
     for s in segments:
         if s.direction == "backward":
-            mask[s.start_frame:s.end_frame] = True
+            mask[s.start_frame : s.end_frame] = True
     lean[~mask] = np.nan
     extreme: tuple[int, ...] = ()
     if np.isfinite(lean).any():
         order = np.argsort(-np.abs(np.nan_to_num(lean - np.nanmedian(lean), nan=0.0)))
         extreme = tuple(sorted(int(i) for i in order[:5]))
-    return {"upright_posture": extreme, "trunk_stability": extreme, "fatigue": extreme, "short_steps": contacts,
-            "forefoot_landing": heel, "heel_drag": offs, "symmetry": contacts, "arm_angle": extreme,
-            "look_over_shoulder": starts}
+    return {
+        "upright_posture": extreme,
+        "trunk_stability": extreme,
+        "fatigue": extreme,
+        "short_steps": contacts,
+        "forefoot_landing": heel,
+        "heel_drag": offs,
+        "symmetry": contacts,
+        "arm_angle": extreme,
+        "look_over_shoulder": starts,
+    }

@@ -65,8 +65,9 @@ def contact_point_x(pose: CleanPose, foot: str, frame: int, angle: float | None,
     return float(h[0] + share * (t[0] - h[0]))
 
 
-def classify_strike(pose: CleanPose, angle: float | None, foot: str, view: View, frame: int,
-                    cfg: EventsConfig) -> str | None:
+def classify_strike(
+    pose: CleanPose, angle: float | None, foot: str, view: View, frame: int, cfg: EventsConfig
+) -> str | None:
     """Strike class of one contact from the raw foot angle at initial contact (deg, + toe lower): forefoot above
     ``forefoot_min_deg``, heel below ``heel_max_deg``, midfoot between. Side views only. The far foot (the side
     away from the camera) is unknown (None) when its heel / foot index are poorly visible around contact or its
@@ -84,7 +85,7 @@ def classify_strike(pose: CleanPose, angle: float | None, foot: str, view: View,
     lo, hi = cfg.heel_max_deg, cfg.forefoot_min_deg
     if view.side is not None and foot != view.side:
         k = max(int(round(0.05 * pose.fps)), 1)
-        vis = pose.conf[max(frame - k, 0):frame + k + 1][:, [heel, toe]]
+        vis = pose.conf[max(frame - k, 0) : frame + k + 1][:, [heel, toe]]
         if vis.size == 0 or float(np.mean(vis)) < cfg.far_foot_min_visibility:
             return None
         m = cfg.far_strike_margin_deg
@@ -111,7 +112,7 @@ def camera_pan_px(pose: CleanPose, contacts: list[tuple[int, str, int, int]], cf
                 continue
             end = off if off > c else min(c + max(int(round(0.15 * pose.fps)), 2), t - 1)
             # skip the landing frame (the foot is still settling) and the toe-off frame (the toe starts to slide)
-            vel[k, c + 1:end] = v[c + 1:end]
+            vel[k, c + 1 : end] = v[c + 1 : end]
     n = np.sum(np.isfinite(vel), axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         ground_v = np.where(n > 0, np.nansum(vel, axis=0) / np.maximum(n, 1), np.nan)
@@ -131,22 +132,28 @@ def segment_at(segments: tuple[Segment, ...], frame: int) -> Segment | None:
     return None
 
 
-def detect_steps(pose: CleanPose, angles: Angles, segments: tuple[Segment, ...], view: View, leg_px: float | None,
-                 cfg: EventsConfig) -> tuple[tuple[Step, ...], bool, dict[str, np.ndarray]]:
+def detect_steps(
+    pose: CleanPose, angles: Angles, segments: tuple[Segment, ...], view: View, leg_px: float | None, cfg: EventsConfig
+) -> tuple[tuple[Step, ...], bool, dict[str, np.ndarray]]:
     """All steps (time order), whether the camera is static, and each foot's height above ground (leg lengths)."""
     if leg_px is None or pose.n_frames < 3:
         return (), False, {}
-    det = ContactDetector(contact_leg=cfg.contact_leg, airborne_leg=cfg.airborne_leg, toe_off_leg=cfg.toe_off_leg,
-                          min_stride_s=cfg.min_stride_s, ground_window_s=cfg.ground_window_s,
-                          refine_s=cfg.refine_s, settle_leg=cfg.settle_leg)
+    det = ContactDetector(
+        contact_leg=cfg.contact_leg,
+        airborne_leg=cfg.airborne_leg,
+        toe_off_leg=cfg.toe_off_leg,
+        min_stride_s=cfg.min_stride_s,
+        ground_window_s=cfg.ground_window_s,
+        refine_s=cfg.refine_s,
+        settle_leg=cfg.settle_leg,
+    )
     raw: list[tuple[int, str, int, int]] = []
     impact: dict[tuple[int, str], float] = {}
     heights = {}
     for foot in ("left", "right"):
         det.detect(pose, foot, leg_px)  # type: ignore[arg-type]
         heights[foot] = det.height_
-        raw += [(int(c), foot, int(o), int(d)) for c, o, d in zip(det.contacts_, det.toe_offs_, det.down_,
-                                                                   strict=True)]
+        raw += [(int(c), foot, int(o), int(d)) for c, o, d in zip(det.contacts_, det.toe_offs_, det.down_, strict=True)]
         impact.update({(int(c), foot): float(x) for c, x in zip(det.contacts_, det.impact_, strict=True)})
     raw.sort()
     static = camera_is_static(pose, heights, cfg.contact_leg)
@@ -162,7 +169,7 @@ def detect_steps(pose: CleanPose, angles: Angles, segments: tuple[Segment, ...],
         fa = getattr(angles, f"foot_{foot}")
         # foot angle at contact: the median from the impact frame to the frame the foot is down (1-3 frames): late
         # swing reads wildly (the fast foot blurs), and once flat the foot reads about +10 whatever the strike
-        win = fa[c:max(down, c) + 1]
+        win = fa[c : max(down, c) + 1]
         win = win[np.isfinite(win)]
         angle = float(np.median(win)) if win.size else None
         strike = classify_strike(pose, angle, foot, view, c, cfg)
@@ -181,17 +188,32 @@ def detect_steps(pose: CleanPose, angles: Angles, segments: tuple[Segment, ...],
             ground = float(pose.xy[ref, toe, 0] - pan[ref] + (point - pose.xy[down, toe, 0]))
         land_ref = pan[c]
         length = None
-        if prev is not None and prev[1] != foot and prev[3] == direction and direction != "standing" \
-                and (c - prev[0]) / pose.fps < cfg.max_step_s:
+        if (
+            prev is not None
+            and prev[1] != foot
+            and prev[3] == direction
+            and direction != "standing"
+            and (c - prev[0]) / pose.fps < cfg.max_step_s
+        ):
             if ground is not None and prev[2] is not None:
                 here = point - land_ref if point is not None else ground
                 length = float(abs(here - prev[2]) / leg_px)
         # contact time: the sub-frame impact (step times and symmetry need better than one frame at 30 fps)
         t_c = float(np.interp(impact.get((c, foot), float(c)), np.arange(pose.n_frames), pose.times_s))
-        steps.append(Step(foot=foot, contact_frame=c, contact_s=t_c,  # type: ignore[arg-type]
-                          toe_off_frame=off if off >= 0 else None, strike=strike, foot_angle_deg=angle,  # type: ignore[arg-type]
-                          step_length_leg=length, landing_distance_leg=land, direction=direction,  # type: ignore[arg-type]
-                          strike_index_deg=None))
+        steps.append(
+            Step(
+                foot=foot,
+                contact_frame=c,
+                contact_s=t_c,  # type: ignore[arg-type]
+                toe_off_frame=off if off >= 0 else None,
+                strike=strike,
+                foot_angle_deg=angle,  # type: ignore[arg-type]
+                step_length_leg=length,
+                landing_distance_leg=land,
+                direction=direction,  # type: ignore[arg-type]
+                strike_index_deg=None,
+            )
+        )
         prev = (c, foot, ground, direction)
     return tuple(steps), static, heights
 
@@ -231,19 +253,32 @@ def _stats(x: np.ndarray) -> dict[str, float] | None:
     x = x[np.isfinite(x)]
     if x.size == 0:
         return None
-    return {"median": float(np.median(x)), "p10": float(np.percentile(x, 10)), "p90": float(np.percentile(x, 90)),
-            "n": int(x.size)}
+    return {
+        "median": float(np.median(x)),
+        "p10": float(np.percentile(x, 10)),
+        "p90": float(np.percentile(x, 90)),
+        "n": int(x.size),
+    }
 
 
-def compute_metrics(pose: CleanPose, angles: Angles, segments: tuple[Segment, ...], view: View,
-                    steps: tuple[Step, ...], heights: dict[str, np.ndarray], turned: np.ndarray, leg_px: float | None,
-                    static: bool, cfg: EventsConfig) -> dict[str, Any]:
+def compute_metrics(
+    pose: CleanPose,
+    angles: Angles,
+    segments: tuple[Segment, ...],
+    view: View,
+    steps: tuple[Step, ...],
+    heights: dict[str, np.ndarray],
+    turned: np.ndarray,
+    leg_px: float | None,
+    static: bool,
+    cfg: EventsConfig,
+) -> dict[str, Any]:
     """The metrics dict of report.json (JSON-ready except for NaN, which the report turns into null)."""
     t = pose.n_frames
     back = np.zeros(t, dtype=bool)
     for s in segments:
         if s.direction == "backward":
-            back[s.start_frame:s.end_frame] = True
+            back[s.start_frame : s.end_frame] = True
     back &= pose.detected if pose.detected.shape == back.shape else back
     bsteps = [s for s in steps if s.direction == "backward"]
     near = view.side
@@ -277,7 +312,7 @@ def compute_metrics(pose: CleanPose, angles: Angles, segments: tuple[Segment, ..
         h = heights.get(s.foot)
         if s.toe_off_frame is None or h is None:
             continue
-        w = h[s.toe_off_frame:s.toe_off_frame + max(int(round(0.15 * pose.fps)), 2)]
+        w = h[s.toe_off_frame : s.toe_off_frame + max(int(round(0.15 * pose.fps)), 2)]
         w = w[np.isfinite(w)]
         if w.size:
             lifts.append(float(np.max(w)))

@@ -30,8 +30,10 @@ def width_ratio(pose: CleanPose) -> np.ndarray:
     xy = pose.xy
     sh = np.abs(xy[:, LM.LEFT_SHOULDER, 0] - xy[:, LM.RIGHT_SHOULDER, 0])
     hp = np.abs(xy[:, LM.LEFT_HIP, 0] - xy[:, LM.RIGHT_HIP, 0])
-    torso = np.linalg.norm((xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2
-                           - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2, axis=1)
+    torso = np.linalg.norm(
+        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
+        axis=1,
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(torso > 1e-6, (sh + hp) / 2.0 / torso, np.nan)
 
@@ -43,7 +45,7 @@ def facing_world(pose: CleanPose) -> np.ndarray:
     lr = w[:, LM.RIGHT_SHOULDER] - w[:, LM.LEFT_SHOULDER] + w[:, LM.RIGHT_HIP] - w[:, LM.LEFT_HIP]
     # up = (0, -1, 0); up x lr = (-lr_z, 0, lr_x)
     chest = np.stack([-lr[:, 2], lr[:, 0]], axis=1)
-    toes = (w[:, LM.LEFT_FOOT_INDEX] - w[:, LM.LEFT_HEEL] + w[:, LM.RIGHT_FOOT_INDEX] - w[:, LM.RIGHT_HEEL])
+    toes = w[:, LM.LEFT_FOOT_INDEX] - w[:, LM.LEFT_HEEL] + w[:, LM.RIGHT_FOOT_INDEX] - w[:, LM.RIGHT_HEEL]
     toes = np.stack([toes[:, 0], toes[:, 2]], axis=1)
     total = _unit(chest) + _unit(toes)
     return _unit(total)
@@ -53,8 +55,9 @@ def facing_x_image(pose: CleanPose) -> np.ndarray:
     """Per frame: +1 when the runner faces image +x, -1 when image -x, NaN when unknown. From the heel -> toe
     direction of both feet in the image, with the world chest normal as a fallback."""
     xy = pose.xy
-    dx = (xy[:, LM.LEFT_FOOT_INDEX, 0] - xy[:, LM.LEFT_HEEL, 0]) + (xy[:, LM.RIGHT_FOOT_INDEX, 0]
-                                                                    - xy[:, LM.RIGHT_HEEL, 0])
+    dx = (xy[:, LM.LEFT_FOOT_INDEX, 0] - xy[:, LM.LEFT_HEEL, 0]) + (
+        xy[:, LM.RIGHT_FOOT_INDEX, 0] - xy[:, LM.RIGHT_HEEL, 0]
+    )
     fw = facing_world(pose)[:, 0]
     val = np.where(np.isfinite(dx) & (np.abs(dx) > 1e-6), np.sign(dx), np.sign(fw))
     return np.where(np.isfinite(val) & (val != 0), val, np.nan)

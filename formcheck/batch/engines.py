@@ -16,8 +16,14 @@ OnResult = Callable[[JobResult], None]
 ENGINES = ("local", "ray")
 
 
-def run_local(jobs: Sequence[Job], config_path: str | os.PathLike[str] | None, model: str, workers: int,
-              on_result: OnResult, task: Callable[..., JobResult] = run_job) -> None:
+def run_local(
+    jobs: Sequence[Job],
+    config_path: str | os.PathLike[str] | None,
+    model: str,
+    workers: int,
+    on_result: OnResult,
+    task: Callable[..., JobResult] = run_job,
+) -> None:
     """Run ``jobs`` in up to ``workers`` spawned processes (MediaPipe's threads and fork do not mix).
 
     A worker that dies (a native crash on some video) breaks the pool: the jobs it took down are then re-run one
@@ -49,8 +55,13 @@ def run_local(jobs: Sequence[Job], config_path: str | os.PathLike[str] | None, m
                 on_result(error_result(job, "the worker process crashed while analysing this video"))
 
 
-def run_ray(jobs: Sequence[Job], config_path: str | os.PathLike[str] | None, model: str, address: str | None,
-            on_result: OnResult) -> None:
+def run_ray(
+    jobs: Sequence[Job],
+    config_path: str | os.PathLike[str] | None,
+    model: str,
+    address: str | None,
+    on_result: OnResult,
+) -> None:
     """Run ``jobs`` as Ray tasks: on the cluster at ``address`` (HOST:PORT, or ``auto``), on the Ray instance this
     process already joined, or else on a new local one. Videos, config and ``--out`` must be at the same paths on
     every node (a shared file system)."""

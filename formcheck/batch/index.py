@@ -66,7 +66,7 @@ def trend_svg(trend: Trend) -> str:
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def _rel(path: str, root: Path) -> str:
@@ -78,24 +78,28 @@ def index_html(results: Sequence[JobResult], out_dir: Path, title: str = "formch
     ids = rule_ids(results)
     by_trend = trends(rows(results))
     n_ok = sum(r.ok for r in results)
-    parts = [f"""<!DOCTYPE html>
+    parts = [
+        f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{e(title)}</title><style>{CSS}</style></head><body><main>
 <h1>{e(title)}</h1>
-<p>{len(results)} videos, {n_ok} analysed, {len(results) - n_ok} failed.</p>"""]
+<p>{len(results)} videos, {n_ok} analysed, {len(results) - n_ok} failed.</p>"""
+    ]
     athletes = sorted({r.athlete for r in results})
     for athlete in athletes:
         mine = [r for r in results if r.athlete == athlete]
         parts.append(f"<section><h2>{e(athlete)}</h2>")
         trend = by_trend.get(athlete)
         if trend is not None and len(trend.dates) >= 2:
-            parts.append(f'<div class="trend" role="img" aria-label="score trend of {e(athlete)}">'
-                         f"{trend_svg(trend)}</div>")
+            parts.append(
+                f'<div class="trend" role="img" aria-label="score trend of {e(athlete)}">{trend_svg(trend)}</div>'
+            )
         head = "".join(f'<th title="{e(rid)}">{e(rid.replace("_", " "))}</th>' for rid in ids)
-        parts.append(f"<table><thead><tr><th>date</th><th>video</th><th>report</th>{head}<th>notes</th>"
-                     "</tr></thead><tbody>")
+        parts.append(
+            f"<table><thead><tr><th>date</th><th>video</th><th>report</th>{head}<th>notes</th></tr></thead><tbody>"
+        )
         for r in mine:
             if r.ok:
                 link = f'<a href="{e(_rel(os.path.join(r.out_dir, "report.html"), out_dir))}">report</a>'
@@ -104,13 +108,16 @@ def index_html(results: Sequence[JobResult], out_dir: Path, title: str = "formch
                 for rid in ids:
                     v, s = by_id.get(rid, ("", None))
                     score = "" if s is None else f" {s}"
-                    cells += (f'<td><span class="b {e(v)}" title="{e(rid)}: {e(LABEL.get(v, v))}{e(score)}">'
-                              f"{e(LABEL.get(v, v))}{e(score)}</span></td>")
+                    cells += (
+                        f'<td><span class="b {e(v)}" title="{e(rid)}: {e(LABEL.get(v, v))}{e(score)}">'
+                        f"{e(LABEL.get(v, v))}{e(score)}</span></td>"
+                    )
             else:
                 link = '<span class="b error">error</span>'
                 cells = f'<td class="err" colspan="{len(ids)}">{e(r.error)}</td>'
-            parts.append(f"<tr><td>{e(r.date)}</td><td>{e(r.source)}</td><td>{link}</td>{cells}"
-                         f"<td>{e(r.notes)}</td></tr>")
+            parts.append(
+                f"<tr><td>{e(r.date)}</td><td>{e(r.source)}</td><td>{link}</td>{cells}<td>{e(r.notes)}</td></tr>"
+            )
         parts.append("</tbody></table></section>")
     parts.append(f"<footer>formcheck {e(__version__)}</footer></main></body></html>\n")
     return "\n".join(parts)

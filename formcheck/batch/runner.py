@@ -38,9 +38,17 @@ class BatchResult:
         return sum(r.reused for r in self.results)
 
 
-def run_batch(source: str | os.PathLike[str], out: str | os.PathLike[str], *, workers: int = 2,
-              engine: str = "local", address: str | None = None, model: str = "full",
-              config_path: str | os.PathLike[str] | None = None, progress: OnProgress | None = None) -> BatchResult:
+def run_batch(
+    source: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    workers: int = 2,
+    engine: str = "local",
+    address: str | None = None,
+    model: str = "full",
+    config_path: str | os.PathLike[str] | None = None,
+    progress: OnProgress | None = None,
+) -> BatchResult:
     """Analyse every video of ``source`` (a folder or a CSV manifest) into ``out``. Bad videos become error rows;
     only bad batch input (or an unusable engine) raises :class:`formcheck.errors.FormcheckError`."""
     from formcheck.batch.index import write_index

@@ -41,8 +41,12 @@ class JobKey:
     model: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"content_sha256": self.content_sha256, "config_sha256": self.config_sha256,
-                "formcheck_version": self.formcheck_version, "model": self.model}
+        return {
+            "content_sha256": self.content_sha256,
+            "config_sha256": self.config_sha256,
+            "formcheck_version": self.formcheck_version,
+            "model": self.model,
+        }
 
 
 def file_sha256(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:

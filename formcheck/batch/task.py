@@ -51,15 +51,35 @@ def _one_line(text: str) -> str:
 
 
 def error_result(job: Job, message: str, seconds: float = 0.0) -> JobResult:
-    return JobResult(job_id=job.id, athlete=job.athlete, date=job.date, source=job.source, notes=job.notes,
-                     out_dir=str(job.out_dir), status="error", error=_one_line(message), seconds=seconds)
+    return JobResult(
+        job_id=job.id,
+        athlete=job.athlete,
+        date=job.date,
+        source=job.source,
+        notes=job.notes,
+        out_dir=str(job.out_dir),
+        status="error",
+        error=_one_line(message),
+        seconds=seconds,
+    )
 
 
 def result_from_marker(job: Job, marker: dict[str, Any]) -> JobResult:
     rules = tuple((str(r["id"]), str(r["verdict"]), r.get("score")) for r in marker.get("rules", []))
-    return JobResult(job_id=job.id, athlete=job.athlete, date=job.date, source=job.source, notes=job.notes,
-                     out_dir=str(job.out_dir), status=str(marker["status"]), error=str(marker.get("error", "")),
-                     rules=rules, frames=int(marker.get("frames", 0)), seconds=0.0, reused=True)
+    return JobResult(
+        job_id=job.id,
+        athlete=job.athlete,
+        date=job.date,
+        source=job.source,
+        notes=job.notes,
+        out_dir=str(job.out_dir),
+        status=str(marker["status"]),
+        error=str(marker.get("error", "")),
+        rules=rules,
+        frames=int(marker.get("frames", 0)),
+        seconds=0.0,
+        reused=True,
+    )
 
 
 def cached_result(job: Job, key: JobKey) -> JobResult | None:
@@ -85,8 +105,7 @@ def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) ->
                 config = load_config(config_path)
                 key = job_key(job.video, config, model)
             except OSError as exc:
-                return error_result(job, f"cannot read {job.video}: {exc.strerror or exc}",
-                                    time.perf_counter() - t0)
+                return error_result(job, f"cannot read {job.video}: {exc.strerror or exc}", time.perf_counter() - t0)
             done = cached_result(job, key)
             if done is not None:
                 return done
@@ -102,15 +121,33 @@ def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) ->
                 kind, error = "internal", f"internal error: {type(exc).__name__}: {exc}"
             seconds = time.perf_counter() - t0
             status = "error" if kind else "ok"
-            body = {"job_id": job.id, "athlete": job.athlete, "date": job.date, "video": job.source,
-                    "status": status, "error": _one_line(error), "error_kind": kind, "frames": frames,
-                    "seconds": round(seconds, 3),
-                    "rules": [{"id": i, "verdict": v, "score": s} for i, v, s in rules]}
+            body = {
+                "job_id": job.id,
+                "athlete": job.athlete,
+                "date": job.date,
+                "video": job.source,
+                "status": status,
+                "error": _one_line(error),
+                "error_kind": kind,
+                "frames": frames,
+                "seconds": round(seconds, 3),
+                "rules": [{"id": i, "verdict": v, "score": s} for i, v, s in rules],
+            }
             if status == "ok" or kind in CACHED_ERRORS:
                 write_marker(out_dir, key, body)  # last: everything else of this job is already in place
-            return JobResult(job_id=job.id, athlete=job.athlete, date=job.date, source=job.source, notes=job.notes,
-                             out_dir=str(out_dir), status=status, error=_one_line(error), rules=rules,
-                             frames=frames, seconds=seconds)
+            return JobResult(
+                job_id=job.id,
+                athlete=job.athlete,
+                date=job.date,
+                source=job.source,
+                notes=job.notes,
+                out_dir=str(out_dir),
+                status=status,
+                error=_one_line(error),
+                rules=rules,
+                frames=frames,
+                seconds=seconds,
+            )
     except FormcheckError as exc:  # e.g. the output folder cannot be written
         return error_result(job, str(exc), time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001

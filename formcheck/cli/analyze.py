@@ -20,9 +20,14 @@ class _Bar:
 
     def __init__(self, console: Console) -> None:
         self.progress = Progress(
-            TextColumn("[bold]{task.description:<6}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[fps]:>6.1f} frames/s"), TimeRemainingColumn(),
-            console=console, transient=True, disable=not console.is_terminal,
+            TextColumn("[bold]{task.description:<6}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[fps]:>6.1f} frames/s"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
         )
         self.tasks: dict[str, int] = {}
 
@@ -37,16 +42,33 @@ class _Bar:
 
 
 def analyze(
-    video: Path = typer.Argument(..., help="The video to analyse (mp4/mov, H.264/HEVC, any phone clip).",
-                                 show_default=False),
-    out: Path | None = typer.Option(None, "--out", "-o",  # noqa: UP007 - typer needs Optional
-                                       help="Output folder (default: <video>_formcheck next to the video)."),
-    model: str = typer.Option("full", "--model", "-m", help="Pose model: lite (fastest), full, heavy (slowest, "
-                              "most accurate; built on first use)."),
-    person: int | None = typer.Option(None, "--person", help="Analyse another person: candidate rank "  # noqa: UP007
-                                         "from the report's pose.candidates (0 = the runner chosen automatically)."),
-    config: Path | None = typer.Option(None, "--config", help="TOML file overriding the default "  # noqa: UP007
-                                          "settings."),
+    video: Path = typer.Argument(
+        ..., help="The video to analyse (mp4/mov, H.264/HEVC, any phone clip).", show_default=False
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",  # noqa: UP007 - typer needs Optional
+        help="Output folder (default: <video>_formcheck next to the video).",
+    ),
+    model: str = typer.Option(
+        "full",
+        "--model",
+        "-m",
+        help="Pose model: lite (fastest), full, heavy (slowest, most accurate; built on first use).",
+    ),
+    person: int | None = typer.Option(
+        None,
+        "--person",
+        help="Analyse another person: candidate rank "  # noqa: UP007
+        "from the report's pose.candidates (0 = the runner chosen automatically).",
+    ),
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        help="TOML file overriding the default "  # noqa: UP007
+        "settings.",
+    ),
     fresh: bool = typer.Option(False, "--fresh", help="Run pose inference again even if pose.npz exists."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
@@ -61,8 +83,15 @@ def analyze(
     err = Console(stderr=True)
     bar = _Bar(err)
     with bar.progress if not quiet else _Null():
-        result = analyze_video(video, out_dir=out, model=model, person=person, config=settings,
-                               reuse_pose=not fresh, progress=None if quiet else bar)
+        result = analyze_video(
+            video,
+            out_dir=out,
+            model=model,
+            person=person,
+            config=settings,
+            reuse_pose=not fresh,
+            progress=None if quiet else bar,
+        )
     print_summary(result)
 
 

@@ -12,14 +12,23 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 
 def batch(
-    input: Path = typer.Argument(..., help="A folder (a sub-folder per athlete, or athlete in the file name) or a "
-                                 "CSV manifest (athlete, date, video, notes).", show_default=False),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder: a folder per athlete and session, "
-                             "summary.csv and index.html."),
+    input: Path = typer.Argument(
+        ...,
+        help="A folder (a sub-folder per athlete, or athlete in the file name) or a "
+        "CSV manifest (athlete, date, video, notes).",
+        show_default=False,
+    ),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Output folder: a folder per athlete and session, summary.csv and index.html."
+    ),
     workers: int = typer.Option(2, "--workers", "-w", help="Videos analysed at once (local engine)."),
     engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray."),
-    address: str | None = typer.Option(None, "--address", help="Ray cluster HOST:PORT (default: start a local "  # noqa: UP007
-                                          "Ray instance)."),
+    address: str | None = typer.Option(
+        None,
+        "--address",
+        help="Ray cluster HOST:PORT (default: start a local "  # noqa: UP007
+        "Ray instance).",
+    ),
     model: str = typer.Option("full", "--model", "-m", help="Pose model: lite, full, heavy."),
     config: Path | None = typer.Option(None, "--config", help="TOML file overriding the default settings."),  # noqa: UP007
 ) -> None:
@@ -27,20 +36,38 @@ def batch(
     from formcheck.batch.runner import run_batch
 
     err = Console(stderr=True)
-    bar = Progress(TextColumn("[bold]videos"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal)
+    bar = Progress(
+        TextColumn("[bold]videos"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
     task_id = bar.add_task("videos", total=None)
 
     def on_progress(result, done: int, total: int) -> None:
         bar.update(task_id, completed=done, total=total)
 
     with bar:
-        res = run_batch(input, out, workers=workers, engine=engine, address=address, model=model,
-                        config_path=config, progress=on_progress)
+        res = run_batch(
+            input,
+            out,
+            workers=workers,
+            engine=engine,
+            address=address,
+            model=model,
+            config_path=config,
+            progress=on_progress,
+        )
     failed = res.failed
     ran = len(res.results) - res.reused
-    print(f"{len(res.results)} videos: {len(res.results) - len(failed)} ok, {len(failed)} failed "
-          f"({res.reused} already done, {ran} run) in {res.seconds:.1f} s")
+    print(
+        f"{len(res.results)} videos: {len(res.results) - len(failed)} ok, {len(failed)} failed "
+        f"({res.reused} already done, {ran} run) in {res.seconds:.1f} s"
+    )
     print(f"summary: {res.summary_path}")
     print(f"index:   {res.index_path}")
     if failed:

@@ -17,10 +17,16 @@ def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
     people = f"; {p['people_found']} people found, analysing #{p['person']}" if p["people_found"] > 1 else ""
     reused = " (pose.npz reused: no inference)" if result.reused_pose else ""
     return [
-        ("video", f"{v['path']}: {v['width']}x{v['height']}{rotated}, {v['fps']:.2f} fps, {v['frames']} frames, "
-                  f"{v['duration_s']:.2f} s"),
-        ("pose", f"model {p['model']}: athlete found in {p['detected_frames']}/{v['frames']} frames "
-                 f"({100 * p['detection_rate']:.1f}%){people}{reused}"),
+        (
+            "video",
+            f"{v['path']}: {v['width']}x{v['height']}{rotated}, {v['fps']:.2f} fps, {v['frames']} frames, "
+            f"{v['duration_s']:.2f} s",
+        ),
+        (
+            "pose",
+            f"model {p['model']}: athlete found in {p['detected_frames']}/{v['frames']} frames "
+            f"({100 * p['detection_rate']:.1f}%){people}{reused}",
+        ),
         ("annotated", str(result.annotated)),
         ("report", f"{result.html_path} (open in a browser), {result.report_path}"),
         ("pose file", str(result.pose_file)),

@@ -12,15 +12,11 @@ from formcheck.errors import ConfigError
 
 def synth(
     out: Path = typer.Argument(..., help="Output .mp4; the truth goes to <name>.truth.json beside it."),  # noqa: B008
-    strike: str = typer.Option(
-        "forefoot", help="forefoot | midfoot | heel: which part of the foot lands first."
-    ),
+    strike: str = typer.Option("forefoot", help="forefoot | midfoot | heel: which part of the foot lands first."),
     trunk_lean: float = typer.Option(None, "--trunk-lean", help="Trunk lean, degrees (+ forward, - back)."),
     elbow: float = typer.Option(None, help="Mean elbow angle, degrees (180 = straight)."),
     arm_swing: float = typer.Option(None, "--arm-swing", help="Shoulder swing amplitude, degrees."),
-    direction: str = typer.Option(
-        "backward", help="backward | forward | standing (ignored with --segments)."
-    ),
+    direction: str = typer.Option("backward", help="backward | forward | standing (ignored with --segments)."),
     duration: float = typer.Option(6.0, help="Clip length, seconds (ignored with --segments)."),
     segments: str = typer.Option(
         None, help="Chained segments, e.g. 'standing:1,forward:3,backward:4' (direction:seconds)."
@@ -31,9 +27,7 @@ def synth(
     overstride: float = typer.Option(None, help="Extra landing distance along travel, metres."),
     heel_drag: float = typer.Option(None, "--heel-drag", help="0..1: heel stays low through push-off."),
     asymmetry: float = typer.Option(None, help="Right-leg timing offset, fraction of a stride (-0.3..0.3)."),
-    head_turn_every: float = typer.Option(
-        None, "--head-turn-every", help="Look over the shoulder every N s."
-    ),
+    head_turn_every: float = typer.Option(None, "--head-turn-every", help="Look over the shoulder every N s."),
     head_turn_duration: float = typer.Option(None, "--head-turn-duration", help="Each look lasts N s."),
     stumble_at: float = typer.Option(None, "--stumble-at", help="Stumble at this time, seconds."),
     view: str = typer.Option("side", help="side | oblique | front | back."),
@@ -46,9 +40,7 @@ def synth(
     height: int = typer.Option(480, help="Frame height, pixels (landscape)."),
     portrait: bool = typer.Option(False, "--portrait", help="Swap width and height (a phone held upright)."),
     skin: str = typer.Option(None, help="light | medium | tan | dark."),
-    look: str = typer.Option(
-        None, help="Outfit: red_black | blue_grey | white_navy | yellow_green | black_orange."
-    ),
+    look: str = typer.Option(None, help="Outfit: red_black | blue_grey | white_navy | yellow_green | black_orange."),
     background: str = typer.Option(None, help="gym | track | hall."),
     crf: int = typer.Option(None, help="x264 quality (lower = better, bigger)."),
     seed: int = typer.Option(0, help="Random seed; the same seed gives the same clip and truth."),
@@ -63,11 +55,7 @@ def synth(
     if cadence is not None or step_length is not None:
         segs = [
             s.model_copy(
-                update={
-                    k: v
-                    for k, v in (("cadence_spm", cadence), ("step_length_m", step_length))
-                    if v is not None
-                }
+                update={k: v for k, v in (("cadence_spm", cadence), ("step_length_m", step_length)) if v is not None}
             )
             for s in segs
         ]

@@ -32,7 +32,7 @@ def load_report(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from exc
     if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("formcheck.report/"):
-        raise ConfigError(f"{path} is not a formcheck report (no \"schema\": \"formcheck.report/1\")")
+        raise ConfigError(f'{path} is not a formcheck report (no "schema": "formcheck.report/1")')
     return data
 
 
@@ -50,8 +50,12 @@ def print_sections(sections: list[Section], console: Console) -> None:
 
 
 def tips(
-    report: Optional[Path] = typer.Option(None, "--report", help="A report.json (or its folder) from "  # noqa: UP045
-                                          "`formcheck analyze`: tips are ordered by your faults."),
+    report: Optional[Path] = typer.Option(
+        None,
+        "--report",
+        help="A report.json (or its folder) from "  # noqa: UP045
+        "`formcheck analyze`: tips are ordered by your faults.",
+    ),
     level: str = typer.Option("beginner", "--level", help="beginner or intermediate (which progression plan)."),
 ) -> None:
     """Technique cues, safety, a progression plan and complementary exercises for backward running."""

@@ -83,8 +83,14 @@ def _column(frames: Sequence[Mapping[str, Any]], name: str, n: int) -> np.ndarra
     return out
 
 
-def build_plan(report: Mapping[str, Any], frames: Sequence[Mapping[str, Any]], xy: np.ndarray,
-               times_s: np.ndarray, fps: float, hold_s: float) -> OverlayPlan:
+def build_plan(
+    report: Mapping[str, Any],
+    frames: Sequence[Mapping[str, Any]],
+    xy: np.ndarray,
+    times_s: np.ndarray,
+    fps: float,
+    hold_s: float,
+) -> OverlayPlan:
     """The overlay plan from the report, the ``frames.csv`` rows (dicts of strings) and the cleaned landmarks
     ``xy`` [T, 33, 2] (px). ``hold_s``: how long a touchdown marker stays on screen (s)."""
     n = int(times_s.shape[0])
@@ -92,20 +98,31 @@ def build_plan(report: Mapping[str, Any], frames: Sequence[Mapping[str, Any]], x
     rules = {r.get("id"): r for r in report.get("rules") or []}
     steps = sorted(report.get("steps") or [], key=lambda s: s.get("contact_frame") or 0)
     touchdowns = tuple(
-        Touchdown(foot=str(s.get("foot")), frame=int(s["contact_frame"]), time_s=float(s.get("contact_s") or 0.0),
-                  strike=s.get("strike"), number=k + 1)
-        for k, s in enumerate(steps) if s.get("contact_frame") is not None
+        Touchdown(
+            foot=str(s.get("foot")),
+            frame=int(s["contact_frame"]),
+            time_s=float(s.get("contact_s") or 0.0),
+            strike=s.get("strike"),
+            number=k + 1,
+        )
+        for k, s in enumerate(steps)
+        if s.get("contact_frame") is not None
     )
     direction = tuple((row.get("direction") or None) for row in frames[:n]) + (None,) * max(n - len(frames), 0)
     notices = tuple(
-        f"{rid.replace('_', ' ')}: not assessable" + (f" ({rules[rid].get('message')})" if rules[rid].get("message")
-                                                      else "")
-        for rid in NOTICE_RULES if verdicts.get(rid) == "not_assessable"
+        f"{rid.replace('_', ' ')}: not assessable"
+        + (f" ({rules[rid].get('message')})" if rules[rid].get("message") else "")
+        for rid in NOTICE_RULES
+        if verdicts.get(rid) == "not_assessable"
     )
     return OverlayPlan(
-        xy=np.asarray(xy, dtype=np.float64), times_s=np.asarray(times_s, dtype=np.float64),
-        trunk_lean_deg=_column(frames, "trunk_lean_deg", n), elbow_left_deg=_column(frames, "elbow_left_deg", n),
-        elbow_right_deg=_column(frames, "elbow_right_deg", n), direction=direction, touchdowns=touchdowns,
+        xy=np.asarray(xy, dtype=np.float64),
+        times_s=np.asarray(times_s, dtype=np.float64),
+        trunk_lean_deg=_column(frames, "trunk_lean_deg", n),
+        elbow_left_deg=_column(frames, "elbow_left_deg", n),
+        elbow_right_deg=_column(frames, "elbow_right_deg", n),
+        direction=direction,
+        touchdowns=touchdowns,
         hold_frames=max(int(round(hold_s * fps)), 1),
         part_verdict={part: verdicts.get(rule, "not_assessable") for part, rule in PART_RULES.items()},
         notices=notices,

@@ -42,8 +42,14 @@ class SkeletonAnnotator:
         for a, b in SKELETON_EDGES:
             if ok[a] and ok[b]:
                 strong = min(vis[a], vis[b]) >= self.min_visibility
-                cv2.line(scene, tuple(pts[a]), tuple(pts[b]), self.color if strong else dim,
-                         width if strong else max(width // 2, 1), cv2.LINE_AA)
+                cv2.line(
+                    scene,
+                    tuple(pts[a]),
+                    tuple(pts[b]),
+                    self.color if strong else dim,
+                    width if strong else max(width // 2, 1),
+                    cv2.LINE_AA,
+                )
         radius = max(int(round(width * 1.1)), 2)
         for i in np.flatnonzero(ok):
             if i <= 10 and i != 0:  # face points other than the nose add clutter

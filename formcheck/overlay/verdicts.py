@@ -14,20 +14,46 @@ from formcheck.overlay.plan import OverlayPlan
 from formcheck.pose.landmarks import LM
 
 RGB = tuple[int, int, int]
-VERDICT_RGB: dict[str, RGB] = {"ok": (60, 200, 90), "warn": (255, 190, 40), "fail": (235, 60, 60),
-                               "not_assessable": (175, 175, 175)}
+VERDICT_RGB: dict[str, RGB] = {
+    "ok": (60, 200, 90),
+    "warn": (255, 190, 40),
+    "fail": (235, 60, 60),
+    "not_assessable": (175, 175, 175),
+}
 #: Touchdown marker colour per strike class (None = class unknown).
-STRIKE_RGB: dict[str | None, RGB] = {"forefoot": (40, 230, 110), "midfoot": (255, 200, 0), "heel": (255, 40, 40),
-                                     None: (200, 200, 200)}
+STRIKE_RGB: dict[str | None, RGB] = {
+    "forefoot": (40, 230, 110),
+    "midfoot": (255, 200, 0),
+    "heel": (255, 40, 40),
+    None: (200, 200, 200),
+}
 PARTS: dict[str, tuple[tuple[int, int], ...]] = {
-    "trunk": ((LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER), (LM.LEFT_HIP, LM.RIGHT_HIP), (LM.LEFT_SHOULDER, LM.LEFT_HIP),
-              (LM.RIGHT_SHOULDER, LM.RIGHT_HIP), (LM.NOSE, LM.LEFT_EAR), (LM.NOSE, LM.RIGHT_EAR)),
-    "arms": ((LM.LEFT_SHOULDER, LM.LEFT_ELBOW), (LM.LEFT_ELBOW, LM.LEFT_WRIST), (LM.RIGHT_SHOULDER, LM.RIGHT_ELBOW),
-             (LM.RIGHT_ELBOW, LM.RIGHT_WRIST)),
-    "legs": ((LM.LEFT_HIP, LM.LEFT_KNEE), (LM.LEFT_KNEE, LM.LEFT_ANKLE), (LM.LEFT_ANKLE, LM.LEFT_HEEL),
-             (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), (LM.LEFT_ANKLE, LM.LEFT_FOOT_INDEX), (LM.RIGHT_HIP, LM.RIGHT_KNEE),
-             (LM.RIGHT_KNEE, LM.RIGHT_ANKLE), (LM.RIGHT_ANKLE, LM.RIGHT_HEEL), (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX),
-             (LM.RIGHT_ANKLE, LM.RIGHT_FOOT_INDEX)),
+    "trunk": (
+        (LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER),
+        (LM.LEFT_HIP, LM.RIGHT_HIP),
+        (LM.LEFT_SHOULDER, LM.LEFT_HIP),
+        (LM.RIGHT_SHOULDER, LM.RIGHT_HIP),
+        (LM.NOSE, LM.LEFT_EAR),
+        (LM.NOSE, LM.RIGHT_EAR),
+    ),
+    "arms": (
+        (LM.LEFT_SHOULDER, LM.LEFT_ELBOW),
+        (LM.LEFT_ELBOW, LM.LEFT_WRIST),
+        (LM.RIGHT_SHOULDER, LM.RIGHT_ELBOW),
+        (LM.RIGHT_ELBOW, LM.RIGHT_WRIST),
+    ),
+    "legs": (
+        (LM.LEFT_HIP, LM.LEFT_KNEE),
+        (LM.LEFT_KNEE, LM.LEFT_ANKLE),
+        (LM.LEFT_ANKLE, LM.LEFT_HEEL),
+        (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX),
+        (LM.LEFT_ANKLE, LM.LEFT_FOOT_INDEX),
+        (LM.RIGHT_HIP, LM.RIGHT_KNEE),
+        (LM.RIGHT_KNEE, LM.RIGHT_ANKLE),
+        (LM.RIGHT_ANKLE, LM.RIGHT_HEEL),
+        (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX),
+        (LM.RIGHT_ANKLE, LM.RIGHT_FOOT_INDEX),
+    ),
 }
 FEET = {"left": (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), "right": (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX)}
 
@@ -37,15 +63,17 @@ def unit_px(shape: tuple[int, ...]) -> float:
     return max(min(shape[0], shape[1]) / 240.0, 1.0)
 
 
-def put_text(scene: np.ndarray, text: str, org: tuple[int, int], u: float, colour: RGB = (255, 255, 255),
-             size: float = 1.0) -> None:
+def put_text(
+    scene: np.ndarray, text: str, org: tuple[int, int], u: float, colour: RGB = (255, 255, 255), size: float = 1.0
+) -> None:
     """White-on-dark outlined text, legible on any background; ``size`` in overlay units."""
     scale = 0.27 * u * size
     thick = max(int(round(0.55 * u * size)), 1)
     d = max(int(round(0.5 * u)), 1)  # a dark halo drawn at offsets: same thickness, so the glyphs line up
     for dx, dy in ((-d, -d), (0, -d), (d, -d), (-d, 0), (d, 0), (-d, d), (0, d), (d, d)):
-        cv2.putText(scene, text, (org[0] + dx, org[1] + dy), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick,
-                    cv2.LINE_AA)
+        cv2.putText(
+            scene, text, (org[0] + dx, org[1] + dy), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick, cv2.LINE_AA
+        )
     cv2.putText(scene, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
 
 
@@ -76,8 +104,9 @@ class VerdictSkeletonAnnotator:
 class AngleAnnotator:
     """The trunk line (hip midpoint to shoulder midpoint) with its lean, and each measured elbow angle."""
 
-    def annotate(self, scene: np.ndarray, xy: np.ndarray, trunk_lean_deg: float, elbows_deg: dict[str, float],
-                 trunk_rgb: RGB) -> np.ndarray:
+    def annotate(
+        self, scene: np.ndarray, xy: np.ndarray, trunk_lean_deg: float, elbows_deg: dict[str, float], trunk_rgb: RGB
+    ) -> np.ndarray:
         """Draw on ``scene`` in place; angles in degrees (NaN = not measured: nothing drawn)."""
         u = unit_px(scene.shape)
         hips = (xy[LM.LEFT_HIP] + xy[LM.RIGHT_HIP]) / 2
@@ -114,8 +143,9 @@ class TouchdownAnnotator:
 class HudAnnotator:
     """Step counter, live cadence and direction of travel at the top; not-assessable notices at the bottom."""
 
-    def annotate(self, scene: np.ndarray, steps: int, cadence_spm: float | None, direction: str | None,
-                 notices: tuple[str, ...]) -> np.ndarray:
+    def annotate(
+        self, scene: np.ndarray, steps: int, cadence_spm: float | None, direction: str | None, notices: tuple[str, ...]
+    ) -> np.ndarray:
         """Draw on ``scene`` in place."""
         u = unit_px(scene.shape)
         x, y = int(4 * u), int(12 * u)
@@ -149,8 +179,13 @@ class VerdictOverlay:
             parts = dict(p.part_verdict)
             self.skeleton.annotate(scene, xy, parts)
             trunk_rgb = VERDICT_RGB.get(parts.get("trunk", "not_assessable"), VERDICT_RGB["not_assessable"])
-            self.angles.annotate(scene, xy, p.trunk_lean_deg[frame],
-                                 {"left": p.elbow_left_deg[frame], "right": p.elbow_right_deg[frame]}, trunk_rgb)
+            self.angles.annotate(
+                scene,
+                xy,
+                p.trunk_lean_deg[frame],
+                {"left": p.elbow_left_deg[frame], "right": p.elbow_right_deg[frame]},
+                trunk_rgb,
+            )
             for td in p.active_touchdowns(frame):
                 self.touchdown.annotate(scene, xy, td.foot, td.strike)
             direction = p.direction[frame] if frame < len(p.direction) else None

@@ -233,7 +233,5 @@ def build_bundles(names: Iterable[str], out_dir: Path, downloads: Path | None = 
             if member is None:
                 raise ModelError(f"{NPM_POSE.filename} has no {landmark_member(name)}")
             landmarks = add_landmark_metadata(name, member.read())
-            built[name] = write_bytes(
-                Path(out_dir) / bundle_filename(name), bundle_bytes(detector, landmarks)
-            )
+            built[name] = write_bytes(Path(out_dir) / bundle_filename(name), bundle_bytes(detector, landmarks))
     return built

@@ -50,19 +50,24 @@ class PoseSequence:
         object.__setattr__(self, "fps", float(self.fps))
         t = ts.shape[0] if ts.ndim == 1 else -1
         _expect(ts.ndim == 1, "timestamps_s must be 1-D", f"shape {ts.shape}")
-        _expect(image.shape == (t, N_LANDMARKS, 4), f"image must have shape ({t}, {N_LANDMARKS}, 4)",
-                f"shape {image.shape}")
-        _expect(world.shape == (t, N_LANDMARKS, 4), f"world must have shape ({t}, {N_LANDMARKS}, 4)",
-                f"shape {world.shape}")
+        _expect(
+            image.shape == (t, N_LANDMARKS, 4), f"image must have shape ({t}, {N_LANDMARKS}, 4)", f"shape {image.shape}"
+        )
+        _expect(
+            world.shape == (t, N_LANDMARKS, 4), f"world must have shape ({t}, {N_LANDMARKS}, 4)", f"shape {world.shape}"
+        )
         _expect(det.shape == (t,), f"detected must have shape ({t},)", f"shape {det.shape}")
         _expect(bool(np.all(np.isfinite(ts))), "timestamps_s must be finite", "non-finite values")
-        _expect(t < 2 or bool(np.all(np.diff(ts) > 0)), "timestamps_s must be strictly increasing",
-                "a non-increasing step")
+        _expect(
+            t < 2 or bool(np.all(np.diff(ts) > 0)), "timestamps_s must be strictly increasing", "a non-increasing step"
+        )
         _expect(np.isfinite(self.fps) and self.fps > 0, "fps must be a positive number", f"{self.fps}")
-        _expect(self.width > 0 and self.height > 0, "frame size must be positive",
-                f"{self.width}x{self.height}")
-        _expect(not bool(np.any(np.isfinite(image[~det, :, :2]))), "undetected frames must be NaN",
-                "finite landmarks in a frame marked undetected")
+        _expect(self.width > 0 and self.height > 0, "frame size must be positive", f"{self.width}x{self.height}")
+        _expect(
+            not bool(np.any(np.isfinite(image[~det, :, :2]))),
+            "undetected frames must be NaN",
+            "finite landmarks in a frame marked undetected",
+        )
 
     @property
     def n_frames(self) -> int:

@@ -66,8 +66,9 @@ class PoseTracks:
         for name in ("image", "world"):
             arr = getattr(self, name)
             if arr.shape != (p, t, N_LANDMARKS, 4):
-                raise PoseFileError(f"invalid pose data: {name} must have shape ({p}, {t}, {N_LANDMARKS}, 4), "
-                                    f"got {arr.shape}")
+                raise PoseFileError(
+                    f"invalid pose data: {name} must have shape ({p}, {t}, {N_LANDMARKS}, 4), got {arr.shape}"
+                )
 
     @property
     def n_people(self) -> int:
@@ -85,22 +86,48 @@ class PoseTracks:
         if self.n_people == 0:
             raise NoPersonError(f"no person was detected in {self.source}")
         if not 0 <= index < self.n_people:
-            raise NoPersonError(f"--person {index} does not exist: {self.n_people} "
-                                f"{'person was' if self.n_people == 1 else 'people were'} found "
-                                f"(choose 0-{self.n_people - 1})")
+            raise NoPersonError(
+                f"--person {index} does not exist: {self.n_people} "
+                f"{'person was' if self.n_people == 1 else 'people were'} found "
+                f"(choose 0-{self.n_people - 1})"
+            )
         detected = np.isfinite(self.image[index, :, 0, 0])
-        return PoseSequence(image=self.image[index], world=self.world[index], timestamps_s=self.timestamps_s,
-                            detected=detected, fps=self.fps, width=self.width, height=self.height,
-                            source=self.source, model=self.model, person=index, rotation_deg=self.rotation_deg)
+        return PoseSequence(
+            image=self.image[index],
+            world=self.world[index],
+            timestamps_s=self.timestamps_s,
+            detected=detected,
+            fps=self.fps,
+            width=self.width,
+            height=self.height,
+            source=self.source,
+            model=self.model,
+            person=index,
+            rotation_deg=self.rotation_deg,
+        )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the pose file atomically (compressed npz with a JSON header)."""
-        meta = {"schema": SCHEMA, "fps": self.fps, "width": self.width, "height": self.height,
-                "source": self.source, "model": self.model, "rotation_deg": self.rotation_deg,
-                "fingerprint": self.fingerprint, "settings": self.settings}
+        meta = {
+            "schema": SCHEMA,
+            "fps": self.fps,
+            "width": self.width,
+            "height": self.height,
+            "source": self.source,
+            "model": self.model,
+            "rotation_deg": self.rotation_deg,
+            "fingerprint": self.fingerprint,
+            "settings": self.settings,
+        }
         buf = io.BytesIO()
-        np.savez_compressed(buf, meta=np.array(json.dumps(meta)), image=self.image, world=self.world,
-                            scores=self.scores, timestamps_s=self.timestamps_s)
+        np.savez_compressed(
+            buf,
+            meta=np.array(json.dumps(meta)),
+            image=self.image,
+            world=self.world,
+            scores=self.scores,
+            timestamps_s=self.timestamps_s,
+        )
         return write_bytes(path, buf.getvalue())
 
     @classmethod
@@ -111,12 +138,20 @@ class PoseTracks:
                 meta = json.loads(str(data["meta"]))
                 if meta.get("schema") != SCHEMA:
                     raise PoseFileError(f"{path}: not a {SCHEMA} pose file")
-                return cls(image=data["image"].astype(np.float32), world=data["world"].astype(np.float32),
-                           scores=data["scores"].astype(np.float64),
-                           timestamps_s=data["timestamps_s"].astype(np.float64), fps=float(meta["fps"]),
-                           width=int(meta["width"]), height=int(meta["height"]), source=str(meta["source"]),
-                           model=str(meta["model"]), rotation_deg=int(meta["rotation_deg"]),
-                           fingerprint=str(meta["fingerprint"]), settings=str(meta.get("settings", "")))
+                return cls(
+                    image=data["image"].astype(np.float32),
+                    world=data["world"].astype(np.float32),
+                    scores=data["scores"].astype(np.float64),
+                    timestamps_s=data["timestamps_s"].astype(np.float64),
+                    fps=float(meta["fps"]),
+                    width=int(meta["width"]),
+                    height=int(meta["height"]),
+                    source=str(meta["source"]),
+                    model=str(meta["model"]),
+                    rotation_deg=int(meta["rotation_deg"]),
+                    fingerprint=str(meta["fingerprint"]),
+                    settings=str(meta.get("settings", "")),
+                )
         except PoseFileError:
             raise
         except (OSError, ValueError, KeyError, json.JSONDecodeError, zipfile.BadZipFile) as exc:

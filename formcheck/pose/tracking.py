@@ -159,10 +159,20 @@ class PersonTracker:
                 if jump <= reach and jump / reach < best_cost:
                     best, best_cost = ch, jump / reach
             if best is None:
-                chains.append(_Track(track_id=tr.track_id, frames=list(tr.frames), image=list(tr.image),
-                                     world=list(tr.world), centre=tr.centre, torso_px=tr.torso_px,
-                                     last_time_s=tr.last_time_s, motion=tr.motion,
-                                     first_time_s=tr.first_time_s, members=[tr.track_id]))
+                chains.append(
+                    _Track(
+                        track_id=tr.track_id,
+                        frames=list(tr.frames),
+                        image=list(tr.image),
+                        world=list(tr.world),
+                        centre=tr.centre,
+                        torso_px=tr.torso_px,
+                        last_time_s=tr.last_time_s,
+                        motion=tr.motion,
+                        first_time_s=tr.first_time_s,
+                        members=[tr.track_id],
+                    )
+                )
             else:
                 while best.frames and best.frames[-1] >= tr.frames[0]:  # shared frames: the fragment's
                     best.frames.pop()

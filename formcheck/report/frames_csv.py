@@ -9,8 +9,17 @@ import math
 from formcheck.analysis.direction import direction_per_frame
 from formcheck.analysis.judge import Judgement
 
-COLUMNS = ("frame", "time_s", "detected", "trunk_lean_deg", "elbow_left_deg", "elbow_right_deg",
-           "foot_angle_left_deg", "foot_angle_right_deg", "direction")
+COLUMNS = (
+    "frame",
+    "time_s",
+    "detected",
+    "trunk_lean_deg",
+    "elbow_left_deg",
+    "elbow_right_deg",
+    "foot_angle_left_deg",
+    "foot_angle_right_deg",
+    "direction",
+)
 
 
 def _cell(x: float) -> str:
@@ -25,7 +34,17 @@ def frames_csv_text(j: Judgement) -> str:
     p, a = j.pose, j.angles
     dirs = direction_per_frame(j.segments, p.n_frames)
     for i in range(p.n_frames):
-        w.writerow([i, f"{p.times_s[i]:.4f}", int(bool(p.detected[i])), _cell(a.trunk_lean[i]),
-                    _cell(a.elbow_left[i]), _cell(a.elbow_right[i]), _cell(a.foot_left[i]), _cell(a.foot_right[i]),
-                    dirs[i] or ""])
+        w.writerow(
+            [
+                i,
+                f"{p.times_s[i]:.4f}",
+                int(bool(p.detected[i])),
+                _cell(a.trunk_lean[i]),
+                _cell(a.elbow_left[i]),
+                _cell(a.elbow_right[i]),
+                _cell(a.foot_left[i]),
+                _cell(a.foot_right[i]),
+                dirs[i] or "",
+            ]
+        )
     return buf.getvalue()

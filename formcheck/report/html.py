@@ -111,8 +111,11 @@ def rule_band(rule: Mapping[str, Any], defaults: Mapping[str, Mapping[str, Any]]
     target, rid = rule.get("target"), rule.get("id")
     base = dict(defaults.get(rid, {})) if isinstance(rid, str) else {}
     if isinstance(target, Mapping):
-        bands = {k: (float(v[0]), float(v[1])) for k, v in target.items()
-                 if isinstance(v, (list, tuple)) and len(v) == 2 and all(_is_num(x) for x in v)}
+        bands = {
+            k: (float(v[0]), float(v[1]))
+            for k, v in target.items()
+            if isinstance(v, (list, tuple)) and len(v) == 2 and all(_is_num(x) for x in v)
+        }
         return bands or (base or None)
     if isinstance(target, str):
         ok = None
@@ -160,39 +163,50 @@ def _card(rule: Mapping[str, Any], band: Mapping[str, Any] | None) -> str:
     rid = str(rule.get("id") or "?")
     value, unit = rule.get("value"), rule.get("unit") or ""
     nd = 2 if _is_num(value) and abs(float(value)) < 10 else 1
-    score = f' &middot; score {e(num(rule.get("score"), 0))}' if _is_num(rule.get("score")) else ""
+    score = f" &middot; score {e(num(rule.get('score'), 0))}" if _is_num(rule.get("score")) else ""
     if verdict == "not_assessable":
         body = f'<div class="muted">Not assessable: {e(rule.get("message") or "no reason given")}</div>'
     else:
-        body = (f'<div><span class="val">{e(num(value, nd, str(unit)))}</span>'
-                f' <span class="muted">target {e(target_str(rule.get("target")))}{score}</span></div>'
-                f'{_bar(value, band)}<div class="muted">{e(rule.get("message") or "")}</div>')
+        body = (
+            f'<div><span class="val">{e(num(value, nd, str(unit)))}</span>'
+            f' <span class="muted">target {e(target_str(rule.get("target")))}{score}</span></div>'
+            f'{_bar(value, band)}<div class="muted">{e(rule.get("message") or "")}</div>'
+        )
     tip = f'<div class="tip">{e(rule.get("tip"))}</div>' if rule.get("tip") else ""
-    return (f'<section class="card {cls}"><h3><span>{e(RULE_TITLES.get(rid, rid))}</span>'
-            f'<span class="badge {cls}">{e(VERDICT_LABEL.get(verdict, verdict))}</span></h3>{body}{tip}</section>')
+    return (
+        f'<section class="card {cls}"><h3><span>{e(RULE_TITLES.get(rid, rid))}</span>'
+        f'<span class="badge {cls}">{e(VERDICT_LABEL.get(verdict, verdict))}</span></h3>{body}{tip}</section>'
+    )
 
 
 def _overall(report: Mapping[str, Any], rules: list[dict[str, Any]]) -> str:
     counts = {k: sum(1 for r in rules if r.get("verdict") == k) for k in VERDICT_LABEL}
     scores = [float(r["score"]) for r in rules if _is_num(r.get("score"))]
     big = f"{sum(scores) / len(scores):.0f}" if scores else "&ndash;"
-    parts = [f'<span class="badge {k if k != "not_assessable" else "na"}">{counts[k]} {e(VERDICT_LABEL[k])}</span>'
-             for k in VERDICT_LABEL if counts[k]]
+    parts = [
+        f'<span class="badge {k if k != "not_assessable" else "na"}">{counts[k]} {e(VERDICT_LABEL[k])}</span>'
+        for k in VERDICT_LABEL
+        if counts[k]
+    ]
     tips = [t for t in _l(report.get("tips")) if t]
     if not rules:
         head = "No rule could be judged from this video."
     elif counts["fail"] or counts["warn"]:
-        worst = sorted((r for r in rules if r.get("verdict") in ("fail", "warn")),
-                       key=lambda r: (r.get("verdict") != "fail", r.get("score") if _is_num(r.get("score")) else 0))
+        worst = sorted(
+            (r for r in rules if r.get("verdict") in ("fail", "warn")),
+            key=lambda r: (r.get("verdict") != "fail", r.get("score") if _is_num(r.get("score")) else 0),
+        )
         head = "Work on: " + ", ".join(e(RULE_TITLES.get(str(r.get("id")), r.get("id"))) for r in worst[:3]) + "."
     elif counts["ok"]:
         head = "Everything that could be judged is within its target."
     else:
         head = "Nothing could be judged: see the reasons below."
     first = f'<div class="tip"><b>First tip:</b> {e(tips[0])}</div>' if tips else ""
-    return (f'<div class="panel overall"><div><div class="big">{big}</div><div class="muted">average score'
-            f'</div></div><div style="flex:1;min-width:220px"><div><b>{head}</b></div>'
-            f'<div class="counts">{"".join(parts)}</div>{first}</div></div>')
+    return (
+        f'<div class="panel overall"><div><div class="big">{big}</div><div class="muted">average score'
+        f'</div></div><div style="flex:1;min-width:220px"><div><b>{head}</b></div>'
+        f'<div class="counts">{"".join(parts)}</div>{first}</div></div>'
+    )
 
 
 def _step_cells(step: Mapping[str, Any]) -> list[str]:
@@ -210,8 +224,10 @@ def _steps_table(steps: list[Any], picks: Mapping[str, int]) -> str:
     if not steps:
         return '<p class="muted">No steps were detected.</p>'
     mark = {i: k for k, i in picks.items()}
-    head = "".join(f"<th class=\"{'l' if c in ('foot', 'strike', 'direction') else ''}\">{e(c.replace('_', ' '))}</th>"
-                   for c in STEP_COLUMNS)
+    head = "".join(
+        f'<th class="{"l" if c in ("foot", "strike", "direction") else ""}">{e(c.replace("_", " "))}</th>'
+        for c in STEP_COLUMNS
+    )
     rows = []
     for i, step in enumerate(steps):
         step = _d(step)
@@ -220,7 +236,7 @@ def _steps_table(steps: list[Any], picks: Mapping[str, int]) -> str:
 
 
 def _image_uri(data: bytes) -> str | None:
-    kind = ("jpeg" if data[:3] == b"\xff\xd8\xff" else "png" if data[:8] == b"\x89PNG\r\n\x1a\n" else None)
+    kind = "jpeg" if data[:3] == b"\xff\xd8\xff" else "png" if data[:8] == b"\x89PNG\r\n\x1a\n" else None
     return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}" if kind else None
 
 
@@ -233,10 +249,12 @@ def _thumbs(steps: list[Any], picks: Mapping[str, int], thumbnails: Mapping[str,
             continue
         caption = f"<b>{label}</b>"
         if step is not None:
-            caption += (f" (step {picks[key]}): {e(step.get('foot') or '?')} foot at {e(num(step.get('contact_s'), 2))}"
-                        f" s, frame {e(step.get('contact_frame'))}; strike {e(step.get('strike') or 'unknown')},"
-                        f" foot angle {e(num(step.get('foot_angle_deg'), 1, 'deg'))},"
-                        f" step length {e(num(step.get('step_length_leg'), 2, 'leg'))}")
+            caption += (
+                f" (step {picks[key]}): {e(step.get('foot') or '?')} foot at {e(num(step.get('contact_s'), 2))}"
+                f" s, frame {e(step.get('contact_frame'))}; strike {e(step.get('strike') or 'unknown')},"
+                f" foot angle {e(num(step.get('foot_angle_deg'), 1, 'deg'))},"
+                f" step length {e(num(step.get('step_length_leg'), 2, 'leg'))}"
+            )
         pic = f'<img src="{img}" alt="{e(label)}">' if img else '<p class="muted">(no picture)</p>'
         figs.append(f"<figure>{pic}<figcaption>{caption}</figcaption></figure>")
     if not figs:
@@ -247,8 +265,10 @@ def _thumbs(steps: list[Any], picks: Mapping[str, int], thumbnails: Mapping[str,
 def _facts(report: Mapping[str, Any]) -> str:
     v, p, view = _d(report.get("video")), _d(report.get("pose")), _d(report.get("view"))
     segs = [_d(s) for s in _l(report.get("segments"))]
-    seg_text = "; ".join(f"{e(s.get('direction'))} {e(num(s.get('start_s'), 1))}-{e(num(s.get('end_s'), 1))} s"
-                         for s in segs) or "none"
+    seg_text = (
+        "; ".join(f"{e(s.get('direction'))} {e(num(s.get('start_s'), 1))}-{e(num(s.get('end_s'), 1))} s" for s in segs)
+        or "none"
+    )
     size = f"{v.get('width')} x {v.get('height')} px" if v.get("width") and v.get("height") else "-"
     rate = p.get("detection_rate")
     rows = [
@@ -256,14 +276,22 @@ def _facts(report: Mapping[str, Any]) -> str:
         ("Video", e(v.get("path") or "-")),
         ("Duration", e(num(v.get("duration_s"), 1, "s"))),
         ("Frames", f"{e(v.get('frames') if v.get('frames') is not None else '-')} at {e(num(v.get('fps'), 2))} fps"),
-        ("Picture", f"{e(size)}, rotation {e(v.get('rotation_deg') if v.get('rotation_deg') is not None else '-')}"
-                    " deg"),
+        (
+            "Picture",
+            f"{e(size)}, rotation {e(v.get('rotation_deg') if v.get('rotation_deg') is not None else '-')} deg",
+        ),
         ("Pose model", e(p.get("model") or "-")),
-        ("Pose found", f"{e(p.get('detected_frames') if p.get('detected_frames') is not None else '-')} frames "
-                       f"({e(num(100 * rate, 0, '%') if _is_num(rate) else '-')}), person "
-                       f"{e(p.get('person') if p.get('person') is not None else '-')}"),
-        ("Camera view", f"{e(view.get('kind') or 'unknown')}"
-                        f"{', ' + e(view.get('side')) + ' side toward camera' if view.get('side') else ''}"),
+        (
+            "Pose found",
+            f"{e(p.get('detected_frames') if p.get('detected_frames') is not None else '-')} frames "
+            f"({e(num(100 * rate, 0, '%') if _is_num(rate) else '-')}), person "
+            f"{e(p.get('person') if p.get('person') is not None else '-')}",
+        ),
+        (
+            "Camera view",
+            f"{e(view.get('kind') or 'unknown')}"
+            f"{', ' + e(view.get('side')) + ' side toward camera' if view.get('side') else ''}",
+        ),
         ("Segments", seg_text),
         ("Cadence", e(num(_d(report.get("metrics")).get("cadence_spm"), 0, "steps/min"))),
         ("Steps", e(len(_l(report.get("steps"))))),
@@ -273,8 +301,12 @@ def _facts(report: Mapping[str, Any]) -> str:
     return f'<dl class="facts panel">{items}</dl>'
 
 
-def render_html(report: Mapping[str, Any], frames: Any = None, thumbnails: Mapping[str, bytes] | None = None,
-                config: Config | None = None) -> str:
+def render_html(
+    report: Mapping[str, Any],
+    frames: Any = None,
+    thumbnails: Mapping[str, bytes] | None = None,
+    config: Config | None = None,
+) -> str:
     """The report page as a string (see :func:`write_html_report`)."""
     report = _d(dict(report) if isinstance(report, Mapping) else None)
     rules = [r for r in _l(report.get("rules")) if isinstance(r, dict)]
@@ -292,17 +324,24 @@ def render_html(report: Mapping[str, Any], frames: Any = None, thumbnails: Mappi
         plots.foot_angle_plot([_d(s) for s in steps], *events),
         plots.cadence_plot([_d(s) for s in steps], _d(report.get("metrics")).get("cadence_spm")),
     ]
-    plot_html = "".join(f'<div><img src="{u}" alt="plot"></div>' for u in plot_uris if u) or \
-        '<p class="muted">No per-frame measurements to plot.</p>'
+    plot_html = (
+        "".join(f'<div><img src="{u}" alt="plot"></div>' for u in plot_uris if u)
+        or '<p class="muted">No per-frame measurements to plot.</p>'
+    )
     video = _d(report.get("video"))
     shown = str(video.get("path")) if video.get("path") else "video"
     name = Path(shown).name or shown
     athlete = f" &middot; {e(report.get('athlete'))}" if report.get("athlete") else ""
     tips = [t for t in _l(report.get("tips")) if t]
-    tips_html = ('<ol class="tips panel">' + "".join(f"<li>{e(t)}</li>" for t in tips) + "</ol>") if tips else \
-        '<p class="muted">No tips: nothing to correct was found, or nothing could be judged.</p>'
-    cards = "".join(_card(r, bands.get(str(r.get("id")))) for r in rules) or \
-        '<p class="muted">No rules were judged (the analysis produced no verdicts).</p>'
+    tips_html = (
+        ('<ol class="tips panel">' + "".join(f"<li>{e(t)}</li>" for t in tips) + "</ol>")
+        if tips
+        else '<p class="muted">No tips: nothing to correct was found, or nothing could be judged.</p>'
+    )
+    cards = (
+        "".join(_card(r, bands.get(str(r.get("id")))) for r in rules)
+        or '<p class="muted">No rules were judged (the analysis produced no verdicts).</p>'
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
@@ -338,8 +377,13 @@ def _defaults() -> Config | None:
         return None
 
 
-def write_html_report(report: Mapping[str, Any], frames: Any, out_path: str | Path,
-                      thumbnails: Mapping[str, bytes] | None = None, config: Config | None = None) -> Path:
+def write_html_report(
+    report: Mapping[str, Any],
+    frames: Any,
+    out_path: str | Path,
+    thumbnails: Mapping[str, bytes] | None = None,
+    config: Config | None = None,
+) -> Path:
     """Write report.html to ``out_path`` atomically and return the path.
 
     ``report`` is report.json's dict; ``frames`` the per-frame data (rows as dicts, e.g. read from frames.csv, or

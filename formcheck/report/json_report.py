@@ -74,23 +74,48 @@ def json_safe(obj: Any, nd: int = 4) -> Any:
 
 def judgement_sections(j: Judgement) -> dict[str, Any]:
     """``segments``, ``view``, ``steps``, ``metrics``, ``rules`` and ``tips`` (see the README's output contract)."""
-    return json_safe({
-        "segments": [{"start_s": s.start_s, "end_s": s.end_s, "direction": s.direction} for s in j.segments],
-        "view": {"kind": j.view.kind, "side": j.view.side if j.view.kind in ("side", "oblique") else None},
-        "steps": [{"foot": s.foot, "contact_frame": s.contact_frame, "contact_s": s.contact_s,
-                   "toe_off_frame": s.toe_off_frame, "strike": s.strike, "foot_angle_deg": s.foot_angle_deg,
-                   "strike_index_deg": s.strike_index_deg, "step_length_leg": s.step_length_leg,
-                   "landing_distance_leg": s.landing_distance_leg, "direction": s.direction} for s in j.steps],
-        "metrics": j.metrics,
-        "rules": [{"id": v.id, "verdict": v.verdict, "score": v.score, "value": v.value, "unit": v.unit,
-                   "target": v.target, "message": v.message, "tip": v.tip,
-                   "evidence_frames": list(v.evidence_frames)} for v in j.verdicts],
-        "tips": list(j.tips),
-    })
+    return json_safe(
+        {
+            "segments": [{"start_s": s.start_s, "end_s": s.end_s, "direction": s.direction} for s in j.segments],
+            "view": {"kind": j.view.kind, "side": j.view.side if j.view.kind in ("side", "oblique") else None},
+            "steps": [
+                {
+                    "foot": s.foot,
+                    "contact_frame": s.contact_frame,
+                    "contact_s": s.contact_s,
+                    "toe_off_frame": s.toe_off_frame,
+                    "strike": s.strike,
+                    "foot_angle_deg": s.foot_angle_deg,
+                    "strike_index_deg": s.strike_index_deg,
+                    "step_length_leg": s.step_length_leg,
+                    "landing_distance_leg": s.landing_distance_leg,
+                    "direction": s.direction,
+                }
+                for s in j.steps
+            ],
+            "metrics": j.metrics,
+            "rules": [
+                {
+                    "id": v.id,
+                    "verdict": v.verdict,
+                    "score": v.score,
+                    "value": v.value,
+                    "unit": v.unit,
+                    "target": v.target,
+                    "message": v.message,
+                    "tip": v.tip,
+                    "evidence_frames": list(v.evidence_frames),
+                }
+                for v in j.verdicts
+            ],
+            "tips": list(j.tips),
+        }
+    )
 
 
-def build_report(info: VideoInfo, tracks: PoseTracks, seq: PoseSequence,
-                 judgement: Judgement | None = None) -> dict[str, Any]:
+def build_report(
+    info: VideoInfo, tracks: PoseTracks, seq: PoseSequence, judgement: Judgement | None = None
+) -> dict[str, Any]:
     """The report as a JSON-ready dict (NaN never appears: unknown values are null)."""
     report = {
         "schema": SCHEMA,

@@ -21,8 +21,17 @@ from matplotlib.patches import Patch
 
 #: Most points drawn per series (a 1-minute 60 fps clip has 3600 frames).
 MAX_POINTS = 600
-FRAME_COLUMNS = ("frame", "time_s", "detected", "trunk_lean_deg", "elbow_left_deg", "elbow_right_deg",
-                 "foot_angle_left_deg", "foot_angle_right_deg", "direction")
+FRAME_COLUMNS = (
+    "frame",
+    "time_s",
+    "detected",
+    "trunk_lean_deg",
+    "elbow_left_deg",
+    "elbow_right_deg",
+    "foot_angle_left_deg",
+    "foot_angle_right_deg",
+    "direction",
+)
 OK_COLOUR, WARN_COLOUR, OFF_COLOUR = "#c8e6c9", "#fff3c4", "#eeeeee"
 LEFT_COLOUR, RIGHT_COLOUR, LINE_COLOUR = "#1565c0", "#e65100", "#37474f"
 
@@ -68,8 +77,11 @@ def downsample(t: np.ndarray, *ys: np.ndarray, max_points: int = MAX_POINTS) -> 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for arr in (t, *ys):
-            out.append(np.array([np.nanmean(arr[a:b]) if b > a else np.nan for a, b in zip(edges[:-1], edges[1:],
-                                                                                          strict=True)]))
+            out.append(
+                np.array(
+                    [np.nanmean(arr[a:b]) if b > a else np.nan for a, b in zip(edges[:-1], edges[1:], strict=True)]
+                )
+            )
     return tuple(out)
 
 
@@ -138,12 +150,21 @@ def _finish(ax: Any, handles: list[Any], title: str, ylabel: str, xlabel: str = 
     ax.set_xlabel(xlabel, fontsize=11)
     ax.tick_params(labelsize=10)
     if handles:
-        ax.legend(handles=handles, fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False,
-                  ncol=min(len(handles), 5), handlelength=1.5, columnspacing=1.2)
+        ax.legend(
+            handles=handles,
+            fontsize=10,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.22),
+            frameon=False,
+            ncol=min(len(handles), 5),
+            handlelength=1.5,
+            columnspacing=1.2,
+        )
 
 
-def trunk_lean_plot(cols: Mapping[str, np.ndarray], band: Band | None,
-                    segments: Sequence[Mapping[str, Any]] | None = None) -> str | None:
+def trunk_lean_plot(
+    cols: Mapping[str, np.ndarray], band: Band | None, segments: Sequence[Mapping[str, Any]] | None = None
+) -> str | None:
     """Trunk lean (deg, + = forward) over time with the target band shaded; None when nothing was measured."""
     t, lean = cols.get("time_s"), cols.get("trunk_lean_deg")
     if t is None or lean is None or not np.isfinite(lean).any():
@@ -158,32 +179,41 @@ def trunk_lean_plot(cols: Mapping[str, np.ndarray], band: Band | None,
     return _uri(fig)
 
 
-def elbow_plot(cols: Mapping[str, np.ndarray], band: Band | None,
-               segments: Sequence[Mapping[str, Any]] | None = None) -> str | None:
+def elbow_plot(
+    cols: Mapping[str, np.ndarray], band: Band | None, segments: Sequence[Mapping[str, Any]] | None = None
+) -> str | None:
     """Left and right elbow angle (deg, 180 = straight) over time with the target band shaded."""
     t = cols.get("time_s")
     left, right = cols.get("elbow_left_deg"), cols.get("elbow_right_deg")
-    series = [(n, v, c) for n, v, c in (("left elbow", left, LEFT_COLOUR), ("right elbow", right, RIGHT_COLOUR))
-              if v is not None and np.isfinite(v).any()]
+    series = [
+        (n, v, c)
+        for n, v, c in (("left elbow", left, LEFT_COLOUR), ("right elbow", right, RIGHT_COLOUR))
+        if v is not None and np.isfinite(v).any()
+    ]
     if t is None or not series:
         return None
     reduced = downsample(t, *(v for _, v, _ in series))
     fig, ax = _figure()
     handles = _shade_segments(ax, segments) + _shade_band(ax, band)
-    lines = [ax.plot(reduced[0], y, color=c, lw=1.1, label=n)[0] for (n, _, c), y in zip(series, reduced[1:],
-                                                                                           strict=True)]
+    lines = [
+        ax.plot(reduced[0], y, color=c, lw=1.1, label=n)[0] for (n, _, c), y in zip(series, reduced[1:], strict=True)
+    ]
     _ylim_with_band(ax, list(reduced[1:]), band, 8.0)
     _finish(ax, [*lines, *handles], "Elbow angle (90 = right angle)", "deg")
     return _uri(fig)
 
 
-def foot_angle_plot(steps: Sequence[Mapping[str, Any]], forefoot_min_deg: float | None = None,
-                    heel_max_deg: float | None = None) -> str | None:
+def foot_angle_plot(
+    steps: Sequence[Mapping[str, Any]], forefoot_min_deg: float | None = None, heel_max_deg: float | None = None
+) -> str | None:
     """Foot angle at each initial contact per foot (deg, + = toe lower, the angle the strike classes are read
     from), with the forefoot zone (above ``forefoot_min_deg``) and the heel zone (below ``heel_max_deg``) shaded."""
     key = "foot_angle_deg"
-    pts = [(_num(s.get("contact_s")), _num(s.get(key)), s.get("foot"), s.get("strike"))
-           for s in steps if isinstance(s, Mapping)]
+    pts = [
+        (_num(s.get("contact_s")), _num(s.get(key)), s.get("foot"), s.get("strike"))
+        for s in steps
+        if isinstance(s, Mapping)
+    ]
     pts = [p for p in pts if math.isfinite(p[0]) and math.isfinite(p[1])]
     if not pts:
         return None
@@ -215,12 +245,12 @@ def foot_angle_plot(steps: Sequence[Mapping[str, Any]], forefoot_min_deg: float 
     return _uri(fig)
 
 
-def cadence_series(steps: Sequence[Mapping[str, Any]], min_dt_s: float = 0.15,
-                   max_dt_s: float = 1.5) -> tuple[np.ndarray, np.ndarray]:
+def cadence_series(
+    steps: Sequence[Mapping[str, Any]], min_dt_s: float = 0.15, max_dt_s: float = 1.5
+) -> tuple[np.ndarray, np.ndarray]:
     """(time s, cadence steps/min) from consecutive contacts: 60 / step time, skipping gaps outside
     ``min_dt_s``..``max_dt_s`` (a pause or a missed contact is not a cadence)."""
-    times = sorted(t for t in (_num(s.get("contact_s")) for s in steps if isinstance(s, Mapping))
-                   if math.isfinite(t))
+    times = sorted(t for t in (_num(s.get("contact_s")) for s in steps if isinstance(s, Mapping)) if math.isfinite(t))
     t, c = [], []
     for a, b in zip(times[:-1], times[1:], strict=True):
         dt = b - a
@@ -239,8 +269,9 @@ def cadence_plot(steps: Sequence[Mapping[str, Any]], cadence_spm: float | None =
     (line,) = ax.plot(t, c, color=LINE_COLOUR, lw=1.0, marker="o", ms=2.5, label="per step")
     handles: list[Any] = [line]
     if cadence_spm is not None and math.isfinite(_num(cadence_spm)):
-        handles.append(ax.axhline(float(cadence_spm), color="#6a1b9a", lw=1.0, ls="--",
-                                  label=f"cadence {float(cadence_spm):.0f}"))
+        handles.append(
+            ax.axhline(float(cadence_spm), color="#6a1b9a", lw=1.0, ls="--", label=f"cadence {float(cadence_spm):.0f}")
+        )
     ref = [float(cadence_spm)] if cadence_spm is not None and math.isfinite(_num(cadence_spm)) else []
     lo, hi = min([float(c.min()), *ref]), max([float(c.max()), *ref])
     mid, half = (lo + hi) / 2, max((hi - lo) / 2 * 1.15, 10.0)

@@ -16,8 +16,19 @@ from formcheck.atomic import write_text
 
 #: Columns in order: foot, contact frame/time (s), toe-off frame, strike class, foot angle and strike index at
 #: contact (deg), step length and landing distance (leg lengths), travel direction.
-COLUMNS = ("step", "foot", "contact_frame", "contact_s", "toe_off_frame", "strike", "foot_angle_deg",
-           "strike_index_deg", "step_length_leg", "landing_distance_leg", "direction")
+COLUMNS = (
+    "step",
+    "foot",
+    "contact_frame",
+    "contact_s",
+    "toe_off_frame",
+    "strike",
+    "foot_angle_deg",
+    "strike_index_deg",
+    "step_length_leg",
+    "landing_distance_leg",
+    "direction",
+)
 
 
 def _cell(x: Any) -> str:

@@ -14,8 +14,12 @@ from rich.text import Text
 
 from formcheck.report.tips_content import RULE_TITLES
 
-VERDICT_STYLE = {"ok": ("OK", "bold green"), "warn": ("WARN", "bold yellow"), "fail": ("FAIL", "bold red"),
-                 "not_assessable": ("n/a", "dim")}
+VERDICT_STYLE = {
+    "ok": ("OK", "bold green"),
+    "warn": ("WARN", "bold yellow"),
+    "fail": ("FAIL", "bold red"),
+    "not_assessable": ("n/a", "dim"),
+}
 
 
 def num(x: Any, nd: int = 1, unit: str = "") -> str:
@@ -64,9 +68,14 @@ def rules_table(report: dict[str, Any]) -> Table:
         rid = str(rule.get("id", "?"))
         value = rule.get("value")
         nd = 2 if isinstance(value, (int, float)) and abs(value) < 10 else 1
-        table.add_row(Text(RULE_TITLES.get(rid, rid)), Text(label, style=style),
-                      num(rule.get("score"), 0), Text(num(value, nd, str(rule.get("unit") or ""))),
-                      Text(target_str(rule.get("target"))), Text(str(rule.get("message") or "")))
+        table.add_row(
+            Text(RULE_TITLES.get(rid, rid)),
+            Text(label, style=style),
+            num(rule.get("score"), 0),
+            Text(num(value, nd, str(rule.get("unit") or ""))),
+            Text(target_str(rule.get("target"))),
+            Text(str(rule.get("message") or "")),
+        )
     return table
 
 
@@ -79,10 +88,17 @@ def key_numbers(report: dict[str, Any]) -> list[tuple[str, str]]:
     rate = _dict(report.get("pose")).get("detection_rate")
     out = [
         ("Cadence", num(m.get("cadence_spm"), 0, "steps/min")),
-        ("Trunk lean", f"{num(lean.get('median'), 1, 'deg')} (p10 {num(lean.get('p10'))}, p90 {num(lean.get('p90'))})"
-         if lean else "-"),
-        ("Elbows", f"left {num(_dict(elbows.get('left')).get('median'), 0, 'deg')}, "
-                   f"right {num(_dict(elbows.get('right')).get('median'), 0, 'deg')}"),
+        (
+            "Trunk lean",
+            f"{num(lean.get('median'), 1, 'deg')} (p10 {num(lean.get('p10'))}, p90 {num(lean.get('p90'))})"
+            if lean
+            else "-",
+        ),
+        (
+            "Elbows",
+            f"left {num(_dict(elbows.get('left')).get('median'), 0, 'deg')}, "
+            f"right {num(_dict(elbows.get('right')).get('median'), 0, 'deg')}",
+        ),
         ("Steps", str(len(steps))),
         ("Pose found", num(100 * rate, 0, "% of frames") if isinstance(rate, (int, float)) else "-"),
     ]

@@ -91,8 +91,9 @@ def _jpeg(rgb: np.ndarray, max_side_px: int, quality: int = 80) -> bytes:
     return buf.tobytes()
 
 
-def grab_frames(video_path: str | os.PathLike[str], frame_indices: list[int] | set[int],
-                max_side_px: int = 360) -> dict[int, bytes]:
+def grab_frames(
+    video_path: str | os.PathLike[str], frame_indices: list[int] | set[int], max_side_px: int = 360
+) -> dict[int, bytes]:
     """JPEG bytes of the upright frames at ``frame_indices`` (long side at most ``max_side_px`` pixels).
 
     Streams through the video once and stops after the last wanted frame; indices past the end are left out.
@@ -111,8 +112,9 @@ def grab_frames(video_path: str | os.PathLike[str], frame_indices: list[int] | s
     return out
 
 
-def step_thumbnails(report: dict[str, Any], video_path: str | os.PathLike[str],
-                    max_side_px: int = 360) -> dict[str, bytes]:
+def step_thumbnails(
+    report: dict[str, Any], video_path: str | os.PathLike[str], max_side_px: int = 360
+) -> dict[str, bytes]:
     """``{"best": jpeg, "worst": jpeg}`` at the contact frames of the steps :func:`best_and_worst` picks, found by
     seeking to their contact times (a few frames decoded per picture, not the whole video)."""
     picks = best_and_worst(report)

@@ -66,8 +66,12 @@ def tips_text(report: dict[str, Any] | None = None, level: str = "beginner") -> 
             own = own or [f"Work on: {named}."]
             sections.append(Section("Your priorities (from your video)", own))
         else:
-            sections.append(Section("Your priorities (from your video)",
-                                    own or ["No faults were found in this video; keep practising the cues below."]))
+            sections.append(
+                Section(
+                    "Your priorities (from your video)",
+                    own or ["No faults were found in this video; keep practising the cues below."],
+                )
+            )
     sections.append(Section("Technique cues", _by_faults(CUES, order)))
     sections.append(Section("Safety", list(SAFETY)))
     sections.append(Section(f"Progression plan ({level})", [f"{stage}: {text}" for stage, text in PLANS[level]]))

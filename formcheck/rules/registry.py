@@ -42,12 +42,21 @@ def _count(x: Any) -> int:
 
 
 def _na(rule_id: str, unit: str, cfg: BandRule, reason: str) -> Verdict:
-    return Verdict(id=rule_id, verdict="not_assessable", score=None, value=None, unit=unit,
-                   target=target_text(cfg, unit), message=reason, tip=TIPS[rule_id]["not_assessable"])
+    return Verdict(
+        id=rule_id,
+        verdict="not_assessable",
+        score=None,
+        value=None,
+        unit=unit,
+        target=target_text(cfg, unit),
+        message=reason,
+        tip=TIPS[rule_id]["not_assessable"],
+    )
 
 
-def _band(rule_id: str, value: Any, count: int, unit: str, cfg: BandRule, ctx: RuleContext, what: str,
-          fmt: str = "{:.1f}") -> Verdict:
+def _band(
+    rule_id: str, value: Any, count: int, unit: str, cfg: BandRule, ctx: RuleContext, what: str, fmt: str = "{:.1f}"
+) -> Verdict:
     """Shared body of band rules: view check, data check, then the band verdict."""
     if ctx.view not in cfg.views:
         return _na(rule_id, unit, cfg, f"a {ctx.view} view cannot show {what}; film from the side")
@@ -58,22 +67,35 @@ def _band(rule_id: str, value: Any, count: int, unit: str, cfg: BandRule, ctx: R
         return _na(rule_id, unit, cfg, f"too little data to judge {what} ({count} of {cfg.min_count} needed)")
     verdict, score = band_verdict(value, cfg)
     msg = MESSAGES[rule_id][verdict].format(value=fmt.format(value), unit=unit)
-    return Verdict(id=rule_id, verdict=verdict, score=score, value=float(value), unit=unit,
-                   target=target_text(cfg, unit), message=msg, tip=TIPS[rule_id][verdict],
-                   evidence_frames=ctx.evidence.get(rule_id, ()))
+    return Verdict(
+        id=rule_id,
+        verdict=verdict,
+        score=score,
+        value=float(value),
+        unit=unit,
+        target=target_text(cfg, unit),
+        message=msg,
+        tip=TIPS[rule_id][verdict],
+        evidence_frames=ctx.evidence.get(rule_id, ()),
+    )
 
 
 def upright_posture(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Median trunk lean (deg, + forward) over backward running. Outside the band, the message and tip say which
     way: leaning back (below the band) or hunched forward (above it)."""
     lean = m.get("trunk_lean_deg") or {}
-    v = _band("upright_posture", lean.get("median"), _count(lean.get("n")), "deg", cfg.upright_posture, ctx,
-              "trunk lean")
+    v = _band(
+        "upright_posture", lean.get("median"), _count(lean.get("n")), "deg", cfg.upright_posture, ctx, "trunk lean"
+    )
     if v.verdict in ("warn", "fail") and v.value is not None and v.value > max(cfg.upright_posture.ok):
         key = f"{v.verdict}_forward"
-        v = Verdict(**{**v.__dict__, "message": MESSAGES["upright_posture"][key].format(value=f"{v.value:.1f}",
-                                                                                       unit=v.unit),
-                       "tip": TIPS["upright_posture"][key]})
+        v = Verdict(
+            **{
+                **v.__dict__,
+                "message": MESSAGES["upright_posture"][key].format(value=f"{v.value:.1f}", unit=v.unit),
+                "tip": TIPS["upright_posture"][key],
+            }
+        )
     return v
 
 
@@ -83,8 +105,9 @@ def short_steps(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     n = _count(m.get("steps_backward", 0))
     if _num(m.get("step_length_leg")) is not None:
         return _band("short_steps", m["step_length_leg"], n, "leg", cfg.short_steps, ctx, "step length", "{:.2f}")
-    v = _band("short_steps", m.get("landing_distance_leg"), n, "leg", cfg.landing_distance, ctx,
-              "landing distance", "{:.2f}")
+    v = _band(
+        "short_steps", m.get("landing_distance_leg"), n, "leg", cfg.landing_distance, ctx, "landing distance", "{:.2f}"
+    )
     if v.verdict != "not_assessable":
         v = Verdict(**{**v.__dict__, "message": v.message + " (landing distance: step length not measurable)"})
     return v
@@ -95,8 +118,16 @@ def forefoot_landing(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     strikes (``strike_note``)."""
     if m.get("strike_note") and ctx.view in cfg.forefoot_landing.views and ctx.backward:
         return _na("forefoot_landing", "share", cfg.forefoot_landing, str(m["strike_note"]))
-    return _band("forefoot_landing", m.get("heel_strike_share"), _count(m.get("strikes_classified", 0)), "share",
-                 cfg.forefoot_landing, ctx, "how the foot lands", "{:.2f}")
+    return _band(
+        "forefoot_landing",
+        m.get("heel_strike_share"),
+        _count(m.get("strikes_classified", 0)),
+        "share",
+        cfg.forefoot_landing,
+        ctx,
+        "how the foot lands",
+        "{:.2f}",
+    )
 
 
 def arm_angle(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
@@ -106,19 +137,39 @@ def arm_angle(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     if stats is None:
         vals = [s for s in (m.get("elbow_deg") or {}).values() if s]
         stats = vals[0] if vals else None
-    return _band("arm_angle", stats["median"] if stats else None, _count(stats.get("n")) if stats else 0, "deg",
-                 cfg.arm_angle, ctx, "the elbow angle")
+    return _band(
+        "arm_angle",
+        stats["median"] if stats else None,
+        _count(stats.get("n")) if stats else 0,
+        "deg",
+        cfg.arm_angle,
+        ctx,
+        "the elbow angle",
+    )
 
 
 def look_over_shoulder(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Head turns per minute; never turning fails, never facing forward (turned most of the time) warns."""
-    v = _band("look_over_shoulder", m.get("head_turns_per_min"), _count(m.get("backward_frames", 0)), "/min",
-              cfg.look_over_shoulder, ctx, "head turns")
+    v = _band(
+        "look_over_shoulder",
+        m.get("head_turns_per_min"),
+        _count(m.get("backward_frames", 0)),
+        "/min",
+        cfg.look_over_shoulder,
+        ctx,
+        "head turns",
+    )
     share = _num(m.get("head_turned_share"))
     if v.verdict in ("ok", "warn") and share is not None and share > cfg.look_max_turned_share:
-        v = Verdict(**{**v.__dict__, "verdict": "warn", "score": min(v.score or 79, 79),
-                       "message": f"the head is turned {100 * share:.0f}% of the time: face forward between checks",
-                       "tip": TIPS["look_over_shoulder"]["warn_turned"]})
+        v = Verdict(
+            **{
+                **v.__dict__,
+                "verdict": "warn",
+                "score": min(v.score or 79, 79),
+                "message": f"the head is turned {100 * share:.0f}% of the time: face forward between checks",
+                "tip": TIPS["look_over_shoulder"]["warn_turned"],
+            }
+        )
     if v.verdict == "fail" and _count(m.get("head_turns")) == 0:
         v = Verdict(**{**v.__dict__, "message": "you never looked over your shoulder to check your path"})
     return v
@@ -126,31 +177,50 @@ def look_over_shoulder(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
 
 def heel_drag(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Median heel lift (leg lengths) within 0.15 s after toe-off."""
-    return _band("heel_drag", m.get("heel_lift_leg"), _count(m.get("heel_lift_steps", 0)), "leg", cfg.heel_drag, ctx,
-                 "the push-off", "{:.2f}")
+    return _band(
+        "heel_drag",
+        m.get("heel_lift_leg"),
+        _count(m.get("heel_lift_steps", 0)),
+        "leg",
+        cfg.heel_drag,
+        ctx,
+        "the push-off",
+        "{:.2f}",
+    )
 
 
 def symmetry(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Left->right vs right->left step-time difference, % of the mean step time."""
-    return _band("symmetry", m.get("step_time_asymmetry_pct"), _count(m.get("steps_backward", 0)), "%",
-                 cfg.symmetry, ctx, "left-right symmetry")
+    return _band(
+        "symmetry",
+        m.get("step_time_asymmetry_pct"),
+        _count(m.get("steps_backward", 0)),
+        "%",
+        cfg.symmetry,
+        ctx,
+        "left-right symmetry",
+    )
 
 
 def trunk_stability(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Trunk sway: p90 - p10 of the trunk lean (deg)."""
     lean = m.get("trunk_lean_deg") or {}
-    return _band("trunk_stability", m.get("trunk_sway_deg"), _count(lean.get("n")), "deg", cfg.trunk_stability,
-                 ctx, "trunk sway")
+    return _band(
+        "trunk_stability", m.get("trunk_sway_deg"), _count(lean.get("n")), "deg", cfg.trunk_stability, ctx, "trunk sway"
+    )
 
 
 def fatigue(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Trunk-lean change (deg) from the first to the last third of backward running."""
     if ctx.view in cfg.fatigue.views and ctx.backward and (_num(m.get("backward_s")) or 0) < cfg.fatigue_min_s:
-        return _na("fatigue", "deg", cfg.fatigue,
-                   f"needs at least {cfg.fatigue_min_s:g} s of backward running to compare its thirds")
+        return _na(
+            "fatigue",
+            "deg",
+            cfg.fatigue,
+            f"needs at least {cfg.fatigue_min_s:g} s of backward running to compare its thirds",
+        )
     lean = m.get("trunk_lean_deg") or {}
-    return _band("fatigue", m.get("fatigue_lean_change_deg"), _count(lean.get("n")), "deg", cfg.fatigue, ctx,
-                 "fatigue")
+    return _band("fatigue", m.get("fatigue_lean_change_deg"), _count(lean.get("n")), "deg", cfg.fatigue, ctx, "fatigue")
 
 
 Rule = Callable[[dict, RuleContext, RulesConfig], Verdict]

@@ -135,7 +135,5 @@ def camera_track(params: SynthParams, motion: Motion) -> list[Camera]:
         eye[1] = params.camera_height_m
         if rot is None:
             rot = look_at(eye, target)
-        cams.append(
-            Camera(position_m=eye, rot=rot, focal_px=f, width_px=params.width_px, height_px=params.height_px)
-        )
+        cams.append(Camera(position_m=eye, rot=rot, focal_px=f, width_px=params.width_px, height_px=params.height_px))
     return cams

@@ -221,12 +221,8 @@ class GaitModel:
         #: standing: the ankle this far ahead of the hips (as in the rest pose)
         self.ankle_fore_rest = float(lm[LM.LEFT_ANKLE, 2] - (lm[LM.LEFT_HIP, 2] + lm[LM.RIGHT_HIP, 2]) / 2)
         b = body.bone
-        self.l_thigh = float(
-            np.linalg.norm(body.bone_head_m[b("lowerleg01.L")] - body.bone_head_m[b("upperleg01.L")])
-        )
-        self.l_shank = float(
-            np.linalg.norm(body.bone_head_m[b("foot.L")] - body.bone_head_m[b("lowerleg01.L")])
-        )
+        self.l_thigh = float(np.linalg.norm(body.bone_head_m[b("lowerleg01.L")] - body.bone_head_m[b("upperleg01.L")]))
+        self.l_shank = float(np.linalg.norm(body.bone_head_m[b("foot.L")] - body.bone_head_m[b("lowerleg01.L")]))
         # natural variations (seeded): a few percent on the strike angle and the step placement
         self.jitter_strike = self.rng.normal(0, 1.0, 4096)
         self.jitter_place = self.rng.normal(0, 0.01, 4096)

@@ -109,12 +109,8 @@ class SynthParams(BaseModel):
         None, gt=0.5, le=60, description="Look over the shoulder every this many seconds; None = never."
     )
     head_turn_duration_s: float = Field(0.8, gt=0.1, le=5, description="How long each look lasts, seconds.")
-    head_turn_deg: float = Field(
-        70.0, ge=0, le=90, description="Head yaw when looking over the shoulder, degrees."
-    )
-    stumble_at_s: float | None = Field(
-        None, ge=0, description="Time of a stumble, seconds; None = no stumble."
-    )
+    head_turn_deg: float = Field(70.0, ge=0, le=90, description="Head yaw when looking over the shoulder, degrees.")
+    stumble_at_s: float | None = Field(None, ge=0, description="Time of a stumble, seconds; None = no stumble.")
     # Camera
     view: View = Field("side", description="Camera position relative to the runner.")
     side: Side = Field("right", description="Which side of the body faces the camera (side/oblique views).")
@@ -133,9 +129,7 @@ class SynthParams(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> SynthParams:
         if self.stumble_at_s is not None and self.stumble_at_s >= self.duration_s:
-            raise ValueError(
-                f"stumble_at_s {self.stumble_at_s} is past the end of the clip ({self.duration_s} s)"
-            )
+            raise ValueError(f"stumble_at_s {self.stumble_at_s} is past the end of the clip ({self.duration_s} s)")
         return self
 
     @property
@@ -146,9 +140,7 @@ class SynthParams(BaseModel):
     @property
     def strike_angle(self) -> float:
         """Foot angle at touchdown, degrees, with the per-strike default applied."""
-        return (
-            STRIKE_ANGLE_DEG[self.strike] if self.strike_angle_deg is None else float(self.strike_angle_deg)
-        )
+        return STRIKE_ANGLE_DEG[self.strike] if self.strike_angle_deg is None else float(self.strike_angle_deg)
 
     @property
     def n_frames(self) -> int:
@@ -161,9 +153,7 @@ class SynthParams(BaseModel):
         try:
             return cls(**kwargs)
         except ValidationError as exc:
-            msgs = "; ".join(
-                f"[{'.'.join(str(x) for x in e['loc']) or 'params'}] {e['msg']}" for e in exc.errors()
-            )
+            msgs = "; ".join(f"[{'.'.join(str(x) for x in e['loc']) or 'params'}] {e['msg']}" for e in exc.errors())
             raise ConfigError(f"invalid synth parameters: {msgs}") from None
 
 

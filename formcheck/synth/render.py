@@ -84,8 +84,7 @@ def face_materials(body: Body) -> np.ndarray:
     eye_y = lm[LM.LEFT_EYE, 1]
     on_head = np.isin(bname, ["head", "neck03"])
     hair = on_head & (
-        (centroid[:, 1] > eye_y + 0.035)
-        | ((centroid[:, 1] > ear_y - 0.05) & (centroid[:, 2] < ear_z - 0.015))
+        (centroid[:, 1] > eye_y + 0.035) | ((centroid[:, 1] > ear_y - 0.05) & (centroid[:, 2] < ear_z - 0.015))
     )
     mat[shirt] = SHIRT
     mat[shorts] = SHORTS
@@ -199,16 +198,14 @@ class Renderer:
         tw = np.where(self._is_floor, 0.0, np.minimum(t_wall, 1e3))
         self._floor_ppm = self.floor_tex.shape[0] / self.floor_size
         self._wall_ppm = self.wall_tex.shape[0] / self.wall_size
-        lim = (
-            3e4  # cv2.remap works in 16-bit fixed point: keep the maps in range (only the horizon is clipped)
-        )
+        lim = 3e4  # cv2.remap works in 16-bit fixed point: keep the maps in range (only the horizon is clipped)
         self._floor_mx = np.clip(tf * rays[..., 0] * self._floor_ppm, -lim, lim).astype(np.float32)
         self._floor_my = np.clip(tf * rays[..., 2] * self._floor_ppm, -lim, lim).astype(np.float32)
         self._wall_mx = np.clip(tw * (rays @ right_h) * self._wall_ppm, -lim, lim).astype(np.float32)
         wall_h = camera.position_m[1] + tw * ry  # height of the wall point, metres (camera height is fixed)
-        self._wall_my = np.clip(
-            (self.wall_size - wall_h) * self._wall_ppm, 0, self.wall_tex.shape[0] - 1
-        ).astype(np.float32)
+        self._wall_my = np.clip((self.wall_size - wall_h) * self._wall_ppm, 0, self.wall_tex.shape[0] - 1).astype(
+            np.float32
+        )
         self._floor_mask = self._is_floor.astype(np.uint8)
         # light: from above, a little toward the camera
         light = -camera.rot[2] + np.array([0.0, 1.6, 0.0]) + camera.rot[0] * 0.4

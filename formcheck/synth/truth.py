@@ -142,39 +142,26 @@ class TruthBuilder:
                 own |= {b.bone("neck03")}
             self._own.append(np.array(sorted(x for x in own if x >= 0)))
 
-    def add_frame(
-        self, k: int, pose: Pose, verts_m: np.ndarray, camera: Camera, geom: FrameGeometry | None
-    ) -> None:
+    def add_frame(self, k: int, pose: Pose, verts_m: np.ndarray, camera: Camera, geom: FrameGeometry | None) -> None:
         """Measure frame ``k`` from its pose, skinned vertices and camera."""
         b = self.body
         lm = np.full((N_LANDMARKS, 3), np.nan)
-        lm[self._lm_idx] = bone_points(
-            b, pose, b.landmark_bone[self._lm_idx], b.landmark_rest_m[self._lm_idx]
-        )
+        lm[self._lm_idx] = bone_points(b, pose, b.landmark_bone[self._lm_idx], b.landmark_rest_m[self._lm_idx])
         self.world.append(lm)
         uv, depth = camera.project(lm)
         row = self.rows
-        px = [
-            None if not np.isfinite(uv[j, 0]) else [_r(uv[j, 0], 2), _r(uv[j, 1], 2)]
-            for j in range(N_LANDMARKS)
-        ]
+        px = [None if not np.isfinite(uv[j, 0]) else [_r(uv[j, 0], 2), _r(uv[j, 1], 2)] for j in range(N_LANDMARKS)]
         row.setdefault("landmarks_px", []).append(px)
         if geom is not None:
             row.setdefault("landmarks_visible", []).append(self._visible(uv, depth, camera, geom))
         row.setdefault("trunk_lean_deg", []).append(_r(trunk_lean_deg(lm)))
         for side, s in (("left", "LEFT"), ("right", "RIGHT")):
             g = lambda n, s=s: lm[LM[f"{s}_{n}"]]  # noqa: E731
-            row.setdefault(f"elbow_{side}_deg", []).append(
-                _r(sagittal_angle(g("SHOULDER"), g("ELBOW"), g("WRIST")))
-            )
+            row.setdefault(f"elbow_{side}_deg", []).append(_r(sagittal_angle(g("SHOULDER"), g("ELBOW"), g("WRIST"))))
             row.setdefault(f"knee_{side}_deg", []).append(_r(sagittal_angle(g("HIP"), g("KNEE"), g("ANKLE"))))
-            row.setdefault(f"foot_angle_{side}_deg", []).append(
-                _r(foot_angle_deg(g("HEEL"), g("FOOT_INDEX")))
-            )
+            row.setdefault(f"foot_angle_{side}_deg", []).append(_r(foot_angle_deg(g("HEEL"), g("FOOT_INDEX"))))
             row.setdefault(f"phase_{side}", []).append("stance" if self.motion.stance[side][k] else "swing")
-            row.setdefault(f"foot_clearance_{side}_m", []).append(
-                _r(verts_m[self._foot_verts[side], 1].min(), 4)
-            )
+            row.setdefault(f"foot_clearance_{side}_m", []).append(_r(verts_m[self._foot_verts[side], 1].min(), 4))
         row.setdefault("direction", []).append(self.motion.direction[k])
         head_fwd = pose.rot[b.bone("head")] @ np.array([0.0, 0.0, 1.0])
         pelvis_fwd = pose.rot[0] @ np.array([0.0, 0.0, 1.0])

@@ -122,13 +122,27 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
             duration = 0.0
         if fps and not (MIN_FPS <= fps <= MAX_FPS):
             raise InputVideoError(f"{path}: frame rate {fps:.2f} fps is outside {MIN_FPS:g}-{MAX_FPS:g} fps")
-        return VideoInfo(path=str(path), width=int(w), height=int(h), rotation_deg=rotation, fps=fps,
-                         frames=int(stream.frames or 0), duration_s=duration,
-                         codec=stream.codec_context.name, container=container.format.name)
+        return VideoInfo(
+            path=str(path),
+            width=int(w),
+            height=int(h),
+            rotation_deg=rotation,
+            fps=fps,
+            frames=int(stream.frames or 0),
+            duration_s=duration,
+            codec=stream.codec_context.name,
+            container=container.format.name,
+        )
 
 
-def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: int = 0,
-                size: tuple[int, int] | None = None, start: int = 0, stop: int | None = None) -> Iterator[Frame]:
+def iter_frames(
+    info: VideoInfo,
+    only: Collection[int] | None = None,
+    threads: int = 0,
+    size: tuple[int, int] | None = None,
+    start: int = 0,
+    stop: int | None = None,
+) -> Iterator[Frame]:
     """Yield every frame of the video described by ``info``, upright, with strictly increasing times (s).
 
     With ``only``, just the frames with those indices are converted and yielded, and decoding stops after the
@@ -179,8 +193,9 @@ def iter_frames(info: VideoInfo, only: Collection[int] | None = None, threads: i
                 if stop_after >= 0 and index > stop_after:
                     return
         except av.FFmpegError as exc:
-            raise InputVideoError(f"{path} is corrupt or truncated: decoding failed after frame {index} "
-                                  f"({_why(exc)})") from exc
+            raise InputVideoError(
+                f"{path} is corrupt or truncated: decoding failed after frame {index} ({_why(exc)})"
+            ) from exc
     if index == 0:
         raise InputVideoError(f"{path}: no frame could be decoded (truncated or corrupt file)")
     if info.frames and index < TRUNCATED_SHARE * info.frames:
@@ -212,8 +227,11 @@ def frames_at(info: VideoInfo, times_s: Sequence[float]) -> list[Frame | None]:
                         break
                     if abs(frame.time - t) <= half:
                         rgb = frame.to_ndarray(format="rgb24")
-                        found = Frame(index=-1, time_s=float(frame.time),
-                                      rgb=np.ascontiguousarray(np.rot90(rgb, k=k)) if k else rgb)
+                        found = Frame(
+                            index=-1,
+                            time_s=float(frame.time),
+                            rgb=np.ascontiguousarray(np.rot90(rgb, k=k)) if k else rgb,
+                        )
                         break
             except av.FFmpegError as exc:
                 raise InputVideoError(f"{path}: cannot read the frame at {t:.3f} s ({_why(exc)})") from exc

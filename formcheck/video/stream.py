@@ -55,8 +55,9 @@ def _feed(source: Iterable[Any], inbox: queue.Queue[Any], put: Callable[[queue.Q
         put(inbox, _Failure(exc))
 
 
-def run_streaming(source: Iterable[T], process: Callable[[T], U], consume: Callable[[U], None] | None = None,
-                  depth: int = 4) -> int:
+def run_streaming(
+    source: Iterable[T], process: Callable[[T], U], consume: Callable[[U], None] | None = None, depth: int = 4
+) -> int:
     """Feed every item of ``source`` through ``process`` then ``consume``; return the number of items.
 
     ``source`` is iterated on a producer thread, ``process`` runs on the calling thread, ``consume`` on a consumer
@@ -151,8 +152,11 @@ def map_chunks(sources: Sequence[Iterable[T]], workers: Sequence[Callable[[T], U
 
     threads = []
     for k in range(len(workers)):
-        threads.append(threading.Thread(target=_feed, args=(sources[k], inboxes[k], put),
-                                        name=f"formcheck-decode-{k}", daemon=True))
+        threads.append(
+            threading.Thread(
+                target=_feed, args=(sources[k], inboxes[k], put), name=f"formcheck-decode-{k}", daemon=True
+            )
+        )
         threads.append(threading.Thread(target=work, args=(k,), name=f"formcheck-worker-{k}", daemon=True))
     for t in threads:
         t.start()

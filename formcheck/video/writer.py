@@ -38,8 +38,17 @@ class H264Writer:
     B-frames or look-ahead: faster when frames arrive one by one, a bigger file at the same quality.
     """
 
-    def __init__(self, path: str | os.PathLike[str], width_px: int, height_px: int, fps: float,
-                 crf: int = 23, preset: str = "veryfast", threads: int = 0, tune: str = "") -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        width_px: int,
+        height_px: int,
+        fps: float,
+        crf: int = 23,
+        preset: str = "veryfast",
+        threads: int = 0,
+        tune: str = "",
+    ) -> None:
         self.path = Path(path)
         self.width_px, self.height_px = int(width_px), int(height_px)
         self._enc_w, self._enc_h = self.width_px + self.width_px % 2, self.height_px + self.height_px % 2
@@ -67,11 +76,11 @@ class H264Writer:
     def write(self, rgb: np.ndarray, time_s: float | None = None) -> None:
         """Append one RGB frame shown at ``time_s`` seconds (default: frame index / fps)."""
         if rgb.shape[:2] != (self.height_px, self.width_px):
-            raise ValueError(f"frame is {rgb.shape[1]}x{rgb.shape[0]}, writer expects "
-                             f"{self.width_px}x{self.height_px}")
+            raise ValueError(f"frame is {rgb.shape[1]}x{rgb.shape[0]}, writer expects {self.width_px}x{self.height_px}")
         if (self._enc_w, self._enc_h) != (self.width_px, self.height_px):
-            rgb = np.pad(rgb, ((0, self._enc_h - self.height_px), (0, self._enc_w - self.width_px), (0, 0)),
-                         mode="edge")
+            rgb = np.pad(
+                rgb, ((0, self._enc_h - self.height_px), (0, self._enc_w - self.width_px), (0, 0)), mode="edge"
+            )
         # OpenCV's SIMD RGB->I420 conversion is ~5x faster than libswscale's here, to within 1 code value.
         yuv = cv2.cvtColor(np.ascontiguousarray(rgb, dtype=np.uint8), cv2.COLOR_RGB2YUV_I420)
         frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
@@ -114,8 +123,9 @@ class H264Writer:
     def __enter__(self) -> H264Writer:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if exc is None:
             self.close()
         elif not self._closed:

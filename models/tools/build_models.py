@@ -26,13 +26,9 @@ from formcheck.pose.models import MODEL_SHA256  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, build (or check) the bundles, print one line per bundle; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "names", nargs="*", metavar="{lite,full,heavy}", help="bundles to build (default: all)"
-    )
+    parser.add_argument("names", nargs="*", metavar="{lite,full,heavy}", help="bundles to build (default: all)")
     parser.add_argument("--out", type=Path, default=REPO / "models", help="output folder (default: models/)")
-    parser.add_argument(
-        "--check", action="store_true", help="rebuild in a temp folder and compare, write nothing"
-    )
+    parser.add_argument("--check", action="store_true", help="rebuild in a temp folder and compare, write nothing")
     args = parser.parse_args(argv)
     names = list(dict.fromkeys(args.names or MODEL_NAMES))
     started = time.monotonic()
@@ -51,9 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     except FormcheckError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(
-        f"{'checked' if args.check else 'built'} {len(names)} bundle(s) in {time.monotonic() - started:.1f} s"
-    )
+    print(f"{'checked' if args.check else 'built'} {len(names)} bundle(s) in {time.monotonic() - started:.1f} s")
     return 0 if ok else 1
 
 
