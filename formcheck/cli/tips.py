@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -50,7 +50,7 @@ def print_sections(sections: list[Section], console: Console) -> None:
 
 
 def tips(
-    report: Optional[Path] = typer.Option(
+    report: Path | None = typer.Option(
         None,
         "--report",
         help="A report.json (or its folder) from "  # noqa: UP045
