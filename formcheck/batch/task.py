@@ -88,6 +88,14 @@ def cached_result(job: Job, key: JobKey) -> JobResult | None:
     return result_from_marker(job, marker) if marker_matches(marker, key, Path(job.out_dir)) else None
 
 
+def _handout(res: Any, job: Job) -> None:
+    """The athlete's printable handout beside their report (``handout.pdf``)."""
+    from formcheck.report.handout_files import write_result_handout
+
+    who, pose = job.athlete or Path(job.source).name, res.pose
+    write_result_handout(res.report, pose.image, (pose.width, pose.height), job.out_dir, who=who, date=job.date)
+
+
 def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) -> JobResult:
     """Analyse one video into ``job.out_dir`` (the same outputs as ``formcheck analyze``) and write its marker.
 
@@ -113,6 +121,7 @@ def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) ->
             kind, error, rules, frames = "", "", (), 0
             try:
                 res = analyze_video(job.video, out_dir=out_dir, model=model, config=config, reuse_pose=True)
+                _handout(res, job)
                 rules = tuple((str(r["id"]), str(r["verdict"]), r.get("score")) for r in res.report["rules"])
                 frames = int(res.report.get("video", {}).get("frames") or 0)
             except FormcheckError as exc:
