@@ -96,6 +96,21 @@ class _Page:
         return self.pdf.h - MARGIN_MM
 
 
+def _notes_lines(page: _Page, width: float) -> None:
+    """Ruled lines for the coach's notes in the room left above the footer (none when under 25 mm are left)."""
+    pdf = page.pdf
+    free = page.bottom() - 8 - pdf.get_y()
+    if free < 25:
+        return
+    page.text(MARGIN_MM, width, "Notes", BODY_PT * 1.2, bold=True)
+    pdf.set_draw_color(190, 190, 190)
+    y = pdf.get_y() + 8
+    while y < page.bottom() - 8:
+        pdf.line(MARGIN_MM, y, MARGIN_MM + width, y)
+        y += 8
+    pdf.set_y(y - 4)
+
+
 def _layout(h: Handout, paper: str, scale: float) -> tuple[FPDF, float]:
     """Lay ``h`` out at ``scale``; return the document and the lowest y used (mm)."""
     page = _Page(paper, scale)
@@ -127,6 +142,7 @@ def _layout(h: Handout, paper: str, scale: float) -> tuple[FPDF, float]:
             page.bullets(MARGIN_MM + col * (col_w + 6), col_w, s.title, list(s.items))
         lowest = max(lowest, pdf.get_y())
     pdf.set_y(lowest)
+    _notes_lines(page, width)
     page.text(
         MARGIN_MM,
         width,
