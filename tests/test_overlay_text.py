@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from formcheck.overlay.plan import build_plan
+from formcheck.overlay.plan import OverlayPlan, Touchdown
 from formcheck.overlay.text import MIN_ASCENT_PX, Label, draw_text, layout_frame, overlaps, text_style, wrap
 from formcheck.overlay.verdicts import VerdictOverlay
 from formcheck.pose.landmarks import LM
@@ -116,15 +116,18 @@ def test_overlay_frame_at_320x240_portrait_text_inside_and_apart():
     xy[:, LM.LEFT_HIP] = xy[:, LM.RIGHT_HIP] = (120, 180)
     xy[:, LM.LEFT_ELBOW], xy[:, LM.RIGHT_ELBOW] = (118, 140), (122, 142)
     xy[:, LM.LEFT_HEEL], xy[:, LM.LEFT_FOOT_INDEX] = (110, 300), (130, 300)
-    frames = [{"trunk_lean_deg": "4", "elbow_left_deg": "95", "elbow_right_deg": "87", "direction": "backward"}] * n
-    report = {
-        "steps": [{"foot": "left", "contact_frame": 1, "contact_s": 1 / 30, "strike": "heel"}],
-        "rules": [
-            {"id": r, "verdict": "not_assessable", "message": "the feet are under 28 px in this video"}
-            for r in ("upright_posture", "short_steps")
-        ],
-    }
-    plan = build_plan(report, frames, xy, np.arange(n) / 30.0, 30.0, hold_s=0.2)
+    plan = OverlayPlan(
+        xy=xy,
+        times_s=np.arange(n) / 30.0,
+        trunk_lean_deg=np.full(n, 4.0),
+        elbow_left_deg=np.full(n, 95.0),
+        elbow_right_deg=np.full(n, 87.0),
+        direction=("backward",) * n,
+        touchdowns=(Touchdown("left", 1, 1 / 30, "heel", 1),),
+        hold_frames=6,
+        part_verdict={"trunk": "ok", "arms": "ok", "legs": "fail"},
+        notices=tuple(f"{r}: not assessable (the feet are under 28 px in this video)" for r in ("posture", "steps")),
+    )
     placed = VerdictOverlay(plan).draw_graphics(np.zeros((h, w, 3), np.uint8), 2)
     boxes_ok(placed, h, w)
     assert {"95", "87", "HEEL", "lean +4 deg"} <= {p.text for p in placed}

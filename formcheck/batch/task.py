@@ -92,8 +92,8 @@ def _handout(res: Any, job: Job) -> None:
     """The athlete's printable handout beside their report (``handout.pdf``)."""
     from formcheck.report.handout_files import write_result_handout
 
-    who, pose = job.athlete or Path(job.source).name, res.pose
-    write_result_handout(res.report, pose.image, (pose.width, pose.height), job.out_dir, who=who, date=job.date)
+    who, size = job.athlete or Path(job.source).name, (res.pose.width, res.pose.height)
+    write_result_handout(res.judgement.verdicts, res.judgement.pose.xy, size, job.out_dir, who=who, date=job.date)
 
 
 def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) -> JobResult:
@@ -122,8 +122,8 @@ def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) ->
             try:
                 res = analyze_video(job.video, out_dir=out_dir, model=model, config=config, reuse_pose=True)
                 _handout(res, job)
-                rules = tuple((str(r["id"]), str(r["verdict"]), r.get("score")) for r in res.report["rules"])
-                frames = int(res.report.get("video", {}).get("frames") or 0)
+                rules = tuple((v.id, v.verdict, v.score) for v in res.judgement.verdicts)
+                frames = res.pose.n_frames
             except FormcheckError as exc:
                 kind, error = type(exc).__name__, str(exc)
             except Exception as exc:  # noqa: BLE001 - a batch never dies of one bad file

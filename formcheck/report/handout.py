@@ -106,3 +106,23 @@ def fault_frames(report: Mapping[str, Any]) -> list[int]:
 def sections_by_key(h: Handout) -> dict[str, Sequence[str]]:
     """The handout's sections keyed by :data:`SECTION_KEYS` (for tests and other layouts)."""
     return {k: s.items for k in SECTION_KEYS for s in h.sections if s.title.startswith(k)}
+
+
+def handout_from_verdicts(
+    verdicts: Sequence[Any],
+    *,
+    who: str,
+    date: str,
+    level: str = "beginner",
+    pictures: Mapping[int, bytes] | None = None,
+) -> Handout:
+    """The athlete's handout from typed verdicts (:class:`formcheck.rules.verdict.Verdict`: id, verdict, score,
+    message, tip, evidence_frames), as :func:`handout_from_report` reads a report's rules."""
+    return handout_from_report(rules_of(verdicts), who=who, date=date, level=level, pictures=pictures)
+
+
+def rules_of(verdicts: Sequence[Any]) -> dict[str, Any]:
+    """Typed verdicts as the {"rules": [...]} mapping the functions above read (in memory, nothing parsed)."""
+    keys = ("id", "verdict", "score", "message", "tip")
+    rules = [{k: getattr(v, k) for k in keys} | {"evidence_frames": list(v.evidence_frames)} for v in verdicts]
+    return {"rules": rules}

@@ -9,7 +9,7 @@ the landmarks.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date as _date
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import numpy as np
 
 from formcheck.errors import InputVideoError, PoseFileError
 from formcheck.report.crops import athlete_frames
-from formcheck.report.handout import Handout, fault_frames, handout_from_report
+from formcheck.report.handout import Handout, fault_frames, handout_from_report, handout_from_verdicts, rules_of
 from formcheck.video.reader import probe
 
 ANNOTATED, POSE_FILE = "annotated.mp4", "pose.npz"
@@ -84,7 +84,7 @@ HANDOUT = "handout.pdf"
 
 
 def write_result_handout(
-    report: Mapping[str, Any],
+    verdicts: Sequence[Any],
     landmarks_px: np.ndarray,
     landmarks_size: tuple[int, int],
     out_dir: str | os.PathLike[str],
@@ -95,10 +95,12 @@ def write_result_handout(
     paper: str = "a4",
 ) -> Path:
     """Write ``handout.pdf`` into ``out_dir`` beside an analysis' outputs (key frames from its annotated.mp4).
-    ``landmarks_px`` [T, 33, >=2]: the judged athlete's landmarks in a ``landmarks_size`` (width, height) picture."""
+    ``verdicts``: the typed verdicts; ``landmarks_px`` [T, 33, >=2]: the judged athlete's landmarks in a
+    ``landmarks_size`` (width, height) picture."""
     from formcheck.report.handout_pdf import write_handout_pdf
 
     out = Path(out_dir)
-    pictures = key_frame_pictures(out / ANNOTATED, landmarks_px, landmarks_size, fault_frames(report))
-    handout = handout_from_report(report, who=who, date=date, level=level, pictures=pictures)
+    frames = fault_frames(rules_of(verdicts))
+    pictures = key_frame_pictures(out / ANNOTATED, landmarks_px, landmarks_size, frames)
+    handout = handout_from_verdicts(verdicts, who=who, date=date, level=level, pictures=pictures)
     return write_handout_pdf(handout, out / HANDOUT, paper)
