@@ -21,7 +21,7 @@ from formcheck.atomic import write_text as _write_text
 from formcheck.atomic_set import OutputSet
 from formcheck.config import Config, load_config
 from formcheck.errors import InputVideoError, NoPersonError, PoseFileError
-from formcheck.overlay.plan import build_plan
+from formcheck.overlay.plan import OverlayPlan, build_plan
 from formcheck.overlay.render import render_annotated
 from formcheck.pose.models import ensure_model
 from formcheck.pose.pose_pass import pose_settings_key, run_pose_pass
@@ -75,10 +75,11 @@ def _load_cached(pose_path: Path, info: VideoInfo, model_name: str, settings: st
     return tracks if fresh else None
 
 
-def _thumbnails(j: Judgement, video: Path, config: Config) -> dict[str, bytes] | None:
-    """JPEG thumbnails of the best and worst step; None (no pictures) if the video cannot be read again."""
+def _thumbnails(j: Judgement, video: Path, config: Config, plan: OverlayPlan) -> dict[str, bytes] | None:
+    """JPEG thumbnails of the best and worst step (cropped around the athlete, skeleton and strike ring drawn);
+    None (no pictures) if the video cannot be read again."""
     try:
-        return step_thumbnails(j.steps, j.picks, video, config.video.thumbnail_max_side_px)
+        return step_thumbnails(j.steps, j.picks, video, config.video.thumbnail_max_side_px, plan.xy, plan.part_verdict)
     except InputVideoError:
         return None
 
@@ -155,16 +156,16 @@ def _analyze_into(
         _write_json(outputs.path(REPORT), report)
         _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
         write_steps_csv(judgement.steps, outputs.path(STEPS_CSV))
+        plan = build_plan(judgement, config.video.touchdown_hold_s)
         page = ReportPage(
             video=info,
             seq=seq,
             judgement=judgement,
             forefoot_min_deg=config.events.forefoot_min_deg,
             heel_max_deg=config.events.heel_max_deg,
-            thumbnails=_thumbnails(judgement, video, config),
+            thumbnails=_thumbnails(judgement, video, config, plan),
         )
         write_html_report(page, outputs.path(REPORT_HTML))
-        plan = build_plan(judgement, config.video.touchdown_hold_s)
         render_annotated(info, tracks, seq.person, plan, config, outputs.path(ANNOTATED), progress)
         outputs.commit()
     return AnalysisResult(
