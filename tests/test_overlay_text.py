@@ -131,3 +131,14 @@ def test_overlay_frame_at_320x240_portrait_text_inside_and_apart():
     placed = VerdictOverlay(plan).draw_graphics(np.zeros((h, w, 3), np.uint8), 2)
     boxes_ok(placed, h, w)
     assert {"95", "87", "HEEL", "lean +4 deg"} <= {p.text for p in placed}
+
+
+def test_drawing_on_a_strided_view_matches_a_plain_frame():
+    """The fast masked copy writes into views; a view it cannot take (strided columns) gets the same pixels."""
+    placed = layout_frame((240, 320, 3), HUD, NOTICES[:1], [Label("95", (160, 120), 3.0)])
+    plain = np.zeros((240, 320, 3), np.uint8)
+    strided = np.zeros((240, 640, 3), np.uint8)[:, ::2]
+    for p in placed:
+        draw_text(plain, p)
+        draw_text(strided, p)
+    assert plain.max() == 255 and np.array_equal(plain, strided)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -60,8 +61,9 @@ def text_style(shape: Sequence[int], size: float = 1.0) -> TextStyle:
     return TextStyle(ascent, ascent / _H_ASCENT, thickness, halo, max(int(round(ascent / 4)), 2))
 
 
+@lru_cache(maxsize=4096)
 def measure(text: str, style: TextStyle) -> tuple[int, int, int]:
-    """(width, ascent, descent) of ``text`` in px, halo included."""
+    """(width, ascent, descent) of ``text`` in px, halo included (cached: the same texts come back every frame)."""
     (w, h), base = cv2.getTextSize(text, FONT, style.scale, style.thickness)
     pad = style.halo + style.thickness
     return w + 2 * pad, h + pad, base + pad
@@ -199,13 +201,35 @@ def layout_frame(
     placed before; a label that finds no free place inside the frame is left out. Every returned box lies inside
     the frame, at least a margin from its edges.
     """
-    fh, fw = int(shape[0]), int(shape[1])
-    body = text_style(shape, 1.0)
-    margin = max(body.halo + 1, int(round(0.25 * body.ascent_px)))
+    size = (int(shape[0]), int(shape[1]))
+    placed = list(_fixed_layout(size, tuple(hud), tuple(notices), notice_rgb))
+    taken = [p.box for p in placed]
+    margin = _margin(size)
+    for label in labels:
+        p = _place_label(label, size, taken, margin)
+        if p is not None:
+            placed.append(p)
+            taken.append(p.box)
+    return placed
+
+
+def _margin(size: tuple[int, int]) -> int:
+    body = text_style(size, 1.0)
+    return max(body.halo + 1, int(round(0.25 * body.ascent_px)))
+
+
+@lru_cache(maxsize=64)
+def _fixed_layout(
+    size: tuple[int, int], hud: tuple[tuple[str, RGB], ...], notices: tuple[str, ...], notice_rgb: RGB
+) -> tuple[Placed, ...]:
+    """The HUD lines at the top and the notices at the bottom (cached: they change rarely from frame to frame)."""
+    fh, fw = size
+    body = text_style(size, 1.0)
+    margin = _margin(size)
     width = fw - 2 * margin
     top_lines = [(ln, c) for text, c in hud for ln in wrap(text, width, body)]
     placed = _block(top_lines, body, margin, margin)
-    note_style = text_style(shape, 0.85)
+    note_style = text_style(size, 0.85)
     used_top = placed[-1].box[3] if placed else 0
     budget = min(int(NOTICE_SHARE * fh), fh - margin - used_top - note_style.gap_px)
     lines = _notice_lines(notices, note_style, width, budget) if notices and budget > 0 else []
@@ -213,17 +237,27 @@ def layout_frame(
         _, asc, desc = measure("Hg", note_style)
         height = len(lines) * (asc + desc) + (len(lines) - 1) * (note_style.gap_px // 2)
         placed += _block([(ln, notice_rgb) for ln in lines], note_style, margin, fh - margin - height)
-    taken = [p.box for p in placed]
-    for label in labels:
-        p = _place_label(label, shape, taken, margin)
-        if p is not None:
-            placed.append(p)
-            taken.append(p.box)
-    return placed
+    return tuple(placed)
+
+
+@lru_cache(maxsize=2048)
+def _sprite(
+    text: str, style: TextStyle, colour: RGB, org: tuple[int, int], size: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``text`` drawn at ``org`` in a ``size`` (h, w) box: the outline mask (the glyphs widened by the halo, uint8
+    0/1) and the picture inside it (the coloured glyphs on black, uint8 RGB). Cached: the same texts come back
+    frame after frame, so a frame costs one masked copy per text."""
+    mask = np.zeros(size, np.uint8)
+    cv2.putText(mask, text, org, FONT, style.scale, 255, style.thickness, cv2.LINE_AA)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * style.halo + 1, 2 * style.halo + 1))
+    halo = (cv2.dilate(mask, kernel) > 0).astype(np.uint8)
+    rgb = (mask[..., None].astype(np.uint16) * np.asarray(colour, np.uint16) // 255).astype(np.uint8)
+    return halo, rgb
 
 
 def draw_text(scene: np.ndarray, p: Placed) -> np.ndarray:
-    """Paint ``p`` on ``scene`` in place: a dark outline (the glyphs' mask widened by the halo), then the colour.
+    """Paint ``p`` on ``scene`` in place: the text in its colour inside a dark outline (the glyphs' mask widened
+    by the halo).
 
     The outline is a dilated mask rather than a thicker stroke: cv2 spaces thicker glyphs further apart, so a
     thick dark copy would not line up with the coloured text."""
@@ -231,13 +265,11 @@ def draw_text(scene: np.ndarray, p: Placed) -> np.ndarray:
     roi = scene[y0:y1, x0:x1]
     if roi.size == 0:
         return scene
-    s = p.style
-    mask = np.zeros(roi.shape[:2], np.uint8)
-    cv2.putText(mask, p.text, (p.org[0] - x0, p.org[1] - y0), FONT, s.scale, 255, s.thickness, cv2.LINE_AA)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * s.halo + 1, 2 * s.halo + 1))
-    halo = cv2.dilate(mask, kernel).astype(np.float32)[..., None] / 255.0
-    alpha = mask.astype(np.float32)[..., None] / 255.0
-    out = roi.astype(np.float32) * (1.0 - halo)
-    out = out * (1.0 - alpha) + np.asarray(p.colour, np.float32) * alpha
-    roi[:] = np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    halo, rgb = _sprite(p.text, p.style, tuple(p.colour), (p.org[0] - x0, p.org[1] - y0), roi.shape[:2])
+    try:
+        done = cv2.copyTo(rgb, halo, roi) is roi  # in place into the view (numpy's masked copy is ~500x slower)
+    except cv2.error:  # a view whose layout OpenCV cannot take (e.g. strided columns)
+        done = False
+    if not done:
+        np.copyto(roi, rgb, where=halo[..., None].astype(bool))
     return scene

@@ -1,8 +1,9 @@
 """The annotated video's drawing: skeleton coloured by verdict, trunk line and angle, elbow angles, touchdown
 markers with the strike class, step counter, live cadence, direction of travel and "not assessable" notices.
 
-Annotators read an :class:`~formcheck.overlay.plan.OverlayPlan` and draw; they never judge. Sizes scale with the
-frame so the overlay stays legible on a phone in portrait and landscape.
+Annotators read an :class:`~formcheck.overlay.plan.OverlayPlan` and draw; they never judge. Lines scale with the
+frame; every text is placed by :func:`formcheck.overlay.text.layout_frame` (minimum size, outlined, inside the
+frame, never on another label, notices wrapped) so the overlay stays legible on a phone in portrait and landscape.
 """
 
 from __future__ import annotations
@@ -62,16 +63,6 @@ FEET = {"left": (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), "right": (LM.RIGHT_HEEL, LM.
 def unit_px(shape: tuple[int, ...]) -> float:
     """The overlay's size unit (px): 1/240 of the frame's short side, so everything scales with the frame."""
     return max(min(shape[0], shape[1]) / 240.0, 1.0)
-
-
-def put_text(
-    scene: np.ndarray, text: str, org: tuple[int, int], u: float, colour: RGB = (255, 255, 255), size: float = 1.0
-) -> None:
-    """Outlined text with its top-left corner near ``org`` (kept inside the frame); ``u`` is unused (sizes follow
-    :func:`formcheck.overlay.text.text_style`), kept for callers of the old signature."""
-    placed = layout_frame(scene.shape, labels=[Label(text, (float(org[0]), float(org[1])), 0.0, colour, size)])
-    for p in placed:
-        draw_text(scene, p)
 
 
 def _pt(p: np.ndarray) -> tuple[int, int] | None:
