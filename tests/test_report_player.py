@@ -28,6 +28,11 @@ READY = """new Promise(function (done) {
   v.addEventListener("loadedmetadata", function () { done(v.readyState); });
   v.addEventListener("error", function () { done(-1); }, true);
 })"""
+SHOWN = """new Promise(function (done) {  // the presentation time of the frame on screen
+  var v = document.getElementById("fc-video");
+  v.requestVideoFrameCallback(function (now, meta) { done(meta.mediaTime); });
+  v.currentTime = v.currentTime;
+})"""
 CURSORS = """[].map.call(document.querySelectorAll(".tplot"), function (p) {
   var c = p.querySelector(".cursor");
   var a = {}; ["x0", "x1", "t0", "t1"].forEach(function (k) { a[k] = parseFloat(p.getAttribute("data-" + k)); });
@@ -89,6 +94,7 @@ def test_thumbnail_evidence_and_plot_clicks_seek(browser, folder):
     frame = page.judgement.verdicts[0].evidence_frames[1]
     got = browser.js(WAIT_SEEK % 'document.querySelectorAll(".card")[0].querySelectorAll(".ev button")[1].click();')
     assert got == pytest.approx(frame / FPS, abs=0.5 / FPS)
+    assert browser.js(SHOWN) == pytest.approx(frame / FPS, abs=1e-3)  # that very frame is shown, not the one before
     # a click at 60 % of the first plot's axes
     click = """var p = document.querySelector(".tplot"), r = p.getBoundingClientRect();
       var x0 = parseFloat(p.dataset.x0), x1 = parseFloat(p.dataset.x1);
@@ -102,10 +108,12 @@ def test_thumbnail_evidence_and_plot_clicks_seek(browser, folder):
 def test_keyboard_frame_steps_and_play_pause(browser):
     browser.js(WAIT_SEEK % "v.currentTime = 3.0;")
     key = 'document.body.dispatchEvent(new KeyboardEvent("keydown", {key: "%s", bubbles: true}));'
-    after = browser.js(WAIT_SEEK % (key % "ArrowRight"))
-    assert after == pytest.approx(3.0 + 1 / FPS, abs=0.2 / FPS)
+    for k in range(1, 6):  # five frames forward, one at a time, without drifting
+        after = browser.js(WAIT_SEEK % (key % "ArrowRight"))
+        assert after == pytest.approx(3.0 + k / FPS, abs=0.2 / FPS)
+    assert browser.js(SHOWN) == pytest.approx(3.0 + 5 / FPS, abs=1e-3)
     back = browser.js(WAIT_SEEK % (key % "ArrowLeft") + "")
-    assert back == pytest.approx(3.0, abs=0.2 / FPS)
+    assert back == pytest.approx(3.0 + 4 / FPS, abs=0.2 / FPS)
     played = browser.js(
         "new Promise(function (done) { var v = document.getElementById('fc-video');"
         " v.addEventListener('play', function () { done(!v.paused); }, {once: true}); %s })" % (key % " ")

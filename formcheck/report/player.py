@@ -41,10 +41,15 @@ function place(t) {
   }
 }
 function seek(t) {
+  // a tenth of a frame past the frame's own time, so the browser shows that frame and not the one before it
   if (!isFinite(t)) { return; }
   t = Math.max(0, t);
-  if (v && !v.classList.contains("gone")) { v.currentTime = t; }
+  if (v && !v.classList.contains("gone")) { v.currentTime = t + 0.1 / fps; }
   place(t);
+}
+function step(k) {
+  var n = Math.round(v.currentTime * fps - 0.1) + k;
+  seek(Math.max(n, 0) / fps);
 }
 function tick() { place(v.currentTime); if (!v.paused) { window.requestAnimationFrame(tick); } }
 if (v) {
@@ -77,7 +82,7 @@ document.addEventListener("keydown", function (ev) {
   if (!v || tag === "input" || tag === "textarea" || tag === "button") { return; }
   if (ev.key === " ") { if (v.paused) { v.play(); } else { v.pause(); } ev.preventDefault(); }
   else if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
-    v.pause(); seek(v.currentTime + (ev.key === "ArrowRight" ? 1 : -1) / fps); ev.preventDefault();
+    v.pause(); step(ev.key === "ArrowRight" ? 1 : -1); ev.preventDefault();
   }
 });
 var m = /^#t=([0-9.]+)$/.exec(window.location.hash);
@@ -143,7 +148,7 @@ def seek_attrs(time_s: float | None) -> str:
     """Attributes that make an element seek the video to ``time_s`` (s) when clicked or entered ("" for None)."""
     if time_s is None or time_s != time_s:
         return ""
-    return f' data-t="{time_s:.4f}" tabindex="0"'
+    return f' data-t="{time_s:.6f}" tabindex="0"'
 
 
 def plot_html(plot: Plot, alt: str) -> str:
