@@ -6,15 +6,20 @@ Defaults live in a single file, ``formcheck/defaults.toml`` (read here, nowhere 
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from formcheck.errors import ConfigError
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
+
+#: The pose models, smallest first (the one list: CLI choices, bundles and config all use it).
+ModelName = Literal["lite", "full", "heavy"]
+MODEL_NAMES: tuple[str, ...] = get_args(ModelName)
 
 
 class _Section(BaseModel):
@@ -108,7 +113,7 @@ class EventsConfig(_Section):
     ball_of_foot: float = Field(ge=0, le=1, description="ball of the foot, share of heel -> toe tip (0..1)")
     leg_percentile: float = Field(gt=0, le=100, description="percentile of hip -> ankle taken as leg length")
     strike_min_foot_px: float = Field(ge=0, description="strike unknown when heel->toe is shorter (px)")
-    strike_models: list[Literal["lite", "full", "heavy"]] = Field(
+    strike_models: list[ModelName] = Field(
         min_length=1, description="pose models whose foot landmarks can class strikes"
     )
     far_strike_margin_deg: float = Field(ge=0, description="far foot: unknown strike this close to a bound (deg)")
@@ -195,7 +200,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_config(path: str | Path | None = None) -> Config:
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """The defaults, overridden by the TOML file at ``path`` if given. Raises :class:`ConfigError`."""
     data = _read_toml(DEFAULTS_PATH)
     if path is not None:

@@ -74,11 +74,11 @@ def run_pose_pass(
             times.append(time_s)
             if progress is not None:
                 progress(len(times), expected, "pose")
-    image, world, scores, _ = tracker.finish(len(times))
+    people, people_world, scores, _ = tracker.finish(len(times))
     ts = np.asarray(times, dtype=np.float64)
     return PoseTracks(
-        image=image,
-        world=world,
+        image=people,
+        world=people_world,
         scores=scores,
         timestamps_s=ts,
         fps=mean_fps(ts, fps),
