@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from formcheck.batch.plan import BatchError, plan_jobs
+from formcheck.batch.plan import plan_jobs
+from formcheck.errors import BatchError
 from formcheck.batch.runner import run_batch
 from formcheck.batch.state import MARKER
 from formcheck.cli import get_app as app

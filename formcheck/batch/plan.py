@@ -18,18 +18,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.errors import FormcheckError
+from formcheck.errors import BatchError
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp"})
 DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 UNDATED = "undated"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
-
-
-class BatchError(FormcheckError):
-    """A batch input (folder, manifest, output folder, athlete name) is unusable."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
