@@ -24,7 +24,9 @@ from formcheck.atomic import write_json as _write_json
 from formcheck.atomic import write_text as _write_text
 from formcheck.atomic_set import OutputSet
 from formcheck.config import Config, load_config
+from formcheck.diskspace import disk_full_is_output_error, ensure_free_space, estimated_video_bytes
 from formcheck.errors import InputVideoError, NoPersonError, PoseFileError
+from formcheck.outfolder import claim_output_folder, refuse_overwriting_source
 from formcheck.overlay.plan import OverlayPlan, build_plan
 from formcheck.overlay.skeleton import OTHER_RGB, SkeletonAnnotator
 from formcheck.overlay.verdicts import VerdictOverlay
@@ -38,12 +40,13 @@ from formcheck.report.html import write_html_report
 from formcheck.report.json_report import build_report
 from formcheck.report.steps_csv import write_steps_csv
 from formcheck.report.thumbnails import step_thumbnails
-from formcheck.video.reader import Frame, VideoInfo, iter_frames, probe
+from formcheck.video.reader import Frame, VideoInfo, frames_skipped, iter_frames, probe
 from formcheck.video.stream import map_chunks, run_streaming
 from formcheck.video.writer import H264Writer
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
 FRAMES_CSV, STEPS_CSV, REPORT_HTML = "frames.csv", "steps.csv", "report.html"
+OUTPUTS = (ANNOTATED, POSE_FILE, REPORT, FRAMES_CSV, STEPS_CSV, REPORT_HTML)
 
 #: Progress callback: (frames done, frames expected or 0 if unknown, stage name).
 Progress = Callable[[int, int, str], None]
@@ -106,7 +109,12 @@ def _pose_pass(
 
             return detect
 
-        sources = [iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b) for a, b in chunks]
+        sources = [
+            iter_frames(
+                info, threads=config.video.decoder_threads, start=a, stop=b, max_lost_share=config.video.max_lost_share
+            )
+            for a, b in chunks
+        ]
         for index, time_s, image, world in map_chunks(sources, [detector(lm) for lm in landmarkers]):
             tracker.update(index, time_s, image, world)
             times.append(time_s)
@@ -163,7 +171,7 @@ def _render_pass(
             if progress is not None:
                 progress(writer.frames_written, tracks.image.shape[1], "video")
 
-        run_streaming(iter_frames(info, size=(w, h)), draw, encode)
+        run_streaming(iter_frames(info, size=(w, h), max_lost_share=config.video.max_lost_share), draw, encode)
 
 
 def pose_settings_key(config: Config) -> str:
@@ -196,6 +204,10 @@ def _load_cached(pose_path: Path, info: VideoInfo, model_name: str, settings: st
     return tracks if fresh else None
 
 
+def _expected_frames(info: VideoInfo) -> int:
+    return info.frames or int(round(info.duration_s * info.fps))
+
+
 def _thumbnails(report: dict, video: Path) -> dict[str, bytes] | None:
     """JPEG thumbnails of the best and worst step; None (no pictures) if the video cannot be read again."""
     try:
@@ -225,12 +237,16 @@ def analyze_video(
     info = probe(video)  # input errors first, before anything is created
     config = config or load_config()
     wanted = Path(out_dir) if out_dir is not None else default_out_dir(video)
+    refuse_overwriting_source(video, wanted, OUTPUTS)  # issue 13: before any work
     created = not wanted.exists()
     out = check_writable_dir(wanted)
     try:
-        return _analyze_into(
-            video, info, out, model=model, person=person, config=config, reuse_pose=reuse_pose, progress=progress
-        )
+        with claim_output_folder(out, OUTPUTS), disk_full_is_output_error(out):  # issue 13: lock, stale temps, ENOSPC
+            w, h, _ = output_size(info, config)
+            ensure_free_space(out, estimated_video_bytes(w, h, _expected_frames(info), config.video.min_bits_per_pixel))
+            return _analyze_into(
+                video, info, out, model=model, person=person, config=config, reuse_pose=reuse_pose, progress=progress
+            )
     except BaseException:
         if created:  # leave no trace of a failed run: not even the folder we made for it
             with contextlib.suppress(OSError):
@@ -263,6 +279,7 @@ def _analyze_into(
         seq = tracks.person(0 if person is None else person)
         judgement = judge(seq, config)
         report = build_report(info, tracks, seq, judgement)
+        report["video"]["frames_skipped"] = frames_skipped(info, tracks.timestamps_s.size)  # issue 13
         _write_json(outputs.path(REPORT), report)
         frames_text = frames_csv_text(judgement)
         _write_text(outputs.path(FRAMES_CSV), frames_text)

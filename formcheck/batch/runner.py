@@ -51,9 +51,9 @@ def run_batch(
     progress: OnProgress | None = None,
 ) -> BatchResult:
     """Analyse every video of ``source`` (a folder or a CSV manifest) into ``out``. Bad videos become error rows;
-    only bad batch input (or an unusable engine) raises :class:`formcheck.errors.FormcheckError`: bad options and
-config raise ``ConfigError`` (exit 6), a bad folder or manifest ``BatchError`` (exit 2), both before ``out`` is
-created."""
+        only bad batch input (or an unusable engine) raises :class:`formcheck.errors.FormcheckError`: bad options and
+    config raise ``ConfigError`` (exit 6), a bad folder or manifest ``BatchError`` (exit 2), both before ``out`` is
+    created."""
     from formcheck.batch.index import write_index
     from formcheck.batch.summary import sort_key, write_summary
 

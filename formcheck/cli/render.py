@@ -10,6 +10,11 @@ from formcheck.console import PIPE_WIDTH, stdout_console  # noqa: F401 - re-expo
 from formcheck.report.terminal import print_verdicts
 
 
+def _skipped(video: dict) -> str:
+    n = int(video.get("frames_skipped") or 0)
+    return f" ({n} damaged frame{'s' if n != 1 else ''} skipped: could not be decoded)" if n else ""
+
+
 def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
     """(label, text) rows of the analysis summary: the video, the detection, and where the outputs are."""
     rep = result.report
@@ -21,7 +26,7 @@ def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
         (
             "video",
             f"{v['path']}: {v['width']}x{v['height']}{rotated}, {v['fps']:.2f} fps, {v['frames']} frames, "
-            f"{v['duration_s']:.2f} s",
+            f"{v['duration_s']:.2f} s{_skipped(v)}",
         ),
         (
             "pose",
