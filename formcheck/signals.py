@@ -18,11 +18,32 @@ from formcheck.errors import Interrupted
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
+_deferring = 0
+_pending: list[int] = []
+
+
 def _raise(signum: int, frame: FrameType | None) -> None:
     # a second signal while the first one's clean-up runs must not cut that clean-up short
     for sig in STOP_SIGNALS:
         signal.signal(sig, signal.SIG_IGN)
+    if _deferring:
+        _pending.append(signum)
+        return
     raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def stop_signals_deferred() -> Iterator[None]:
+    """A stop signal that arrives within the block is raised when the block ends (main thread), so a resource made
+    inside it (a native graph) is always assigned, and can be closed, before :class:`Interrupted` unwinds."""
+    global _deferring
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+        if not _deferring and _pending:
+            raise Interrupted(_pending.pop())
 
 
 def install(signals: tuple[signal.Signals, ...] = STOP_SIGNALS) -> None:
