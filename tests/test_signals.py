@@ -164,5 +164,6 @@ def test_ctrl_c_stops_a_batch_promptly_keeping_finished_videos(athletes: Path, t
     assert done
     for job in done:
         assert {"annotated.mp4", "report.json", "pose.npz"} <= {p.name for p in job.iterdir()}
-    for job in {p.parent for p in out.rglob("*") if p.is_file()} - set(done):
-        assert False, f"an unfinished job left {list(job.iterdir())}"
+    unfinished = {p.parent for p in out.rglob("*") if p.is_file()} - set(done)
+    assert not unfinished, f"unfinished jobs left files: {[list(j.iterdir()) for j in unfinished]}"
+    assert {p for p in out.rglob("*") if p.is_dir()} <= set(done) | {d.parent for d in done}  # no empty folders
