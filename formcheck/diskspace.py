@@ -11,15 +11,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from formcheck.errors import OutputError
+from formcheck.video.reader import VideoInfo
 
 #: errno values that mean "the disk (or the user's quota) is full".
 FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 MB = 1_000_000
 
 
-def estimated_video_bytes(width_px: int, height_px: int, frames: int, bits_per_pixel: float) -> int:
-    """An under-estimate of annotated.mp4's size (bytes): ``bits_per_pixel`` bits per output pixel and frame."""
-    return int(width_px * height_px * max(frames, 0) * bits_per_pixel / 8)
+def estimated_video_bytes(info: VideoInfo, size_px: tuple[int, int], bits_per_pixel: float) -> int:
+    """An under-estimate of annotated.mp4's size (bytes): ``bits_per_pixel`` bits per output pixel (``size_px``:
+    width, height) and frame (the header's count, else duration x frame rate)."""
+    frames = info.frames or int(round(info.duration_s * info.fps))
+    return int(size_px[0] * size_px[1] * max(frames, 0) * bits_per_pixel / 8)
 
 
 def ensure_free_space(out: Path, needed_bytes: int) -> None:
