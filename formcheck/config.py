@@ -60,12 +60,16 @@ class VideoConfig(_Section):
 
     max_long_side_px: int = Field(ge=0, description="long side of annotated.mp4 (px; 0 = input size)")
     crf: int = Field(ge=0, le=51, description="x264 constant rate factor")
-    preset: str = Field(description="x264 speed preset")
+    preset: Literal[
+        "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"
+    ] = Field(description="x264 speed preset")
     tune: Literal["", "zerolatency", "film", "animation", "grain", "stillimage", "fastdecode"] = Field(
         description='x264 tuning ("" = none)'
     )
     touchdown_hold_s: float = Field(gt=0, le=2, description="touchdown marker time on screen (s)")
     decoder_threads: int = Field(ge=0, le=64, description="decoder threads during inference (count; 0 = auto)")
+    max_lost_share: float = Field(ge=0, le=1, description="share of undecodable frames skipped, not refused (0..1)")
+    min_bits_per_pixel: float = Field(ge=0, description="smallest annotated.mp4 size per pixel, disk check (bit)")
     fallback_fps: float = Field(gt=0, description="frame rate assumed when the video states none (frames/s)")
     thumbnail_max_side_px: int = Field(ge=16, description="long side of report.html's step pictures (px)")
 
@@ -202,6 +206,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config path is a folder, not a TOML file: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not a UTF-8 text file (byte {exc.start}): save it as UTF-8 TOML") from exc
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from exc
 
