@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from formcheck.errors import OutputError
 from formcheck.report.crops import MIN_ASPECT, athlete_box, crop
 from formcheck.report.handout import SECTION_KEYS, generic_handout, handout_from_report, key_frame
 from formcheck.report.handout_files import key_frame_pictures
@@ -171,6 +172,8 @@ def test_cli_pdf_with_report_and_generic(tmp_path):
     assert all(k in pdf_text((tmp_path / "g.pdf").read_bytes(), tmp_path) for k in SECTION_KEYS)
     bad = CliRunner().invoke(app, ["--pdf", str(tmp_path / "x.pdf"), "--paper", "a5"])
     assert bad.exit_code != 0 and not (tmp_path / "x.pdf").exists()
+    nowhere = CliRunner().invoke(app, ["--pdf", str(tmp_path / "no" / "such" / "x.pdf")])
+    assert isinstance(nowhere.exception, OutputError) and not (tmp_path / "no").exists()  # no folder made
 
 
 @pytest.mark.parametrize("name", ["Zoë Ωμέγα Дарья", "<b>&amp;</b>"])  # DejaVu Sans: Latin, Greek, Cyrillic

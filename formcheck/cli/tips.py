@@ -81,13 +81,17 @@ def write_pdf(data: dict[str, Any] | None, report: Path | None, pdf: Path, level
     from datetime import date
 
     from formcheck.atomic import check_writable_dir
+    from formcheck.errors import OutputError
     from formcheck.report.handout import generic_handout
     from formcheck.report.handout_files import folder_handout
     from formcheck.report.handout_pdf import PAPERS, write_handout_pdf
 
     if paper not in PAPERS:
         raise ConfigError(f"--paper must be one of {', '.join(PAPERS)}, got {paper!r}")
-    check_writable_dir(Path(pdf).resolve().parent)
+    folder = Path(pdf).resolve().parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {pdf}: the folder {folder} does not exist")
+    check_writable_dir(folder)
     if data is not None and report is not None:
         folder = Path(report) if Path(report).is_dir() else Path(report).parent
         handout = folder_handout(data, folder, level=level)
