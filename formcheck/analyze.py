@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,12 @@ from formcheck.video.reader import VideoInfo, frames_skipped, probe
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
 FRAMES_CSV, STEPS_CSV, REPORT_HTML = "frames.csv", "steps.csv", "report.html"
 OUTPUTS = (ANNOTATED, POSE_FILE, REPORT, FRAMES_CSV, STEPS_CSV, REPORT_HTML)
+
+
+#: More outputs written inside the same all-or-nothing set, after annotated.mp4 is drawn: called with the
+#: judgement, the analysed pose sequence, annotated.mp4's (not yet committed) path and a function giving the path to
+#: write an output of a given name to.
+ExtraOutputs = Callable[[Judgement, PoseSequence, Path, Callable[[str], Path]], None]
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ def analyze_video(
     config: Config | None = None,
     reuse_pose: bool = True,
     progress: Progress | None = None,
+    extra_outputs: ExtraOutputs | None = None,
 ) -> AnalysisResult:
     """Analyse one video and write ``annotated.mp4``, ``pose.npz``, ``report.json``, ``report.html``,
     ``frames.csv`` and ``steps.csv`` into ``out_dir`` (all of them, or none on error).
@@ -116,7 +124,15 @@ def analyze_video(
             need = estimated_video_bytes(info, output_size(info, config)[:2], config.video.min_bits_per_pixel)
             ensure_free_space(out, need)
             return _analyze_into(
-                video, info, out, model=model, person=person, config=config, reuse_pose=reuse_pose, progress=progress
+                video,
+                info,
+                out,
+                model=model,
+                person=person,
+                config=config,
+                reuse_pose=reuse_pose,
+                progress=progress,
+                extra_outputs=extra_outputs,
             )
     except BaseException:
         if created:  # leave no trace of a failed run: not even the folder we made for it
@@ -151,6 +167,7 @@ def _analyze_into(
     config: Config,
     reuse_pose: bool,
     progress: Progress | None,
+    extra_outputs: ExtraOutputs | None = None,
 ) -> AnalysisResult:
     pose_path = out / POSE_FILE
     with OutputSet(out) as outputs:
@@ -174,7 +191,10 @@ def _analyze_into(
             thumbnails=_thumbnails(judgement, video, config, plan),
         )
         write_html_report(page, outputs.path(REPORT_HTML))
-        render_annotated(info, tracks, seq.person, plan, config, outputs.path(ANNOTATED), progress)
+        annotated = outputs.path(ANNOTATED)
+        render_annotated(info, tracks, seq.person, plan, config, annotated, progress)
+        if extra_outputs is not None:  # e.g. batch's handout.pdf: committed with the rest, or not at all
+            extra_outputs(judgement, seq, annotated, outputs.path)
         outputs.commit()
     return AnalysisResult(
         out_dir=out,

@@ -90,12 +90,17 @@ def cached_result(job: Job, key: JobKey) -> JobResult | None:
     return result_from_marker(job, marker)
 
 
-def _handout(res: Any, job: Job) -> None:
-    """The athlete's printable handout beside their report (``handout.pdf``)."""
-    from formcheck.report.handout_files import write_result_handout
+def _handout(job: Job) -> Any:
+    """Writes the athlete's printable handout (``handout.pdf``) with the job's other outputs."""
+    from formcheck.report.handout_files import HANDOUT, write_result_handout
 
-    who, size = job.athlete or Path(job.source).name, (res.pose.width, res.pose.height)
-    write_result_handout(res.judgement.verdicts, res.judgement.pose.xy, size, job.out_dir, who=who, date=job.date)
+    who = job.athlete or Path(job.source).name
+
+    def write(j: Any, seq: Any, annotated: Path, path_for: Any) -> None:
+        size = (seq.width, seq.height)
+        write_result_handout(j.verdicts, j.pose.xy, size, annotated, path_for(HANDOUT), who=who, date=job.date)
+
+    return write
 
 
 def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) -> JobResult:
@@ -123,8 +128,9 @@ def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) ->
             kind, error, frames = "", "", 0
             rules: tuple[tuple[str, str, int | None], ...] = ()
             try:
-                res = analyze_video(job.video, out_dir=out_dir, model=model, config=config, reuse_pose=True)
-                _handout(res, job)
+                res = analyze_video(
+                    job.video, out_dir=out_dir, model=model, config=config, reuse_pose=True, extra_outputs=_handout(job)
+                )
                 rules = tuple((v.id, v.verdict, v.score) for v in res.judgement.verdicts)
                 frames = res.pose.n_frames
             except FormcheckError as exc:

@@ -87,20 +87,19 @@ def write_result_handout(
     verdicts: Sequence[Any],
     landmarks_px: np.ndarray,
     landmarks_size: tuple[int, int],
-    out_dir: str | os.PathLike[str],
+    annotated: str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
     *,
     who: str,
     date: str,
     level: str = "beginner",
     paper: str = "a4",
 ) -> Path:
-    """Write ``handout.pdf`` into ``out_dir`` beside an analysis' outputs (key frames from its annotated.mp4).
+    """Write an analysis' handout to ``out_path``, its key frames cut from the ``annotated`` video.
     ``verdicts``: the typed verdicts; ``landmarks_px`` [T, 33, >=2]: the judged athlete's landmarks in a
     ``landmarks_size`` (width, height) picture."""
     from formcheck.report.handout_pdf import write_handout_pdf
 
-    out = Path(out_dir)
-    frames = fault_frames(rules_of(verdicts))
-    pictures = key_frame_pictures(out / ANNOTATED, landmarks_px, landmarks_size, frames)
+    pictures = key_frame_pictures(annotated, landmarks_px, landmarks_size, fault_frames(rules_of(verdicts)))
     handout = handout_from_verdicts(verdicts, who=who, date=date, level=level, pictures=pictures)
-    return write_handout_pdf(handout, out / HANDOUT, paper)
+    return write_handout_pdf(handout, out_path, paper)
