@@ -74,6 +74,21 @@ class VideoConfig(_Section):
     thumbnail_max_side_px: int = Field(ge=16, description="long side of report.html's step pictures (px)")
 
 
+class PlausibilityConfig(_Section):
+    """What a human body and a runner's step can do: measurements beyond it are excluded and counted."""
+
+    max_bone_torso: float = Field(gt=0, description="longest limb bone against the torso (ratio)")
+    torso_range: tuple[float, float] = Field(description="torso length against its running median (ratio)")
+    torso_window_s: float = Field(gt=0, description="window of that running median (s)")
+    max_hip_speed_torso_s: float = Field(gt=0, description="fastest hip travel in the image (torso lengths/s)")
+    trunk_range_deg: tuple[float, float] = Field(description="trunk lean a runner can hold (deg)")
+    max_trunk_speed_deg_s: float = Field(gt=0, description="fastest trunk-lean change (deg/s)")
+    foot_range_deg: tuple[float, float] = Field(description="foot angle any frame can show (deg, + toe lower)")
+    ankle_range_deg: tuple[float, float] = Field(description="shank-to-foot angle (deg, 90 = neutral)")
+    contact_foot_range_deg: tuple[float, float] = Field(description="foot angle at initial contact (deg)")
+    min_step_s: float = Field(gt=0, description="shortest time between two contacts (s)")
+
+
 class CleaningConfig(_Section):
     """Landmark cleaning before angles and events."""
 
@@ -174,6 +189,7 @@ class Config(_Section):
     tracking: TrackingConfig
     video: VideoConfig
     cleaning: CleaningConfig
+    plausibility: PlausibilityConfig
     view: ViewConfig
     direction: DirectionConfig
     events: EventsConfig
