@@ -193,4 +193,8 @@ class VerdictOverlay:
         )
         direction = p.direction[frame] if frame < len(p.direction) else None
         hud = hud_lines(p.steps_done(frame), p.cadence_spm(frame), direction)
-        return layout_frame(scene.shape, hud, p.notices, labels)
+        notices = p.notices
+        excluded = p.excluded[frame] if frame < len(p.excluded) else ""
+        if excluded:  # the quality mask is drawn, not hidden: say which measurement was left out and why
+            notices = (f"excluded as implausible here: {excluded.replace('_', ' ').replace('+', ', ')}", *notices)
+        return layout_frame(scene.shape, hud, notices, labels)
