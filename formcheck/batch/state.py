@@ -28,7 +28,7 @@ MARKER = "batch_done.json"
 MARKER_SCHEMA = "formcheck.batch-done/1"
 LOCK = ".batch.lock"
 #: What ``analyze`` writes for a video (formcheck.analyze's names; not imported: it pulls in OpenCV/MediaPipe).
-OUTPUTS = ("annotated.mp4", "pose.npz", "report.json", "report.html", "frames.csv", "steps.csv")
+OUTPUTS = ("annotated.mp4", "pose.npz", "report.json", "report.html", "frames.csv", "steps.csv", "handout.pdf")
 #: Failures that depend only on the video's content (and config/version/model), so are worth remembering.
 CACHED_ERRORS = frozenset({"InputVideoError", "NoPersonError"})
 
