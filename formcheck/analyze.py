@@ -28,8 +28,10 @@ from formcheck.errors import InputVideoError, NoPersonError, PoseFileError
 from formcheck.overlay.plan import OverlayPlan, build_plan
 from formcheck.overlay.skeleton import OTHER_RGB, SkeletonAnnotator
 from formcheck.overlay.verdicts import VerdictOverlay
+from formcheck.pose.athlete import order_candidates
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.models import ensure_model
+from formcheck.pose.pixels import FrameSample, PixelSampler
 from formcheck.pose.sequence import PoseSequence, mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
 from formcheck.pose.tracking import PersonTracker
@@ -99,20 +101,27 @@ def _pose_pass(
     with ExitStack() as stack:
         landmarkers = [stack.enter_context(Landmarker(model_path, config.pose)) for _ in chunks]
 
-        def detector(landmarker: Landmarker) -> Callable[[Frame], tuple[int, float, list, list]]:
-            def detect(frame: Frame) -> tuple[int, float, list, list]:  # the pixels are dropped here
+        def detector(landmarker: Landmarker) -> Callable[[Frame], tuple[int, float, list, list, FrameSample]]:
+            sampler = PixelSampler()  # background shift and people's colours, while the pixels are here
+
+            def detect(frame: Frame) -> tuple[int, float, list, list, FrameSample]:  # the pixels are dropped here
                 image, world = landmarker.detect(frame.rgb, frame.time_s)
-                return frame.index, frame.time_s, image, world
+                return frame.index, frame.time_s, image, world, sampler.sample(frame.rgb, image)
 
             return detect
 
         sources = [iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b) for a, b in chunks]
-        for index, time_s, image, world in map_chunks(sources, [detector(lm) for lm in landmarkers]):
-            tracker.update(index, time_s, image, world)
+        shifts: list[np.ndarray] = []
+        for index, time_s, image, world, sample in map_chunks(sources, [detector(lm) for lm in landmarkers]):
+            tracker.update(index, time_s, image, world, sample.colours)
             times.append(time_s)
+            shifts.append(sample.shift_px)
             if progress is not None:
                 progress(len(times), expected, "pose")
     image, world, scores, _ = tracker.finish(len(times))
+    shift = np.asarray(shifts, dtype=np.float64).reshape(-1, 2)
+    fps = info.fps or 30.0
+    image, world, scores, evidence = order_candidates(image, world, scores, shift, fps, config.athlete)
     ts = np.asarray(times, dtype=np.float64)
     return PoseTracks(
         image=image,
@@ -127,6 +136,8 @@ def _pose_pass(
         rotation_deg=info.rotation_deg,
         fingerprint=video_fingerprint(info.path),
         settings=pose_settings_key(config),
+        evidence=evidence,
+        background_shift_px=shift,
     )
 
 
@@ -175,7 +186,12 @@ def pose_settings_key(config: Config) -> str:
     from formcheck import __version__
 
     blob = json.dumps(
-        {"formcheck": __version__, "pose": config.pose.model_dump(), "tracking": config.tracking.model_dump()},
+        {
+            "formcheck": __version__,
+            "pose": config.pose.model_dump(),
+            "tracking": config.tracking.model_dump(),
+            "athlete": config.athlete.model_dump(),
+        },
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -217,8 +233,9 @@ def analyze_video(
     """Analyse one video and write ``annotated.mp4``, ``pose.npz``, ``report.json``, ``report.html``,
     ``frames.csv`` and ``steps.csv`` into ``out_dir`` (all of them, or none on error).
 
-    ``person`` chooses a candidate by rank (0 = the runner chosen automatically: the person who stays in view and
-    moves most). With ``reuse_pose`` an existing ``pose.npz`` for the same video and model skips inference.
+    ``person`` chooses a candidate by rank (0 = the athlete chosen automatically by travel, gait, presence and
+    size: :mod:`formcheck.pose.athlete`). With ``reuse_pose`` an existing ``pose.npz`` for the same video and
+    model skips inference.
     Raises :class:`formcheck.errors.FormcheckError` subclasses; on error no output file is left behind.
     """
     video = Path(video)

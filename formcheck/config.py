@@ -48,6 +48,24 @@ class TrackingConfig(_Section):
     min_presence: float = Field(ge=0, le=1, description="least share of frames for a candidate (0..1)")
     duplicate_torso: float = Field(ge=0, description="mean landmark distance of a repeated detection (torso)")
     max_overlap_s: float = Field(ge=0, description="longest overlap of two fragments still joined (s)")
+    max_appearance: float = Field(gt=0, description="largest appearance distance of one person (0..~1)")
+    appearance_memory: int = Field(ge=1, description="detections whose colours make a track's look (count)")
+    max_proportion_ratio: float = Field(gt=1, description="largest leg/torso ratio change of one person (x)")
+
+
+class AthleteConfig(_Section):
+    """Choosing the athlete among the candidates (see :mod:`formcheck.pose.athlete`)."""
+
+    stride_s: tuple[float, float] = Field(description="stride periods of walking and running (s)")
+    min_strides: float = Field(gt=0, description="strides a stretch must span to show a gait (count)")
+    max_fill_s: float = Field(ge=0, description="longest detection gap filled for the gait (s)")
+    gait_full_swing_torso: float = Field(gt=0, description="ankle offset swing of a full gait (torso lengths)")
+    travel_full_torso: float = Field(gt=0, description="hip travel scoring full (torso lengths)")
+    base_weight: float = Field(ge=0, description="score weight of merely being there (0..1)")
+    travel_weight: float = Field(ge=0, description="score weight of travel (0..1)")
+    gait_weight: float = Field(ge=0, description="score weight of a gait (0..1)")
+    size_power: float = Field(ge=0, description="exponent of relative size in the score")
+    close_confidence: float = Field(ge=0, le=1, description="confidence below which the choice is close (0..1)")
 
 
 class VideoConfig(_Section):
@@ -154,6 +172,7 @@ class Config(_Section):
 
     pose: PoseConfig
     tracking: TrackingConfig
+    athlete: AthleteConfig
     video: VideoConfig
     cleaning: CleaningConfig
     view: ViewConfig

@@ -45,7 +45,9 @@ class PoseTracks:
     ``scores``: ``float64[P]`` motion score (torso lengths moved in total); ``timestamps_s``: ``float64[T]``;
     ``fingerprint``: of the source video; ``settings``: a hash of what else made these tracks (formcheck version,
     pose and tracking settings; see :func:`formcheck.analyze.pose_settings_key`), so a file made otherwise is not
-    reused.
+    reused. ``evidence``: per candidate, why it ranks where it does (:class:`formcheck.pose.athlete.Evidence` as a
+    dict; empty for files made before the athlete choice); ``background_shift_px``: ``float64[T, 2]`` the
+    background's shift per frame (px, NaN unknown; None when not measured).
     """
 
     image: np.ndarray
@@ -60,6 +62,8 @@ class PoseTracks:
     rotation_deg: int
     fingerprint: str
     settings: str = ""
+    evidence: tuple[dict, ...] = ()
+    background_shift_px: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         p, t = self.scores.shape[0], self.timestamps_s.shape[0]
@@ -118,10 +122,13 @@ class PoseTracks:
             "rotation_deg": self.rotation_deg,
             "fingerprint": self.fingerprint,
             "settings": self.settings,
+            "evidence": list(self.evidence),
         }
+        extra = {} if self.background_shift_px is None else {"background_shift_px": self.background_shift_px}
         buf = io.BytesIO()
         np.savez_compressed(
             buf,
+            **extra,
             meta=np.array(json.dumps(meta)),
             image=self.image,
             world=self.world,
@@ -151,6 +158,10 @@ class PoseTracks:
                     rotation_deg=int(meta["rotation_deg"]),
                     fingerprint=str(meta["fingerprint"]),
                     settings=str(meta.get("settings", "")),
+                    evidence=tuple(meta.get("evidence", [])),
+                    background_shift_px=(
+                        data["background_shift_px"].astype(np.float64) if "background_shift_px" in data else None
+                    ),
                 )
         except PoseFileError:
             raise

@@ -5,11 +5,18 @@ detection to a track by torso-centre distance (Hungarian assignment, gated in to
 track by how much it moves: the sum over frames of the mean landmark displacement over ``motion_lag_s`` (divided by
 the lag in frames, so the score is in torso lengths and does not depend on the frame rate). Measuring over a lag of
 a fifth of a second rather than one frame keeps landmark jitter from passing for movement. The runner is the
-person who stays in view and moves most, i.e. the highest score.
+person who stays in view and moves most, i.e. the highest score (the analysis ranks them again by what makes an
+athlete: :mod:`formcheck.pose.athlete`).
+
+One person per track: when the pose pass gives each detection's colours (:mod:`formcheck.pose.pixels`), a
+detection whose look is far from a track's (``max_appearance``) does not continue it, and fragments are joined
+only when their looks and body proportions (leg / torso length, ``max_proportion_ratio``) agree: a track that
+cannot be continued with confidence is cut, not joined.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +24,7 @@ from scipy.optimize import linear_sum_assignment
 
 from formcheck.config import TrackingConfig
 from formcheck.pose.landmarks import LM, N_LANDMARKS
+from formcheck.pose.pixels import appearance_distance
 
 _TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
 _TORSO_MEMORY = 9  # frames whose torso lengths set a track's gate scale
@@ -48,6 +56,26 @@ def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
     return xy[_TORSO].mean(axis=0), max(float(np.linalg.norm(shoulders - hips)), 1.0)
 
 
+def leg_ratio(image_lm: np.ndarray) -> float:
+    """Mean over both legs of (thigh + shank length) / torso length in the image (NaN if not measurable)."""
+    xy = image_lm[:, :2].astype(np.float64)
+    _, torso = torso_centre_and_length(image_lm)
+    legs = [
+        np.linalg.norm(xy[h] - xy[k]) + np.linalg.norm(xy[k] - xy[a])
+        for h, k, a in ((LM.LEFT_HIP, LM.LEFT_KNEE, LM.LEFT_ANKLE), (LM.RIGHT_HIP, LM.RIGHT_KNEE, LM.RIGHT_ANKLE))
+    ]
+    return float(np.mean(legs)) / torso
+
+
+def _look(colours: list[np.ndarray]) -> np.ndarray | None:
+    """Median appearance of a list of ``[N_REGIONS, 3]`` colour samples (None if empty)."""
+    if not colours:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN regions stay NaN
+        return np.nanmedian(np.stack(colours), axis=0)
+
+
 @dataclass
 class _Track:
     track_id: int
@@ -62,6 +90,14 @@ class _Track:
     first_time_s: float = np.inf
     motion: float = 0.0
     members: list[int] = field(default_factory=list)
+    colours: list[np.ndarray] = field(default_factory=list)
+    legs: list[float] = field(default_factory=list)
+
+    def look(self, last: int | None = None, first: int | None = None) -> np.ndarray | None:
+        """Median colours of the last ``last`` (or first ``first``) detections."""
+        if first is not None:
+            return _look(self.colours[:first])
+        return _look(self.colours[-last:] if last else self.colours)
 
 
 class PersonTracker:
@@ -78,13 +114,21 @@ class PersonTracker:
         self._tracks: list[_Track] = []
         self._n_frames = 0
 
-    def update(self, frame_index: int, time_s: float, image: list[np.ndarray], world: list[np.ndarray]) -> list[int]:
-        """Add the detections of one frame (each ``[33, 4]``); return the track id given to each detection (-1 for
-        a duplicate of another detection, dropped)."""
+    def update(
+        self,
+        frame_index: int,
+        time_s: float,
+        image: list[np.ndarray],
+        world: list[np.ndarray],
+        colours: list[np.ndarray] | None = None,
+    ) -> list[int]:
+        """Add the detections of one frame (each ``[33, 4]``, with its colours ``[N_REGIONS, 3]`` when the pose
+        pass sampled them); return the track id given to each detection (-1 for a duplicate, dropped)."""
         self._n_frames = max(self._n_frames, frame_index + 1)
         kept = distinct_detections(image, self.config.duplicate_torso)
         given = len(image)
         image, world = [image[i] for i in kept], [world[i] for i in kept]
+        looks = [colours[i] for i in kept] if colours is not None else [None] * len(image)
         live = [t for t in self._tracks if time_s - t.last_time_s <= self.config.max_gap_s]
         ids: list[int] = [-1] * len(image)
         if image and live:
@@ -93,6 +137,8 @@ class PersonTracker:
                 c, _ = torso_centre_and_length(lm)
                 for j, tr in enumerate(live):
                     cost[i, j] = np.linalg.norm(c - tr.centre) / tr.torso_px
+                    if not self._looks_alike(looks[i], tr.look(self.config.appearance_memory)):
+                        cost[i, j] = np.inf  # someone else: never continues this track
             finite = np.where(np.isfinite(cost), cost, 1e9)
             rows, cols = linear_sum_assignment(finite)
             for i, j in zip(rows, cols, strict=True):
@@ -103,14 +149,42 @@ class PersonTracker:
                 track = _Track(track_id=len(self._tracks))
                 self._tracks.append(track)
                 ids[i] = track.track_id
-            self._add(self._tracks[ids[i]], frame_index, time_s, lm, world[i])
+            self._add(self._tracks[ids[i]], frame_index, time_s, lm, world[i], looks[i])
         out = [-1] * given
         for i, track_id in zip(kept, ids, strict=True):
             out[i] = track_id
         return out
 
-    def _add(self, tr: _Track, frame_index: int, time_s: float, lm: np.ndarray, world: np.ndarray) -> None:
+    def _looks_alike(self, a: np.ndarray | None, b: np.ndarray | None) -> bool:
+        """False only when both looks are known and further apart than ``max_appearance``."""
+        if a is None or b is None:
+            return True
+        d = appearance_distance(a, b)
+        return not (np.isfinite(d) and d > self.config.max_appearance)
+
+    def _same_build(self, a: _Track, b: _Track) -> bool:
+        """False only when both fragments' median leg/torso ratios are known and differ by more than
+        ``max_proportion_ratio``."""
+        la, lb = np.asarray(a.legs), np.asarray(b.legs)
+        la, lb = la[np.isfinite(la)], lb[np.isfinite(lb)]
+        if not la.size or not lb.size:
+            return True
+        ra, rb = float(np.median(la)), float(np.median(lb))
+        return max(ra, rb) / max(min(ra, rb), 1e-6) <= self.config.max_proportion_ratio
+
+    def _add(
+        self,
+        tr: _Track,
+        frame_index: int,
+        time_s: float,
+        lm: np.ndarray,
+        world: np.ndarray,
+        colours: np.ndarray | None = None,
+    ) -> None:
         centre, torso = torso_centre_and_length(lm)
+        if colours is not None:
+            tr.colours.append(colours)
+        tr.legs.append(leg_ratio(lm))
         before = tr.slot.get(frame_index - self.lag_frames)
         if before is not None:
             step = np.linalg.norm(lm[:, :2] - tr.image[before][:, :2], axis=1).mean()
@@ -143,6 +217,9 @@ class PersonTracker:
         for tr in sorted(self._tracks, key=lambda t: t.frames[0]):
             best, best_cost = None, np.inf
             for ch in chains:
+                memory = self.config.appearance_memory
+                if not self._same_build(ch, tr) or not self._looks_alike(ch.look(memory), tr.look(first=memory)):
+                    continue
                 overlap_s = ch.last_time_s - tr.first_time_s
                 if overlap_s >= 0:
                     if overlap_s > self.config.max_overlap_s:
@@ -171,6 +248,8 @@ class PersonTracker:
                         motion=tr.motion,
                         first_time_s=tr.first_time_s,
                         members=[tr.track_id],
+                        colours=list(tr.colours),
+                        legs=list(tr.legs),
                     )
                 )
             else:
@@ -184,6 +263,8 @@ class PersonTracker:
                 best.last_time_s = max(best.last_time_s, tr.last_time_s)
                 best.motion += tr.motion
                 best.members.append(tr.track_id)
+                best.colours += tr.colours
+                best.legs += tr.legs
         return chains
 
     def finish(self, n_frames: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[int]]]:
