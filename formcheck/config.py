@@ -79,6 +79,8 @@ class VideoConfig(_Section):
     )
     touchdown_hold_s: float = Field(gt=0, le=2, description="touchdown marker time on screen (s)")
     decoder_threads: int = Field(ge=0, le=64, description="decoder threads during inference (count; 0 = auto)")
+    fallback_fps: float = Field(gt=0, description="frame rate assumed when the video states none (frames/s)")
+    thumbnail_max_side_px: int = Field(ge=16, description="long side of report.html's step pictures (px)")
 
 
 class CleaningConfig(_Section):
@@ -133,6 +135,11 @@ class EventsConfig(_Section):
     head_turn_fraction: float = Field(gt=0, le=1, description="nose lead below this share of normal: turned")
     head_turn_min_s: float = Field(ge=0, description="shortest head turn counted (s)")
     head_turn_merge_s: float = Field(ge=0, description="turns closer than this are one look (s)")
+    cadence_max_step_s: float = Field(gt=0, description="contacts further apart are a pause for cadence (s)")
+    heel_lift_window_s: float = Field(gt=0, description="heel lift is the peak within this after toe-off (s)")
+    stance_fallback_s: float = Field(gt=0, description="stance taken as this long when toe-off is unknown (s)")
+    far_foot_window_s: float = Field(gt=0, description="far-foot visibility averaged +- this around contact (s)")
+    fatigue_min_frames: int = Field(ge=3, description="least measured frames to compare thirds (count)")
 
 
 class BandRule(_Section):
@@ -165,6 +172,8 @@ class RulesConfig(_Section):
     fatigue: BandRule
     fatigue_min_s: float = Field(ge=0, description="backward running needed to compare thirds (s)")
     look_max_turned_share: float = Field(ge=0, le=1, description="head turned more than this share: warn")
+    evidence_frames_max: int = Field(ge=1, description="most extreme-lean frames a rule cites (count)")
+    step_fault_foot_angle_deg: float = Field(gt=0, description="foot angle short of forefoot per fault unit (deg)")
 
 
 class Config(_Section):

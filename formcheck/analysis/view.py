@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.types import CleanPose, View
+from formcheck.config import ViewConfig
 from formcheck.pose.landmarks import LM
 
 _L = [int(LM.LEFT_SHOULDER), int(LM.LEFT_HIP)]
@@ -72,13 +73,14 @@ def _unit(v: np.ndarray) -> np.ndarray:
 class ViewClassifier:
     """Classify the camera view of a clip.
 
-    Parameters: ``side_max_ratio`` width ratio at or below which the view is a side view (dimensionless);
+    Parameters (``[view]`` of the config): ``side_max_ratio`` width ratio at or below which the view is a side
+    view (dimensionless);
     ``front_min_ratio`` width ratio at or above which it is a front or back view (between: oblique).
     """
 
-    def __init__(self, side_max_ratio: float = 0.25, front_min_ratio: float = 0.45) -> None:
-        self.side_max_ratio = side_max_ratio
-        self.front_min_ratio = front_min_ratio
+    def __init__(self, cfg: ViewConfig) -> None:
+        self.side_max_ratio = cfg.side_max_ratio
+        self.front_min_ratio = cfg.front_min_ratio
 
     def classify(self, pose: CleanPose) -> View:
         """The clip's :class:`View` (median over detected frames); side view when nothing is measurable."""

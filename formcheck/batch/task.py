@@ -113,8 +113,8 @@ def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) ->
             kind, error, rules, frames = "", "", (), 0
             try:
                 res = analyze_video(job.video, out_dir=out_dir, model=model, config=config, reuse_pose=True)
-                rules = tuple((str(r["id"]), str(r["verdict"]), r.get("score")) for r in res.report["rules"])
-                frames = int(res.report.get("video", {}).get("frames") or 0)
+                rules = tuple((v.id, v.verdict, v.score) for v in res.judgement.verdicts)
+                frames = res.pose.n_frames
             except FormcheckError as exc:
                 kind, error = type(exc).__name__, str(exc)
             except Exception as exc:  # noqa: BLE001 - a batch never dies of one bad file
