@@ -45,9 +45,10 @@ class PoseTracks:
     ``scores``: ``float64[P]`` motion score (torso lengths moved in total); ``timestamps_s``: ``float64[T]``;
     ``fingerprint``: of the source video; ``settings``: a hash of what else made these tracks (formcheck version,
     pose and tracking settings; see :func:`formcheck.pose.pose_pass.pose_settings_key`), so a file made otherwise
-    is not reused. ``evidence``: per candidate, why it ranks where it does (:class:`formcheck.pose.athlete.Evidence` as a
-    dict; empty for files made before the athlete choice); ``background_shift_px``: ``float64[T, 2]`` the
-    background's shift per frame (px, NaN unknown; None when not measured).
+    is not reused. ``evidence``: per candidate, why it ranks where it does
+    (:class:`formcheck.pose.athlete.Evidence` as a dict; empty for files made before the athlete choice);
+    ``background_shift_px``: ``float64[T, 2]`` the background's shift per frame (px, NaN unknown; None when not
+    measured).
     """
 
     image: np.ndarray
