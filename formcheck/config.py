@@ -51,6 +51,14 @@ class TrackingConfig(_Section):
     max_appearance: float = Field(gt=0, description="largest appearance distance of one person (0..~1)")
     appearance_memory: int = Field(ge=1, description="detections whose colours make a track's look (count)")
     max_proportion_ratio: float = Field(gt=1, description="largest leg/torso ratio change of one person (x)")
+    max_stitch_gap_s: float = Field(ge=0, description="longest gap across which fragments are joined (s)")
+    stitch_slack_torso_per_s: float = Field(
+        ge=0, description="speed change allowed across a joined gap (torso lengths/s)"
+    )
+    stitch_ambiguity: float = Field(gt=0, le=1, description="cost ratio under which the best join is clear (0..1)")
+    max_torso_change: float = Field(gt=1, description="largest torso length change against recent frames (x)")
+    outlier_window_s: float = Field(gt=0, description="frames either side that judge a detection (s)")
+    max_hip_off_torso: float = Field(gt=0, description="largest hip offset from the frames around (torso lengths)")
 
 
 class AthleteConfig(_Section):
@@ -61,6 +69,7 @@ class AthleteConfig(_Section):
     max_fill_s: float = Field(ge=0, description="longest detection gap filled for the gait (s)")
     gait_full_swing_torso: float = Field(gt=0, description="ankle offset swing of a full gait (torso lengths)")
     travel_full_torso: float = Field(gt=0, description="hip travel scoring full (torso lengths)")
+    travel_window_s: float = Field(gt=0, description="window of the net hip displacement (s)")
     base_weight: float = Field(ge=0, description="score weight of merely being there (0..1)")
     travel_weight: float = Field(ge=0, description="score weight of travel (0..1)")
     gait_weight: float = Field(ge=0, description="score weight of a gait (0..1)")

@@ -3,9 +3,9 @@
 A person who stands and waves moves their landmarks as much as a walker does (REAL_FOOTAGE.md); what sets the
 athlete apart is
 
-- **travel**: the hips cover ground against the background (across a static scene, or held in frame while the
-  background streams past a following camera): the spread (p95 - p5) of the hip midpoint relative to the
-  background, in torso lengths;
+- **travel**: the hips cover ground steadily against the background (across a static scene, or held in frame
+  while the background streams past a following camera): the median net displacement over a window, times the
+  windows seen, in torso lengths;
 - **gait**: the feet alternate periodically at a walking or running stride: the autocorrelation of the
   left-minus-right ankle offset is high at one stride period and negative at half of it (0..1);
 - **presence** (share of frames seen) and **size** (median torso length against the largest candidate's).
@@ -27,10 +27,10 @@ from formcheck.pose.landmarks import LM
 @dataclass(frozen=True)
 class Evidence:
     """Why a candidate is (or is not) the athlete. ``presence`` 0..1 share of frames; ``torso_px`` median torso
-    length (px); ``size`` that against the largest candidate's (0..1); ``travel_torso`` hip spread against the
-    background (torso lengths); ``gait`` alternating-feet periodicity (0..1); ``stride_s`` the stride period it
-    found (s, None without a gait); ``score`` the combined score (0..1); ``confidence`` how clearly this candidate
-    beats the next best (0 = a tie .. 1 = nobody else close; 0 for all but the chosen one)."""
+    length (px); ``size`` that against the largest candidate's (0..1); ``travel_torso`` ground covered steadily
+    against the background (torso lengths); ``gait`` alternating-feet periodicity (0..1); ``stride_s`` the stride
+    period it found (s, None without a gait); ``score`` the combined score (0..1); ``confidence`` how clearly this
+    candidate beats the next best (0 = a tie .. 1 = nobody else close; 0 for all but the chosen one)."""
 
     presence: float
     torso_px: float
@@ -101,15 +101,22 @@ def gait_periodicity(image: np.ndarray, fps: float, torso_px: float, cfg: Athlet
     return float(np.clip(best, 0.0, 1.0)), (best_p / fps if best_p else None)
 
 
-def travel_torso(image: np.ndarray, background_px: np.ndarray, torso_px: float) -> float:
-    """Spread (p95 - p5, both axes combined) of the hip midpoint against the background, in torso lengths.
-    ``background_px [T, 2]``: where a background point that started at (0, 0) is in each frame (px)."""
+def travel_torso(image: np.ndarray, background_px: np.ndarray, torso_px: float, window: int) -> float:
+    """Ground covered steadily (torso lengths): the median over the frames seen of the hip midpoint's net
+    displacement against the background over ``window`` frames, times the number of windows seen. A walker
+    crossing the view scores the distance walked; someone who stands, waves and jumps once scores little (one
+    burst does not move a median). ``background_px [T, 2]``: where a background point that started at (0, 0) is
+    in each frame (px)."""
     hips = (image[:, LM.LEFT_HIP, :2] + image[:, LM.RIGHT_HIP, :2]).astype(np.float64) / 2 - background_px
     ok = np.isfinite(hips).all(axis=1)
-    if ok.sum() < 2:
+    w = max(int(window), 1)
+    if ok.sum() < 2 or hips.shape[0] <= w:
         return 0.0
-    spread = np.percentile(hips[ok], 95, axis=0) - np.percentile(hips[ok], 5, axis=0)
-    return float(np.hypot(*spread) / max(torso_px, 1.0))
+    both = ok[:-w] & ok[w:]
+    if not both.any():
+        return 0.0
+    step = np.linalg.norm(hips[w:][both] - hips[:-w][both], axis=1)
+    return float(np.median(step) / max(torso_px, 1.0) * ok.sum() / w)
 
 
 def median_torso_px(image: np.ndarray) -> float:
@@ -140,7 +147,7 @@ def choose(image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: Athl
     for i in range(p):
         presence = float(np.isfinite(image[i, :, 0, 0]).mean()) if t else 0.0
         size = torsos[i] / largest
-        trav = travel_torso(image[i], bg, torsos[i])
+        trav = travel_torso(image[i], bg, torsos[i], int(round(cfg.travel_window_s * fps)))
         gait, stride = gait_periodicity(image[i], fps, torsos[i], cfg)
         moving = cfg.base_weight + cfg.travel_weight * min(trav / cfg.travel_full_torso, 1.0) + cfg.gait_weight * gait
         score = presence * size**cfg.size_power * moving / (cfg.base_weight + cfg.travel_weight + cfg.gait_weight)

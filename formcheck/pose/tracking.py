@@ -24,6 +24,7 @@ from scipy.optimize import linear_sum_assignment
 
 from formcheck.config import TrackingConfig
 from formcheck.pose.landmarks import LM, N_LANDMARKS
+from formcheck.pose.outliers import mangled_frames
 from formcheck.pose.pixels import appearance_distance
 
 _TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
@@ -113,6 +114,7 @@ class PersonTracker:
         self.lag_frames = max(int(round(config.motion_lag_s * fps)), 1)
         self._tracks: list[_Track] = []
         self._n_frames = 0
+        self.dropped_implausible = 0  # detections dropped by :meth:`_plausible` (count)
 
     def update(
         self,
@@ -144,7 +146,13 @@ class PersonTracker:
             for i, j in zip(rows, cols, strict=True):
                 if cost[i, j] <= self.config.max_jump_torso:
                     ids[i] = live[j].track_id
+                    if not self._plausible(live[j], image[i]):
+                        ids[i] = -2  # a mangled detection of this person: of nobody, dropped
+                        self.dropped_implausible += 1
         for i, lm in enumerate(image):
+            if ids[i] == -2:
+                ids[i] = -1
+                continue
             if ids[i] < 0:
                 track = _Track(track_id=len(self._tracks))
                 self._tracks.append(track)
@@ -154,6 +162,26 @@ class PersonTracker:
         for i, track_id in zip(kept, ids, strict=True):
             out[i] = track_id
         return out
+
+    def _plausible(self, tr: _Track, lm: np.ndarray) -> bool:
+        """Whether a detection matched to ``tr`` has the track's build: its torso length within
+        ``max_torso_change`` (either way) of the track's recent median, its leg / torso ratio within
+        ``max_proportion_ratio`` of the track's recent median. MediaPipe sometimes squashes one frame's skeleton
+        (hips pulled up to the shoulders, ankles above the knees) or spreads it over two people."""
+        if len(tr.recent_torso_px) < 3:
+            return True
+        _, torso = torso_centre_and_length(lm)
+        ratio = torso / tr.torso_px
+        limit = self.config.max_torso_change
+        if not 1.0 / limit <= ratio <= limit:
+            return False
+        legs = np.asarray(tr.legs[-self.config.appearance_memory :])
+        legs = legs[np.isfinite(legs)]
+        mine = leg_ratio(lm)
+        if legs.size < 3 or not np.isfinite(mine):
+            return True
+        ref = float(np.median(legs))
+        return max(mine, ref) / max(min(mine, ref), 1e-6) <= self.config.max_proportion_ratio
 
     def _looks_alike(self, a: np.ndarray | None, b: np.ndarray | None) -> bool:
         """False only when both looks are known and further apart than ``max_appearance``."""
@@ -211,30 +239,25 @@ class PersonTracker:
         A fragment joins an earlier chain when the jump between the chain's last position and the fragment's
         position is within reach at ``max_speed_torso_per_s`` (plus one frame's jump). They may share at most
         ``max_overlap_s`` of frames; then the jump is measured at the chain's last frame and the fragment's
-        detections replace the chain's over the shared frames.
+        detections replace the chain's over the shared frames. Across a gap (at most ``max_stitch_gap_s``) each end,
+        extrapolated across the gap at its own velocity, must land near the other end: within one frame's jump
+        plus ``stitch_slack_torso_per_s`` x gap. Looks and build must agree, and
+        when two chains could continue a fragment about as well, it is cut (starts its own chain), not joined.
         """
         chains: list[_Track] = []
         for tr in sorted(self._tracks, key=lambda t: t.frames[0]):
-            best, best_cost = None, np.inf
+            fits: list[tuple[float, _Track]] = []
             for ch in chains:
                 memory = self.config.appearance_memory
                 if not self._same_build(ch, tr) or not self._looks_alike(ch.look(memory), tr.look(first=memory)):
                     continue
-                overlap_s = ch.last_time_s - tr.first_time_s
-                if overlap_s >= 0:
-                    if overlap_s > self.config.max_overlap_s:
-                        continue
-                    # the fragment's detection nearest the chain's last frame
-                    at = int(np.argmin(np.abs(np.asarray(tr.frames) - ch.frames[-1])))
-                    here = torso_centre_and_length(tr.image[at])[0]
-                    gap_s = abs(tr.frames[at] - ch.frames[-1]) / self.fps
-                else:
-                    here, gap_s = torso_centre_and_length(tr.image[0])[0], -overlap_s
-                last_c, torso = torso_centre_and_length(ch.image[-1])
-                jump = float(np.linalg.norm(here - last_c)) / torso
-                reach = self.config.max_jump_torso + self.config.max_speed_torso_per_s * gap_s
-                if jump <= reach and jump / reach < best_cost:
-                    best, best_cost = ch, jump / reach
+                cost = self._join_cost(ch, tr)
+                if cost is not None:
+                    fits.append((cost, ch))
+            fits.sort(key=lambda f: f[0])
+            best = fits[0][1] if fits else None
+            if len(fits) > 1 and fits[0][0] > self.config.stitch_ambiguity * fits[1][0]:
+                best = None  # two people could continue it: cut, never guess
             if best is None:
                 chains.append(
                     _Track(
@@ -267,6 +290,49 @@ class PersonTracker:
                 best.legs += tr.legs
         return chains
 
+    def _end(self, tr: _Track, last: bool) -> tuple[np.ndarray, np.ndarray, float]:
+        """Torso centre (px), velocity (px/s, over up to ``motion_lag_s``) and torso length (px) at the last (or
+        first) detection of ``tr``."""
+        idx = list(range(len(tr.frames)))
+        idx = idx[::-1] if last else idx
+        k = idx[min(self.lag_frames, len(idx) - 1)]
+        here, torso = torso_centre_and_length(tr.image[idx[0]])
+        there = torso_centre_and_length(tr.image[k])[0]
+        dt = (tr.frames[idx[0]] - tr.frames[k]) / self.fps
+        vel = (here - there) / dt if dt else np.zeros(2)
+        return here, vel, torso
+
+    def _join_cost(self, ch: _Track, tr: _Track) -> float | None:
+        """How well fragment ``tr`` continues chain ``ch`` (0 best .. 1 at the limit), None if it cannot."""
+        cfg = self.config
+        overlap_s = ch.last_time_s - tr.first_time_s
+        if overlap_s >= 0:
+            if overlap_s > cfg.max_overlap_s:
+                return None
+            # the fragment's detection nearest the chain's last frame
+            at = int(np.argmin(np.abs(np.asarray(tr.frames) - ch.frames[-1])))
+            here = torso_centre_and_length(tr.image[at])[0]
+            gap_s = abs(tr.frames[at] - ch.frames[-1]) / self.fps
+        else:
+            here, gap_s = torso_centre_and_length(tr.image[0])[0], -overlap_s
+            if gap_s > cfg.max_stitch_gap_s:
+                return None
+        last_c, torso = torso_centre_and_length(ch.image[-1])
+        jump = float(np.linalg.norm(here - last_c)) / torso
+        reach = cfg.max_jump_torso + cfg.max_speed_torso_per_s * gap_s
+        if jump > reach:
+            return None
+        if overlap_s >= 0:
+            return jump / reach
+        p_c, v_c, _ = self._end(ch, last=True)
+        p_f, v_f, _ = self._end(tr, last=False)
+        # each end extrapolated across the gap at its own velocity must land near the other end
+        ahead = float(np.linalg.norm(p_c + v_c * gap_s - p_f))
+        back = float(np.linalg.norm(p_f - v_f * gap_s - p_c))
+        miss = max(ahead, back) / torso
+        allowed = cfg.max_jump_torso + cfg.stitch_slack_torso_per_s * gap_s
+        return None if miss > allowed else max(jump / reach, miss / allowed)
+
     def finish(self, n_frames: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[int]]]:
         """Arrays of the candidate people, best first.
 
@@ -285,5 +351,14 @@ class PersonTracker:
             if tr.frames:
                 image[p, tr.frames] = np.stack(tr.image)
                 world[p, tr.frames] = np.stack(tr.world)
+                bad = mangled_frames(
+                    image[p],
+                    self.fps,
+                    self.config.outlier_window_s,
+                    self.config.max_torso_change,
+                    self.config.max_hip_off_torso,
+                )
+                image[p, bad], world[p, bad] = np.nan, np.nan
+                self.dropped_implausible += int(bad.sum())
         scores = np.array([t.motion for t in tracks], dtype=np.float64)
         return image, world, scores, [list(t.members) for t in tracks]
