@@ -56,7 +56,7 @@ def run_one(name: str, clip: dict, v: rf.Variant, out_root: Path, analyse: bool 
         "cadence": m.get("cadence_spm"),
         "sway": m.get("trunk_sway_deg"),
         "verdicts": "".join(SHORT.get(o.verdicts.get(r, ""), "?") for r in sorted(o.verdicts)),
-        "checks": {k: [ok, t] for k, (ok, t) in o.checks.items()},
+        "checks": {k: [bool(ok), t] for k, (ok, t) in o.checks.items()},
         "failed": o.failed,
     }
 

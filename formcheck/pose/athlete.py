@@ -16,7 +16,7 @@ depend on time direction or left/right), so the choice is too, given the same tr
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -30,7 +30,8 @@ class Evidence:
     length (px); ``size`` that against the largest candidate's (0..1); ``travel_torso`` ground covered steadily
     against the background (torso lengths); ``gait`` alternating-feet periodicity (0..1); ``stride_s`` the stride
     period it found (s, None without a gait); ``score`` the combined score (0..1); ``confidence`` how clearly this
-    candidate beats the next best (0 = a tie .. 1 = nobody else close; 0 for all but the chosen one)."""
+    candidate beats the next best (0 = a tie .. 1 = nobody else close; 0 for all but the chosen one); ``close``
+    whether that confidence is under ``close_confidence`` (the summary then names ``--person``)."""
 
     presence: float
     torso_px: float
@@ -40,6 +41,7 @@ class Evidence:
     stride_s: float | None
     score: float
     confidence: float = 0.0
+    close: bool = False
 
     def as_dict(self) -> dict[str, float | None]:
         return asdict(self)
@@ -155,15 +157,17 @@ def choose(image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: Athl
     return out
 
 
-def rank(evidence: list[Evidence]) -> tuple[list[int], list[Evidence]]:
-    """Order of the candidates, best first, and their evidence in that order with the best one's confidence."""
+def rank(evidence: list[Evidence], close_confidence: float) -> tuple[list[int], list[Evidence]]:
+    """Order of the candidates, best first, and their evidence in that order with the best one's confidence
+    (``close`` when it is under ``close_confidence`` and someone else was found)."""
     order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -evidence[i].presence, i))
     ranked = [evidence[i] for i in order]
     if ranked:
         best = ranked[0].score
         second = ranked[1].score if len(ranked) > 1 else 0.0
         conf = 1.0 - second / best if best > 0 else 0.0
-        ranked[0] = Evidence(**{**ranked[0].as_dict(), "confidence": float(conf)})  # type: ignore[arg-type]
+        close = len(ranked) > 1 and conf < close_confidence
+        ranked[0] = replace(ranked[0], confidence=float(conf), close=bool(close))
     return order, ranked
 
 
@@ -177,17 +181,20 @@ def order_candidates(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[dict, ...]]:
     """The tracker's candidates (``image``/``world [P, T, 33, 4]``, motion ``scores [P]``) reordered athlete
     first, with each one's evidence as a dict (in the new order)."""
-    order, ranked = rank(choose(image, shift_px, fps, cfg))
+    order, ranked = rank(choose(image, shift_px, fps, cfg), cfg.close_confidence)
     return image[order], world[order], scores[order], tuple(e.as_dict() for e in ranked)
 
 
-def candidate_fields(evidence: tuple[dict, ...], index: int) -> dict[str, float | None]:
+def candidate_fields(evidence: tuple[dict, ...], index: int) -> dict[str, float | bool | None]:
     """report.json's extra fields of candidate ``index``: its evidence (rounded) and ``confidence`` (None for pose
     files made before the athlete choice)."""
     if index >= len(evidence):
         return {"confidence": None}
-    out: dict[str, float | None] = {}
+    out: dict[str, float | bool | None] = {}
     for key, value in evidence[index].items():
+        if isinstance(value, bool):
+            out[key] = value
+            continue
         ok = isinstance(value, (int, float)) and np.isfinite(value)
         out[key] = round(float(value), 3) if ok else None
     return out

@@ -17,8 +17,8 @@ def _rolling_median(x: np.ndarray, half: int) -> np.ndarray:
     """Median of the finite values within ``half`` samples either side (NaN where none)."""
     out = np.full(x.shape, np.nan)
     ok = np.isfinite(x) if x.ndim == 1 else np.isfinite(x).all(axis=1)
-    for i in np.flatnonzero(ok):
-        a, b = max(i - half, 0), min(i + half + 1, x.shape[0])
+    for i in (int(k) for k in np.flatnonzero(ok)):
+        a, b = max(i - half, 0), min(i + half + 1, int(x.shape[0]))
         win = x[a:b][ok[a:b]]
         out[i] = np.median(win, axis=0)
     return out
@@ -29,8 +29,9 @@ def _expected_hips(hips: np.ndarray, half: int) -> np.ndarray:
     to this frame at the window's median velocity (so a fast runner's first and last frames are not "off")."""
     out = np.full(hips.shape, np.nan)
     ok = np.isfinite(hips).all(axis=1)
-    for i in np.flatnonzero(ok):
-        a, b = max(i - half, 0), min(i + half + 1, hips.shape[0])
+    n = int(hips.shape[0])
+    for i in (int(k) for k in np.flatnonzero(ok)):
+        a, b = max(i - half, 0), min(i + half + 1, n)
         js = np.flatnonzero(ok[a:b]) + a
         js = js[js != i]
         if js.size < 2:
