@@ -20,9 +20,11 @@ from formcheck.atomic import write_json as _write_json
 from formcheck.atomic import write_text as _write_text
 from formcheck.atomic_set import OutputSet
 from formcheck.config import Config, load_config
+from formcheck.diskspace import disk_full_is_output_error, ensure_free_space, estimated_video_bytes
 from formcheck.errors import InputVideoError, NoPersonError, PoseFileError
+from formcheck.outfolder import claim_output_folder, refuse_overwriting_source
 from formcheck.overlay.plan import build_plan
-from formcheck.overlay.render import render_annotated
+from formcheck.overlay.render import output_size, render_annotated
 from formcheck.pose.models import ensure_model
 from formcheck.pose.pose_pass import pose_settings_key, run_pose_pass
 from formcheck.pose.sequence import PoseSequence
@@ -33,10 +35,11 @@ from formcheck.report.html import ReportPage, write_html_report
 from formcheck.report.json_report import build_report
 from formcheck.report.steps_csv import write_steps_csv
 from formcheck.report.thumbnails import step_thumbnails
-from formcheck.video.reader import VideoInfo, probe
+from formcheck.video.reader import VideoInfo, frames_skipped, probe
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
 FRAMES_CSV, STEPS_CSV, REPORT_HTML = "frames.csv", "steps.csv", "report.html"
+OUTPUTS = (ANNOTATED, POSE_FILE, REPORT, FRAMES_CSV, STEPS_CSV, REPORT_HTML)
 
 
 @dataclass(frozen=True)
@@ -105,12 +108,16 @@ def analyze_video(
     info = probe(video)  # input errors first, before anything is created
     config = config or load_config()
     wanted = Path(out_dir) if out_dir is not None else default_out_dir(video)
+    refuse_overwriting_source(video, wanted, OUTPUTS)  # issue 13: before any work
     created = not wanted.exists()
     out = check_writable_dir(wanted)
     try:
-        return _analyze_into(
-            video, info, out, model=model, person=person, config=config, reuse_pose=reuse_pose, progress=progress
-        )
+        with claim_output_folder(out, OUTPUTS), disk_full_is_output_error(out):  # issue 13: lock, stale temps, ENOSPC
+            need = estimated_video_bytes(info, output_size(info, config)[:2], config.video.min_bits_per_pixel)
+            ensure_free_space(out, need)
+            return _analyze_into(
+                video, info, out, model=model, person=person, config=config, reuse_pose=reuse_pose, progress=progress
+            )
     except BaseException:
         if created:  # leave no trace of a failed run: not even the folder we made for it
             with contextlib.suppress(OSError):
@@ -153,6 +160,7 @@ def _analyze_into(
         seq = tracks.person(0 if person is None else person)
         judgement = judge(seq, config)
         report = build_report(info, tracks, seq, judgement)
+        report["video"]["frames_skipped"] = frames_skipped(info, tracks.timestamps_s.size)  # issue 13
         _write_json(outputs.path(REPORT), report)
         _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
         write_steps_csv(judgement.steps, outputs.path(STEPS_CSV))

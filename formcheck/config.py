@@ -6,15 +6,20 @@ Defaults live in a single file, ``formcheck/defaults.toml`` (read here, nowhere 
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from formcheck.errors import ConfigError
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
+
+#: The pose models, smallest first (the one list: CLI choices, bundles and config all use it).
+ModelName = Literal["lite", "full", "heavy"]
+MODEL_NAMES: tuple[str, ...] = get_args(ModelName)
 
 
 class _Section(BaseModel):
@@ -82,14 +87,33 @@ class VideoConfig(_Section):
 
     max_long_side_px: int = Field(ge=0, description="long side of annotated.mp4 (px; 0 = input size)")
     crf: int = Field(ge=0, le=51, description="x264 constant rate factor")
-    preset: str = Field(description="x264 speed preset")
+    preset: Literal[
+        "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"
+    ] = Field(description="x264 speed preset")
     tune: Literal["", "zerolatency", "film", "animation", "grain", "stillimage", "fastdecode"] = Field(
         description='x264 tuning ("" = none)'
     )
     touchdown_hold_s: float = Field(gt=0, le=2, description="touchdown marker time on screen (s)")
     decoder_threads: int = Field(ge=0, le=64, description="decoder threads during inference (count; 0 = auto)")
+    max_lost_share: float = Field(ge=0, le=1, description="share of undecodable frames skipped, not refused (0..1)")
+    min_bits_per_pixel: float = Field(ge=0, description="smallest annotated.mp4 size per pixel, disk check (bit)")
     fallback_fps: float = Field(gt=0, description="frame rate assumed when the video states none (frames/s)")
     thumbnail_max_side_px: int = Field(ge=16, description="long side of report.html's step pictures (px)")
+
+
+class PlausibilityConfig(_Section):
+    """What a human body and a runner's step can do: measurements beyond it are excluded and counted."""
+
+    max_bone_torso: float = Field(gt=0, description="longest limb bone against the torso (ratio)")
+    torso_range: tuple[float, float] = Field(description="torso length against its running median (ratio)")
+    torso_window_s: float = Field(gt=0, description="window of that running median (s)")
+    max_hip_speed_torso_s: float = Field(gt=0, description="fastest hip travel in the image (torso lengths/s)")
+    trunk_range_deg: tuple[float, float] = Field(description="trunk lean a runner can hold (deg)")
+    max_trunk_speed_deg_s: float = Field(gt=0, description="fastest trunk-lean change (deg/s)")
+    foot_range_deg: tuple[float, float] = Field(description="foot angle any frame can show (deg, + toe lower)")
+    ankle_range_deg: tuple[float, float] = Field(description="shank-to-foot angle (deg, 90 = neutral)")
+    contact_foot_range_deg: tuple[float, float] = Field(description="foot angle at initial contact (deg)")
+    min_step_s: float = Field(gt=0, description="shortest time between two contacts (s)")
 
 
 class CleaningConfig(_Section):
@@ -135,7 +159,7 @@ class EventsConfig(_Section):
     ball_of_foot: float = Field(ge=0, le=1, description="ball of the foot, share of heel -> toe tip (0..1)")
     leg_percentile: float = Field(gt=0, le=100, description="percentile of hip -> ankle taken as leg length")
     strike_min_foot_px: float = Field(ge=0, description="strike unknown when heel->toe is shorter (px)")
-    strike_models: list[Literal["lite", "full", "heavy"]] = Field(
+    strike_models: list[ModelName] = Field(
         min_length=1, description="pose models whose foot landmarks can class strikes"
     )
     far_strike_margin_deg: float = Field(ge=0, description="far foot: unknown strike this close to a bound (deg)")
@@ -193,6 +217,7 @@ class Config(_Section):
     athlete: AthleteConfig
     video: VideoConfig
     cleaning: CleaningConfig
+    plausibility: PlausibilityConfig
     view: ViewConfig
     direction: DirectionConfig
     events: EventsConfig
@@ -209,6 +234,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config path is a folder, not a TOML file: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not a UTF-8 text file (byte {exc.start}): save it as UTF-8 TOML") from exc
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from exc
 
@@ -223,7 +250,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_config(path: str | Path | None = None) -> Config:
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """The defaults, overridden by the TOML file at ``path`` if given. Raises :class:`ConfigError`."""
     data = _read_toml(DEFAULTS_PATH)
     if path is not None:

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from formcheck.batch.plan import BatchError, plan_jobs
+from formcheck.batch.plan import plan_jobs
 from formcheck.batch.runner import run_batch
 from formcheck.batch.state import MARKER
 from formcheck.cli import get_app as app
+from formcheck.errors import BatchError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -146,7 +147,8 @@ def test_index_and_progress(first_run):
     assert res.exit_code == 0, res.output
     assert "2026-01-05" in res.output and "2026-03-01" in res.output and "upright_posture" in res.output
     res = runner.invoke(app(), ["progress", "zed", "--out", str(out)])
-    assert res.exit_code != 0 and isinstance(res.exception, BatchError)
+    assert res.exit_code == BatchError.exit_code, res.output
+    assert res.stderr.startswith("formcheck: error:") and len(res.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.slow

@@ -118,10 +118,10 @@ class DirectionSegmenter:
                     end_frame=e,
                     start_s=float(ts[s]),
                     end_s=float(ts[e - 1] + period),
-                    direction=name[lab],
+                    direction=name[lab],  # type: ignore[arg-type]
                     facing_x=fx,
                 )
-            )  # type: ignore[arg-type]
+            )
         return tuple(out)
 
 

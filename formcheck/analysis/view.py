@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.analysis.types import CleanPose, View
+from formcheck.analysis.types import CleanPose, SideName, View, ViewKind
 from formcheck.config import ViewConfig
 from formcheck.pose.landmarks import LM
 
@@ -89,13 +89,13 @@ class ViewClassifier:
         fz = _nanmedian(face[:, 1])
         zl = _nanmedian(pose.world[:, _L, 2].mean(axis=1))
         zr = _nanmedian(pose.world[:, _R, 2].mean(axis=1))
-        near: str | None = None
+        near: SideName | None = None
         if np.isfinite(zl) and np.isfinite(zr):
             near = "left" if zl < zr else "right"
         if not np.isfinite(ratio):
             return View(kind="side", side=near, width_ratio=None)
         if ratio >= self.front_min_ratio:
-            kind = "front" if (np.isfinite(fz) and fz < 0) else "back"
+            kind: ViewKind = "front" if (np.isfinite(fz) and fz < 0) else "back"
             return View(kind=kind, side=None, width_ratio=round(ratio, 3))
         kind = "side" if ratio <= self.side_max_ratio else "oblique"
         return View(kind=kind, side=near, width_ratio=round(ratio, 3))  # type: ignore[arg-type]

@@ -79,7 +79,11 @@ def run_pose_pass(
     chunks = pose_chunks(info, config.pose.threads(), config.pose.min_chunk_frames)
     with ExitStack() as stack:
         landmarkers = [stack.enter_context(Landmarker(model_path, config.pose)) for _ in chunks]
-        sources = [iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b) for a, b in chunks]
+        share = config.video.max_lost_share  # damaged packets: skipped up to this share of the frames
+        sources = [
+            iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b, max_lost_share=share)
+            for a, b in chunks
+        ]
         shifts: list[np.ndarray] = []
         for index, time_s, image, world, sample in map_chunks(sources, [_detector(lm) for lm in landmarkers]):
             tracker.update(index, time_s, image, world, sample.colours)
@@ -87,13 +91,13 @@ def run_pose_pass(
             shifts.append(sample.shift_px)
             if progress is not None:
                 progress(len(times), expected, "pose")
-    image, world, scores, _ = tracker.finish(len(times))
+    people, people_world, scores, _ = tracker.finish(len(times))
     shift = np.asarray(shifts, dtype=np.float64).reshape(-1, 2)
-    image, world, scores, evidence = order_candidates(image, world, scores, shift, fps, config.athlete)
+    people, people_world, scores, evidence = order_candidates(people, people_world, scores, shift, fps, config.athlete)
     ts = np.asarray(times, dtype=np.float64)
     return PoseTracks(
-        image=image,
-        world=world,
+        image=people,
+        world=people_world,
         scores=scores,
         timestamps_s=ts,
         fps=mean_fps(ts, fps),

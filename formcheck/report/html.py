@@ -181,6 +181,7 @@ def _step_values(s: Step) -> dict[str, str | float | int | None]:
         "step_length_leg": s.step_length_leg,
         "landing_distance_leg": s.landing_distance_leg,
         "direction": s.direction,
+        "excluded": s.excluded,
     }
 
 

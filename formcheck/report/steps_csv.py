@@ -15,7 +15,7 @@ from formcheck.analysis.types import Step
 from formcheck.atomic import write_text
 
 #: Columns in order: step number, foot, contact frame/time (s), toe-off frame, strike class, foot angle at contact
-#: (deg), step length and landing distance (leg lengths), travel direction.
+#: (deg), step length and landing distance (leg lengths), travel direction, why it was excluded (empty: kept).
 COLUMNS = (
     "step",
     "foot",
@@ -27,6 +27,7 @@ COLUMNS = (
     "step_length_leg",
     "landing_distance_leg",
     "direction",
+    "excluded",
 )
 
 
@@ -46,6 +47,7 @@ def _row(i: int, s: Step) -> list[str]:
         _num(s.step_length_leg),
         _num(s.landing_distance_leg),
         s.direction,
+        s.excluded or "",
     ]
 
 
