@@ -125,17 +125,17 @@ class PoseTracks:
             "settings": self.settings,
             "evidence": list(self.evidence),
         }
-        extra = {} if self.background_shift_px is None else {"background_shift_px": self.background_shift_px}
+        arrays: dict[str, np.ndarray] = {
+            "meta": np.array(json.dumps(meta)),
+            "image": self.image,
+            "world": self.world,
+            "scores": self.scores,
+            "timestamps_s": self.timestamps_s,
+        }
+        if self.background_shift_px is not None:
+            arrays["background_shift_px"] = self.background_shift_px
         buf = io.BytesIO()
-        np.savez_compressed(
-            buf,
-            **extra,
-            meta=np.array(json.dumps(meta)),
-            image=self.image,
-            world=self.world,
-            scores=self.scores,
-            timestamps_s=self.timestamps_s,
-        )
+        np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
         return write_bytes(path, buf.getvalue())
 
     @classmethod
