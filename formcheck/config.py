@@ -114,6 +114,8 @@ class PlausibilityConfig(_Section):
     ankle_range_deg: tuple[float, float] = Field(description="shank-to-foot angle (deg, 90 = neutral)")
     contact_foot_range_deg: tuple[float, float] = Field(description="foot angle at initial contact (deg)")
     min_step_s: float = Field(gt=0, description="shortest time between two contacts (s)")
+    min_stride_s: float = Field(gt=0, description="shortest time between two contacts of one foot (s)")
+    min_contact_s: float = Field(ge=0, description="shortest time a foot stays on the ground (s)")
 
 
 class CleaningConfig(_Section):
