@@ -35,6 +35,11 @@ class PoseConfig(_Section):
     min_tracking_confidence: float = Field(ge=0, le=1, description="tracking score to skip re-detection (0..1)")
     inference_threads: int = Field(ge=0, le=16, description="landmarkers run at once (count; 0 = per core, <= 4)")
     min_chunk_frames: int = Field(ge=1, description="shortest run of frames given to one landmarker (frames)")
+    tile_below_torso_share: float = Field(
+        ge=0, le=1, description="second pass on tiles when the athlete's torso is under this share (0 = never)"
+    )
+    tile_side_share: float = Field(gt=0, le=1, description="tile side, share of the frame's short side (0..1)")
+    tile_overlap: float = Field(ge=0, lt=1, description="overlap of neighbouring tiles, share of a side (0..1)")
 
     def threads(self) -> int:
         """How many landmarkers to run at once (count)."""
@@ -115,7 +120,6 @@ class PlausibilityConfig(_Section):
     contact_foot_range_deg: tuple[float, float] = Field(description="foot angle at initial contact (deg)")
     min_step_s: float = Field(gt=0, description="shortest time between two contacts (s)")
     min_stride_s: float = Field(gt=0, description="shortest time between two contacts of one foot (s)")
-    min_contact_s: float = Field(ge=0, description="shortest time a foot stays on the ground (s)")
 
 
 class CleaningConfig(_Section):

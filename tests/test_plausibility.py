@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import typed_fixtures as tf
 
@@ -155,7 +153,7 @@ def test_contacts_closer_than_a_step_and_impossible_landings():
         tf.step(20, 0.66, foot="right", foot_angle_deg=60.0, strike="forefoot"),  # beyond +45 at contact
         tf.step(30, 1.0),
     )
-    out = screen_steps(steps, P, 30.0)
+    out = screen_steps(steps, P)
     assert [s.excluded for s in out] == [None, "step_timing", "contact_foot_angle", None]
     assert out[2].strike is None and out[2].foot_angle_deg is None and out[2].contact_s == 0.66
     assert out[3] == steps[3]
@@ -163,25 +161,18 @@ def test_contacts_closer_than_a_step_and_impossible_landings():
 
 def test_one_foot_landing_again_too_soon_or_a_contact_that_never_stands():
     # issue 10, the Sports2D walker played backwards: the left foot "landed" at frames 59 and 70 (0.37 s: no
-    # stride is that short), and a contact at 123 lifted the same frame
+    # stride is that short); a contact whose toe-off is read the same frame still counts (toe-offs of small
+    # figures are that uncertain: the synthetic 70 px runner)
     steps = (
         tf.step(59, 59 / 30, toe_off_frame=61),
         tf.step(70, 70 / 30, toe_off_frame=72),  # left again after 0.37 s
         tf.step(71, 71 / 30, foot="right", toe_off_frame=73),
         tf.step(101, 101 / 30, toe_off_frame=108),
-        tf.step(112, 112 / 30, foot="right", toe_off_frame=112),  # stance 0 s
-        tf.step(130, 130 / 30, foot="right", toe_off_frame=None),  # no toe-off seen: its timing still counts
+        tf.step(112, 112 / 30, foot="right", toe_off_frame=112),  # stance read as 0 s
+        tf.step(120, 120 / 30, foot="right", toe_off_frame=None),  # right again after 0.27 s
     )
-    out = screen_steps(steps, P, 30.0)
-    assert [s.excluded for s in out] == [None, "step_timing", None, None, "step_timing", None]
-    # the same contacts at 60 fps (frames doubled): the same verdicts
-    doubled = tuple(
-        replace(
-            s, contact_frame=2 * s.contact_frame, toe_off_frame=None if s.toe_off_frame is None else 2 * s.toe_off_frame
-        )
-        for s in steps
-    )
-    assert [s.excluded for s in screen_steps(doubled, P, 60.0)] == [s.excluded for s in out]
+    out = screen_steps(steps, P)
+    assert [s.excluded for s in out] == [None, "step_timing", None, None, None, "step_timing"]
 
 
 def test_judgement_excludes_collapsed_frames_and_frames_csv_says_why():

@@ -77,7 +77,7 @@ def judge(seq: PoseSequence, config: Config) -> Judgement:
     angles, quality = screen_angles(pose, compute_angles(pose, facing), frame_reasons, view, pose.fps, c.plausibility)
     leg = leg_length_px(pose, c.events.leg_percentile)
     steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events)
-    steps = screen_steps(steps, c.plausibility, pose.fps)
+    steps = screen_steps(steps, c.plausibility)
     note = None
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess
