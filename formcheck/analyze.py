@@ -108,8 +108,9 @@ def analyze_video(
     """Analyse one video and write ``annotated.mp4``, ``pose.npz``, ``report.json``, ``report.html``,
     ``frames.csv`` and ``steps.csv`` into ``out_dir`` (all of them, or none on error).
 
-    ``person`` chooses a candidate by rank (0 = the runner chosen automatically: the person who stays in view and
-    moves most). With ``reuse_pose`` an existing ``pose.npz`` for the same video and model skips inference.
+    ``person`` chooses a candidate by rank (0 = the athlete chosen automatically by travel, gait, presence and
+    size: :mod:`formcheck.pose.athlete`). With ``reuse_pose`` an existing ``pose.npz`` for the same video and
+    model skips inference.
     Raises :class:`formcheck.errors.FormcheckError` subclasses; on error no output file is left behind.
     """
     video = Path(video)

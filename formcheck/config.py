@@ -35,6 +35,11 @@ class PoseConfig(_Section):
     min_tracking_confidence: float = Field(ge=0, le=1, description="tracking score to skip re-detection (0..1)")
     inference_threads: int = Field(ge=0, le=16, description="landmarkers run at once (count; 0 = per core, <= 4)")
     min_chunk_frames: int = Field(ge=1, description="shortest run of frames given to one landmarker (frames)")
+    tile_below_torso_share: float = Field(
+        ge=0, le=1, description="second pass on tiles when the athlete's torso is under this share (0 = never)"
+    )
+    tile_side_share: float = Field(gt=0, le=1, description="tile side, share of the frame's short side (0..1)")
+    tile_overlap: float = Field(ge=0, lt=1, description="overlap of neighbouring tiles, share of a side (0..1)")
 
     def threads(self) -> int:
         """How many landmarkers to run at once (count)."""
@@ -53,6 +58,33 @@ class TrackingConfig(_Section):
     min_presence: float = Field(ge=0, le=1, description="least share of frames for a candidate (0..1)")
     duplicate_torso: float = Field(ge=0, description="mean landmark distance of a repeated detection (torso)")
     max_overlap_s: float = Field(ge=0, description="longest overlap of two fragments still joined (s)")
+    max_appearance: float = Field(gt=0, description="largest appearance distance of one person (0..~1)")
+    appearance_memory: int = Field(ge=1, description="detections whose colours make a track's look (count)")
+    max_proportion_ratio: float = Field(gt=1, description="largest leg/torso ratio change of one person (x)")
+    max_stitch_gap_s: float = Field(ge=0, description="longest gap across which fragments are joined (s)")
+    stitch_slack_torso_per_s: float = Field(
+        ge=0, description="speed change allowed across a joined gap (torso lengths/s)"
+    )
+    stitch_ambiguity: float = Field(gt=0, le=1, description="cost ratio under which the best join is clear (0..1)")
+    max_torso_change: float = Field(gt=1, description="largest torso length change against recent frames (x)")
+    outlier_window_s: float = Field(gt=0, description="frames either side that judge a detection (s)")
+    max_hip_off_torso: float = Field(gt=0, description="largest hip offset from the frames around (torso lengths)")
+
+
+class AthleteConfig(_Section):
+    """Choosing the athlete among the candidates (see :mod:`formcheck.pose.athlete`)."""
+
+    stride_s: tuple[float, float] = Field(description="stride periods of walking and running (s)")
+    min_strides: float = Field(gt=0, description="strides a stretch must span to show a gait (count)")
+    max_fill_s: float = Field(ge=0, description="longest detection gap filled for the gait (s)")
+    gait_full_swing_torso: float = Field(gt=0, description="ankle offset swing of a full gait (torso lengths)")
+    travel_full_torso: float = Field(gt=0, description="hip travel scoring full (torso lengths)")
+    travel_window_s: float = Field(gt=0, description="window of the net hip displacement (s)")
+    base_weight: float = Field(ge=0, description="score weight of merely being there (0..1)")
+    travel_weight: float = Field(ge=0, description="score weight of travel (0..1)")
+    gait_weight: float = Field(ge=0, description="score weight of a gait (0..1)")
+    size_power: float = Field(ge=0, description="exponent of relative size in the score")
+    close_confidence: float = Field(ge=0, le=1, description="confidence below which the choice is close (0..1)")
 
 
 class VideoConfig(_Section):
@@ -87,6 +119,7 @@ class PlausibilityConfig(_Section):
     ankle_range_deg: tuple[float, float] = Field(description="shank-to-foot angle (deg, 90 = neutral)")
     contact_foot_range_deg: tuple[float, float] = Field(description="foot angle at initial contact (deg)")
     min_step_s: float = Field(gt=0, description="shortest time between two contacts (s)")
+    min_stride_s: float = Field(gt=0, description="shortest time between two contacts of one foot (s)")
 
 
 class CleaningConfig(_Section):
@@ -187,6 +220,7 @@ class Config(_Section):
 
     pose: PoseConfig
     tracking: TrackingConfig
+    athlete: AthleteConfig
     video: VideoConfig
     cleaning: CleaningConfig
     plausibility: PlausibilityConfig

@@ -11,21 +11,27 @@ import hashlib
 import json
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from formcheck.config import Config
+from formcheck.pose.athlete import order_candidates
 from formcheck.pose.extract import Landmarker
+from formcheck.pose.pixels import FrameSample, PixelSampler
 from formcheck.pose.sequence import mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
+from formcheck.pose.tiles import TiledLandmarker
 from formcheck.pose.tracking import PersonTracker
 from formcheck.progress import Progress
 from formcheck.video.reader import Frame, VideoInfo, iter_frames
 from formcheck.video.stream import map_chunks
 
-#: One frame's detections: (frame index, time s, image landmarks per person, world landmarks per person).
-Detections = tuple[int, float, list, list]
+#: One frame's detections: (frame index, time s, image landmarks per person, world landmarks per person, what
+#: the pixels said: background shift and each person's colours).
+Detections = tuple[int, float, list, list, FrameSample]
 
 
 def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[int, int | None]]:
@@ -39,46 +45,103 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 
 def pose_settings_key(config: Config) -> str:
     """SHA-256 of what, beside the video and the model, decides the pose file: the formcheck version and the pose
-    and tracking settings. A pose file made with another key is computed again rather than reused."""
+    tracking and athlete-choice settings. A pose file made with another key is computed again rather than
+    reused."""
     from formcheck import __version__
 
     blob = json.dumps(
-        {"formcheck": __version__, "pose": config.pose.model_dump(), "tracking": config.tracking.model_dump()},
+        {
+            "formcheck": __version__,
+            "pose": config.pose.model_dump(),
+            "tracking": config.tracking.model_dump(),
+            "athlete": config.athlete.model_dump(),
+        },
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _detector(landmarker: Landmarker) -> Callable[[Frame], Detections]:
-    def detect(frame: Frame) -> Detections:  # the pixels are dropped here
+class _Detects(Protocol):
+    def detect(self, rgb: np.ndarray, time_s: float) -> tuple[list[np.ndarray], list[np.ndarray]]: ...
+
+
+def _detector(landmarker: _Detects) -> Callable[[Frame], Detections]:
+    sampler = PixelSampler()  # one per run of frames: the background shift needs the run's previous frame
+
+    def detect(frame: Frame) -> Detections:  # the pixels are dropped here, after sampling what tracking needs
         image, world = landmarker.detect(frame.rgb, frame.time_s)
-        return frame.index, frame.time_s, image, world
+        return frame.index, frame.time_s, image, world, sampler.sample(frame.rgb, image)
 
     return detect
+
+
+def needs_tiles(tracks: PoseTracks, config: Config) -> bool:
+    """Whether to look again on tiles (:mod:`formcheck.pose.tiles`): nobody was found, or the athlete's median
+    torso is under ``pose.tile_below_torso_share`` of the frame's short side."""
+    if not config.pose.tile_below_torso_share:
+        return False
+    if tracks.n_people == 0 or not tracks.evidence:
+        return True
+    short = max(min(tracks.width, tracks.height), 1)
+    return float(tracks.evidence[0].get("torso_px") or 0.0) < config.pose.tile_below_torso_share * short
 
 
 def run_pose_pass(
     info: VideoInfo, model_name: str, model_path: Path, config: Config, progress: Progress | None
 ) -> PoseTracks:
-    """Every person's landmarks over ``info``'s video (see the module docstring)."""
+    """Every person's landmarks over ``info``'s video (see the module docstring). When nobody or only a small
+    figure is found on the whole frames, a second pass looks on tiles; its tracks are kept when its athlete is
+    seen in more frames (``PoseTracks.tiled`` says so)."""
+    tracks = _one_pass(info, model_name, config, progress, "pose", lambda: Landmarker(model_path, config.pose))
+    if not needs_tiles(tracks, config):
+        return tracks
+    tiled = _one_pass(
+        info,
+        model_name,
+        config,
+        progress,
+        "tiles",
+        lambda: TiledLandmarker(model_path, config.pose, info.width, info.height),
+    )
+    first = float(tracks.presence()[0]) if tracks.n_people else 0.0
+    second = float(tiled.presence()[0]) if tiled.n_people else 0.0
+    return replace(tiled, tiled=True) if second > first else tracks
+
+
+def _one_pass(
+    info: VideoInfo,
+    model_name: str,
+    config: Config,
+    progress: Progress | None,
+    stage: str,
+    make: Callable[[], Landmarker | TiledLandmarker],
+) -> PoseTracks:
     fps = info.fps or config.video.fallback_fps
     tracker = PersonTracker(config.tracking, fps)
     times: list[float] = []
     expected = info.frames or int(round(info.duration_s * fps))
     chunks = pose_chunks(info, config.pose.threads(), config.pose.min_chunk_frames)
     with ExitStack() as stack:
-        landmarkers = [stack.enter_context(Landmarker(model_path, config.pose)) for _ in chunks]
+        landmarkers: list[_Detects] = []
+        for _ in chunks:
+            made = make()
+            stack.enter_context(made)
+            landmarkers.append(made)
         share = config.video.max_lost_share  # damaged packets: skipped up to this share of the frames
         sources = [
             iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b, max_lost_share=share)
             for a, b in chunks
         ]
-        for index, time_s, image, world in map_chunks(sources, [_detector(lm) for lm in landmarkers]):
-            tracker.update(index, time_s, image, world)
+        shifts: list[np.ndarray] = []
+        for index, time_s, image, world, sample in map_chunks(sources, [_detector(lm) for lm in landmarkers]):
+            tracker.update(index, time_s, image, world, sample.colours)
             times.append(time_s)
+            shifts.append(sample.shift_px)
             if progress is not None:
-                progress(len(times), expected, "pose")
+                progress(len(times), expected, stage)
     people, people_world, scores, _ = tracker.finish(len(times))
+    shift = np.asarray(shifts, dtype=np.float64).reshape(-1, 2)
+    people, people_world, scores, evidence = order_candidates(people, people_world, scores, shift, fps, config.athlete)
     ts = np.asarray(times, dtype=np.float64)
     return PoseTracks(
         image=people,
@@ -93,4 +156,6 @@ def run_pose_pass(
         rotation_deg=info.rotation_deg,
         fingerprint=video_fingerprint(info.path),
         settings=pose_settings_key(config),
+        evidence=evidence,
+        background_shift_px=shift,
     )

@@ -44,8 +44,11 @@ class PoseTracks:
     ``image``/``world``: ``float32[P, T, 33, 4]`` as in :class:`PoseSequence` (NaN where that person is not seen);
     ``scores``: ``float64[P]`` motion score (torso lengths moved in total); ``timestamps_s``: ``float64[T]``;
     ``fingerprint``: of the source video; ``settings``: a hash of what else made these tracks (formcheck version,
-    pose and tracking settings; see :func:`formcheck.pose.pose_pass.pose_settings_key`), so a file made otherwise is not
-    reused.
+    pose and tracking settings; see :func:`formcheck.pose.pose_pass.pose_settings_key`), so a file made otherwise
+    is not reused. ``evidence``: per candidate, why it ranks where it does
+    (:class:`formcheck.pose.athlete.Evidence` as a dict; empty for files made before the athlete choice);
+    ``background_shift_px``: ``float64[T, 2]`` the background's shift per frame (px, NaN unknown; None when not
+    measured); ``tiled``: found by the second detection pass on tiles of the frame (small or distant people).
     """
 
     image: np.ndarray
@@ -60,6 +63,9 @@ class PoseTracks:
     rotation_deg: int
     fingerprint: str
     settings: str = ""
+    evidence: tuple[dict, ...] = ()
+    background_shift_px: np.ndarray | None = None
+    tiled: bool = False
 
     def __post_init__(self) -> None:
         p, t = self.scores.shape[0], self.timestamps_s.shape[0]
@@ -118,16 +124,20 @@ class PoseTracks:
             "rotation_deg": self.rotation_deg,
             "fingerprint": self.fingerprint,
             "settings": self.settings,
+            "evidence": list(self.evidence),
+            "tiled": self.tiled,
         }
+        arrays: dict[str, np.ndarray] = {
+            "meta": np.array(json.dumps(meta)),
+            "image": self.image,
+            "world": self.world,
+            "scores": self.scores,
+            "timestamps_s": self.timestamps_s,
+        }
+        if self.background_shift_px is not None:
+            arrays["background_shift_px"] = self.background_shift_px
         buf = io.BytesIO()
-        np.savez_compressed(
-            buf,
-            meta=np.array(json.dumps(meta)),
-            image=self.image,
-            world=self.world,
-            scores=self.scores,
-            timestamps_s=self.timestamps_s,
-        )
+        np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
         return write_bytes(path, buf.getvalue())
 
     @classmethod
@@ -151,6 +161,11 @@ class PoseTracks:
                     rotation_deg=int(meta["rotation_deg"]),
                     fingerprint=str(meta["fingerprint"]),
                     settings=str(meta.get("settings", "")),
+                    evidence=tuple(meta.get("evidence", [])),
+                    tiled=bool(meta.get("tiled", False)),
+                    background_shift_px=(
+                        data["background_shift_px"].astype(np.float64) if "background_shift_px" in data else None
+                    ),
                 )
         except PoseFileError:
             raise

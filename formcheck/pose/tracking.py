@@ -5,11 +5,18 @@ detection to a track by torso-centre distance (Hungarian assignment, gated in to
 track by how much it moves: the sum over frames of the mean landmark displacement over ``motion_lag_s`` (divided by
 the lag in frames, so the score is in torso lengths and does not depend on the frame rate). Measuring over a lag of
 a fifth of a second rather than one frame keeps landmark jitter from passing for movement. The runner is the
-person who stays in view and moves most, i.e. the highest score.
+person who stays in view and moves most, i.e. the highest score (the analysis ranks them again by what makes an
+athlete: :mod:`formcheck.pose.athlete`).
+
+One person per track: when the pose pass gives each detection's colours (:mod:`formcheck.pose.pixels`), a
+detection whose look is far from a track's (``max_appearance``) does not continue it, and fragments are joined
+only when their looks and body proportions (leg / torso length, ``max_proportion_ratio``) agree: a track that
+cannot be continued with confidence is cut, not joined.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +24,8 @@ from scipy.optimize import linear_sum_assignment
 
 from formcheck.config import TrackingConfig
 from formcheck.pose.landmarks import LM, N_LANDMARKS
+from formcheck.pose.outliers import mangled_frames
+from formcheck.pose.pixels import appearance_distance
 
 _TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
 _TORSO_MEMORY = 9  # frames whose torso lengths set a track's gate scale
@@ -48,6 +57,26 @@ def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
     return xy[_TORSO].mean(axis=0), max(float(np.linalg.norm(shoulders - hips)), 1.0)
 
 
+def leg_ratio(image_lm: np.ndarray) -> float:
+    """Mean over both legs of (thigh + shank length) / torso length in the image (NaN if not measurable)."""
+    xy = image_lm[:, :2].astype(np.float64)
+    _, torso = torso_centre_and_length(image_lm)
+    legs = [
+        np.linalg.norm(xy[h] - xy[k]) + np.linalg.norm(xy[k] - xy[a])
+        for h, k, a in ((LM.LEFT_HIP, LM.LEFT_KNEE, LM.LEFT_ANKLE), (LM.RIGHT_HIP, LM.RIGHT_KNEE, LM.RIGHT_ANKLE))
+    ]
+    return float(np.mean(legs)) / torso
+
+
+def _look(colours: list[np.ndarray]) -> np.ndarray | None:
+    """Median appearance of a list of ``[N_REGIONS, 3]`` colour samples (None if empty)."""
+    if not colours:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN regions stay NaN
+        return np.nanmedian(np.stack(colours), axis=0)
+
+
 @dataclass
 class _Track:
     track_id: int
@@ -62,6 +91,14 @@ class _Track:
     first_time_s: float = np.inf
     motion: float = 0.0
     members: list[int] = field(default_factory=list)
+    colours: list[np.ndarray] = field(default_factory=list)
+    legs: list[float] = field(default_factory=list)
+
+    def look(self, last: int | None = None, first: int | None = None) -> np.ndarray | None:
+        """Median colours of the last ``last`` (or first ``first``) detections."""
+        if first is not None:
+            return _look(self.colours[:first])
+        return _look(self.colours[-last:] if last else self.colours)
 
 
 class PersonTracker:
@@ -77,14 +114,23 @@ class PersonTracker:
         self.lag_frames = max(int(round(config.motion_lag_s * fps)), 1)
         self._tracks: list[_Track] = []
         self._n_frames = 0
+        self.dropped_implausible = 0  # detections dropped by :meth:`_plausible` (count)
 
-    def update(self, frame_index: int, time_s: float, image: list[np.ndarray], world: list[np.ndarray]) -> list[int]:
-        """Add the detections of one frame (each ``[33, 4]``); return the track id given to each detection (-1 for
-        a duplicate of another detection, dropped)."""
+    def update(
+        self,
+        frame_index: int,
+        time_s: float,
+        image: list[np.ndarray],
+        world: list[np.ndarray],
+        colours: list[np.ndarray] | None = None,
+    ) -> list[int]:
+        """Add the detections of one frame (each ``[33, 4]``, with its colours ``[N_REGIONS, 3]`` when the pose
+        pass sampled them); return the track id given to each detection (-1 for a duplicate, dropped)."""
         self._n_frames = max(self._n_frames, frame_index + 1)
         kept = distinct_detections(image, self.config.duplicate_torso)
         given = len(image)
         image, world = [image[i] for i in kept], [world[i] for i in kept]
+        looks = [colours[i] for i in kept] if colours is not None else [None] * len(image)
         live = [t for t in self._tracks if time_s - t.last_time_s <= self.config.max_gap_s]
         ids: list[int] = [-1] * len(image)
         if image and live:
@@ -93,24 +139,80 @@ class PersonTracker:
                 c, _ = torso_centre_and_length(lm)
                 for j, tr in enumerate(live):
                     cost[i, j] = np.linalg.norm(c - tr.centre) / tr.torso_px
+                    if not self._looks_alike(looks[i], tr.look(self.config.appearance_memory)):
+                        cost[i, j] = np.inf  # someone else: never continues this track
             finite = np.where(np.isfinite(cost), cost, 1e9)
             rows, cols = linear_sum_assignment(finite)
             for i, j in zip(rows, cols, strict=True):
                 if cost[i, j] <= self.config.max_jump_torso:
                     ids[i] = live[j].track_id
+                    if not self._plausible(live[j], image[i]):
+                        ids[i] = -2  # a mangled detection of this person: of nobody, dropped
+                        self.dropped_implausible += 1
         for i, lm in enumerate(image):
+            if ids[i] == -2:
+                ids[i] = -1
+                continue
             if ids[i] < 0:
                 track = _Track(track_id=len(self._tracks))
                 self._tracks.append(track)
                 ids[i] = track.track_id
-            self._add(self._tracks[ids[i]], frame_index, time_s, lm, world[i])
+            self._add(self._tracks[ids[i]], frame_index, time_s, lm, world[i], looks[i])
         out = [-1] * given
         for i, track_id in zip(kept, ids, strict=True):
             out[i] = track_id
         return out
 
-    def _add(self, tr: _Track, frame_index: int, time_s: float, lm: np.ndarray, world: np.ndarray) -> None:
+    def _plausible(self, tr: _Track, lm: np.ndarray) -> bool:
+        """Whether a detection matched to ``tr`` has the track's build: its torso length within
+        ``max_torso_change`` (either way) of the track's recent median, its leg / torso ratio within
+        ``max_proportion_ratio`` of the track's recent median. MediaPipe sometimes squashes one frame's skeleton
+        (hips pulled up to the shoulders, ankles above the knees) or spreads it over two people."""
+        if len(tr.recent_torso_px) < 3:
+            return True
+        _, torso = torso_centre_and_length(lm)
+        ratio = torso / tr.torso_px
+        limit = self.config.max_torso_change
+        if not 1.0 / limit <= ratio <= limit:
+            return False
+        legs = np.asarray(tr.legs[-self.config.appearance_memory :])
+        legs = legs[np.isfinite(legs)]
+        mine = leg_ratio(lm)
+        if legs.size < 3 or not np.isfinite(mine):
+            return True
+        ref = float(np.median(legs))
+        return max(mine, ref) / max(min(mine, ref), 1e-6) <= self.config.max_proportion_ratio
+
+    def _looks_alike(self, a: np.ndarray | None, b: np.ndarray | None) -> bool:
+        """False only when both looks are known and further apart than ``max_appearance``."""
+        if a is None or b is None:
+            return True
+        d = appearance_distance(a, b)
+        return not (np.isfinite(d) and d > self.config.max_appearance)
+
+    def _same_build(self, a: _Track, b: _Track) -> bool:
+        """False only when both fragments' median leg/torso ratios are known and differ by more than
+        ``max_proportion_ratio``."""
+        la, lb = np.asarray(a.legs), np.asarray(b.legs)
+        la, lb = la[np.isfinite(la)], lb[np.isfinite(lb)]
+        if not la.size or not lb.size:
+            return True
+        ra, rb = float(np.median(la)), float(np.median(lb))
+        return max(ra, rb) / max(min(ra, rb), 1e-6) <= self.config.max_proportion_ratio
+
+    def _add(
+        self,
+        tr: _Track,
+        frame_index: int,
+        time_s: float,
+        lm: np.ndarray,
+        world: np.ndarray,
+        colours: np.ndarray | None = None,
+    ) -> None:
         centre, torso = torso_centre_and_length(lm)
+        if colours is not None:
+            tr.colours.append(colours)
+        tr.legs.append(leg_ratio(lm))
         before = tr.slot.get(frame_index - self.lag_frames)
         if before is not None:
             step = np.linalg.norm(lm[:, :2] - tr.image[before][:, :2], axis=1).mean()
@@ -137,27 +239,25 @@ class PersonTracker:
         A fragment joins an earlier chain when the jump between the chain's last position and the fragment's
         position is within reach at ``max_speed_torso_per_s`` (plus one frame's jump). They may share at most
         ``max_overlap_s`` of frames; then the jump is measured at the chain's last frame and the fragment's
-        detections replace the chain's over the shared frames.
+        detections replace the chain's over the shared frames. Across a gap (at most ``max_stitch_gap_s``) each end,
+        extrapolated across the gap at its own velocity, must land near the other end: within one frame's jump
+        plus ``stitch_slack_torso_per_s`` x gap. Looks and build must agree, and
+        when two chains could continue a fragment about as well, it is cut (starts its own chain), not joined.
         """
         chains: list[_Track] = []
         for tr in sorted(self._tracks, key=lambda t: t.frames[0]):
-            best, best_cost = None, np.inf
+            fits: list[tuple[float, _Track]] = []
             for ch in chains:
-                overlap_s = ch.last_time_s - tr.first_time_s
-                if overlap_s >= 0:
-                    if overlap_s > self.config.max_overlap_s:
-                        continue
-                    # the fragment's detection nearest the chain's last frame
-                    at = int(np.argmin(np.abs(np.asarray(tr.frames) - ch.frames[-1])))
-                    here = torso_centre_and_length(tr.image[at])[0]
-                    gap_s = abs(tr.frames[at] - ch.frames[-1]) / self.fps
-                else:
-                    here, gap_s = torso_centre_and_length(tr.image[0])[0], -overlap_s
-                last_c, torso = torso_centre_and_length(ch.image[-1])
-                jump = float(np.linalg.norm(here - last_c)) / torso
-                reach = self.config.max_jump_torso + self.config.max_speed_torso_per_s * gap_s
-                if jump <= reach and jump / reach < best_cost:
-                    best, best_cost = ch, jump / reach
+                memory = self.config.appearance_memory
+                if not self._same_build(ch, tr) or not self._looks_alike(ch.look(memory), tr.look(first=memory)):
+                    continue
+                cost = self._join_cost(ch, tr)
+                if cost is not None:
+                    fits.append((cost, ch))
+            fits.sort(key=lambda f: f[0])
+            best = fits[0][1] if fits else None
+            if len(fits) > 1 and fits[0][0] > self.config.stitch_ambiguity * fits[1][0]:
+                best = None  # two people could continue it: cut, never guess
             if best is None:
                 chains.append(
                     _Track(
@@ -171,6 +271,8 @@ class PersonTracker:
                         motion=tr.motion,
                         first_time_s=tr.first_time_s,
                         members=[tr.track_id],
+                        colours=list(tr.colours),
+                        legs=list(tr.legs),
                     )
                 )
             else:
@@ -184,7 +286,52 @@ class PersonTracker:
                 best.last_time_s = max(best.last_time_s, tr.last_time_s)
                 best.motion += tr.motion
                 best.members.append(tr.track_id)
+                best.colours += tr.colours
+                best.legs += tr.legs
         return chains
+
+    def _end(self, tr: _Track, last: bool) -> tuple[np.ndarray, np.ndarray, float]:
+        """Torso centre (px), velocity (px/s, over up to ``motion_lag_s``) and torso length (px) at the last (or
+        first) detection of ``tr``."""
+        idx = list(range(len(tr.frames)))
+        idx = idx[::-1] if last else idx
+        k = idx[min(self.lag_frames, len(idx) - 1)]
+        here, torso = torso_centre_and_length(tr.image[idx[0]])
+        there = torso_centre_and_length(tr.image[k])[0]
+        dt = (tr.frames[idx[0]] - tr.frames[k]) / self.fps
+        vel = (here - there) / dt if dt else np.zeros(2)
+        return here, vel, torso
+
+    def _join_cost(self, ch: _Track, tr: _Track) -> float | None:
+        """How well fragment ``tr`` continues chain ``ch`` (0 best .. 1 at the limit), None if it cannot."""
+        cfg = self.config
+        overlap_s = ch.last_time_s - tr.first_time_s
+        if overlap_s >= 0:
+            if overlap_s > cfg.max_overlap_s:
+                return None
+            # the fragment's detection nearest the chain's last frame
+            at = int(np.argmin(np.abs(np.asarray(tr.frames) - ch.frames[-1])))
+            here = torso_centre_and_length(tr.image[at])[0]
+            gap_s = abs(tr.frames[at] - ch.frames[-1]) / self.fps
+        else:
+            here, gap_s = torso_centre_and_length(tr.image[0])[0], -overlap_s
+            if gap_s > cfg.max_stitch_gap_s:
+                return None
+        last_c, torso = torso_centre_and_length(ch.image[-1])
+        jump = float(np.linalg.norm(here - last_c)) / torso
+        reach = cfg.max_jump_torso + cfg.max_speed_torso_per_s * gap_s
+        if jump > reach:
+            return None
+        if overlap_s >= 0:
+            return jump / reach
+        p_c, v_c, _ = self._end(ch, last=True)
+        p_f, v_f, _ = self._end(tr, last=False)
+        # each end extrapolated across the gap at its own velocity must land near the other end
+        ahead = float(np.linalg.norm(p_c + v_c * gap_s - p_f))
+        back = float(np.linalg.norm(p_f - v_f * gap_s - p_c))
+        miss = max(ahead, back) / torso
+        allowed = cfg.max_jump_torso + cfg.stitch_slack_torso_per_s * gap_s
+        return None if miss > allowed else max(jump / reach, miss / allowed)
 
     def finish(self, n_frames: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[int]]]:
         """Arrays of the candidate people, best first.
@@ -204,5 +351,14 @@ class PersonTracker:
             if tr.frames:
                 image[p, tr.frames] = np.stack(tr.image)
                 world[p, tr.frames] = np.stack(tr.world)
+                bad = mangled_frames(
+                    image[p],
+                    self.fps,
+                    self.config.outlier_window_s,
+                    self.config.max_torso_change,
+                    self.config.max_hip_off_torso,
+                )
+                image[p, bad], world[p, bad] = np.nan, np.nan
+                self.dropped_implausible += int(bad.sum())
         scores = np.array([t.motion for t in tracks], dtype=np.float64)
         return image, world, scores, [list(t.members) for t in tracks]

@@ -13,6 +13,7 @@ import numpy as np
 from formcheck import __version__
 from formcheck.analysis.judge import Judgement
 from formcheck.analysis.types import Metrics, Stats, Step
+from formcheck.pose.athlete import candidate_fields
 from formcheck.pose.sequence import PoseSequence
 from formcheck.pose.store import PoseTracks
 from formcheck.video.reader import VideoInfo
@@ -42,7 +43,8 @@ def video_section(info: VideoInfo, seq: PoseSequence) -> dict[str, Any]:
 
 def pose_section(tracks: PoseTracks, seq: PoseSequence) -> dict[str, Any]:
     """``pose``: model, detected_frames, detection_rate (0..1), person (index of the analysed candidate), and the
-    candidates (each person found: presence 0..1 and motion score in torso lengths)."""
+    candidates (each person found: presence 0..1, motion score in torso lengths, and the athlete-choice evidence
+    with its ``confidence``: :func:`formcheck.pose.athlete.candidate_fields`)."""
     presence = tracks.presence()
     return {
         "model": seq.model,
@@ -50,8 +52,10 @@ def pose_section(tracks: PoseTracks, seq: PoseSequence) -> dict[str, Any]:
         "detection_rate": _r(seq.detection_rate),
         "person": seq.person,
         "people_found": tracks.n_people,
+        "tiled": tracks.tiled,
         "candidates": [
             {"person": i, "presence": _r(presence[i]), "motion_score": _r(tracks.scores[i], 2)}
+            | candidate_fields(tracks.evidence, i)
             for i in range(tracks.n_people)
         ],
     }

