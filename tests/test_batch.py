@@ -253,6 +253,7 @@ def test_marker_decides_reuse(tmp_path):
     from formcheck.batch.plan import Job
     from formcheck.batch.state import OUTPUTS, JobKey, clean_temporaries, write_marker
     from formcheck.batch.task import cached_result
+    from formcheck.report.handout_files import HANDOUT
 
     job = Job("a", "2026-01-01", tmp_path / "v.mp4", "v.mp4", "", tmp_path / "a" / "x")
     key = JobKey("c" * 64, "f" * 64, "0.1.0", "lite")
@@ -271,6 +272,7 @@ def test_marker_decides_reuse(tmp_path):
         analyze.FRAMES_CSV,
         analyze.STEPS_CSV,
         analyze.REPORT_HTML,
+        HANDOUT,
     }
     assert cached_result(job, key) is None  # the marker alone is not enough: the outputs must be there
     for name in OUTPUTS:
