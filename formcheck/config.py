@@ -117,6 +117,33 @@ class EventsConfig(_Section):
     head_turn_merge_s: float = Field(ge=0, description="turns closer than this are one look (s)")
 
 
+class StrikeConfig(_Section):
+    """Strike class from several cues at each contact (formcheck/analysis/strike.py)."""
+
+    ground_window_s: float = Field(gt=0, description="window of each landmark's own ground level (s)")
+    touch_leg: float = Field(gt=0, description="heel / toe within this of its ground: touched (leg)")
+    touch_window_s: float = Field(gt=0, description="first touch searched this far around contact (s)")
+    touch_mid_s: float = Field(description="toe-down minus heel-down time between heel and forefoot (s)")
+    touch_scale_s: float = Field(gt=0, description="heel-toe touch time difference of a full vote (s)")
+    rotation_s: float = Field(gt=0, description="foot rotation measured over this after contact (s)")
+    rotation_mid_leg: float = Field(description="heel minus toe descent between heel and forefoot (leg)")
+    rotation_scale_leg: float = Field(gt=0, description="heel minus toe descent of a full vote (leg)")
+    angle_mid_deg: float = Field(description="foot angle at contact between heel and forefoot (deg)")
+    angle_scale_deg: float = Field(gt=0, description="foot angle from the middle of a full vote (deg)")
+    ankle_mid_deg: float = Field(description="shank-foot angle vs stance between heel and forefoot (deg)")
+    ankle_scale_deg: float = Field(gt=0, description="shank-foot angle from the middle of a full vote (deg)")
+    angle_weight: float = Field(ge=0, description="weight of the foot-angle cue")
+    touch_weight: float = Field(ge=0, description="weight of the first-touch cue")
+    rotation_weight: float = Field(ge=0, description="weight of the rotation-after-contact cue")
+    ankle_weight: float = Field(ge=0, description="weight of the shank-foot (ankle) cue")
+    min_cues: int = Field(ge=1, description="fewest measurable cues for a strike class")
+    disagree_vote: float = Field(gt=0, le=1, description="a cue voting against this strongly: unknown (0..1)")
+    min_confidence: float = Field(ge=0, le=1, description="near foot: strike unknown below this confidence")
+    far_min_confidence: float = Field(ge=0, le=1, description="far foot: strike unknown below this confidence")
+    min_foot_px: float = Field(ge=0, description="strike unknown when heel->toe is shorter (px)")
+    far_foot_min_visibility: float = Field(ge=0, le=1, description="far foot strike unknown below this (0..1)")
+
+
 class BandRule(_Section):
     """A rule judged by where one measured value falls: ``ok`` band, ``warn`` band around it, else fail."""
 
@@ -159,6 +186,7 @@ class Config(_Section):
     view: ViewConfig
     direction: DirectionConfig
     events: EventsConfig
+    strike: StrikeConfig
     rules: RulesConfig
 
 

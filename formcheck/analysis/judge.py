@@ -65,11 +65,11 @@ def judge(seq: PoseSequence, config: Config) -> Judgement:
     facing = _facing_per_frame(pose, segments)
     angles = compute_angles(pose, facing)
     leg = leg_length_px(pose, c.events.leg_percentile)
-    steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events)
+    steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events, c.strike)
     strike_note = None
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess
-        steps = tuple(replace(s, strike=None) for s in steps)
+        steps = tuple(replace(s, strike=None, strike_confidence=None) for s in steps)
         strike_note = (
             f"the {seq.model} pose model cannot tell heel from forefoot landings; "
             f"analyse with --model {c.events.strike_models[0]}"

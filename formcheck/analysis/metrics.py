@@ -12,8 +12,9 @@ import numpy as np
 
 from formcheck.analysis.events import FEET, ContactDetector
 from formcheck.analysis.runs import true_runs
+from formcheck.analysis.strike import stance_masks, strike_of
 from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
-from formcheck.config import EventsConfig
+from formcheck.config import EventsConfig, StrikeConfig
 from formcheck.pose.landmarks import LM
 
 
@@ -133,7 +134,13 @@ def segment_at(segments: tuple[Segment, ...], frame: int) -> Segment | None:
 
 
 def detect_steps(
-    pose: CleanPose, angles: Angles, segments: tuple[Segment, ...], view: View, leg_px: float | None, cfg: EventsConfig
+    pose: CleanPose,
+    angles: Angles,
+    segments: tuple[Segment, ...],
+    view: View,
+    leg_px: float | None,
+    cfg: EventsConfig,
+    strike_cfg: StrikeConfig,
 ) -> tuple[tuple[Step, ...], bool, dict[str, np.ndarray]]:
     """All steps (time order), whether the camera is static, and each foot's height above ground (leg lengths)."""
     if leg_px is None or pose.n_frames < 3:
@@ -159,6 +166,7 @@ def detect_steps(
     static = camera_is_static(pose, heights, cfg.contact_leg)
     pel = pelvis_x(pose)
     pan = np.zeros(pose.n_frames) if static else camera_pan_px(pose, raw, cfg)
+    stance = stance_masks(raw, pose.n_frames)
     steps: list[Step] = []
     prev: tuple[int, str, float | None, str] | None = None
     for c, foot, off, down in raw:
@@ -172,7 +180,7 @@ def detect_steps(
         win = fa[c : max(down, c) + 1]
         win = win[np.isfinite(win)]
         angle = float(np.median(win)) if win.size else None
-        strike = classify_strike(pose, angle, foot, view, c, cfg)
+        strike, confidence = strike_of(pose, fa, foot, c, down, leg_px, stance[foot], view, strike_cfg)  # type: ignore[arg-type]
         land = None
         point = contact_point_x(pose, foot, c, angle, cfg)
         if travel and point is not None and np.isfinite(pel[c]):
@@ -207,6 +215,7 @@ def detect_steps(
                 contact_s=t_c,  # type: ignore[arg-type]
                 toe_off_frame=off if off >= 0 else None,
                 strike=strike,
+                strike_confidence=confidence,
                 foot_angle_deg=angle,  # type: ignore[arg-type]
                 step_length_leg=length,
                 landing_distance_leg=land,

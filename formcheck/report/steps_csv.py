@@ -15,7 +15,8 @@ from typing import Any
 from formcheck.atomic import write_text
 
 #: Columns in order: foot, contact frame/time (s), toe-off frame, strike class, foot angle and strike index at
-#: contact (deg), step length and landing distance (leg lengths), travel direction.
+#: contact (deg), step length and landing distance (leg lengths), travel direction, strike confidence (0..1; a
+#: column added last so existing readers keep their positions).
 COLUMNS = (
     "step",
     "foot",
@@ -28,6 +29,7 @@ COLUMNS = (
     "step_length_leg",
     "landing_distance_leg",
     "direction",
+    "strike_confidence",
 )
 
 

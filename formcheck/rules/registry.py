@@ -118,7 +118,7 @@ def forefoot_landing(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     strikes (``strike_note``)."""
     if m.get("strike_note") and ctx.view in cfg.forefoot_landing.views and ctx.backward:
         return _na("forefoot_landing", "share", cfg.forefoot_landing, str(m["strike_note"]))
-    return _band(
+    v = _band(
         "forefoot_landing",
         m.get("heel_strike_share"),
         _count(m.get("strikes_classified", 0)),
@@ -127,6 +127,16 @@ def forefoot_landing(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         ctx,
         "how the foot lands",
         "{:.2f}",
+    )
+    return _with_strike_count(v, _count(m.get("strikes_classified", 0)), _count(m.get("steps_backward", 0)))
+
+
+def _with_strike_count(v: Verdict, used: int, contacts: int) -> Verdict:
+    """The forefoot_landing verdict saying how many contacts it used: only strikes read with confidence count."""
+    if contacts == 0:
+        return v
+    return Verdict(
+        **{**v.__dict__, "message": f"{v.message} (from {used} of {contacts} contacts read with confidence)"}
     )
 
 
