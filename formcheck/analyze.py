@@ -38,7 +38,7 @@ from formcheck.report.html import write_html_report
 from formcheck.report.json_report import build_report
 from formcheck.report.steps_csv import write_steps_csv
 from formcheck.report.thumbnails import step_thumbnails
-from formcheck.video.reader import Frame, VideoInfo, iter_frames, probe
+from formcheck.video.reader import Frame, VideoInfo, frames_at, iter_frames, probe
 from formcheck.video.stream import map_chunks, run_streaming
 from formcheck.video.writer import H264Writer
 
@@ -261,7 +261,7 @@ def _analyze_into(
                 )
             tracks.save(outputs.path(POSE_FILE))
         seq = tracks.person(0 if person is None else person)
-        judgement = judge(seq, config)
+        judgement = judge(seq, config, frames=lambda ts: [f.rgb if f else None for f in frames_at(info, ts)])
         report = build_report(info, tracks, seq, judgement)
         _write_json(outputs.path(REPORT), report)
         frames_text = frames_csv_text(judgement)

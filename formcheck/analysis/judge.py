@@ -11,6 +11,7 @@ from formcheck.analysis.angles import compute_angles
 from formcheck.analysis.clean import Cleaner
 from formcheck.analysis.direction import DirectionSegmenter
 from formcheck.analysis.events import leg_length_px
+from formcheck.analysis.foot_pixels import FrameSource
 from formcheck.analysis.metrics import compute_metrics, detect_steps, head_turned
 from formcheck.analysis.runs import true_runs
 from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
@@ -48,9 +49,10 @@ def _facing_per_frame(pose: CleanPose, segments: tuple[Segment, ...]) -> np.ndar
     return out
 
 
-def judge(seq: PoseSequence, config: Config) -> Judgement:
+def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) -> Judgement:
     """Judge one runner's pose sequence. Never raises on short, empty or NaN-laden input: what cannot be
-    measured becomes None / NaN and the rules say ``not_assessable``."""
+    measured becomes None / NaN and the rules say ``not_assessable``. ``frames`` (the video's pictures at given
+    times) lets the strike classes check that the pixels show the feet (analysis/foot_pixels.py)."""
     c = config
     pose = Cleaner(c.cleaning.max_gap_s, c.cleaning.cutoff_hz, c.cleaning.swap_ratio).clean(seq)
     view = ViewClassifier(c.view.side_max_ratio, c.view.front_min_ratio).classify(pose)
@@ -65,7 +67,7 @@ def judge(seq: PoseSequence, config: Config) -> Judgement:
     facing = _facing_per_frame(pose, segments)
     angles = compute_angles(pose, facing)
     leg = leg_length_px(pose, c.events.leg_percentile)
-    steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events, c.strike)
+    steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events, c.strike, frames)
     strike_note = None
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.analysis.events import FEET, ContactDetector
+from formcheck.analysis.foot_pixels import FrameSource, foot_structure
 from formcheck.analysis.runs import true_runs
 from formcheck.analysis.strike import stance_masks, strike_of
 from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
@@ -141,8 +142,10 @@ def detect_steps(
     leg_px: float | None,
     cfg: EventsConfig,
     strike_cfg: StrikeConfig,
+    frames: FrameSource | None = None,
 ) -> tuple[tuple[Step, ...], bool, dict[str, np.ndarray]]:
-    """All steps (time order), whether the camera is static, and each foot's height above ground (leg lengths)."""
+    """All steps (time order), whether the camera is static, and each foot's height above ground (leg lengths).
+    ``frames`` (the video's pictures at given times) lets the strike check that the pixels show the feet."""
     if leg_px is None or pose.n_frames < 3:
         return (), False, {}
     det = ContactDetector(
@@ -167,6 +170,7 @@ def detect_steps(
     pel = pelvis_x(pose)
     pan = np.zeros(pose.n_frames) if static else camera_pan_px(pose, raw, cfg)
     stance = stance_masks(raw, pose.n_frames)
+    structure = foot_structure(pose, [(c, f) for c, f, _, _ in raw], frames, strike_cfg) if frames else {}
     steps: list[Step] = []
     prev: tuple[int, str, float | None, str] | None = None
     for c, foot, off, down in raw:
@@ -180,7 +184,18 @@ def detect_steps(
         win = fa[c : max(down, c) + 1]
         win = win[np.isfinite(win)]
         angle = float(np.median(win)) if win.size else None
-        strike, confidence = strike_of(pose, fa, foot, c, down, leg_px, stance[foot], view, strike_cfg)  # type: ignore[arg-type]
+        strike, confidence = strike_of(
+            pose,
+            fa,
+            foot,
+            c,
+            down,
+            leg_px,
+            stance[foot],
+            view,
+            strike_cfg,
+            structure.get(foot),  # type: ignore[arg-type]
+        )
         land = None
         point = contact_point_x(pose, foot, c, angle, cfg)
         if travel and point is not None and np.isfinite(pel[c]):

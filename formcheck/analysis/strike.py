@@ -15,7 +15,8 @@ its raw value minus its centre, divided by its scale, clipped:
   over the clip's stance frames: + = plantarflexed against the usual (toe pointed: forefoot).
 
 The combined vote is the weighted mean of the available cues' votes; its size is the confidence (0..1). The
-strike is unknown (None) when fewer than ``min_cues`` cues are available, when the far foot is poorly visible,
+strike is unknown (None) when the pixels show no foot (analysis/foot_pixels.py), when fewer than ``min_cues``
+cues are available, when the far foot is poorly visible,
 when a cue votes against the result with at least ``disagree_vote``, or when the confidence is below
 ``min_confidence`` (``far_min_confidence`` for the far foot). Midfoot is never returned: a flat landing has no
 first-touching part the pixels can show, so it reads as unknown. Units: px, s, deg, leg lengths (hip to ankle).
@@ -23,7 +24,7 @@ first-touching part the pixels can show, so it reads as unknown. Units: px, s, d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.ndimage import percentile_filter
@@ -45,7 +46,8 @@ class StrikeCues:
     ``touch_s`` toe-down time minus heel-down time (+ heel first); ``rotation_leg`` heel descent minus toe descent
     after contact (+ the heel came down: forefoot); ``ankle_deg`` shank-foot angle at contact minus its stance
     median (+ plantarflexed); ``foot_px`` the foot's median length in the image; ``visibility`` the mean visibility
-    (0..1) of heel and foot index within ``touch_window_s`` of the contact."""
+    (0..1) of heel and foot index within ``touch_window_s`` of the contact; ``structure`` the image structure around
+    the foot's landmarks (grey levels, analysis/foot_pixels.py; None = not measured)."""
 
     angle_deg: float | None
     touch_s: float | None
@@ -53,6 +55,7 @@ class StrikeCues:
     ankle_deg: float | None
     foot_px: float | None
     visibility: float = 1.0
+    structure: float | None = None
 
 
 def landmark_height_leg(y: np.ndarray, fps: float, leg_px: float, window_s: float) -> np.ndarray:
@@ -157,6 +160,8 @@ def classify_contact(
     total = sum(w[k] for k in v)
     score = sum(w[k] * v[k] for k in v) / total
     confidence = float(min(abs(score), 1.0))
+    if cues.structure is not None and cues.structure < cfg.min_landmark_contrast:
+        return None, confidence  # the pixels show no foot there: the landmarks are a guess
     far = view.side is not None and foot != view.side
     if far and cues.visibility < cfg.far_foot_min_visibility:
         return None, confidence
@@ -187,8 +192,9 @@ def strike_of(
     stance: np.ndarray,
     view: View,
     cfg: StrikeConfig,
+    structure: float | None,
 ) -> tuple[StrikeName | None, float | None]:
     """(strike class or None, confidence 0..1 or None) of one contact: :func:`strike_cues` then
-    :func:`classify_contact`."""
-    cues = strike_cues(pose, foot_angle, foot, contact, down, leg_px, stance, cfg)
+    :func:`classify_contact`; ``structure``: the foot's image structure (grey levels) or None (not measured)."""
+    cues = replace(strike_cues(pose, foot_angle, foot, contact, down, leg_px, stance, cfg), structure=structure)
     return classify_contact(cues, foot, view, cfg)
