@@ -137,6 +137,7 @@ class StrikeConfig(_Section):
     rotation_weight: float = Field(ge=0, description="weight of the rotation-after-contact cue")
     ankle_weight: float = Field(ge=0, description="weight of the shank-foot (ankle) cue")
     min_cues: int = Field(ge=1, description="fewest measurable cues for a strike class")
+    veto_min_weight: float = Field(ge=0, description="cues of at least this weight can veto a class")
     disagree_vote: float = Field(gt=0, le=1, description="a cue voting against this strongly: unknown (0..1)")
     min_confidence: float = Field(ge=0, le=1, description="near foot: strike unknown below this confidence")
     far_min_confidence: float = Field(ge=0, le=1, description="far foot: strike unknown below this confidence")

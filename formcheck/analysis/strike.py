@@ -17,7 +17,7 @@ its raw value minus its centre, divided by its scale, clipped:
 The combined vote is the weighted mean of the available cues' votes; its size is the confidence (0..1). The
 strike is unknown (None) when the pixels show no foot (analysis/foot_pixels.py), when fewer than ``min_cues``
 cues are available, when the far foot is poorly visible,
-when a cue votes against the result with at least ``disagree_vote``, or when the confidence is below
+when a cue of weight ``veto_min_weight`` or more votes against the result with at least ``disagree_vote``, or when the confidence is below
 ``min_confidence`` (``far_min_confidence`` for the far foot). Midfoot is never returned: a flat landing has no
 first-touching part the pixels can show, so it reads as unknown. Units: px, s, deg, leg lengths (hip to ankle).
 """
@@ -166,7 +166,7 @@ def classify_contact(
     if far and cues.visibility < cfg.far_foot_min_visibility:
         return None, confidence
     need = cfg.far_min_confidence if far else cfg.min_confidence
-    against = max((abs(x) for x in v.values() if x * score < 0), default=0.0)
+    against = max((abs(x) for k, x in v.items() if x * score < 0 and w[k] >= cfg.veto_min_weight), default=0.0)
     if len(v) < cfg.min_cues or against >= cfg.disagree_vote or confidence < need:
         return None, confidence
     return ("forefoot" if score > 0 else "heel"), confidence
