@@ -6,15 +6,20 @@ Defaults live in a single file, ``formcheck/defaults.toml`` (read here, nowhere 
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from formcheck.errors import ConfigError
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
+
+#: The pose models, smallest first (the one list: CLI choices, bundles and config all use it).
+ModelName = Literal["lite", "full", "heavy"]
+MODEL_NAMES: tuple[str, ...] = get_args(ModelName)
 
 
 class _Section(BaseModel):
@@ -61,6 +66,8 @@ class VideoConfig(_Section):
     )
     touchdown_hold_s: float = Field(gt=0, le=2, description="touchdown marker time on screen (s)")
     decoder_threads: int = Field(ge=0, le=64, description="decoder threads during inference (count; 0 = auto)")
+    fallback_fps: float = Field(gt=0, description="frame rate assumed when the video states none (frames/s)")
+    thumbnail_max_side_px: int = Field(ge=16, description="long side of report.html's step pictures (px)")
 
 
 class CleaningConfig(_Section):
@@ -105,16 +112,17 @@ class EventsConfig(_Section):
     max_step_s: float = Field(gt=0, description="contacts further apart are not one step (s)")
     ball_of_foot: float = Field(ge=0, le=1, description="ball of the foot, share of heel -> toe tip (0..1)")
     leg_percentile: float = Field(gt=0, le=100, description="percentile of hip -> ankle taken as leg length")
-    strike_min_foot_px: float = Field(ge=0, description="strike unknown when heel->toe is shorter (px)")
-    strike_models: list[Literal["lite", "full", "heavy"]] = Field(
+    strike_models: list[ModelName] = Field(
         min_length=1, description="pose models whose foot landmarks can class strikes"
     )
-    far_strike_margin_deg: float = Field(ge=0, description="far foot: unknown strike this close to a bound (deg)")
-    far_foot_min_visibility: float = Field(ge=0, le=1, description="far foot strike unknown below this (0..1)")
     far_min_visibility: float = Field(ge=0, le=1, description="far-side landmarks used above this (0..1)")
     head_turn_fraction: float = Field(gt=0, le=1, description="nose lead below this share of normal: turned")
     head_turn_min_s: float = Field(ge=0, description="shortest head turn counted (s)")
     head_turn_merge_s: float = Field(ge=0, description="turns closer than this are one look (s)")
+    cadence_max_step_s: float = Field(gt=0, description="contacts further apart are a pause for cadence (s)")
+    heel_lift_window_s: float = Field(gt=0, description="heel lift is the peak within this after toe-off (s)")
+    stance_fallback_s: float = Field(gt=0, description="stance taken as this long when toe-off is unknown (s)")
+    fatigue_min_frames: int = Field(ge=3, description="least measured frames to compare thirds (count)")
 
 
 class StrikeConfig(_Section):
@@ -178,6 +186,8 @@ class RulesConfig(_Section):
     fatigue: BandRule
     fatigue_min_s: float = Field(ge=0, description="backward running needed to compare thirds (s)")
     look_max_turned_share: float = Field(ge=0, le=1, description="head turned more than this share: warn")
+    evidence_frames_max: int = Field(ge=1, description="most extreme-lean frames a rule cites (count)")
+    step_fault_foot_angle_deg: float = Field(gt=0, description="foot angle short of forefoot per fault unit (deg)")
 
 
 class Config(_Section):
@@ -218,7 +228,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_config(path: str | Path | None = None) -> Config:
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """The defaults, overridden by the TOML file at ``path`` if given. Raises :class:`ConfigError`."""
     data = _read_toml(DEFAULTS_PATH)
     if path is not None:

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from formcheck.analysis import judge
+from formcheck.analysis.judge import judge
 from formcheck.config import load_config
 from formcheck.pose.sequence import PoseSequence
 from formcheck.report.frames_csv import COLUMNS, frames_csv_text

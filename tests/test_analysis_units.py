@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.angles import foot_angle_deg, interior_angle, trunk_lean_deg
-from formcheck.analysis.clean import fill_gaps, fix_leg_swaps, lowpass
+from formcheck.analysis.clean import apply_leg_swaps, fill_gaps, leg_swap_masks, lowpass
 from formcheck.analysis.direction import _merge_short, _runs
 from formcheck.analysis.events import ContactDetector
 from formcheck.analysis.types import CleanPose
@@ -57,6 +57,17 @@ def test_lowpass_keeps_constant_and_damps_jitter():
     assert np.abs(lowpass(np.sin(2 * np.pi * t60)[:, None], 7.0, 60.0)[:, 0] - np.sin(2 * np.pi * t60)).max() < 0.05
 
 
+def fix_leg_swaps(xy: np.ndarray, swap_ratio: float) -> np.ndarray:
+    """Undo leg swaps in place as the cleaner does; bool[T] where any leg label was exchanged."""
+    masks = leg_swap_masks(xy, swap_ratio)
+    apply_leg_swaps(masks, xy)
+    return np.any(np.stack(masks), axis=0)
+
+
+def _events(**changes: float):
+    return load_config().events.model_copy(update=changes)
+
+
 def test_leg_swap_is_undone():
     t = 10
     xy = np.zeros((t, 33, 2))
@@ -100,7 +111,6 @@ def _pose_from_feet(heights_px: np.ndarray, fps: float = 30.0) -> CleanPose:
         world=np.zeros((t, 33, 3)),
         times_s=np.arange(t) / fps,
         detected=np.ones(t, bool),
-        swapped=np.zeros(t, bool),
         fps=fps,
         width=640,
         height=480,
@@ -114,7 +124,7 @@ def test_contacts_found_where_the_foot_lands():
     for start in (0, 30, 60, 90):
         arc = np.sin(np.linspace(0, np.pi, 12))[1:-1] * 30.0
         h[start + 20 : start + 30] = arc[: len(h[start + 20 : start + 30])]
-    det = ContactDetector(contact_leg=0.03, airborne_leg=0.08, toe_off_leg=0.04).detect(
+    det = ContactDetector(_events(contact_leg=0.03, airborne_leg=0.08, toe_off_leg=0.04)).detect(
         _pose_from_feet(np.stack([h, np.zeros(t)], axis=1), fps), "left", 100.0
     )
     assert det.contacts_.tolist() == [30, 60, 90]
@@ -169,32 +179,12 @@ def test_contact_refined_to_the_impact_at_sub_frame_time():
     h = np.zeros(t)
     h[15:30] = 3.0 * (30 - np.arange(15, 30)) + 2.0  # 47 px .. 5 px
     h[30:33] = [1.0, 0.6, 0.3]
-    det = ContactDetector(contact_leg=0.004, airborne_leg=0.08, toe_off_leg=0.04, refine_s=0.1).detect(
+    det = ContactDetector(_events(contact_leg=0.004, airborne_leg=0.08, toe_off_leg=0.04, refine_s=0.1)).detect(
         _pose_from_feet(np.stack([h, np.zeros(t)], axis=1), fps), "left", 100.0
     )
     assert det.down_.tolist() == [32]
     assert 29.5 <= det.impact_[0] <= 30.5
     assert det.contacts_.tolist() == [int(np.ceil(det.impact_[0]))]
-
-
-def test_strike_from_the_foot_angle_at_contact_and_unknown_far_foot():
-    from formcheck.analysis.metrics import classify_strike
-    from formcheck.analysis.types import View
-
-    cfg = load_config().events
-    pose = _pose_from_feet(np.zeros((10, 2)))
-    pose.xy[:, LM.LEFT_FOOT_INDEX, 0] += 40.0  # feet 40 px long
-    pose.xy[:, LM.RIGHT_FOOT_INDEX, 0] += 40.0
-    side = View(kind="side", side="left")
-    assert classify_strike(pose, 15.0, "left", side, 5, cfg) == "forefoot"
-    assert classify_strike(pose, -3.0, "left", side, 5, cfg) == "heel"
-    assert classify_strike(pose, 15.0, "right", side, 5, cfg) == "forefoot"  # far foot, clear
-    assert classify_strike(pose, cfg.heel_max_deg + 0.1, "right", side, 5, cfg) is None  # far foot near a bound
-    pose.conf[:, [LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX]] = 0.2
-    assert classify_strike(pose, 15.0, "right", side, 5, cfg) is None  # far foot hidden
-    assert classify_strike(pose, 15.0, "left", View(kind="front", side=None), 5, cfg) is None
-    pose.xy[:, LM.LEFT_FOOT_INDEX, 0] -= 30.0  # 10 px foot: too small to read its angle
-    assert classify_strike(pose, 15.0, "left", side, 5, cfg) is None
 
 
 def _pose_from_nose_lead(lead_px: np.ndarray, fps: float = 30.0) -> CleanPose:
@@ -208,7 +198,6 @@ def _pose_from_nose_lead(lead_px: np.ndarray, fps: float = 30.0) -> CleanPose:
         world=np.zeros((t, 33, 3)),
         times_s=np.arange(t) / fps,
         detected=np.ones(t, bool),
-        swapped=np.zeros(t, bool),
         fps=fps,
         width=640,
         height=480,

@@ -34,7 +34,6 @@ def _pose(n: int = 4) -> CleanPose:
         world=np.zeros((n, 33, 3)),
         times_s=np.arange(n) / 30.0,
         detected=np.ones(n, bool),
-        swapped=np.zeros(n, bool),
         fps=30.0,
         width=200,
         height=200,

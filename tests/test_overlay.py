@@ -9,6 +9,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+import typed_fixtures as tf
 from conftest import SAMPLES
 
 from formcheck.overlay.plan import build_plan
@@ -16,26 +17,24 @@ from formcheck.overlay.verdicts import STRIKE_RGB, VerdictOverlay, unit_px
 from formcheck.pose.landmarks import LM
 
 
-def fake_report() -> dict:
-    return {
-        "steps": [
-            {"foot": "left", "contact_frame": 10, "contact_s": 1 / 3, "strike": "heel"},
-            {"foot": "right", "contact_frame": 20, "contact_s": 2 / 3, "strike": "forefoot"},
-            {"foot": "left", "contact_frame": 30, "contact_s": 1.0, "strike": None},
-            {"foot": "right", "contact_frame": 40, "contact_s": 4 / 3, "strike": "forefoot"},
-        ],
-        "rules": [
-            {"id": "upright_posture", "verdict": "fail"},
-            {"id": "arm_angle", "verdict": "ok"},
-            {"id": "forefoot_landing", "verdict": "not_assessable", "message": "front view"},
-        ],
-    }
+def fake_judgement(n: int, xy: np.ndarray | None = None, lean: np.ndarray | None = None):
+    steps = (
+        tf.step(10, 1 / 3, foot="left", strike="heel"),
+        tf.step(20, 2 / 3, foot="right", strike="forefoot"),
+        tf.step(30, 1.0, foot="left", strike=None),
+        tf.step(40, 4 / 3, foot="right", strike="forefoot"),
+    )
+    verdicts = (
+        tf.verdict("upright_posture", "fail"),
+        tf.verdict("arm_angle", "ok"),
+        tf.verdict("forefoot_landing", "not_assessable", message="front view"),
+    )
+    return tf.judgement(n, 30.0, steps=steps, verdicts=verdicts, xy=xy, lean=lean)
 
 
 def test_plan_reads_touchdowns_counts_cadence_and_notices():
     n = 60
-    frames = [{"trunk_lean_deg": "5.0", "elbow_left_deg": "", "direction": "backward"} for _ in range(n)]
-    plan = build_plan(fake_report(), frames, np.zeros((n, 33, 2)), np.arange(n) / 30.0, 30.0, hold_s=0.2)
+    plan = build_plan(fake_judgement(n, lean=np.full(n, 5.0)), hold_s=0.2)
     assert plan.hold_frames == 6
     assert [t.strike for t in plan.active_touchdowns(12)] == ["heel"]
     assert plan.active_touchdowns(16) == [] and plan.active_touchdowns(9) == []
@@ -45,6 +44,7 @@ def test_plan_reads_touchdowns_counts_cadence_and_notices():
     assert plan.part_verdict == {"trunk": "fail", "arms": "ok", "legs": "not_assessable"}
     assert any("forefoot landing: not assessable (front view)" in s for s in plan.notices)
     assert np.isnan(plan.elbow_left_deg).all() and plan.trunk_lean_deg[3] == 5.0
+    assert plan.direction[0] == "backward"
 
 
 def test_overlay_draws_markers_only_while_held():
@@ -52,7 +52,7 @@ def test_overlay_draws_markers_only_while_held():
     xy = np.full((n, 33, 2), np.nan)
     xy[:, LM.LEFT_HEEL] = (100, 200)
     xy[:, LM.LEFT_FOOT_INDEX] = (140, 200)
-    plan = build_plan(fake_report(), [{} for _ in range(n)], xy, np.arange(n) / 30.0, 30.0, hold_s=0.2)
+    plan = build_plan(fake_judgement(n, xy=xy), hold_s=0.2)
     overlay = VerdictOverlay(plan)
     red = np.array(STRIKE_RGB["heel"])
 

@@ -49,7 +49,7 @@ def test_overlapping_silencing_on_two_threads_restores_stderr():
 
 
 def test_pose_chunks_cover_every_frame_once():
-    from formcheck.analyze import pose_chunks
+    from formcheck.pose.pose_pass import pose_chunks
     from formcheck.video.reader import VideoInfo
 
     def info(frames: int) -> VideoInfo:
@@ -73,8 +73,8 @@ def test_pose_chunks_cover_every_frame_once():
 
 @pytest.mark.slow
 def test_two_landmarkers_on_halves_give_the_landmarks_of_one(tmp_path: Path):
-    from formcheck.analyze import _pose_pass, pose_chunks
     from formcheck.pose.models import ensure_model
+    from formcheck.pose.pose_pass import pose_chunks, run_pose_pass
     from formcheck.video.reader import probe
 
     info = probe(SAMPLES / "backward_good.mp4")
@@ -85,7 +85,7 @@ def test_two_landmarkers_on_halves_give_the_landmarks_of_one(tmp_path: Path):
         cfg_file.write_text(f"[pose]\ninference_threads = {n}\nmin_chunk_frames = 30\n")
         cfg = load_config(cfg_file)
         assert len(pose_chunks(info, cfg.pose.threads(), cfg.pose.min_chunk_frames)) == n
-        runs[n] = _pose_pass(info, "full", model, cfg, None)
+        runs[n] = run_pose_pass(info, "full", model, cfg, None)
     one, two = runs[1], runs[2]
     assert one.image.shape == two.image.shape and one.n_people == two.n_people >= 1
     np.testing.assert_array_equal(one.timestamps_s, two.timestamps_s)

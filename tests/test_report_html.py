@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -10,9 +10,12 @@ import subprocess
 import cv2
 import numpy as np
 import pytest
+import typed_fixtures as tf
 
-from formcheck.report.html import CSP, render_html, rule_band, write_html_report
-from formcheck.report.thumbnails import best_and_worst, step_fault
+from formcheck.analysis.step_score import pick_steps, step_fault
+from formcheck.analysis.types import Segment, StepPicks
+from formcheck.config import load_config
+from formcheck.report.html import CSP, ReportPage, render_html, write_html_report
 
 EVIL = "<script>alert(1)</script>.mp4"
 RULE_IDS = (
@@ -28,8 +31,8 @@ RULE_IDS = (
 )
 
 
-def make_report(duration_s: float = 60.0, fps: float = 60.0, path: str = "clips/run.mp4") -> tuple[dict, dict]:
-    """A well-formed report dict and per-frame columns for a clip of ``duration_s`` at ``fps``."""
+def make_page(duration_s: float = 60.0, fps: float = 60.0, path: str = "clips/run.mp4", **kw) -> ReportPage:
+    """A well-formed report page for a clip of ``duration_s`` at ``fps``."""
     n = int(round(duration_s * fps))
     rng = np.random.default_rng(3)
     t = np.arange(n) / fps
@@ -42,119 +45,49 @@ def make_report(duration_s: float = 60.0, fps: float = 60.0, path: str = "clips/
         f = int(ts * fps)
         strike = ("forefoot", "midfoot", "heel")[k % 3 if k % 7 else 2]
         steps.append(
-            {
-                "foot": "left" if k % 2 else "right",
-                "contact_frame": f,
-                "contact_s": round(float(ts), 4),
-                "toe_off_frame": f + 10,
-                "strike": strike,
-                "foot_angle_deg": round(8 - 4 * (k % 5), 2),
-                "strike_index_deg": round(5 - 4 * (k % 5), 2),
-                "step_length_leg": round(0.6 + 0.05 * (k % 6), 3),
-                "landing_distance_leg": None if k % 4 == 0 else 0.3,
-                "direction": "backward",
-            }
+            tf.step(
+                f,
+                float(ts),
+                foot="left" if k % 2 else "right",
+                strike=strike,
+                foot_angle_deg=8.0 - 4 * (k % 5),
+                step_length_leg=0.6 + 0.05 * (k % 6),
+                landing_distance_leg=None if k % 4 == 0 else 0.3,
+            )
         )
-    verdicts = ["ok", "warn", "fail", "ok", "not_assessable", "ok", "warn", "ok", "not_assessable"]
-    rules = []
-    for rid, v in zip(RULE_IDS, verdicts, strict=True):
-        na = v == "not_assessable"
-        rules.append(
-            {
-                "id": rid,
-                "verdict": v,
-                "score": None if na else {"ok": 92, "warn": 66, "fail": 21}[v],
-                "value": None if na else 7.5,
-                "unit": "deg",
-                "target": "-3 to 12 deg",
-                "message": "the head is not visible" if na else f"{rid} measured 7.5 deg",
-                "tip": f"Tip for {rid}.",
-                "evidence_frames": [10, 20],
-            }
-        )
-    rules[3]["target"] = {"ok": [70, 110], "warn": [55, 130]}
-    report = {
-        "schema": "formcheck.report/1",
-        "formcheck_version": "0.1.0",
-        "video": {
-            "path": path,
-            "frames": n,
-            "fps": fps,
-            "duration_s": duration_s,
-            "width": 1920,
-            "height": 1080,
-            "rotation_deg": 0,
-        },
-        "pose": {"model": "full", "detected_frames": n - 30, "detection_rate": (n - 30) / n, "person": 0},
-        "segments": [
-            {"start_s": 0.0, "end_s": 1.5, "direction": "standing"},
-            {"start_s": 1.5, "end_s": duration_s, "direction": "backward"},
-        ],
-        "view": {"kind": "side", "side": "left"},
-        "steps": steps,
-        "metrics": {
-            "cadence_spm": 171.4,
-            "trunk_lean_deg": {"median": 6.1, "p10": 3.2, "p90": 9.0},
-            "elbow_deg": {
-                "left": {"median": 95.0, "p10": 80.0, "p90": 110.0},
-                "right": {"median": 100.0, "p10": 85.0, "p90": 115.0},
-            },
-        },
-        "rules": rules,
-        "tips": [
+    kinds = ["ok", "warn", "fail", "ok", "not_assessable", "ok", "warn", "ok", "not_assessable"]
+    verdicts = [tf.verdict(rid, v) for rid, v in zip(RULE_IDS, kinds, strict=True)]
+    verdicts[3] = tf.verdict(RULE_IDS[3], "ok", ok_band=(70.0, 110.0), warn_band=(55.0, 130.0), target="70 to 110 deg")
+    j = tf.judgement(
+        n,
+        fps,
+        steps=tuple(steps),
+        verdicts=tuple(verdicts),
+        tips=(
             "Land on the balls of your feet.",
             "Shorten your steps.",
             "Glance back more often.",
             "Keep your arms bent.",
-        ],
-    }
-    cols = {
-        "frame": list(range(n)),
-        "time_s": t.tolist(),
-        "detected": [1] * n,
-        "trunk_lean_deg": lean.tolist(),
-        "elbow_left_deg": el_l.tolist(),
-        "elbow_right_deg": el_r.tolist(),
-        "foot_angle_left_deg": [None] * n,
-        "foot_angle_right_deg": [None] * n,
-        "direction": ["backward"] * n,
-    }
-    return report, cols
+        ),
+        lean=lean,
+        elbow_left=el_l,
+        elbow_right=el_r,
+        segments=(
+            Segment(0, int(1.5 * fps), 0.0, 1.5, "standing", 1),
+            Segment(int(1.5 * fps), n, 1.5, duration_s, "backward", 1),
+        ),
+        picks=StepPicks(best=1, worst=0) if len(steps) > 1 else StepPicks(),
+    )
+    return tf.page(j, path=path, **kw)
 
 
-def degenerate_report(path: str = "x.mp4") -> dict:
-    return {
-        "schema": "formcheck.report/1",
-        "video": {
-            "path": path,
-            "frames": None,
-            "fps": None,
-            "duration_s": None,
-            "width": None,
-            "height": None,
-            "rotation_deg": None,
-        },
-        "pose": {"model": None, "detected_frames": 0, "detection_rate": None, "person": None},
-        "segments": [],
-        "view": {"kind": None, "side": None},
-        "steps": [],
-        "metrics": {"cadence_spm": None, "trunk_lean_deg": None},
-        "rules": [
-            {
-                "id": rid,
-                "verdict": "not_assessable",
-                "score": None,
-                "value": None,
-                "unit": "deg",
-                "target": None,
-                "message": f"reason-{rid}",
-                "tip": None,
-                "evidence_frames": [],
-            }
-            for rid in RULE_IDS
-        ],
-        "tips": [],
-    }
+def degenerate_page(path: str = "x.mp4") -> ReportPage:
+    verdicts = tuple(
+        tf.verdict(rid, "not_assessable", target="-", message=f"reason-{rid}", tip="", ok_band=None, warn_band=None)
+        for rid in RULE_IDS
+    )
+    m = tf.metrics(cadence_spm=None, trunk_lean_deg=None, elbow_left_deg=None, elbow_right_deg=None)
+    return tf.page(tf.judgement(0, 30.0, verdicts=verdicts, m=m), path=path)
 
 
 def _jpeg(colour: tuple[int, int, int]) -> bytes:
@@ -168,11 +101,14 @@ def _jpeg(colour: tuple[int, int, int]) -> bytes:
 
 
 def test_script_file_name_is_escaped_and_no_script_can_run(tmp_path):
-    report, cols = make_report(5.0, 30.0, path=f"/videos/{EVIL}")
-    report["athlete"] = '<img src=x onerror="alert(2)">'
-    report["tips"].append("</li><script>alert(3)</script>")
-    report["rules"][0]["message"] = "<b onclick=alert(4)>x</b>"
-    out = write_html_report(report, cols, tmp_path / "report.html")
+    page = make_page(5.0, 30.0, path=f"/videos/{EVIL}", athlete='<img src=x onerror="alert(2)">')
+    j = page.judgement
+    j = dataclasses.replace(
+        j,
+        tips=(*j.tips, "</li><script>alert(3)</script>"),
+        verdicts=(dataclasses.replace(j.verdicts[0], message="<b onclick=alert(4)>x</b>"), *j.verdicts[1:]),
+    )
+    out = write_html_report(dataclasses.replace(page, judgement=j), tmp_path / "report.html")
     text = out.read_text(encoding="utf-8")
     assert "<script" not in text.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.mp4" in text
@@ -196,8 +132,8 @@ def test_csp_constant_is_the_strict_one():
 
 
 def test_report_shows_every_rule_tips_in_order_and_steps():
-    report, cols = make_report(10.0, 30.0)
-    text = render_html(report, cols, {"best": _jpeg((0, 120, 0)), "worst": _jpeg((0, 0, 160))})
+    page = make_page(10.0, 30.0, thumbnails={"best": _jpeg((0, 120, 0)), "worst": _jpeg((0, 0, 160))})
+    text = render_html(page)
     for title in ("Upright posture", "Land on the forefoot", "Arms near 90 degrees", "Form holds when tired"):
         assert title in text
     positions = [
@@ -206,92 +142,67 @@ def test_report_shows_every_rule_tips_in_order_and_steps():
     assert positions == sorted(positions)
     assert text.count("data:image/jpeg;base64,") == 2
     assert text.count("data:image/svg+xml;base64,") == 4  # trunk lean, elbows, foot angle, cadence
-    assert text.count("<tr class=") == len(report["steps"])
+    assert text.count("<tr class=") == len(page.judgement.steps)
     assert "Not assessable: the head is not visible" in text
 
 
 def test_degenerate_report_renders_reasons_without_crashing(tmp_path):
-    report = degenerate_report()
-    text = write_html_report(report, None, tmp_path / "r.html").read_text()
+    text = write_html_report(degenerate_page(), tmp_path / "r.html").read_text()
     for rid in RULE_IDS:
         assert f"reason-{rid}" in text
     assert "No steps were detected" in text
     assert "No per-frame measurements to plot" in text
-    # even an almost empty dict renders
-    assert "<html" in render_html({}, [], None)
-    assert "No rules were judged" in render_html({"rules": [], "steps": None, "tips": None}, {}, {})
+    no_rules = degenerate_page()
+    no_rules = dataclasses.replace(no_rules, judgement=dataclasses.replace(no_rules.judgement, verdicts=()))
+    assert "No rules were judged" in render_html(no_rules)
 
 
-def test_frames_from_csv_rows_with_empty_cells_are_plotted():
-    report, cols = make_report(6.0, 30.0)
-    rows = [
-        {k: ("" if (v := cols[k][i]) is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for k in cols}
-        for i in range(len(cols["frame"]))
-    ]
-    text = render_html(report, rows)
-    assert text.count("data:image/svg+xml;base64,") == 4
-
-
-def test_target_bands_read_from_text_object_or_defaults():
-    defaults = {"upright_posture": {"ok": (-3.0, 12.0), "warn": (-8.0, 20.0)}}
-    assert rule_band({"id": "upright_posture", "target": "-3 to 12 deg"}, defaults) == {
-        "ok": (-3.0, 12.0),
-        "warn": (-8.0, 20.0),
-    }
-    assert rule_band({"id": "short_steps", "target": "at most 0.8 leg"}, {})["ok"] == (0.0, 0.8)
-    assert rule_band({"id": "arm_angle", "target": {"ok": [70, 110]}}, {}) == {"ok": (70.0, 110.0)}
-    assert rule_band({"id": "upright_posture", "target": None}, defaults) == defaults["upright_posture"]
-    assert rule_band({"id": "zzz", "target": "whatever"}, defaults) is None
+def test_target_bar_is_drawn_from_the_verdict_bands():
+    page = make_page(6.0, 30.0)
+    text = render_html(page)
+    assert text.count('<div class="bar"') == sum(1 for v in page.judgement.verdicts if v.verdict != "not_assessable")
+    # the arm card's bar spans its own 55..130 band: the value 7.5 lies far left of it, so its mark is near 0%
+    j = page.judgement
+    one = dataclasses.replace(page, judgement=dataclasses.replace(j, verdicts=(j.verdicts[3],)))
+    mark = re.search(r'<i class="m" style="left:([\d.]+)%', render_html(one))
+    assert mark is not None and float(mark.group(1)) < 15
 
 
 def test_best_and_worst_step_choice():
-    steps = [
-        {
-            "contact_frame": 1,
-            "strike": "heel",
-            "foot_angle_deg": -10.0,
-            "step_length_leg": 1.2,
-            "direction": "backward",
-        },
-        {
-            "contact_frame": 2,
-            "strike": "forefoot",
-            "foot_angle_deg": 9.0,
-            "step_length_leg": 0.6,
-            "direction": "backward",
-        },
-        {
-            "contact_frame": 3,
-            "strike": "midfoot",
-            "foot_angle_deg": 2.0,
-            "step_length_leg": 0.7,
-            "direction": "backward",
-        },
-        {
-            "contact_frame": 4,
-            "strike": "heel",
-            "foot_angle_deg": -30.0,
-            "step_length_leg": 2.0,
-            "direction": "forward",
-        },  # worse, but not backward running
-        {"contact_frame": None, "strike": "forefoot"},
-    ]
-    assert step_fault(steps[1]) == 0.0
-    assert step_fault(steps[0]) == pytest.approx(1.0 + 1.5 + 2.0)
-    assert best_and_worst({"steps": steps}) == {"best": 1, "worst": 0}
-    assert best_and_worst({"steps": [steps[1]]}) == {"best": 0}
-    assert best_and_worst({"steps": []}) == {}
-    assert best_and_worst({"steps": [{"contact_frame": 5, "strike": None}]}) == {}
+    cfg = load_config()
+    steps = (
+        tf.step(1, 0.1, strike="heel", foot_angle_deg=-10.0, step_length_leg=1.2, landing_distance_leg=None),
+        tf.step(2, 0.2, strike="forefoot", foot_angle_deg=9.0, step_length_leg=0.6, landing_distance_leg=None),
+        tf.step(3, 0.3, strike="midfoot", foot_angle_deg=2.0, step_length_leg=0.7, landing_distance_leg=None),
+        # worse, but not backward running
+        tf.step(
+            4,
+            0.4,
+            strike="heel",
+            foot_angle_deg=-30.0,
+            step_length_leg=2.0,
+            landing_distance_leg=None,
+            direction="forward",
+        ),
+        tf.step(5, 0.5, strike=None, foot_angle_deg=None, step_length_leg=None, landing_distance_leg=None),
+    )
+    assert step_fault(steps[1], cfg) == 0.0
+    # heel 1.0 + (8.5 - -10) / 10 deg + (1.2 - 0.8) / 0.2 (the short_steps warn band)
+    assert step_fault(steps[0], cfg) == pytest.approx(1.0 + 1.85 + 2.0)
+    assert step_fault(steps[4], cfg) is None
+    assert pick_steps(steps, cfg) == StepPicks(best=1, worst=0)
+    assert pick_steps(steps[1:2], cfg) == StepPicks(best=0)
+    assert pick_steps((), cfg) == StepPicks()
+    assert pick_steps(steps[4:], cfg) == StepPicks()
 
 
 # --- size ----------------------------------------------------------------------------------------------------------
 
 
 def test_one_minute_60fps_report_is_under_5mb(tmp_path):
-    report, cols = make_report(60.0, 60.0)
-    assert len(cols["frame"]) == 3600
-    thumbs = {"best": _jpeg((0, 120, 0)), "worst": _jpeg((0, 0, 160))}
-    out = write_html_report(report, cols, tmp_path / "report.html", thumbs)
+    page = make_page(60.0, 60.0, thumbnails={"best": _jpeg((0, 120, 0)), "worst": _jpeg((0, 0, 160))})
+    assert page.judgement.pose.n_frames == 3600
+    out = write_html_report(page, tmp_path / "report.html")
     size = out.stat().st_size
     assert size < 5 * 1024 * 1024, size
     assert size < 1024 * 1024  # downsampled plots keep it far below the bound
@@ -351,10 +262,10 @@ def test_chromium_detects_a_blocked_script(tmp_path):
 
 
 def test_chromium_renders_report_without_console_errors(tmp_path):
-    report, cols = make_report(60.0, 60.0, path=f"/videos/{EVIL}")
-    out = write_html_report(
-        report, cols, tmp_path / "report.html", {"best": _jpeg((0, 120, 0)), "worst": _jpeg((0, 0, 160))}
+    page = make_page(
+        60.0, 60.0, path=f"/videos/{EVIL}", thumbnails={"best": _jpeg((0, 120, 0)), "worst": _jpeg((0, 0, 160))}
     )
+    out = write_html_report(page, tmp_path / "report.html")
     img, log = _screenshot(out, tmp_path)
     assert _page_errors(log) == [], "\n".join(_page_errors(log))
     gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY).astype(float)
@@ -368,7 +279,7 @@ def test_chromium_renders_report_without_console_errors(tmp_path):
 
 
 def test_chromium_renders_degenerate_report(tmp_path):
-    out = write_html_report(degenerate_report(path=EVIL), None, tmp_path / "empty.html")
+    out = write_html_report(degenerate_page(path=EVIL), tmp_path / "empty.html")
     img, log = _screenshot(out, tmp_path, 800, 1200)
     assert _page_errors(log) == []
     assert cv2.cvtColor(img, cv2.COLOR_BGR2GRAY).std() > 5
@@ -377,29 +288,22 @@ def test_chromium_renders_degenerate_report(tmp_path):
 # --- thumbnails from a real video ------------------------------------------------------------------------------------
 
 
-def test_grab_frames_one_pass_upright_and_exact_frames(clip_factory):
-    from formcheck.report.thumbnails import grab_frames, step_thumbnails
+def test_step_thumbnails_are_upright_frames_at_the_picked_contacts(clip_factory):
+    from formcheck.report.thumbnails import step_thumbnails
     from formcheck.video.reader import iter_frames, probe
 
     path = clip_factory("rot.mp4", frames=20, width=160, height=120, rotation=90)
-    got = grab_frames(path, [2, 12, 999], max_side_px=80)
-    assert sorted(got) == [2, 12]
-    ref = {f.index: f.rgb for f in iter_frames(probe(path)) if f.index in (2, 12)}
-    for idx, jpeg in got.items():
+    frames = {f.index: f for f in iter_frames(probe(path))}
+    steps = (tf.step(2, frames[2].time_s, strike="heel"), tf.step(12, frames[12].time_s))
+    thumbs = step_thumbnails(steps, StepPicks(best=1, worst=0), path, max_side_px=80)
+    assert sorted(thumbs) == ["best", "worst"]
+    for key, idx in (("best", 12), ("worst", 2)):
+        jpeg = thumbs[key]
         assert jpeg[:3] == b"\xff\xd8\xff"
         img = cv2.cvtColor(cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
         assert img.shape == (80, 60, 3)  # upright 120x160 scaled to a long side of 80
         assert img[:, :4].mean() > 200  # the stored top bar is on the left edge once upright
-        same = cv2.resize(ref[idx], (60, 80), interpolation=cv2.INTER_AREA).astype(float)
-        other = cv2.resize(ref[12 if idx == 2 else 2], (60, 80), interpolation=cv2.INTER_AREA).astype(float)
+        same = cv2.resize(frames[idx].rgb, (60, 80), interpolation=cv2.INTER_AREA).astype(float)
+        other = cv2.resize(frames[12 if idx == 2 else 2].rgb, (60, 80), interpolation=cv2.INTER_AREA).astype(float)
         assert np.abs(img - same).mean() < np.abs(img - other).mean()
-    times = {f.index: f.time_s for f in iter_frames(probe(path))}
-    report = {
-        "steps": [
-            {"contact_frame": 2, "contact_s": times[2], "strike": "heel", "direction": "backward"},
-            {"contact_frame": 12, "contact_s": times[12], "strike": "forefoot", "direction": "backward"},
-        ]
-    }
-    thumbs = step_thumbnails(report, path, max_side_px=80)
-    assert thumbs == {"best": got[12], "worst": got[2]}
-    assert grab_frames(path, []) == {}
+    assert step_thumbnails(steps, StepPicks(), path, max_side_px=80) == {}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
+
 import pytest
+import typed_fixtures as tf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from formcheck.analysis.types import Metrics, Stats, StrikeModelNote
 from formcheck.config import load_config
 from formcheck.rules import RULE_IDS, VERDICTS, judge_rules
 from formcheck.rules.registry import RuleContext, tips_of
@@ -13,26 +17,31 @@ from formcheck.rules.verdict import band_verdict
 
 CFG = load_config()
 
-GOOD = {
-    "backward_s": 12.0,
-    "backward_frames": 360,
-    "steps_backward": 30,
-    "trunk_lean_deg": {"median": 4.0, "p10": 2.0, "p90": 6.0, "n": 360},
-    "trunk_sway_deg": 4.0,
-    "near_side": "right",
-    "elbow_deg": {"right": {"median": 90.0, "p10": 80.0, "p90": 100.0, "n": 360}, "left": None},
-    "step_length_leg": 0.6,
-    "landing_distance_leg": 0.3,
-    "heel_strike_share": 0.0,
-    "strikes_classified": 30,
-    "heel_lift_leg": 0.2,
-    "heel_lift_steps": 30,
-    "step_time_asymmetry_pct": 2.0,
-    "head_turns": 4,
-    "head_turns_per_min": 20.0,
-    "head_turned_share": 0.2,
-    "fatigue_lean_change_deg": 1.0,
-}
+GOOD = tf.metrics(
+    backward_s=12.0,
+    backward_frames=360,
+    steps_backward=30,
+    trunk_lean_deg=Stats(median=4.0, p10=2.0, p90=6.0, n=360),
+    trunk_sway_deg=4.0,
+    near_side="right",
+    elbow_right_deg=Stats(median=90.0, p10=80.0, p90=100.0, n=360),
+    elbow_left_deg=None,
+    step_length_leg=0.6,
+    landing_distance_leg=0.3,
+    heel_strike_share=0.0,
+    strikes_classified=30,
+    heel_lift_leg=0.2,
+    heel_lift_steps=30,
+    step_time_asymmetry_pct=2.0,
+    head_turns=4,
+    head_turns_per_min=20.0,
+    head_turned_share=0.2,
+    fatigue_lean_change_deg=1.0,
+)
+
+
+def lean_of(x: float) -> Stats:
+    return Stats(median=x, p10=x, p90=x, n=100)
 
 
 def _ctx(view: str = "side", backward: bool = True) -> RuleContext:
@@ -49,7 +58,7 @@ def test_good_form_is_ok_everywhere():
 
 @pytest.mark.parametrize("lean,verdict", [(4.0, "ok"), (-5.0, "warn"), (-12.0, "fail"), (15.0, "warn"), (25.0, "fail")])
 def test_posture_bands(lean, verdict):
-    m = dict(GOOD, trunk_lean_deg={"median": lean, "p10": lean, "p90": lean, "n": 100})
+    m = replace(GOOD, trunk_lean_deg=lean_of(lean))
     v = judge_rules(m, _ctx(), CFG.rules)[0]
     assert v.verdict == verdict and v.value == lean and v.unit == "deg" and v.tip
 
@@ -67,20 +76,20 @@ def test_no_backward_running_is_not_assessable():
 
 
 def test_step_length_falls_back_to_landing_distance():
-    m = dict(GOOD, step_length_leg=None, landing_distance_leg=0.7)
+    m = replace(GOOD, step_length_leg=None, landing_distance_leg=0.7)
     v = {v.id: v for v in judge_rules(m, _ctx(), CFG.rules)}["short_steps"]
     assert v.verdict == "fail" and "landing distance" in v.message
 
 
 def test_never_looking_fails_and_always_looking_warns():
-    never = {v.id: v for v in judge_rules(dict(GOOD, head_turns=0, head_turns_per_min=0.0), _ctx(), CFG.rules)}
+    never = {v.id: v for v in judge_rules(replace(GOOD, head_turns=0, head_turns_per_min=0.0), _ctx(), CFG.rules)}
     assert never["look_over_shoulder"].verdict == "fail"
-    always = {v.id: v for v in judge_rules(dict(GOOD, head_turned_share=0.8), _ctx(), CFG.rules)}
+    always = {v.id: v for v in judge_rules(replace(GOOD, head_turned_share=0.8), _ctx(), CFG.rules)}
     assert always["look_over_shoulder"].verdict == "warn"
 
 
 def test_short_clip_fatigue_not_assessable():
-    v = {v.id: v for v in judge_rules(dict(GOOD, backward_s=4.0), _ctx(), CFG.rules)}["fatigue"]
+    v = {v.id: v for v in judge_rules(replace(GOOD, backward_s=4.0), _ctx(), CFG.rules)}["fatigue"]
     assert v.verdict == "not_assessable" and "9" in v.message
 
 
@@ -91,21 +100,21 @@ def test_band_scores_stay_in_range(value):
     assert verdict in VERDICTS and 0 <= score <= 100
 
 
+OPTIONAL_FLOATS = [f.name for f in fields(Metrics) if f.type in ("float | None",) and f.name not in ("leg_length_px",)]
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.dictionaries(
-        st.sampled_from(sorted(GOOD)),
-        st.one_of(st.none(), st.floats(allow_nan=True), st.integers(-5, 500)),
+        st.sampled_from(OPTIONAL_FLOATS),
+        st.one_of(st.none(), st.floats(allow_nan=True), st.floats(-5, 500)),
         max_size=12,
     ),
     st.sampled_from(["side", "oblique", "front", "back"]),
     st.booleans(),
 )
 def test_rules_never_crash_on_odd_metrics(over, view, backward):
-    m = dict(GOOD)
-    for k, v in over.items():
-        if not isinstance(GOOD[k], dict):
-            m[k] = v
+    m = replace(GOOD, **over)
     import math
 
     for v in judge_rules(m, _ctx(view, backward), CFG.rules):
@@ -123,7 +132,7 @@ def test_rules_never_crash_on_odd_metrics(over, view, backward):
     ],
 )
 def test_posture_message_and_tip_say_which_way(lean, word, tip_word):
-    m = dict(GOOD, trunk_lean_deg={"median": lean, "p10": lean, "p90": lean, "n": 100})
+    m = replace(GOOD, trunk_lean_deg=lean_of(lean))
     v = judge_rules(m, _ctx(), CFG.rules)[0]
     assert v.verdict in ("warn", "fail")
     assert word in v.message and tip_word in v.tip.lower()
@@ -132,7 +141,24 @@ def test_posture_message_and_tip_say_which_way(lean, word, tip_word):
 
 
 def test_forefoot_landing_not_assessable_when_the_model_cannot_read_strikes():
-    m = dict(GOOD, strike_note="the lite pose model cannot tell heel from forefoot landings")
+    m = replace(GOOD, strike_note=StrikeModelNote(model="lite", suggested="full"))
     v = next(v for v in judge_rules(m, _ctx(), CFG.rules) if v.id == "forefoot_landing")
     assert v.verdict == "not_assessable" and v.score is None and "lite" in v.message
     assert next(v for v in judge_rules(GOOD, _ctx(), CFG.rules) if v.id == "forefoot_landing").verdict == "ok"
+
+
+def test_one_sided_bands_score_full_marks_well_inside_and_less_near_the_bound():
+    cfg = CFG.rules.heel_drag  # ok from 0.1 leg up, warn from 0.05
+    assert cfg.ok[1] == float("inf")
+    assert band_verdict(0.3, cfg) == ("ok", 100)
+    verdict, score = band_verdict(0.12, cfg)
+    assert verdict == "ok" and 80 <= score < 100
+    assert band_verdict(0.07, cfg)[0] == "warn" and band_verdict(0.01, cfg)[0] == "fail"
+
+
+def test_verdicts_carry_their_numeric_bands():
+    v = judge_rules(GOOD, _ctx(), CFG.rules)[0]
+    assert v.ok_band == tuple(CFG.rules.upright_posture.ok) and v.warn_band == tuple(CFG.rules.upright_posture.warn)
+    assert v.target == "-3 to 12 deg"
+    look = next(v for v in judge_rules(GOOD, _ctx(), CFG.rules) if v.id == "look_over_shoulder")
+    assert look.target == "at least 2 /min"

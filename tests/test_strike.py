@@ -51,7 +51,6 @@ def _landing(first: str, pitch_px: float = 10.0, angle_bias_px: float = 0.0) -> 
         world=np.zeros((t, 33, 3)),
         times_s=np.arange(t) / FPS,
         detected=np.ones(t, bool),
-        swapped=np.zeros(t, bool),
         fps=FPS,
         width=640,
         height=480,

@@ -47,8 +47,6 @@ def compute_angles(pose: CleanPose, facing_x: np.ndarray) -> Angles:
         trunk_lean=trunk_lean_deg(xy, f),
         elbow_left=interior_angle(xy[:, LM.LEFT_SHOULDER], xy[:, LM.LEFT_ELBOW], xy[:, LM.LEFT_WRIST]),
         elbow_right=interior_angle(xy[:, LM.RIGHT_SHOULDER], xy[:, LM.RIGHT_ELBOW], xy[:, LM.RIGHT_WRIST]),
-        knee_left=interior_angle(xy[:, LM.LEFT_HIP], xy[:, LM.LEFT_KNEE], xy[:, LM.LEFT_ANKLE]),
-        knee_right=interior_angle(xy[:, LM.RIGHT_HIP], xy[:, LM.RIGHT_KNEE], xy[:, LM.RIGHT_ANKLE]),
         foot_left=foot_angle_deg(xy, LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX, f),
         foot_right=foot_angle_deg(xy, LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX, f),
     )

@@ -11,6 +11,7 @@ from scipy.signal import butter, filtfilt
 
 from formcheck.analysis.runs import true_runs
 from formcheck.analysis.types import CleanPose
+from formcheck.config import CleaningConfig
 from formcheck.pose.landmarks import LM
 from formcheck.pose.sequence import PoseSequence
 
@@ -23,16 +24,16 @@ LEG_PAIRS: tuple[tuple[int, int], ...] = tuple(
 class Cleaner:
     """Clean a :class:`PoseSequence` into a :class:`CleanPose`.
 
-    Parameters: ``max_gap_s`` longest dropout filled by linear interpolation (s); ``cutoff_hz`` low-pass cut-off
-    of a zero-phase 2nd-order Butterworth filter, converted to the clip's real frame rate (Hz); ``swap_ratio``
-    a frame's leg labels are exchanged when the swapped assignment is closer to the previous frame than this
-    fraction of the kept one (0..1).
+    Parameters (``[cleaning]`` of the config): ``max_gap_s`` longest dropout filled by linear interpolation (s);
+    ``cutoff_hz`` low-pass cut-off of a zero-phase 2nd-order Butterworth filter, converted to the clip's real frame
+    rate (Hz); ``swap_ratio`` a frame's leg labels are exchanged when the swapped assignment is closer to the
+    previous frame than this fraction of the kept one (0..1).
     """
 
-    def __init__(self, max_gap_s: float = 0.25, cutoff_hz: float = 7.0, swap_ratio: float = 0.5) -> None:
-        self.max_gap_s = max_gap_s
-        self.cutoff_hz = cutoff_hz
-        self.swap_ratio = swap_ratio
+    def __init__(self, cfg: CleaningConfig) -> None:
+        self.max_gap_s = cfg.max_gap_s
+        self.cutoff_hz = cfg.cutoff_hz
+        self.swap_ratio = cfg.swap_ratio
 
     def clean(self, seq: PoseSequence) -> CleanPose:
         """Run every cleaning step; returns the cleaned pose (the action method)."""
@@ -43,14 +44,8 @@ class Cleaner:
         world = np.asarray(seq.world, dtype=np.float64)[:, :, :3].copy() if t else np.zeros((0, 33, 3))
         xy[~np.isfinite(xy)] = np.nan
         world[~np.isfinite(world)] = np.nan
-        masks = leg_swap_masks(xy, self.swap_ratio)
-        for (a, b), m in zip(LEG_PAIRS, masks, strict=True):
-            for arr in (xy, vis, world):
-                tmp = arr[m, a].copy()
-                arr[m, a] = arr[m, b]
-                arr[m, b] = tmp
-        swapped = np.any(np.stack(masks), axis=0) if t else np.zeros(0, dtype=bool)
-        fps = float(seq.fps) if seq.fps > 0 else 30.0
+        apply_leg_swaps(leg_swap_masks(xy, self.swap_ratio), xy, vis, world)
+        fps = float(seq.fps)  # PoseSequence guarantees a positive frame rate
         max_gap = max(int(round(self.max_gap_s * fps)), 0)
         xy = fill_gaps(xy, max_gap)
         world = fill_gaps(world, max_gap)
@@ -65,7 +60,6 @@ class Cleaner:
             world=world,
             times_s=np.asarray(seq.timestamps_s, dtype=np.float64),
             detected=np.asarray(seq.detected, dtype=bool),
-            swapped=swapped,
             fps=fps,
             width=int(seq.width),
             height=int(seq.height),
@@ -120,15 +114,14 @@ def leg_swap_masks(xy: np.ndarray, swap_ratio: float) -> list[np.ndarray]:
     return masks
 
 
-def fix_leg_swaps(xy: np.ndarray, swap_ratio: float) -> np.ndarray:
-    """Exchange left/right leg labels (in place) where :func:`leg_swap_masks` says so; returns bool[T], True where
-    any leg label was exchanged."""
-    masks = leg_swap_masks(xy, swap_ratio)
+def apply_leg_swaps(masks: list[np.ndarray], *arrays: np.ndarray) -> None:
+    """Exchange the left/right leg labels in place in every array of ``arrays`` (axis 0 time, axis 1 landmark)
+    where ``masks`` (one bool[T] per pair of :data:`LEG_PAIRS`, from :func:`leg_swap_masks`) say so."""
     for (a, b), m in zip(LEG_PAIRS, masks, strict=True):
-        tmp = xy[m, a].copy()
-        xy[m, a] = xy[m, b]
-        xy[m, b] = tmp
-    return np.any(np.stack(masks), axis=0) if masks else np.zeros(xy.shape[0], dtype=bool)
+        for arr in arrays:
+            tmp = arr[m, a].copy()
+            arr[m, a] = arr[m, b]
+            arr[m, b] = tmp
 
 
 def fill_gaps(arr: np.ndarray, max_gap_frames: int) -> np.ndarray:

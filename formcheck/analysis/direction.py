@@ -13,6 +13,7 @@ import numpy as np
 
 from formcheck.analysis.types import CleanPose, Segment
 from formcheck.analysis.view import facing_world, facing_x_image
+from formcheck.config import DirectionConfig
 from formcheck.pose.landmarks import LM
 
 
@@ -49,7 +50,8 @@ def stance_sweep_m_s(pose: CleanPose) -> np.ndarray:
 class DirectionSegmenter:
     """Split a clip into segments of one direction of travel.
 
-    Parameters: ``window_s`` averaging window of the stance sweep (s; about one stride); ``standing_max_m_s``
+    Parameters (``[direction]`` of the config): ``window_s`` averaging window of the stance sweep (s; about one
+    stride); ``standing_max_m_s``
     below this mean sweep speed the runner is standing (m/s); ``min_segment_s`` shorter runs are merged into a
     neighbour (s); ``standing_max_depth_m_s`` the standing threshold for front/back views, where the sweep is
     seen in depth only (m/s); ``depth_rise_leg_s`` a front/back view's stance foot rising or sinking in the image
@@ -57,21 +59,13 @@ class DirectionSegmenter:
     or shrinking at least this fast (relative size change per s; static cameras).
     """
 
-    def __init__(
-        self,
-        window_s: float = 0.8,
-        standing_max_m_s: float = 0.25,
-        min_segment_s: float = 1.0,
-        standing_max_depth_m_s: float = 0.05,
-        depth_rise_leg_s: float = 0.15,
-        depth_growth_per_s: float = 0.05,
-    ) -> None:
-        self.depth_rise_leg_s = depth_rise_leg_s
-        self.depth_growth_per_s = depth_growth_per_s
-        self.window_s = window_s
-        self.standing_max_m_s = standing_max_m_s
-        self.standing_max_depth_m_s = standing_max_depth_m_s
-        self.min_segment_s = min_segment_s
+    def __init__(self, cfg: DirectionConfig) -> None:
+        self.depth_rise_leg_s = cfg.depth_rise_leg_s
+        self.depth_growth_per_s = cfg.depth_growth_per_s
+        self.window_s = cfg.window_s
+        self.standing_max_m_s = cfg.standing_max_m_s
+        self.standing_max_depth_m_s = cfg.standing_max_depth_m_s
+        self.min_segment_s = cfg.min_segment_s
 
     def segment(self, pose: CleanPose, depth_view: bool = False, view_kind: str | None = None) -> tuple[Segment, ...]:
         """The clip's segments in time order, covering every frame (none for an empty clip). ``depth_view``:
@@ -124,10 +118,10 @@ class DirectionSegmenter:
                     end_frame=e,
                     start_s=float(ts[s]),
                     end_s=float(ts[e - 1] + period),
-                    direction=name[lab],
+                    direction=name[lab],  # type: ignore[arg-type]
                     facing_x=fx,
                 )
-            )  # type: ignore[arg-type]
+            )
         return tuple(out)
 
 

@@ -9,9 +9,6 @@ vertical deceleration (Fellin et al. 2010: contact where the heel's vertical vel
 sub-frame time. Frames where the foot is unknown disarm the detector (a contact needs the foot seen in the air
 first). Toe-off is the last frame before the foot rises above ``toe_off_leg`` again. Works with a panning camera
 as long as it does not tilt (the ground stays at one image height).
-
-Strike index (diagnostic only; the strike class uses the raw foot angle at contact, see metrics.py): the foot angle
-at contact minus the same foot's median angle during stance, degrees.
 """
 
 from __future__ import annotations
@@ -20,6 +17,7 @@ import numpy as np
 from scipy.ndimage import percentile_filter
 
 from formcheck.analysis.types import CleanPose, Foot
+from formcheck.config import EventsConfig
 from formcheck.pose.landmarks import LM
 
 FEET: dict[str, tuple[int, int]] = {
@@ -28,7 +26,7 @@ FEET: dict[str, tuple[int, int]] = {
 }
 
 
-def leg_length_px(pose: CleanPose, percentile: float = 90.0) -> float | None:
+def leg_length_px(pose: CleanPose, percentile: float) -> float | None:
     """Leg length (px): the ``percentile`` of the hip -> ankle distance over frames and both legs, i.e. the leg
     nearly straight as when standing (the median reads short: a running leg is bent most of the time; synthetic
     step lengths read 17% long with it). None when never measurable."""
@@ -58,7 +56,8 @@ def foot_height_leg(pose: CleanPose, foot: Foot, leg_px: float, ground_window_s:
 class ContactDetector:
     """Detect initial contacts and toe-offs of one foot.
 
-    Parameters: ``contact_leg`` height at or below which the foot is on the ground (leg lengths);
+    Parameters (``[events]`` of the config): ``contact_leg`` height at or below which the foot is on the ground
+    (leg lengths);
     ``airborne_leg`` height above which it is in the air, re-arming the next contact (leg lengths);
     ``toe_off_leg`` height whose up-crossing ends the stance (leg lengths); ``min_stride_s`` shortest time
     between two contacts of the same foot (s, debounce); ``ground_window_s`` window of the ground level (s).
@@ -68,23 +67,14 @@ class ContactDetector:
     is read, the foot landmarks being steadiest once the foot is down), ``height_``.
     """
 
-    def __init__(
-        self,
-        contact_leg: float = 0.03,
-        airborne_leg: float = 0.08,
-        toe_off_leg: float = 0.04,
-        min_stride_s: float = 0.3,
-        ground_window_s: float = 2.0,
-        refine_s: float = 0.07,
-        settle_leg: float = 0.06,
-    ) -> None:
-        self.settle_leg = settle_leg
-        self.refine_s = refine_s
-        self.contact_leg = contact_leg
-        self.airborne_leg = airborne_leg
-        self.toe_off_leg = toe_off_leg
-        self.min_stride_s = min_stride_s
-        self.ground_window_s = ground_window_s
+    def __init__(self, cfg: EventsConfig) -> None:
+        self.settle_leg = cfg.settle_leg
+        self.refine_s = cfg.refine_s
+        self.contact_leg = cfg.contact_leg
+        self.airborne_leg = cfg.airborne_leg
+        self.toe_off_leg = cfg.toe_off_leg
+        self.min_stride_s = cfg.min_stride_s
+        self.ground_window_s = cfg.ground_window_s
 
     def detect(self, pose: CleanPose, foot: Foot, leg_px: float) -> ContactDetector:
         """Find the events of ``foot``; returns self with ``contacts_``, ``toe_offs_`` and ``height_`` set."""
@@ -149,18 +139,3 @@ class ContactDetector:
             den = acc[i - 1] - 2 * acc[i] + acc[i + 1]
             frac = float(np.clip(0.5 * (acc[i - 1] - acc[i + 1]) / den, -0.5, 0.5)) if den < 0 else 0.0
         return float(min(lo + i + frac, c))
-
-
-def strike_index_deg(foot_angle: np.ndarray, contact: int, toe_off: int, fps: float) -> float | None:
-    """Foot angle at contact minus the foot's median angle over its stance (contact .. toe-off, skipping the
-    first 0.05 s), degrees; None when not measurable."""
-    a = foot_angle[contact] if 0 <= contact < foot_angle.size else np.nan
-    if not np.isfinite(a):
-        return None
-    start = contact + max(int(round(0.05 * fps)), 1)
-    end = toe_off if toe_off > start else min(contact + max(int(round(0.15 * fps)), 2), foot_angle.size)
-    flat = foot_angle[start:end]
-    flat = flat[np.isfinite(flat)]
-    if flat.size == 0:
-        return None
-    return float(a - np.median(flat))

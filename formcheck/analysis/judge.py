@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
@@ -12,9 +11,11 @@ from formcheck.analysis.clean import Cleaner
 from formcheck.analysis.direction import DirectionSegmenter
 from formcheck.analysis.events import leg_length_px
 from formcheck.analysis.foot_pixels import FrameSource
-from formcheck.analysis.metrics import compute_metrics, detect_steps, head_turned
+from formcheck.analysis.metrics import compute_metrics, head_turned
 from formcheck.analysis.runs import true_runs
-from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
+from formcheck.analysis.step_score import pick_steps
+from formcheck.analysis.steps import detect_steps
+from formcheck.analysis.types import Angles, CleanPose, Metrics, Segment, Step, StepPicks, StrikeModelNote, View
 from formcheck.analysis.view import ViewClassifier, facing_x_image
 from formcheck.config import Config
 from formcheck.pose.sequence import PoseSequence
@@ -24,8 +25,8 @@ from formcheck.rules.verdict import Verdict
 
 @dataclass(frozen=True)
 class Judgement:
-    """Everything judged about one runner: cleaned pose, per-frame angles and facing, view, segments, steps,
-    metrics (JSON-ready dict), verdicts (rule order) and tips (most important first)."""
+    """Everything judged about one runner: cleaned pose, per-frame angles and facing, view, segments, steps (time
+    order), metrics, verdicts (rule order), tips (most important first) and the best and worst step."""
 
     pose: CleanPose
     angles: Angles
@@ -33,9 +34,10 @@ class Judgement:
     view: View
     segments: tuple[Segment, ...]
     steps: tuple[Step, ...]
-    metrics: dict[str, Any]
+    metrics: Metrics
     verdicts: tuple[Verdict, ...]
     tips: tuple[str, ...]
+    picks: StepPicks
 
 
 def _facing_per_frame(pose: CleanPose, segments: tuple[Segment, ...]) -> np.ndarray:
@@ -54,32 +56,25 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
     measured becomes None / NaN and the rules say ``not_assessable``. ``frames`` (the video's pictures at given
     times) lets the strike classes check that the pixels show the feet (analysis/foot_pixels.py)."""
     c = config
-    pose = Cleaner(c.cleaning.max_gap_s, c.cleaning.cutoff_hz, c.cleaning.swap_ratio).clean(seq)
-    view = ViewClassifier(c.view.side_max_ratio, c.view.front_min_ratio).classify(pose)
-    segments = DirectionSegmenter(
-        c.direction.window_s,
-        c.direction.standing_max_m_s,
-        c.direction.min_segment_s,
-        c.direction.standing_max_depth_m_s,
-        c.direction.depth_rise_leg_s,
-        c.direction.depth_growth_per_s,
-    ).segment(pose, depth_view=view.kind in ("front", "back"), view_kind=view.kind)
+    pose = Cleaner(c.cleaning).clean(seq)
+    view = ViewClassifier(c.view).classify(pose)
+    segments = DirectionSegmenter(c.direction).segment(
+        pose, depth_view=view.kind in ("front", "back"), view_kind=view.kind
+    )
     facing = _facing_per_frame(pose, segments)
     angles = compute_angles(pose, facing)
     leg = leg_length_px(pose, c.events.leg_percentile)
     steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events, c.strike, frames)
-    strike_note = None
+    note = None
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess
         steps = tuple(replace(s, strike=None, strike_confidence=None) for s in steps)
-        strike_note = (
-            f"the {seq.model} pose model cannot tell heel from forefoot landings; "
-            f"analyse with --model {c.events.strike_models[0]}"
-        )
+        note = StrikeModelNote(model=seq.model, suggested=c.events.strike_models[0])
     turned = head_turned(pose, facing, c.events)
-    metrics = compute_metrics(pose, angles, segments, view, steps, heights, turned, leg, static, c.events)
-    metrics["strike_note"] = strike_note
-    evidence = _evidence(steps, turned, angles, segments)
+    metrics = replace(
+        compute_metrics(pose, angles, segments, view, steps, heights, turned, leg, static, c.events), strike_note=note
+    )
+    evidence = _evidence(steps, turned, angles, segments, c.rules.evidence_frames_max)
     ctx = RuleContext(view=view.kind, backward=any(s.direction == "backward" for s in segments), evidence=evidence)
     verdicts = tuple(judge_rules(metrics, ctx, c.rules))
     return Judgement(
@@ -92,11 +87,12 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
         metrics=metrics,
         verdicts=verdicts,
         tips=tuple(tips_of(list(verdicts))),
+        picks=pick_steps(steps, c),
     )
 
 
 def _evidence(
-    steps: tuple[Step, ...], turned: np.ndarray, angles: Angles, segments: tuple[Segment, ...]
+    steps: tuple[Step, ...], turned: np.ndarray, angles: Angles, segments: tuple[Segment, ...], n_extreme: int
 ) -> dict[str, tuple[int, ...]]:
     """Frames each rule cites: contact frames for step rules, head-turn starts, extreme-lean frames."""
     back = [s for s in steps if s.direction == "backward"]
@@ -113,7 +109,7 @@ def _evidence(
     extreme: tuple[int, ...] = ()
     if np.isfinite(lean).any():
         order = np.argsort(-np.abs(np.nan_to_num(lean - np.nanmedian(lean), nan=0.0)))
-        extreme = tuple(sorted(int(i) for i in order[:5]))
+        extreme = tuple(sorted(int(i) for i in order[:n_extreme]))
     return {
         "upright_posture": extreme,
         "trunk_stability": extreme,

@@ -16,10 +16,10 @@ its raw value minus its centre, divided by its scale, clipped:
 
 The combined vote is the weighted mean of the available cues' votes; its size is the confidence (0..1). The
 strike is unknown (None) when the pixels show no foot (analysis/foot_pixels.py), when fewer than ``min_cues``
-cues are available, when the far foot is poorly visible,
-when a cue of weight ``veto_min_weight`` or more votes against the result with at least ``disagree_vote``, or when the confidence is below
-``min_confidence`` (``far_min_confidence`` for the far foot). Midfoot is never returned: a flat landing has no
-first-touching part the pixels can show, so it reads as unknown. Units: px, s, deg, leg lengths (hip to ankle).
+cues are available, when the far foot is poorly visible, when a cue of weight ``veto_min_weight`` or more votes
+against the result with at least ``disagree_vote``, or when the confidence is below ``min_confidence``
+(``far_min_confidence`` for the far foot). Midfoot is never returned: a flat landing has no first-touching part
+the pixels can show, so it reads as unknown. Units: px, s, deg, leg lengths (hip to ankle).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 from scipy.ndimage import percentile_filter
 
 from formcheck.analysis.angles import interior_angle
-from formcheck.analysis.types import CleanPose, Foot, StrikeName, View
+from formcheck.analysis.types import CleanPose, StrikeName, View
 from formcheck.config import StrikeConfig
 from formcheck.pose.landmarks import LM
 
@@ -81,7 +81,7 @@ def _first_down(h: np.ndarray, lo: int, hi: int, level: float) -> float | None:
 def strike_cues(
     pose: CleanPose,
     foot_angle: np.ndarray,
-    foot: Foot,
+    foot: str,
     contact: int,
     down: int,
     leg_px: float,
@@ -148,7 +148,7 @@ def weights(cfg: StrikeConfig) -> dict[str, float]:
 
 
 def classify_contact(
-    cues: StrikeCues, foot: Foot, view: View, cfg: StrikeConfig
+    cues: StrikeCues, foot: str, view: View, cfg: StrikeConfig
 ) -> tuple[StrikeName | None, float | None]:
     """(strike class or None, confidence 0..1 or None when no cue is measurable) from the cues; side views only."""
     if view.kind != "side" or cues.foot_px is None or cues.foot_px < cfg.min_foot_px:
@@ -185,7 +185,7 @@ def stance_masks(contacts: list[tuple[int, str, int, int]], n_frames: int) -> di
 def strike_of(
     pose: CleanPose,
     foot_angle: np.ndarray,
-    foot: Foot,
+    foot: str,
     contact: int,
     down: int,
     leg_px: float,

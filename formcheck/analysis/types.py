@@ -6,7 +6,7 @@ ankle distance measured from the video, px).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -24,8 +24,8 @@ class CleanPose:
 
     ``xy``: float64[T, 33, 2] px (NaN where unknown); ``conf``: float64[T, 33] confidence 0..1 (visibility, 0 where
     filled or unknown); ``world``: float64[T, 33, 3] metres (MediaPipe world, hip origin, y down; NaN where unknown);
-    ``times_s``: float64[T]; ``detected``: bool[T] (person found in the raw frame); ``swapped``: bool[T] (left and
-    right leg labels were exchanged in this frame); ``fps``: mean frames/s; ``width``/``height`` px.
+    ``times_s``: float64[T]; ``detected``: bool[T] (person found in the raw frame); ``fps``: mean frames/s;
+    ``width``/``height`` px.
     """
 
     xy: np.ndarray
@@ -33,7 +33,6 @@ class CleanPose:
     world: np.ndarray
     times_s: np.ndarray
     detected: np.ndarray
-    swapped: np.ndarray
     fps: float
     width: int
     height: int
@@ -49,14 +48,12 @@ class Angles:
     """Per-frame joint angles, degrees, NaN where not measurable (conventions in FIELD_NOTES.md).
 
     ``trunk_lean``: + toward the chest; ``elbow_left/right``: interior angle (180 = straight);
-    ``knee_left/right``: interior angle; ``foot_left/right``: heel->toe against the ground, + toe lower.
+    ``foot_left/right``: heel->toe against the ground, + toe lower.
     """
 
     trunk_lean: np.ndarray
     elbow_left: np.ndarray
     elbow_right: np.ndarray
-    knee_left: np.ndarray
-    knee_right: np.ndarray
     foot_left: np.ndarray
     foot_right: np.ndarray
 
@@ -93,8 +90,7 @@ class Step:
     ``foot_angle_deg`` at contact (+ toe lower); ``strike`` class (None = unknown); ``strike_confidence`` 0..1 of
     the strike cues' combined vote (analysis/strike.py; None when no cue is measurable); ``step_length_leg`` (from the
     previous contact point of the other foot, in ground coordinates); ``landing_distance_leg`` (pelvis to the
-    contact point along travel at contact); ``direction`` of the segment it belongs to; ``strike_index_deg``
-    (kept for the report's schema, always None: strike classes come from ``foot_angle_deg``).
+    contact point along travel at contact); ``direction`` of the segment it belongs to.
     """
 
     foot: Foot
@@ -106,16 +102,78 @@ class Step:
     step_length_leg: float | None
     landing_distance_leg: float | None
     direction: DirectionName
-    strike_index_deg: float | None = None
     strike_confidence: float | None = None
 
 
 @dataclass(frozen=True)
-class Gait:
-    """Gait events over the clip: ``steps`` in time order, ``leg_length_px``, ``camera_static`` (the camera does
-    not pan), ``head_turned`` bool[T] (head turned away from the facing direction)."""
+class Stats:
+    """Summary of one per-frame measurement over the frames used: ``median``, ``p10``, ``p90`` (in the
+    measurement's unit) and ``n`` (frames used, count)."""
 
-    steps: tuple[Step, ...]
+    median: float
+    p10: float
+    p90: float
+    n: int
+
+
+@dataclass(frozen=True)
+class StrikeModelNote:
+    """The pose ``model`` cannot tell heel from forefoot landings; ``suggested`` is one that can."""
+
+    model: str
+    suggested: str
+
+    @property
+    def text(self) -> str:
+        """The reason, as the report and the forefoot_landing rule say it."""
+        return (
+            f"the {self.model} pose model cannot tell heel from forefoot landings; analyse with --model "
+            f"{self.suggested}"
+        )
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """What the rules judge, over backward-running frames and steps only (report.json ``metrics``).
+
+    Times s, angles deg, lengths leg lengths (hip to ankle, px: ``leg_length_px``), counts are counts. None where
+    not measurable.
+    """
+
+    backward_s: float
+    backward_frames: int
     leg_length_px: float | None
     camera_static: bool
-    head_turned: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    cadence_spm: float | None
+    steps_backward: int
+    trunk_lean_deg: Stats | None
+    trunk_sway_deg: float | None
+    elbow_left_deg: Stats | None
+    elbow_right_deg: Stats | None
+    near_side: SideName | None
+    contact_time_s: float | None
+    step_length_leg: float | None
+    landing_distance_leg: float | None
+    heel_strike_share: float | None
+    strikes_classified: int
+    heel_lift_leg: float | None
+    heel_lift_steps: int
+    step_time_asymmetry_pct: float | None
+    head_turns: int
+    head_turns_per_min: float | None
+    head_turned_share: float | None
+    fatigue_lean_change_deg: float | None
+    strike_note: StrikeModelNote | None = None
+
+    def elbow_deg(self, side: str | None) -> Stats | None:
+        """The elbow statistics of ``side`` ("left"/"right"; None for anything else)."""
+        return {"left": self.elbow_left_deg, "right": self.elbow_right_deg}.get(side or "")
+
+
+@dataclass(frozen=True)
+class StepPicks:
+    """Indices into the steps (time order) of the best and the worst step by fault score; None when no step
+    qualifies (the worst is None when it would be the best)."""
+
+    best: int | None = None
+    worst: int | None = None

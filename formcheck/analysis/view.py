@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.analysis.types import CleanPose, View
+from formcheck.analysis.types import CleanPose, SideName, View, ViewKind
+from formcheck.config import ViewConfig
 from formcheck.pose.landmarks import LM
 
 _L = [int(LM.LEFT_SHOULDER), int(LM.LEFT_HIP)]
@@ -72,13 +73,14 @@ def _unit(v: np.ndarray) -> np.ndarray:
 class ViewClassifier:
     """Classify the camera view of a clip.
 
-    Parameters: ``side_max_ratio`` width ratio at or below which the view is a side view (dimensionless);
+    Parameters (``[view]`` of the config): ``side_max_ratio`` width ratio at or below which the view is a side
+    view (dimensionless);
     ``front_min_ratio`` width ratio at or above which it is a front or back view (between: oblique).
     """
 
-    def __init__(self, side_max_ratio: float = 0.25, front_min_ratio: float = 0.45) -> None:
-        self.side_max_ratio = side_max_ratio
-        self.front_min_ratio = front_min_ratio
+    def __init__(self, cfg: ViewConfig) -> None:
+        self.side_max_ratio = cfg.side_max_ratio
+        self.front_min_ratio = cfg.front_min_ratio
 
     def classify(self, pose: CleanPose) -> View:
         """The clip's :class:`View` (median over detected frames); side view when nothing is measurable."""
@@ -87,13 +89,13 @@ class ViewClassifier:
         fz = _nanmedian(face[:, 1])
         zl = _nanmedian(pose.world[:, _L, 2].mean(axis=1))
         zr = _nanmedian(pose.world[:, _R, 2].mean(axis=1))
-        near: str | None = None
+        near: SideName | None = None
         if np.isfinite(zl) and np.isfinite(zr):
             near = "left" if zl < zr else "right"
         if not np.isfinite(ratio):
             return View(kind="side", side=near, width_ratio=None)
         if ratio >= self.front_min_ratio:
-            kind = "front" if (np.isfinite(fz) and fz < 0) else "back"
+            kind: ViewKind = "front" if (np.isfinite(fz) and fz < 0) else "back"
             return View(kind=kind, side=None, width_ratio=round(ratio, 3))
         kind = "side" if ratio <= self.side_max_ratio else "oblique"
         return View(kind=kind, side=near, width_ratio=round(ratio, 3))  # type: ignore[arg-type]

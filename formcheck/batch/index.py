@@ -55,10 +55,10 @@ def trend_svg(trend: Trend) -> str:
         for rid, values in trend.scores.items():
             pts = [(d, s) for d, s in zip(days, values, strict=True) if s is not None]
             if pts:
-                ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=rid)
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=rid)  # type: ignore[arg-type]
         ax.set_ylim(0, 105)
         ax.set_ylabel("score (0-100)")
-        ax.set_xticks(days, [d.isoformat() for d in days], rotation=30, ha="right", fontsize=8)
+        ax.set_xticks(days, [d.isoformat() for d in days], rotation=30, ha="right", fontsize=8)  # type: ignore[arg-type]
         ax.grid(alpha=0.3)
         if ax.lines:
             ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)

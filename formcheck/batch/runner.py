@@ -13,9 +13,9 @@ from formcheck.batch.engines import ENGINES, run_local, run_ray
 from formcheck.batch.plan import BatchError, Job, plan_jobs
 from formcheck.batch.state import JobKey, config_sha256, file_sha256
 from formcheck.batch.task import JobResult, cached_result, error_result
-from formcheck.config import load_config
+from formcheck.config import MODEL_NAMES, load_config
 
-MODELS = ("lite", "full", "heavy")
+MODELS = MODEL_NAMES
 #: (result, finished so far, total): called as each video finishes (or is found already finished).
 OnProgress = Callable[[JobResult, int, int], None]
 

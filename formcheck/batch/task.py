@@ -85,7 +85,9 @@ def result_from_marker(job: Job, marker: dict[str, Any]) -> JobResult:
 def cached_result(job: Job, key: JobKey) -> JobResult | None:
     """The job's finished result if its marker matches ``key``, else None (the job must run)."""
     marker = read_marker(job.out_dir)
-    return result_from_marker(job, marker) if marker_matches(marker, key, Path(job.out_dir)) else None
+    if marker is None or not marker_matches(marker, key, Path(job.out_dir)):
+        return None
+    return result_from_marker(job, marker)
 
 
 def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) -> JobResult:
@@ -110,11 +112,12 @@ def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) ->
             if done is not None:
                 return done
             clear_marker(out_dir)
-            kind, error, rules, frames = "", "", (), 0
+            kind, error, frames = "", "", 0
+            rules: tuple[tuple[str, str, int | None], ...] = ()
             try:
                 res = analyze_video(job.video, out_dir=out_dir, model=model, config=config, reuse_pose=True)
-                rules = tuple((str(r["id"]), str(r["verdict"]), r.get("score")) for r in res.report["rules"])
-                frames = int(res.report.get("video", {}).get("frames") or 0)
+                rules = tuple((v.id, v.verdict, v.score) for v in res.judgement.verdicts)
+                frames = res.pose.n_frames
             except FormcheckError as exc:
                 kind, error = type(exc).__name__, str(exc)
             except Exception as exc:  # noqa: BLE001 - a batch never dies of one bad file

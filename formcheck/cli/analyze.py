@@ -6,13 +6,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from formcheck.analyze import analyze_video
 from formcheck.cli.render import print_summary
-from formcheck.config import load_config
+from formcheck.config import MODEL_NAMES, load_config
 
-MODELS = ("lite", "full", "heavy")
+MODELS = MODEL_NAMES
 
 
 class _Bar:
@@ -29,7 +29,7 @@ class _Bar:
             transient=True,
             disable=not console.is_terminal,
         )
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def __call__(self, done: int, total: int, stage: str) -> None:
         if stage not in self.tasks:

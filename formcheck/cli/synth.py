@@ -51,7 +51,7 @@ def synth(
 
     if direction not in ("backward", "forward", "standing"):
         raise ConfigError(f"--direction must be backward, forward or standing, got '{direction}'")
-    segs = parse_segments(segments) if segments else [Segment(direction=direction, duration_s=duration)]
+    segs = parse_segments(segments) if segments else [Segment(direction=direction, duration_s=duration)]  # type: ignore[call-arg, arg-type]
     if cadence is not None or step_length is not None:
         segs = [
             s.model_copy(

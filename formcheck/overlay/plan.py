@@ -1,16 +1,18 @@
 """What the annotated video shows at each frame, read from the verdicts (the plan never judges).
 
-Built after the judgement from ``report.json`` (steps, segments, rules, view), the per-frame angles of
-``frames.csv`` and the cleaned landmarks. Units: pixels of the input frame, seconds, degrees, steps/min.
+Built after the judgement from the typed :class:`~formcheck.analysis.judge.Judgement` (steps, segments, verdicts,
+per-frame angles, cleaned landmarks). Units: pixels of the input frame, seconds, degrees, steps/min.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+
+from formcheck.analysis.direction import direction_per_frame
+from formcheck.analysis.judge import Judgement
 
 #: Which rule colours which part of the skeleton.
 PART_RULES: dict[str, str] = {"trunk": "upright_posture", "arms": "arm_angle", "legs": "forefoot_landing"}
@@ -73,57 +75,31 @@ class OverlayPlan:
         return 60.0 * (len(past) - 1) / (past[-1] - past[0])
 
 
-def _column(frames: Sequence[Mapping[str, Any]], name: str, n: int) -> np.ndarray:
-    out = np.full(n, np.nan)
-    for i, row in enumerate(frames[:n]):
-        try:
-            out[i] = float(row.get(name) or "nan")
-        except (TypeError, ValueError):
-            pass
-    return out
-
-
-def build_plan(
-    report: Mapping[str, Any],
-    frames: Sequence[Mapping[str, Any]],
-    xy: np.ndarray,
-    times_s: np.ndarray,
-    fps: float,
-    hold_s: float,
-) -> OverlayPlan:
-    """The overlay plan from the report, the ``frames.csv`` rows (dicts of strings) and the cleaned landmarks
-    ``xy`` [T, 33, 2] (px). ``hold_s``: how long a touchdown marker stays on screen (s)."""
-    n = int(times_s.shape[0])
-    verdicts = {r.get("id"): r.get("verdict", "not_assessable") for r in report.get("rules") or []}
-    rules = {r.get("id"): r for r in report.get("rules") or []}
-    steps = sorted(report.get("steps") or [], key=lambda s: s.get("contact_frame") or 0)
+def build_plan(j: Judgement, hold_s: float) -> OverlayPlan:
+    """The overlay plan of judgement ``j``. ``hold_s``: how long a touchdown marker stays on screen (s)."""
+    pose = j.pose
+    verdicts = {v.id: v for v in j.verdicts}
+    steps = sorted(j.steps, key=lambda s: s.contact_frame)
     touchdowns = tuple(
-        Touchdown(
-            foot=str(s.get("foot")),
-            frame=int(s["contact_frame"]),
-            time_s=float(s.get("contact_s") or 0.0),
-            strike=s.get("strike"),
-            number=k + 1,
-        )
+        Touchdown(foot=s.foot, frame=s.contact_frame, time_s=s.contact_s, strike=s.strike, number=k + 1)
         for k, s in enumerate(steps)
-        if s.get("contact_frame") is not None
     )
-    direction = tuple((row.get("direction") or None) for row in frames[:n]) + (None,) * max(n - len(frames), 0)
     notices = tuple(
-        f"{rid.replace('_', ' ')}: not assessable"
-        + (f" ({rules[rid].get('message')})" if rules[rid].get("message") else "")
+        f"{rid.replace('_', ' ')}: not assessable" + (f" ({verdicts[rid].message})" if verdicts[rid].message else "")
         for rid in NOTICE_RULES
-        if verdicts.get(rid) == "not_assessable"
+        if rid in verdicts and verdicts[rid].verdict == "not_assessable"
     )
     return OverlayPlan(
-        xy=np.asarray(xy, dtype=np.float64),
-        times_s=np.asarray(times_s, dtype=np.float64),
-        trunk_lean_deg=_column(frames, "trunk_lean_deg", n),
-        elbow_left_deg=_column(frames, "elbow_left_deg", n),
-        elbow_right_deg=_column(frames, "elbow_right_deg", n),
-        direction=direction,
+        xy=np.asarray(pose.xy, dtype=np.float64),
+        times_s=np.asarray(pose.times_s, dtype=np.float64),
+        trunk_lean_deg=np.asarray(j.angles.trunk_lean, dtype=np.float64),
+        elbow_left_deg=np.asarray(j.angles.elbow_left, dtype=np.float64),
+        elbow_right_deg=np.asarray(j.angles.elbow_right, dtype=np.float64),
+        direction=tuple(direction_per_frame(j.segments, pose.n_frames)),
         touchdowns=touchdowns,
-        hold_frames=max(int(round(hold_s * fps)), 1),
-        part_verdict={part: verdicts.get(rule, "not_assessable") for part, rule in PART_RULES.items()},
+        hold_frames=max(int(round(hold_s * pose.fps)), 1),
+        part_verdict={
+            part: verdicts[rule].verdict if rule in verdicts else "not_assessable" for part, rule in PART_RULES.items()
+        },
         notices=notices,
     )

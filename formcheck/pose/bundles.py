@@ -29,9 +29,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from formcheck.atomic import write_bytes
+from formcheck.config import MODEL_NAMES
 from formcheck.errors import ModelError
 
-MODEL_NAMES = ("lite", "full", "heavy")
 DETECTOR_ENTRY = "pose_detector.tflite"
 LANDMARKS_ENTRY = "pose_landmarks_detector.tflite"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # earliest date a zip entry can carry
@@ -180,7 +180,7 @@ def add_landmark_metadata(name: str, network: bytes) -> bytes:
     """Return the landmark ``network`` with image-input (mean 0, std 255) and 5 feature-output metadata."""
     metadata_writer = _import_metadata_writer()
 
-    class Writer(metadata_writer.MetadataWriter):
+    class Writer(metadata_writer.MetadataWriter):  # type: ignore[name-defined]
         def __del__(self) -> None:  # the base one calls os.path at interpreter exit, when os may be gone
             self._temp_folder.cleanup()
 

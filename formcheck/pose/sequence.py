@@ -13,7 +13,7 @@ Units and conventions
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,7 +36,6 @@ class PoseSequence:
     model: str = ""
     person: int = 0
     rotation_deg: int = 0
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         image = np.asarray(self.image, dtype=np.float32)

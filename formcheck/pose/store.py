@@ -44,7 +44,7 @@ class PoseTracks:
     ``image``/``world``: ``float32[P, T, 33, 4]`` as in :class:`PoseSequence` (NaN where that person is not seen);
     ``scores``: ``float64[P]`` motion score (torso lengths moved in total); ``timestamps_s``: ``float64[T]``;
     ``fingerprint``: of the source video; ``settings``: a hash of what else made these tracks (formcheck version,
-    pose and tracking settings; see :func:`formcheck.analyze.pose_settings_key`), so a file made otherwise is not
+    pose and tracking settings; see :func:`formcheck.pose.pose_pass.pose_settings_key`), so a file made otherwise is not
     reused.
     """
 

@@ -9,19 +9,23 @@ from __future__ import annotations
 import base64
 import html
 import math
-import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from formcheck import __version__
+from formcheck.analysis.judge import Judgement
+from formcheck.analysis.types import Step, StepPicks
 from formcheck.atomic import write_text
-from formcheck.config import Config, load_config
-from formcheck.errors import FormcheckError
+from formcheck.pose.sequence import PoseSequence
 from formcheck.report import plots
+from formcheck.report.json_report import SCHEMA
 from formcheck.report.steps_csv import COLUMNS as STEP_COLUMNS
-from formcheck.report.terminal import num, target_str
-from formcheck.report.thumbnails import best_and_worst
+from formcheck.report.terminal import num
 from formcheck.report.tips_content import RULE_TITLES
+from formcheck.rules.verdict import Verdict
+from formcheck.video.reader import VideoInfo
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 VERDICT_LABEL = {"ok": "OK", "warn": "Warning", "fail": "Fail", "not_assessable": "Not assessable"}
@@ -76,74 +80,35 @@ def e(x: Any) -> str:
     return html.escape("" if x is None else str(x), quote=True)
 
 
-def _d(x: Any) -> dict[str, Any]:
-    return x if isinstance(x, dict) else {}
+@dataclass(frozen=True)
+class ReportPage:
+    """What the page shows, as typed values: the ``video`` (container facts), the analysed person's pose
+    ``seq`` (model, detection, person index), the ``judgement``, the strike-class bounds drawn on the foot-angle
+    plot (``forefoot_min_deg``, ``heel_max_deg``, deg), optional step ``thumbnails`` (``{"best": jpeg, "worst":
+    jpeg}``) and the ``athlete``'s name (batch mode)."""
+
+    video: VideoInfo
+    seq: PoseSequence
+    judgement: Judgement
+    forefoot_min_deg: float
+    heel_max_deg: float
+    thumbnails: Mapping[str, bytes] | None = None
+    athlete: str | None = None
 
 
-def _l(x: Any) -> list[Any]:
-    return x if isinstance(x, list) else []
+def _finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)
 
 
-def _is_num(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(float(x))
-
-
-_RANGE = re.compile(r"^\s*(-?[\d.]+)\s*(?:to|\.\.|-)\s*(-?[\d.]+)")
-_AT_MOST = re.compile(r"at most\s*(-?[\d.]+)")
-_AT_LEAST = re.compile(r"at least\s*(-?[\d.]+)")
-
-
-def _config_bands(config: Config | None) -> dict[str, dict[str, tuple[float, float]]]:
-    """Each rule's ok/warn bands from the configuration the analysis used ({} when there is none)."""
-    if config is None:
-        return {}
-    out = {}
-    for rid in RULE_TITLES:
-        cfg = getattr(config.rules, rid, None)
-        if cfg is not None and hasattr(cfg, "ok"):
-            out[rid] = {"ok": tuple(cfg.ok), "warn": tuple(cfg.warn)}
-    return out
-
-
-def rule_band(rule: Mapping[str, Any], defaults: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple] | None:
-    """The ok (and warn) band of a rule, read from its ``target`` (an object with [lo, hi] lists, or text such as
-    "-3 to 12 deg" / "at most 0.8 leg"); the warn band and missing pieces come from the default config."""
-    target, rid = rule.get("target"), rule.get("id")
-    base = dict(defaults.get(rid, {})) if isinstance(rid, str) else {}
-    if isinstance(target, Mapping):
-        bands = {
-            k: (float(v[0]), float(v[1]))
-            for k, v in target.items()
-            if isinstance(v, (list, tuple)) and len(v) == 2 and all(_is_num(x) for x in v)
-        }
-        return bands or (base or None)
-    if isinstance(target, str):
-        ok = None
-        if m := _RANGE.search(target):
-            ok = (float(m.group(1)), float(m.group(2)))
-        elif m := _AT_MOST.search(target):
-            ok = (min(0.0, float(m.group(1))), float(m.group(1)))
-        elif m := _AT_LEAST.search(target):
-            ok = (float(m.group(1)), math.inf)
-        if ok is not None and ok[0] <= ok[1]:
-            warn = base.get("warn")
-            out: dict[str, tuple] = {"ok": ok}
-            if warn and warn[0] <= ok[0] and ok[1] <= warn[1]:
-                out["warn"] = warn
-            return out
-    return base or None
-
-
-def _bar(value: Any, band: Mapping[str, Any] | None) -> str:
+def _bar(value: float | None, band: plots.Band | None) -> str:
     """A CSS bar: red outside, yellow warn band, green target band, a black mark at the value."""
-    if not _is_num(value) or not band or "ok" not in band:
+    if value is None or not math.isfinite(value) or band is None:
         return ""
-    ok = band["ok"]
-    warn = band.get("warn", ok)
-    edges = [x for x in (*ok, *warn) if math.isfinite(x) and abs(x) < 999]
+    ok, warn = band.ok, band.warn
+    edges = [x for x in (*ok, *warn) if math.isfinite(x)]
     if len(edges) < 2:
         return ""
-    lo, hi = min(*edges, float(value)), max(*edges, float(value))
+    lo, hi = min(*edges, value), max(*edges, value)
     pad = 0.15 * (hi - lo or 1.0)
     lo, hi = lo - pad, hi + pad
 
@@ -153,50 +118,46 @@ def _bar(value: Any, band: Mapping[str, Any] | None) -> str:
     parts = []
     for cls, (a, b) in (("w", warn), ("o", ok)):
         parts.append(f'<i class="{cls}" style="left:{pos(a):.1f}%;width:{max(pos(b) - pos(a), 0.5):.1f}%"></i>')
-    parts.append(f'<i class="m" style="left:{pos(float(value)):.1f}%"></i>')
+    parts.append(f'<i class="m" style="left:{pos(value):.1f}%"></i>')
     return f'<div class="bar" aria-hidden="true">{"".join(parts)}</div>'
 
 
-def _card(rule: Mapping[str, Any], band: Mapping[str, Any] | None) -> str:
-    verdict = str(rule.get("verdict") or "not_assessable")
-    cls = verdict if verdict in ("ok", "warn", "fail") else "na"
-    rid = str(rule.get("id") or "?")
-    value, unit = rule.get("value"), rule.get("unit") or ""
-    nd = 2 if _is_num(value) and abs(float(value)) < 10 else 1
-    score = f" &middot; score {e(num(rule.get('score'), 0))}" if _is_num(rule.get("score")) else ""
-    if verdict == "not_assessable":
-        body = f'<div class="muted">Not assessable: {e(rule.get("message") or "no reason given")}</div>'
+def _card(v: Verdict) -> str:
+    cls = v.verdict if v.verdict in ("ok", "warn", "fail") else "na"
+    nd = 2 if v.value is not None and abs(v.value) < 10 else 1
+    score = f" &middot; score {e(num(v.score, 0))}" if v.score is not None else ""
+    if v.verdict == "not_assessable":
+        body = f'<div class="muted">Not assessable: {e(v.message or "no reason given")}</div>'
     else:
         body = (
-            f'<div><span class="val">{e(num(value, nd, str(unit)))}</span>'
-            f' <span class="muted">target {e(target_str(rule.get("target")))}{score}</span></div>'
-            f'{_bar(value, band)}<div class="muted">{e(rule.get("message") or "")}</div>'
+            f'<div><span class="val">{e(num(v.value, nd, v.unit))}</span>'
+            f' <span class="muted">target {e(v.target or "-")}{score}</span></div>'
+            f'{_bar(v.value, plots.Band.of(v))}<div class="muted">{e(v.message)}</div>'
         )
-    tip = f'<div class="tip">{e(rule.get("tip"))}</div>' if rule.get("tip") else ""
+    tip = f'<div class="tip">{e(v.tip)}</div>' if v.tip else ""
     return (
-        f'<section class="card {cls}"><h3><span>{e(RULE_TITLES.get(rid, rid))}</span>'
-        f'<span class="badge {cls}">{e(VERDICT_LABEL.get(verdict, verdict))}</span></h3>{body}{tip}</section>'
+        f'<section class="card {cls}"><h3><span>{e(RULE_TITLES.get(v.id, v.id))}</span>'
+        f'<span class="badge {cls}">{e(VERDICT_LABEL.get(v.verdict, v.verdict))}</span></h3>{body}{tip}</section>'
     )
 
 
-def _overall(report: Mapping[str, Any], rules: list[dict[str, Any]]) -> str:
-    counts = {k: sum(1 for r in rules if r.get("verdict") == k) for k in VERDICT_LABEL}
-    scores = [float(r["score"]) for r in rules if _is_num(r.get("score"))]
+def _overall(verdicts: tuple[Verdict, ...], tips: tuple[str, ...]) -> str:
+    counts = {k: sum(1 for v in verdicts if v.verdict == k) for k in VERDICT_LABEL}
+    scores = [float(v.score) for v in verdicts if v.score is not None]
     big = f"{sum(scores) / len(scores):.0f}" if scores else "&ndash;"
     parts = [
         f'<span class="badge {k if k != "not_assessable" else "na"}">{counts[k]} {e(VERDICT_LABEL[k])}</span>'
         for k in VERDICT_LABEL
         if counts[k]
     ]
-    tips = [t for t in _l(report.get("tips")) if t]
-    if not rules:
+    if not verdicts:
         head = "No rule could be judged from this video."
     elif counts["fail"] or counts["warn"]:
         worst = sorted(
-            (r for r in rules if r.get("verdict") in ("fail", "warn")),
-            key=lambda r: (r.get("verdict") != "fail", r.get("score") if _is_num(r.get("score")) else 0),
+            (v for v in verdicts if v.verdict in ("fail", "warn")),
+            key=lambda v: (v.verdict != "fail", v.score if v.score is not None else 0),
         )
-        head = "Work on: " + ", ".join(e(RULE_TITLES.get(str(r.get("id")), r.get("id"))) for r in worst[:3]) + "."
+        head = "Work on: " + ", ".join(e(RULE_TITLES.get(v.id, v.id)) for v in worst[:3]) + "."
     elif counts["ok"]:
         head = "Everything that could be judged is within its target."
     else:
@@ -209,10 +170,26 @@ def _overall(report: Mapping[str, Any], rules: list[dict[str, Any]]) -> str:
     )
 
 
-def _step_cells(step: Mapping[str, Any]) -> list[str]:
+def _step_values(s: Step) -> dict[str, str | float | int | None]:
+    return {
+        "foot": s.foot,
+        "contact_frame": s.contact_frame,
+        "contact_s": s.contact_s,
+        "toe_off_frame": s.toe_off_frame,
+        "strike": s.strike,
+        "foot_angle_deg": s.foot_angle_deg,
+        "step_length_leg": s.step_length_leg,
+        "landing_distance_leg": s.landing_distance_leg,
+        "direction": s.direction,
+        "strike_confidence": s.strike_confidence,
+    }
+
+
+def _step_cells(step: Step) -> list[str]:
+    values = _step_values(step)
     cells = []
     for col in STEP_COLUMNS[1:]:
-        v = step.get(col)
+        v = values[col]
         left = isinstance(v, str)
         if isinstance(v, float):
             v = num(v, 1 if col.endswith("_deg") else 2 if col.endswith("_leg") or col.endswith("_s") else 3)
@@ -220,18 +197,19 @@ def _step_cells(step: Mapping[str, Any]) -> list[str]:
     return cells
 
 
-def _steps_table(steps: list[Any], picks: Mapping[str, int]) -> str:
+def _marks(picks: StepPicks) -> dict[int, str]:
+    return {i: k for k, i in (("best", picks.best), ("worst", picks.worst)) if i is not None}
+
+
+def _steps_table(steps: tuple[Step, ...], picks: StepPicks) -> str:
     if not steps:
         return '<p class="muted">No steps were detected.</p>'
-    mark = {i: k for k, i in picks.items()}
+    mark = _marks(picks)
     head = "".join(
         f'<th class="{"l" if c in ("foot", "strike", "direction") else ""}">{e(c.replace("_", " "))}</th>'
         for c in STEP_COLUMNS
     )
-    rows = []
-    for i, step in enumerate(steps):
-        step = _d(step)
-        rows.append(f'<tr class="{mark.get(i, "")}"><td>{i}</td>{"".join(_step_cells(step))}</tr>')
+    rows = [f'<tr class="{mark.get(i, "")}"><td>{i}</td>{"".join(_step_cells(s))}</tr>' for i, s in enumerate(steps)]
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
@@ -240,20 +218,20 @@ def _image_uri(data: bytes) -> str | None:
     return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}" if kind else None
 
 
-def _thumbs(steps: list[Any], picks: Mapping[str, int], thumbnails: Mapping[str, bytes] | None) -> str:
+def _thumbs(steps: tuple[Step, ...], picks: StepPicks, thumbnails: Mapping[str, bytes] | None) -> str:
     figs = []
-    for key, label in (("best", "Best step"), ("worst", "Worst step")):
-        step = _d(steps[picks[key]]) if key in picks and picks[key] < len(steps) else None
+    for key, label, index in (("best", "Best step", picks.best), ("worst", "Worst step", picks.worst)):
+        step = steps[index] if index is not None and index < len(steps) else None
         img = _image_uri(thumbnails[key]) if thumbnails and isinstance(thumbnails.get(key), bytes) else None
         if step is None and img is None:
             continue
         caption = f"<b>{label}</b>"
         if step is not None:
             caption += (
-                f" (step {picks[key]}): {e(step.get('foot') or '?')} foot at {e(num(step.get('contact_s'), 2))}"
-                f" s, frame {e(step.get('contact_frame'))}; strike {e(step.get('strike') or 'unknown')},"
-                f" foot angle {e(num(step.get('foot_angle_deg'), 1, 'deg'))},"
-                f" step length {e(num(step.get('step_length_leg'), 2, 'leg'))}"
+                f" (step {index}): {e(step.foot)} foot at {e(num(step.contact_s, 2))}"
+                f" s, frame {e(step.contact_frame)}; strike {e(step.strike or 'unknown')},"
+                f" foot angle {e(num(step.foot_angle_deg, 1, 'deg'))},"
+                f" step length {e(num(step.step_length_leg, 2, 'leg'))}"
             )
         pic = f'<img src="{img}" alt="{e(label)}">' if img else '<p class="muted">(no picture)</p>'
         figs.append(f"<figure>{pic}<figcaption>{caption}</figcaption></figure>")
@@ -262,84 +240,65 @@ def _thumbs(steps: list[Any], picks: Mapping[str, int], thumbnails: Mapping[str,
     return f'<div class="thumbs">{"".join(figs)}</div>'
 
 
-def _facts(report: Mapping[str, Any]) -> str:
-    v, p, view = _d(report.get("video")), _d(report.get("pose")), _d(report.get("view"))
-    segs = [_d(s) for s in _l(report.get("segments"))]
+def _facts(page: ReportPage) -> str:
+    v, seq, j = page.video, page.seq, page.judgement
     seg_text = (
-        "; ".join(f"{e(s.get('direction'))} {e(num(s.get('start_s'), 1))}-{e(num(s.get('end_s'), 1))} s" for s in segs)
-        or "none"
+        "; ".join(f"{e(s.direction)} {e(num(s.start_s, 1))}-{e(num(s.end_s, 1))} s" for s in j.segments) or "none"
     )
-    size = f"{v.get('width')} x {v.get('height')} px" if v.get("width") and v.get("height") else "-"
-    rate = p.get("detection_rate")
+    size = f"{v.width} x {v.height} px" if v.width and v.height else "-"
+    side = j.view.side if j.view.kind in ("side", "oblique") else None
     rows = [
-        ("Athlete", e(report.get("athlete"))) if report.get("athlete") else None,
-        ("Video", e(v.get("path") or "-")),
-        ("Duration", e(num(v.get("duration_s"), 1, "s"))),
-        ("Frames", f"{e(v.get('frames') if v.get('frames') is not None else '-')} at {e(num(v.get('fps'), 2))} fps"),
-        (
-            "Picture",
-            f"{e(size)}, rotation {e(v.get('rotation_deg') if v.get('rotation_deg') is not None else '-')} deg",
-        ),
-        ("Pose model", e(p.get("model") or "-")),
+        ("Athlete", e(page.athlete)) if page.athlete else None,
+        ("Video", e(v.path or "-")),
+        ("Duration", e(num(seq.duration_s, 1, "s"))),
+        ("Frames", f"{e(seq.n_frames)} at {e(num(seq.fps, 2))} fps"),
+        ("Picture", f"{e(size)}, rotation {e(v.rotation_deg)} deg"),
+        ("Pose model", e(seq.model or "-")),
         (
             "Pose found",
-            f"{e(p.get('detected_frames') if p.get('detected_frames') is not None else '-')} frames "
-            f"({e(num(100 * rate, 0, '%') if _is_num(rate) else '-')}), person "
-            f"{e(p.get('person') if p.get('person') is not None else '-')}",
+            f"{e(int(seq.detected.sum()))} frames ({e(num(100 * seq.detection_rate, 0, '%'))}), person {e(seq.person)}",
         ),
-        (
-            "Camera view",
-            f"{e(view.get('kind') or 'unknown')}"
-            f"{', ' + e(view.get('side')) + ' side toward camera' if view.get('side') else ''}",
-        ),
+        ("Camera view", f"{e(j.view.kind)}{', ' + e(side) + ' side toward camera' if side else ''}"),
         ("Segments", seg_text),
-        ("Cadence", e(num(_d(report.get("metrics")).get("cadence_spm"), 0, "steps/min"))),
-        ("Steps", e(len(_l(report.get("steps"))))),
-        ("formcheck", e(f"{report.get('formcheck_version') or '?'} ({report.get('schema') or '?'})")),
+        ("Cadence", e(num(j.metrics.cadence_spm, 0, "steps/min"))),
+        ("Steps", e(len(j.steps))),
+        ("formcheck", e(f"{__version__} ({SCHEMA})")),
     ]
     items = "".join(f"<dt>{k}</dt><dd>{val}</dd>" for k, val in filter(None, rows))
     return f'<dl class="facts panel">{items}</dl>'
 
 
-def render_html(
-    report: Mapping[str, Any],
-    frames: Any = None,
-    thumbnails: Mapping[str, bytes] | None = None,
-    config: Config | None = None,
-) -> str:
-    """The report page as a string (see :func:`write_html_report`)."""
-    report = _d(dict(report) if isinstance(report, Mapping) else None)
-    rules = [r for r in _l(report.get("rules")) if isinstance(r, dict)]
-    steps = _l(report.get("steps"))
-    segments = [_d(s) for s in _l(report.get("segments"))]
-    config = config if config is not None else _defaults()
-    defaults = _config_bands(config)
-    bands = {str(r.get("id")): rule_band(r, defaults) for r in rules}
-    picks = best_and_worst(report)
-    cols = plots.frame_columns(frames)
-    events = _events_limits(config)
-    plot_uris = [
-        plots.trunk_lean_plot(cols, bands.get("upright_posture") or defaults.get("upright_posture"), segments),
-        plots.elbow_plot(cols, bands.get("arm_angle") or defaults.get("arm_angle"), segments),
-        plots.foot_angle_plot([_d(s) for s in steps], *events),
-        plots.cadence_plot([_d(s) for s in steps], _d(report.get("metrics")).get("cadence_spm")),
+def _plots(page: ReportPage) -> str:
+    j = page.judgement
+    verdicts = {v.id: v for v in j.verdicts}
+    times = j.pose.times_s
+    uris = [
+        plots.trunk_lean_plot(times, j.angles.trunk_lean, plots.Band.of(verdicts.get("upright_posture")), j.segments),
+        plots.elbow_plot(
+            times, j.angles.elbow_left, j.angles.elbow_right, plots.Band.of(verdicts.get("arm_angle")), j.segments
+        ),
+        plots.foot_angle_plot(j.steps, page.forefoot_min_deg, page.heel_max_deg),
+        plots.cadence_plot(j.steps, j.metrics.cadence_spm),
     ]
-    plot_html = (
-        "".join(f'<div><img src="{u}" alt="plot"></div>' for u in plot_uris if u)
+    return (
+        "".join(f'<div><img src="{u}" alt="plot"></div>' for u in uris if u)
         or '<p class="muted">No per-frame measurements to plot.</p>'
     )
-    video = _d(report.get("video"))
-    shown = str(video.get("path")) if video.get("path") else "video"
+
+
+def render_html(page: ReportPage) -> str:
+    """The report page as a string (see :func:`write_html_report`)."""
+    j = page.judgement
+    shown = page.video.path or "video"
     name = Path(shown).name or shown
-    athlete = f" &middot; {e(report.get('athlete'))}" if report.get("athlete") else ""
-    tips = [t for t in _l(report.get("tips")) if t]
+    athlete = f" &middot; {e(page.athlete)}" if page.athlete else ""
     tips_html = (
-        ('<ol class="tips panel">' + "".join(f"<li>{e(t)}</li>" for t in tips) + "</ol>")
-        if tips
+        ('<ol class="tips panel">' + "".join(f"<li>{e(t)}</li>" for t in j.tips) + "</ol>")
+        if j.tips
         else '<p class="muted">No tips: nothing to correct was found, or nothing could be judged.</p>'
     )
     cards = (
-        "".join(_card(r, bands.get(str(r.get("id")))) for r in rules)
+        "".join(_card(v) for v in j.verdicts)
         or '<p class="muted">No rules were judged (the analysis produced no verdicts).</p>'
     )
     return f"""<!DOCTYPE html>
@@ -350,45 +309,18 @@ def render_html(
 <title>formcheck: {e(name)}</title><style>{CSS}</style></head>
 <body><main>
 <h1>Backward-running form check</h1><div class="sub">{e(shown)}{athlete}</div>
-<h2>Overall</h2>{_overall(report, rules)}
+<h2>Overall</h2>{_overall(j.verdicts, j.tips)}
 <h2>Rules</h2><div class="cards">{cards}</div>
-<h2>Over time</h2><div class="plots">{plot_html}</div>
-<h2>Best and worst step</h2>{_thumbs(steps, picks, thumbnails)}
+<h2>Over time</h2><div class="plots">{_plots(page)}</div>
+<h2>Best and worst step</h2>{_thumbs(j.steps, j.picks, page.thumbnails)}
 <h2>Tips, most important first</h2>{tips_html}
-<h2>Steps</h2>{_steps_table(steps, picks)}
-<h2>Session</h2>{_facts(report)}
+<h2>Steps</h2>{_steps_table(j.steps, j.picks)}
+<h2>Session</h2>{_facts(page)}
 <footer>Made by formcheck. Angles and lengths come from 2D video and carry a few degrees of error.</footer>
 </main></body></html>
 """
 
 
-def _events_limits(config: Config | None) -> tuple[float | None, float | None]:
-    """The foot-angle bounds of the strike classes (deg): forefoot above the first, heel below the second."""
-    if config is None:
-        return None, None
-    return float(config.events.forefoot_min_deg), float(config.events.heel_max_deg)
-
-
-def _defaults() -> Config | None:
-    """The default configuration, or None when it cannot be read (the page is still drawn, without bands)."""
-    try:
-        return load_config()
-    except FormcheckError:
-        return None
-
-
-def write_html_report(
-    report: Mapping[str, Any],
-    frames: Any,
-    out_path: str | Path,
-    thumbnails: Mapping[str, bytes] | None = None,
-    config: Config | None = None,
-) -> Path:
-    """Write report.html to ``out_path`` atomically and return the path.
-
-    ``report`` is report.json's dict; ``frames`` the per-frame data (rows as dicts, e.g. read from frames.csv, or
-    a mapping column -> sequence; None for no plots over time); ``thumbnails`` optional ``{"best": jpeg,
-    "worst": jpeg}`` (see :func:`formcheck.report.thumbnails.step_thumbnails`); ``config`` the configuration the
-    analysis ran with, for the target bands drawn on the plots (the defaults when None).
-    """
-    return write_text(out_path, render_html(report, frames, thumbnails, config))
+def write_html_report(page: ReportPage, out_path: str | Path) -> Path:
+    """Write report.html for ``page`` to ``out_path`` atomically and return the path."""
+    return write_text(out_path, render_html(page))

@@ -12,6 +12,7 @@ import numpy as np
 
 from formcheck import __version__
 from formcheck.analysis.judge import Judgement
+from formcheck.analysis.types import Metrics, Stats, Step
 from formcheck.pose.sequence import PoseSequence
 from formcheck.pose.store import PoseTracks
 from formcheck.video.reader import VideoInfo
@@ -72,29 +73,65 @@ def json_safe(obj: Any, nd: int = 4) -> Any:
     return obj
 
 
+def _stats(x: Stats | None) -> dict[str, Any] | None:
+    return None if x is None else {"median": x.median, "p10": x.p10, "p90": x.p90, "n": x.n}
+
+
+def metrics_section(m: Metrics) -> dict[str, Any]:
+    """``metrics``: every field of :class:`Metrics` under its report.json name (statistics as ``{median, p10, p90,
+    n}``, elbows as ``{left, right}``, the strike note as its text)."""
+    return {
+        "backward_s": m.backward_s,
+        "backward_frames": m.backward_frames,
+        "leg_length_px": m.leg_length_px,
+        "camera_static": m.camera_static,
+        "cadence_spm": m.cadence_spm,
+        "steps_backward": m.steps_backward,
+        "trunk_lean_deg": _stats(m.trunk_lean_deg),
+        "trunk_sway_deg": m.trunk_sway_deg,
+        "elbow_deg": {"left": _stats(m.elbow_left_deg), "right": _stats(m.elbow_right_deg)},
+        "near_side": m.near_side,
+        "contact_time_s": m.contact_time_s,
+        "step_length_leg": m.step_length_leg,
+        "landing_distance_leg": m.landing_distance_leg,
+        "heel_strike_share": m.heel_strike_share,
+        "strikes_classified": m.strikes_classified,
+        "heel_lift_leg": m.heel_lift_leg,
+        "heel_lift_steps": m.heel_lift_steps,
+        "step_time_asymmetry_pct": m.step_time_asymmetry_pct,
+        "head_turns": m.head_turns,
+        "head_turns_per_min": m.head_turns_per_min,
+        "head_turned_share": m.head_turned_share,
+        "fatigue_lean_change_deg": m.fatigue_lean_change_deg,
+        "strike_note": m.strike_note.text if m.strike_note else None,
+    }
+
+
+def step_record(s: Step) -> dict[str, Any]:
+    """One step of ``steps`` (``strike_index_deg`` stays as a null key until the next schema version)."""
+    return {
+        "foot": s.foot,
+        "contact_frame": s.contact_frame,
+        "contact_s": s.contact_s,
+        "toe_off_frame": s.toe_off_frame,
+        "strike": s.strike,
+        "strike_confidence": s.strike_confidence,
+        "foot_angle_deg": s.foot_angle_deg,
+        "strike_index_deg": None,
+        "step_length_leg": s.step_length_leg,
+        "landing_distance_leg": s.landing_distance_leg,
+        "direction": s.direction,
+    }
+
+
 def judgement_sections(j: Judgement) -> dict[str, Any]:
     """``segments``, ``view``, ``steps``, ``metrics``, ``rules`` and ``tips`` (see the README's output contract)."""
     return json_safe(
         {
             "segments": [{"start_s": s.start_s, "end_s": s.end_s, "direction": s.direction} for s in j.segments],
             "view": {"kind": j.view.kind, "side": j.view.side if j.view.kind in ("side", "oblique") else None},
-            "steps": [
-                {
-                    "foot": s.foot,
-                    "contact_frame": s.contact_frame,
-                    "contact_s": s.contact_s,
-                    "toe_off_frame": s.toe_off_frame,
-                    "strike": s.strike,
-                    "strike_confidence": s.strike_confidence,
-                    "foot_angle_deg": s.foot_angle_deg,
-                    "strike_index_deg": s.strike_index_deg,
-                    "step_length_leg": s.step_length_leg,
-                    "landing_distance_leg": s.landing_distance_leg,
-                    "direction": s.direction,
-                }
-                for s in j.steps
-            ],
-            "metrics": j.metrics,
+            "steps": [step_record(s) for s in j.steps],
+            "metrics": metrics_section(j.metrics),
             "rules": [
                 {
                     "id": v.id,

@@ -11,7 +11,8 @@ import base64
 import io
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,52 +20,29 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from formcheck.analysis.types import Segment, Step
+from formcheck.rules.verdict import Verdict
+
 #: Most points drawn per series (a 1-minute 60 fps clip has 3600 frames).
 MAX_POINTS = 600
-FRAME_COLUMNS = (
-    "frame",
-    "time_s",
-    "detected",
-    "trunk_lean_deg",
-    "elbow_left_deg",
-    "elbow_right_deg",
-    "foot_angle_left_deg",
-    "foot_angle_right_deg",
-    "direction",
-)
 OK_COLOUR, WARN_COLOUR, OFF_COLOUR = "#c8e6c9", "#fff3c4", "#eeeeee"
 LEFT_COLOUR, RIGHT_COLOUR, LINE_COLOUR = "#1565c0", "#e65100", "#37474f"
 
-Band = Mapping[str, Sequence[float]]
 
+@dataclass(frozen=True)
+class Band:
+    """A rule's target bands to shade: ``ok`` and ``warn`` as [low, high] in the plot's unit (bounds may be
+    infinite)."""
 
-def _num(x: Any) -> float:
-    if x is None or isinstance(x, bool) or x == "":
-        return math.nan
-    try:
-        return float(x)
-    except (TypeError, ValueError):
-        return math.nan
+    ok: tuple[float, float]
+    warn: tuple[float, float]
 
-
-def frame_columns(frames: Any) -> dict[str, np.ndarray]:
-    """Per-frame data as float arrays by column (NaN = not measurable), from either a list of row dicts (e.g.
-    read from frames.csv, empty strings allowed) or a mapping of column -> sequence. ``direction`` stays text."""
-    cols: dict[str, list[Any]] = {}
-    if isinstance(frames, Mapping):
-        cols = {str(k): list(v) if v is not None else [] for k, v in frames.items()}
-    elif isinstance(frames, Sequence) and not isinstance(frames, (str, bytes)):
-        rows = [r for r in frames if isinstance(r, Mapping)]
-        for name in FRAME_COLUMNS:
-            if any(name in r for r in rows):
-                cols[name] = [r.get(name) for r in rows]
-    out: dict[str, np.ndarray] = {}
-    for name, values in cols.items():
-        if name == "direction":
-            out[name] = np.array(["" if v is None else str(v) for v in values], dtype=object)
-        else:
-            out[name] = np.array([_num(v) for v in values], dtype=float)
-    return out
+    @classmethod
+    def of(cls, verdict: Verdict | None) -> Band | None:
+        """The bands the verdict was judged against (None when it has none)."""
+        if verdict is None or verdict.ok_band is None:
+            return None
+        return cls(ok=verdict.ok_band, warn=verdict.warn_band or verdict.ok_band)
 
 
 def downsample(t: np.ndarray, *ys: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, ...]:
@@ -107,23 +85,20 @@ def _uri(fig: Figure) -> str:
 
 def _shade_band(ax: Any, band: Band | None) -> list[Patch]:
     handles: list[Patch] = []
-    if not band:
+    if band is None:
         return handles
-    warn, ok = band.get("warn"), band.get("ok")
-    if warn and all(math.isfinite(_num(v)) for v in warn):
-        ax.axhspan(_num(warn[0]), min(_num(warn[1]), 1e6), color=WARN_COLOUR, zorder=0, lw=0)
-        handles.append(Patch(color=WARN_COLOUR, label="warn band"))
-    if ok and all(math.isfinite(_num(v)) for v in ok):
-        ax.axhspan(_num(ok[0]), min(_num(ok[1]), 1e6), color=OK_COLOUR, zorder=0, lw=0)
-        handles.append(Patch(color=OK_COLOUR, label="target"))
+    for (lo, hi), colour, label in ((band.warn, WARN_COLOUR, "warn band"), (band.ok, OK_COLOUR, "target")):
+        if math.isfinite(lo):
+            ax.axhspan(lo, min(hi, 1e6), color=colour, zorder=0, lw=0)
+            handles.append(Patch(color=colour, label=label))
     return handles
 
 
-def _shade_segments(ax: Any, segments: Sequence[Mapping[str, Any]] | None) -> list[Patch]:
+def _shade_segments(ax: Any, segments: Sequence[Segment]) -> list[Patch]:
     shaded = False
-    for seg in segments or []:
-        a, b = _num(seg.get("start_s")), _num(seg.get("end_s"))
-        if seg.get("direction") != "backward" and math.isfinite(a) and math.isfinite(b) and b > a:
+    for seg in segments:
+        a, b = seg.start_s, seg.end_s
+        if seg.direction != "backward" and math.isfinite(a) and math.isfinite(b) and b > a:
             ax.axvspan(a, b, color=OFF_COLOUR, zorder=0, lw=0, alpha=0.8)
             shaded = True
     return [Patch(color=OFF_COLOUR, label="not running backward")] if shaded else []
@@ -132,14 +107,11 @@ def _shade_segments(ax: Any, segments: Sequence[Mapping[str, Any]] | None) -> li
 def _ylim_with_band(ax: Any, values: list[np.ndarray], band: Band | None, pad: float) -> None:
     finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.array([])
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (math.nan, math.nan)
-    for key in ("ok", "warn"):
-        rng = (band or {}).get(key)
-        if rng:
-            a, b = _num(rng[0]), _num(rng[1])
-            if math.isfinite(a) and abs(a) < 1e5:
-                lo = a if not math.isfinite(lo) else min(lo, a)
-            if math.isfinite(b) and abs(b) < 1e5:
-                hi = b if not math.isfinite(hi) else max(hi, b)
+    for a, b in (band.ok, band.warn) if band is not None else ():
+        if math.isfinite(a) and abs(a) < 1e5:
+            lo = a if not math.isfinite(lo) else min(lo, a)
+        if math.isfinite(b) and abs(b) < 1e5:
+            hi = b if not math.isfinite(hi) else max(hi, b)
     if math.isfinite(lo) and math.isfinite(hi):
         ax.set_ylim(lo - pad, hi + pad)
 
@@ -163,11 +135,13 @@ def _finish(ax: Any, handles: list[Any], title: str, ylabel: str, xlabel: str = 
 
 
 def trunk_lean_plot(
-    cols: Mapping[str, np.ndarray], band: Band | None, segments: Sequence[Mapping[str, Any]] | None = None
+    times_s: np.ndarray, lean: np.ndarray, band: Band | None, segments: Sequence[Segment]
 ) -> str | None:
-    """Trunk lean (deg, + = forward) over time with the target band shaded; None when nothing was measured."""
-    t, lean = cols.get("time_s"), cols.get("trunk_lean_deg")
-    if t is None or lean is None or not np.isfinite(lean).any():
+    """Trunk lean (deg, + = forward) per frame at ``times_s`` with the target band shaded; None when nothing was
+    measured."""
+    t = np.asarray(times_s, dtype=float)
+    lean = np.asarray(lean, dtype=float)
+    if t.size == 0 or not np.isfinite(lean).any():
         return None
     t, lean = downsample(t, lean)
     fig, ax = _figure()
@@ -180,11 +154,10 @@ def trunk_lean_plot(
 
 
 def elbow_plot(
-    cols: Mapping[str, np.ndarray], band: Band | None, segments: Sequence[Mapping[str, Any]] | None = None
+    times_s: np.ndarray, left: np.ndarray, right: np.ndarray, band: Band | None, segments: Sequence[Segment]
 ) -> str | None:
-    """Left and right elbow angle (deg, 180 = straight) over time with the target band shaded."""
-    t = cols.get("time_s")
-    left, right = cols.get("elbow_left_deg"), cols.get("elbow_right_deg")
+    """Left and right elbow angle (deg, 180 = straight) per frame at ``times_s`` with the target band shaded."""
+    t = np.asarray(times_s, dtype=float) if len(times_s) else None
     series = [
         (n, v, c)
         for n, v, c in (("left elbow", left, LEFT_COLOUR), ("right elbow", right, RIGHT_COLOUR))
@@ -204,17 +177,15 @@ def elbow_plot(
 
 
 def foot_angle_plot(
-    steps: Sequence[Mapping[str, Any]], forefoot_min_deg: float | None = None, heel_max_deg: float | None = None
+    steps: Sequence[Step], forefoot_min_deg: float | None = None, heel_max_deg: float | None = None
 ) -> str | None:
     """Foot angle at each initial contact per foot (deg, + = toe lower, the angle the strike classes are read
     from), with the forefoot zone (above ``forefoot_min_deg``) and the heel zone (below ``heel_max_deg``) shaded."""
-    key = "foot_angle_deg"
     pts = [
-        (_num(s.get("contact_s")), _num(s.get(key)), s.get("foot"), s.get("strike"))
+        (s.contact_s, s.foot_angle_deg, s.foot, s.strike)
         for s in steps
-        if isinstance(s, Mapping)
+        if s.foot_angle_deg is not None and math.isfinite(s.contact_s) and math.isfinite(s.foot_angle_deg)
     ]
-    pts = [p for p in pts if math.isfinite(p[0]) and math.isfinite(p[1])]
     if not pts:
         return None
     fig, ax = _figure()
@@ -246,11 +217,11 @@ def foot_angle_plot(
 
 
 def cadence_series(
-    steps: Sequence[Mapping[str, Any]], min_dt_s: float = 0.15, max_dt_s: float = 1.5
+    steps: Sequence[Step], min_dt_s: float = 0.15, max_dt_s: float = 1.5
 ) -> tuple[np.ndarray, np.ndarray]:
     """(time s, cadence steps/min) from consecutive contacts: 60 / step time, skipping gaps outside
     ``min_dt_s``..``max_dt_s`` (a pause or a missed contact is not a cadence)."""
-    times = sorted(t for t in (_num(s.get("contact_s")) for s in steps if isinstance(s, Mapping)) if math.isfinite(t))
+    times = sorted(s.contact_s for s in steps if math.isfinite(s.contact_s))
     t, c = [], []
     for a, b in zip(times[:-1], times[1:], strict=True):
         dt = b - a
@@ -260,7 +231,7 @@ def cadence_series(
     return np.array(t), np.array(c)
 
 
-def cadence_plot(steps: Sequence[Mapping[str, Any]], cadence_spm: float | None = None) -> str | None:
+def cadence_plot(steps: Sequence[Step], cadence_spm: float | None = None) -> str | None:
     """Step-by-step cadence (steps/min) over time with the clip's cadence as a line; not judged, so no band."""
     t, c = cadence_series(steps)
     if t.size < 2:
@@ -268,11 +239,11 @@ def cadence_plot(steps: Sequence[Mapping[str, Any]], cadence_spm: float | None =
     fig, ax = _figure()
     (line,) = ax.plot(t, c, color=LINE_COLOUR, lw=1.0, marker="o", ms=2.5, label="per step")
     handles: list[Any] = [line]
-    if cadence_spm is not None and math.isfinite(_num(cadence_spm)):
+    if cadence_spm is not None and math.isfinite(cadence_spm):
         handles.append(
             ax.axhline(float(cadence_spm), color="#6a1b9a", lw=1.0, ls="--", label=f"cadence {float(cadence_spm):.0f}")
         )
-    ref = [float(cadence_spm)] if cadence_spm is not None and math.isfinite(_num(cadence_spm)) else []
+    ref = [float(cadence_spm)] if cadence_spm is not None and math.isfinite(cadence_spm) else []
     lo, hi = min([float(c.min()), *ref]), max([float(c.max()), *ref])
     mid, half = (lo + hi) / 2, max((hi - lo) / 2 * 1.15, 10.0)
     ax.set_ylim(mid - half, mid + half)

@@ -1,6 +1,7 @@
 """``steps.csv``: one row per step (initial contact to the next contact of the other foot), beside frames.csv.
 
-Columns are the step fields of report.json's ``steps`` (an empty cell where a value is null or not finite).
+Columns are the step fields of report.json's ``steps`` (an empty cell where a value is unknown or not finite),
+written from the typed steps.
 """
 
 from __future__ import annotations
@@ -8,15 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import math
-import numbers
 from pathlib import Path
-from typing import Any
 
+from formcheck.analysis.types import Step
 from formcheck.atomic import write_text
 
-#: Columns in order: foot, contact frame/time (s), toe-off frame, strike class, foot angle and strike index at
-#: contact (deg), step length and landing distance (leg lengths), travel direction, strike confidence (0..1; a
-#: column added last so existing readers keep their positions).
+#: Columns in order: step number, foot, contact frame/time (s), toe-off frame, strike class, foot angle at contact
+#: (deg), step length and landing distance (leg lengths), travel direction, strike
+#: confidence (0..1; the last column, added after the others so readers keep their positions).
 COLUMNS = (
     "step",
     "foot",
@@ -25,7 +25,6 @@ COLUMNS = (
     "toe_off_frame",
     "strike",
     "foot_angle_deg",
-    "strike_index_deg",
     "step_length_leg",
     "landing_distance_leg",
     "direction",
@@ -33,28 +32,36 @@ COLUMNS = (
 )
 
 
-def _cell(x: Any) -> str:
-    if x is None or isinstance(x, str):
-        return x or ""
-    if isinstance(x, (bool, numbers.Integral)):
-        return str(int(x))
-    if isinstance(x, numbers.Real):
-        x = float(x)
-        return f"{x:.4f}".rstrip("0").rstrip(".") if math.isfinite(x) else ""
-    return str(x)
+def _num(x: float | None) -> str:
+    return f"{x:.4f}".rstrip("0").rstrip(".") if x is not None and math.isfinite(x) else ""
 
 
-def steps_csv_text(steps: list[dict[str, Any]]) -> str:
+def _row(i: int, s: Step) -> list[str]:
+    return [
+        str(i),
+        s.foot,
+        str(s.contact_frame),
+        _num(s.contact_s),
+        "" if s.toe_off_frame is None else str(s.toe_off_frame),
+        s.strike or "",
+        _num(s.foot_angle_deg),
+        _num(s.step_length_leg),
+        _num(s.landing_distance_leg),
+        s.direction,
+        _num(s.strike_confidence),
+    ]
+
+
+def steps_csv_text(steps: tuple[Step, ...] | list[Step]) -> str:
     """The CSV text: a header and one row per step, numbered from 0 in ``step``."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
-    for i, step in enumerate(steps or []):
-        step = step if isinstance(step, dict) else {}
-        w.writerow([str(i)] + [_cell(step.get(c)) for c in COLUMNS[1:]])
+    for i, step in enumerate(steps):
+        w.writerow(_row(i, step))
     return buf.getvalue()
 
 
-def write_steps_csv(steps: list[dict[str, Any]], path: str | Path) -> Path:
-    """Write ``steps`` (report.json's ``steps`` list) to ``path`` atomically; return the path."""
+def write_steps_csv(steps: tuple[Step, ...] | list[Step], path: str | Path) -> Path:
+    """Write ``steps`` to ``path`` atomically; return the path."""
     return write_text(path, steps_csv_text(steps))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
+from formcheck.analysis.types import Metrics
 from formcheck.config import BandRule, RulesConfig
 from formcheck.rules.tips import MESSAGES, TIPS
 from formcheck.rules.verdict import Verdict, band_verdict, target_text
@@ -26,21 +26,6 @@ class RuleContext:
     evidence: dict[str, tuple[int, ...]]
 
 
-def _num(x: Any) -> float | None:
-    """``x`` as a finite float, else None."""
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def _count(x: Any) -> int:
-    """``x`` as a non-negative count (0 when missing or not a number)."""
-    v = _num(x)
-    return max(int(v), 0) if v is not None else 0
-
-
 def _na(rule_id: str, unit: str, cfg: BandRule, reason: str) -> Verdict:
     return Verdict(
         id=rule_id,
@@ -51,106 +36,114 @@ def _na(rule_id: str, unit: str, cfg: BandRule, reason: str) -> Verdict:
         target=target_text(cfg, unit),
         message=reason,
         tip=TIPS[rule_id]["not_assessable"],
+        ok_band=tuple(cfg.ok),  # type: ignore[arg-type]
+        warn_band=tuple(cfg.warn),  # type: ignore[arg-type]
     )
 
 
+def _finite(x: float | None) -> float | None:
+    return x if x is not None and math.isfinite(x) else None
+
+
 def _band(
-    rule_id: str, value: Any, count: int, unit: str, cfg: BandRule, ctx: RuleContext, what: str, fmt: str = "{:.1f}"
+    rule_id: str,
+    value: float | None,
+    count: int,
+    unit: str,
+    cfg: BandRule,
+    ctx: RuleContext,
+    what: str,
+    fmt: str = "{:.1f}",
 ) -> Verdict:
     """Shared body of band rules: view check, data check, then the band verdict."""
     if ctx.view not in cfg.views:
         return _na(rule_id, unit, cfg, f"a {ctx.view} view cannot show {what}; film from the side")
     if not ctx.backward:
         return _na(rule_id, unit, cfg, "no backward running was found in the video")
-    value = _num(value)
+    value = _finite(value)
     if value is None or count < cfg.min_count:
         return _na(rule_id, unit, cfg, f"too little data to judge {what} ({count} of {cfg.min_count} needed)")
     verdict, score = band_verdict(value, cfg)
     msg = MESSAGES[rule_id][verdict].format(value=fmt.format(value), unit=unit)
-    return Verdict(
-        id=rule_id,
+    return replace(
+        _na(rule_id, unit, cfg, msg),
         verdict=verdict,
         score=score,
         value=float(value),
-        unit=unit,
-        target=target_text(cfg, unit),
-        message=msg,
         tip=TIPS[rule_id][verdict],
         evidence_frames=ctx.evidence.get(rule_id, ()),
     )
 
 
-def upright_posture(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
+def upright_posture(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Median trunk lean (deg, + forward) over backward running. Outside the band, the message and tip say which
     way: leaning back (below the band) or hunched forward (above it)."""
-    lean = m.get("trunk_lean_deg") or {}
+    lean = m.trunk_lean_deg
     v = _band(
-        "upright_posture", lean.get("median"), _count(lean.get("n")), "deg", cfg.upright_posture, ctx, "trunk lean"
+        "upright_posture",
+        lean.median if lean else None,
+        lean.n if lean else 0,
+        "deg",
+        cfg.upright_posture,
+        ctx,
+        "trunk lean",
     )
     if v.verdict in ("warn", "fail") and v.value is not None and v.value > max(cfg.upright_posture.ok):
         key = f"{v.verdict}_forward"
-        v = Verdict(
-            **{
-                **v.__dict__,
-                "message": MESSAGES["upright_posture"][key].format(value=f"{v.value:.1f}", unit=v.unit),
-                "tip": TIPS["upright_posture"][key],
-            }
+        v = replace(
+            v,
+            message=MESSAGES["upright_posture"][key].format(value=f"{v.value:.1f}", unit=v.unit),
+            tip=TIPS["upright_posture"][key],
         )
     return v
 
 
-def short_steps(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
+def short_steps(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Median step length / leg length (contact point to contact point in ground coordinates, any camera that does
     not tilt), else median landing distance / leg length."""
-    n = _count(m.get("steps_backward", 0))
-    if _num(m.get("step_length_leg")) is not None:
-        return _band("short_steps", m["step_length_leg"], n, "leg", cfg.short_steps, ctx, "step length", "{:.2f}")
-    v = _band(
-        "short_steps", m.get("landing_distance_leg"), n, "leg", cfg.landing_distance, ctx, "landing distance", "{:.2f}"
-    )
+    n = m.steps_backward
+    if _finite(m.step_length_leg) is not None:
+        return _band("short_steps", m.step_length_leg, n, "leg", cfg.short_steps, ctx, "step length", "{:.2f}")
+    v = _band("short_steps", m.landing_distance_leg, n, "leg", cfg.landing_distance, ctx, "landing distance", "{:.2f}")
     if v.verdict != "not_assessable":
-        v = Verdict(**{**v.__dict__, "message": v.message + " (landing distance: step length not measurable)"})
+        v = replace(v, message=v.message + " (landing distance: step length not measurable)")
     return v
 
 
-def forefoot_landing(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
+def forefoot_landing(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Share (0..1) of backward contacts classified heel-first; not assessable when the pose model cannot read
     strikes (``strike_note``)."""
-    if m.get("strike_note") and ctx.view in cfg.forefoot_landing.views and ctx.backward:
-        return _na("forefoot_landing", "share", cfg.forefoot_landing, str(m["strike_note"]))
+    if m.strike_note is not None and ctx.view in cfg.forefoot_landing.views and ctx.backward:
+        return _na("forefoot_landing", "share", cfg.forefoot_landing, m.strike_note.text)
     v = _band(
         "forefoot_landing",
-        m.get("heel_strike_share"),
-        _count(m.get("strikes_classified", 0)),
+        m.heel_strike_share,
+        m.strikes_classified,
         "share",
         cfg.forefoot_landing,
         ctx,
         "how the foot lands",
         "{:.2f}",
     )
-    return _with_strike_count(v, _count(m.get("strikes_classified", 0)), _count(m.get("steps_backward", 0)))
+    return _with_strike_count(v, m.strikes_classified, m.steps_backward)
 
 
 def _with_strike_count(v: Verdict, used: int, contacts: int) -> Verdict:
     """The forefoot_landing verdict saying how many contacts it used: only strikes read with confidence count."""
     if contacts == 0:
         return v
-    return Verdict(
-        **{**v.__dict__, "message": f"{v.message} (from {used} of {contacts} contacts read with confidence)"}
-    )
+    return replace(v, message=f"{v.message} (from {used} of {contacts} contacts read with confidence)")
 
 
-def arm_angle(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
+def arm_angle(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Median near-side elbow angle (deg); the far arm is used only when visible."""
-    side = m.get("near_side")
-    stats = (m.get("elbow_deg") or {}).get(side or "", None)
+    stats = m.elbow_deg(m.near_side)
     if stats is None:
-        vals = [s for s in (m.get("elbow_deg") or {}).values() if s]
-        stats = vals[0] if vals else None
+        stats = m.elbow_left_deg or m.elbow_right_deg
     return _band(
         "arm_angle",
-        stats["median"] if stats else None,
-        _count(stats.get("n")) if stats else 0,
+        stats.median if stats else None,
+        stats.n if stats else 0,
         "deg",
         cfg.arm_angle,
         ctx,
@@ -158,82 +151,61 @@ def arm_angle(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     )
 
 
-def look_over_shoulder(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
+def look_over_shoulder(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Head turns per minute; never turning fails, never facing forward (turned most of the time) warns."""
     v = _band(
         "look_over_shoulder",
-        m.get("head_turns_per_min"),
-        _count(m.get("backward_frames", 0)),
+        m.head_turns_per_min,
+        m.backward_frames,
         "/min",
         cfg.look_over_shoulder,
         ctx,
         "head turns",
     )
-    share = _num(m.get("head_turned_share"))
+    share = _finite(m.head_turned_share)
     if v.verdict in ("ok", "warn") and share is not None and share > cfg.look_max_turned_share:
-        v = Verdict(
-            **{
-                **v.__dict__,
-                "verdict": "warn",
-                "score": min(v.score or 79, 79),
-                "message": f"the head is turned {100 * share:.0f}% of the time: face forward between checks",
-                "tip": TIPS["look_over_shoulder"]["warn_turned"],
-            }
+        v = replace(
+            v,
+            verdict="warn",
+            score=min(v.score or 79, 79),
+            message=f"the head is turned {100 * share:.0f}% of the time: face forward between checks",
+            tip=TIPS["look_over_shoulder"]["warn_turned"],
         )
-    if v.verdict == "fail" and _count(m.get("head_turns")) == 0:
-        v = Verdict(**{**v.__dict__, "message": "you never looked over your shoulder to check your path"})
+    if v.verdict == "fail" and m.head_turns == 0:
+        v = replace(v, message="you never looked over your shoulder to check your path")
     return v
 
 
-def heel_drag(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Median heel lift (leg lengths) within 0.15 s after toe-off."""
-    return _band(
-        "heel_drag",
-        m.get("heel_lift_leg"),
-        _count(m.get("heel_lift_steps", 0)),
-        "leg",
-        cfg.heel_drag,
-        ctx,
-        "the push-off",
-        "{:.2f}",
-    )
+def heel_drag(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
+    """Median heel lift (leg lengths) within ``heel_lift_window_s`` after toe-off."""
+    return _band("heel_drag", m.heel_lift_leg, m.heel_lift_steps, "leg", cfg.heel_drag, ctx, "the push-off", "{:.2f}")
 
 
-def symmetry(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
+def symmetry(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Left->right vs right->left step-time difference, % of the mean step time."""
-    return _band(
-        "symmetry",
-        m.get("step_time_asymmetry_pct"),
-        _count(m.get("steps_backward", 0)),
-        "%",
-        cfg.symmetry,
-        ctx,
-        "left-right symmetry",
-    )
+    return _band("symmetry", m.step_time_asymmetry_pct, m.steps_backward, "%", cfg.symmetry, ctx, "left-right symmetry")
 
 
-def trunk_stability(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
+def trunk_stability(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Trunk sway: p90 - p10 of the trunk lean (deg)."""
-    lean = m.get("trunk_lean_deg") or {}
-    return _band(
-        "trunk_stability", m.get("trunk_sway_deg"), _count(lean.get("n")), "deg", cfg.trunk_stability, ctx, "trunk sway"
-    )
+    n = m.trunk_lean_deg.n if m.trunk_lean_deg else 0
+    return _band("trunk_stability", m.trunk_sway_deg, n, "deg", cfg.trunk_stability, ctx, "trunk sway")
 
 
-def fatigue(m: dict, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
+def fatigue(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Trunk-lean change (deg) from the first to the last third of backward running."""
-    if ctx.view in cfg.fatigue.views and ctx.backward and (_num(m.get("backward_s")) or 0) < cfg.fatigue_min_s:
+    if ctx.view in cfg.fatigue.views and ctx.backward and m.backward_s < cfg.fatigue_min_s:
         return _na(
             "fatigue",
             "deg",
             cfg.fatigue,
             f"needs at least {cfg.fatigue_min_s:g} s of backward running to compare its thirds",
         )
-    lean = m.get("trunk_lean_deg") or {}
-    return _band("fatigue", m.get("fatigue_lean_change_deg"), _count(lean.get("n")), "deg", cfg.fatigue, ctx, "fatigue")
+    n = m.trunk_lean_deg.n if m.trunk_lean_deg else 0
+    return _band("fatigue", m.fatigue_lean_change_deg, n, "deg", cfg.fatigue, ctx, "fatigue")
 
 
-Rule = Callable[[dict, RuleContext, RulesConfig], Verdict]
+Rule = Callable[[Metrics, RuleContext, RulesConfig], Verdict]
 
 #: The fixed rule ids, in report order (most important first).
 RULES: dict[str, Rule] = {
@@ -250,7 +222,7 @@ RULES: dict[str, Rule] = {
 RULE_IDS: tuple[str, ...] = tuple(RULES)
 
 
-def judge_rules(metrics: dict, ctx: RuleContext, cfg: RulesConfig) -> list[Verdict]:
+def judge_rules(metrics: Metrics, ctx: RuleContext, cfg: RulesConfig) -> list[Verdict]:
     """Every rule's verdict, in :data:`RULE_IDS` order."""
     return [rule(metrics, ctx, cfg) for rule in RULES.values()]
 

@@ -216,10 +216,10 @@ def _stance_angle(sigma: float, strike: float, toe_off: float) -> float:
     s1 = 0.32 if abs(strike) > 4 else 0.12
     s2 = 0.55
     if sigma < s1:
-        return strike * (1 - smoothstep(sigma / s1))
+        return float(strike * (1 - smoothstep(sigma / s1)))
     if sigma < s2:
         return 0.0
-    return toe_off * smoothstep((sigma - s2) / (1 - s2))
+    return float(toe_off * smoothstep((sigma - s2) / (1 - s2)))
 
 
 class GaitModel:

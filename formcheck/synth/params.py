@@ -71,7 +71,7 @@ class SynthParams(BaseModel):
 
     seed: int = Field(0, ge=0, description="Random seed: small natural variations, look details.")
     segments: list[Segment] = Field(
-        default_factory=lambda: [Segment()],
+        default_factory=lambda: [Segment()],  # type: ignore[call-arg]
         description="Consecutive segments; the clip lasts their total duration.",
     )
     fps: float = Field(30.0, ge=24, le=120, description="Frame rate, frames/s.")
@@ -209,7 +209,7 @@ def parse_segments(text: str, duration_s: float | None = None) -> list[Segment]:
             raise ConfigError(f"segment '{part}': '{dur}' is not a number of seconds") from None
         if not 0 < seconds <= 120:
             raise ConfigError(f"segment '{part}': duration must be in (0, 120] s")
-        segs.append(Segment(direction=name, duration_s=seconds))  # type: ignore[arg-type]
+        segs.append(Segment(direction=name, duration_s=seconds))  # type: ignore[arg-type, call-arg]
     if not segs:
         raise ConfigError(f"no segments in '{text}' (expected e.g. 'forward:3,backward:4')")
     return segs

@@ -312,7 +312,7 @@ class Renderer:
         )
         floor = cv2.remap(self.floor_tex, fx, fy, cv2.INTER_LINEAR, borderMode=wrap)
         cv2.copyTo(floor, self._floor_mask, out)
-        self._bg_cache = (key, out)
+        self._bg_cache = (key, out)  # type: ignore[assignment]
         return out
 
     def render(

@@ -103,7 +103,7 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
     _check_path(path)
     with _open(path) as container:
         if not container.streams.video:
-            kinds = sorted({s.type for s in container.streams}) or ["no streams"]
+            kinds: list[str] = sorted({s.type for s in container.streams}) or ["no streams"]
             raise InputVideoError(f"{path} has no video stream (found: {', '.join(kinds)})")
         stream = container.streams.video[0]
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
@@ -184,9 +184,9 @@ def iter_frames(
                 if t <= last_t:  # duplicate or out-of-order timestamp: keep order, nudge forward
                     t = last_t + 1e-6
                 if index >= start and (wanted is None or index in wanted):
-                    rgb = frame.to_ndarray(format="rgb24", **scaled)
+                    rgb = frame.to_ndarray(format="rgb24", **scaled)  # type: ignore[arg-type]
                     if k:
-                        rgb = np.ascontiguousarray(np.rot90(rgb, k=k))
+                        rgb = np.ascontiguousarray(np.rot90(rgb, k=k))  # type: ignore[assignment]
                     yield Frame(index=index, time_s=float(t), rgb=rgb)
                 last_t = t
                 index += 1
@@ -219,7 +219,8 @@ def frames_at(info: VideoInfo, times_s: Sequence[float]) -> list[Frame | None]:
         for t in times_s:
             found = None
             try:
-                container.seek(max(int(float(t) / stream.time_base), 0), stream=stream, backward=True)
+                base = float(stream.time_base or 1)
+                container.seek(max(int(float(t) / base), 0), stream=stream, backward=True)
                 for frame in container.decode(stream):
                     if frame.time is None:
                         continue

@@ -83,7 +83,7 @@ class H264Writer:
             )
         # OpenCV's SIMD RGB->I420 conversion is ~5x faster than libswscale's here, to within 1 code value.
         yuv = cv2.cvtColor(np.ascontiguousarray(rgb, dtype=np.uint8), cv2.COLOR_RGB2YUV_I420)
-        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")  # type: ignore[arg-type]
         t = self._count / self.fps if time_s is None else float(time_s)
         pts = int(round(t / TIME_BASE))
         pts = max(pts, self._last_pts + 1)  # strictly increasing, even if two times round alike

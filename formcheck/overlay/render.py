@@ -1,0 +1,65 @@
+"""The render pass: decode the video again (scaled to the output size while converting to RGB), draw the verdict
+overlay (and the other people, dimmed), encode annotated.mp4 (H.264). Inference is over, so decoding, drawing
+and encoding overlap on all cores.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.config import Config
+from formcheck.overlay.plan import OverlayPlan
+from formcheck.overlay.skeleton import OTHER_RGB, SkeletonAnnotator
+from formcheck.overlay.verdicts import VerdictOverlay
+from formcheck.pose.store import PoseTracks
+from formcheck.progress import Progress
+from formcheck.video.reader import Frame, VideoInfo, iter_frames
+from formcheck.video.stream import run_streaming
+from formcheck.video.writer import H264Writer
+
+
+def output_size(info: VideoInfo, config: Config) -> tuple[int, int, float]:
+    """Size (width, height px) of annotated.mp4 and its scale from the input: the input's size, shrunk so its long
+    side is at most ``video.max_long_side_px`` (0 keeps the input size)."""
+    cap = config.video.max_long_side_px
+    long_side = max(info.width, info.height)
+    scale = 1.0 if not cap or long_side <= cap else cap / long_side
+    return int(round(info.width * scale)), int(round(info.height * scale)), scale
+
+
+def render_annotated(
+    info: VideoInfo,
+    tracks: PoseTracks,
+    person: int,
+    plan: OverlayPlan,
+    config: Config,
+    out_path: Path,
+    progress: Progress | None,
+) -> None:
+    """Write annotated.mp4 to ``out_path``: ``info``'s video with ``plan`` drawn on it (``person`` is the judged
+    track; the other tracks of ``tracks`` are drawn dimmed)."""
+    w, h, scale = output_size(info, config)
+    overlay = VerdictOverlay(plan, scale)
+    others = SkeletonAnnotator(OTHER_RGB, thickness_px=2.0)
+    to_out = np.array([scale, scale, 1.0, 1.0], dtype=np.float32)
+    fps = info.fps or config.video.fallback_fps
+    with H264Writer(
+        out_path, w, h, fps, crf=config.video.crf, preset=config.video.preset, tune=config.video.tune
+    ) as writer:
+
+        def draw(frame: Frame) -> tuple[float, np.ndarray]:
+            scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
+            i = min(frame.index, tracks.image.shape[1] - 1)
+            for p in range(tracks.n_people):
+                if p != person:
+                    others.annotate(scene, tracks.image[p, i] * to_out)
+            return frame.time_s, overlay.annotate(scene, frame.index)
+
+        def encode(item: tuple[float, np.ndarray]) -> None:
+            writer.write(item[1], item[0])
+            if progress is not None:
+                progress(writer.frames_written, tracks.image.shape[1], "video")
+
+        run_streaming(iter_frames(info, size=(w, h)), draw, encode)

@@ -1,0 +1,92 @@
+"""The pose pass: detect and track every person over the whole video -> :class:`PoseTracks`.
+
+The video is split into runs of consecutive frames (one per landmarker, ``pose.threads()``), each decoded and
+detected on its own threads at once; the results are tracked in frame order. Each landmarker sees consecutive
+frames, as MediaPipe's video mode expects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.config import Config
+from formcheck.pose.extract import Landmarker
+from formcheck.pose.sequence import mean_fps
+from formcheck.pose.store import PoseTracks, video_fingerprint
+from formcheck.pose.tracking import PersonTracker
+from formcheck.progress import Progress
+from formcheck.video.reader import Frame, VideoInfo, iter_frames
+from formcheck.video.stream import map_chunks
+
+#: One frame's detections: (frame index, time s, image landmarks per person, world landmarks per person).
+Detections = tuple[int, float, list, list]
+
+
+def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[int, int | None]]:
+    """Split the video into ``threads`` runs of consecutive frames ``(start, stop)`` (stop None: to the end), each
+    at least ``min_frames`` long; one run when the frame count is unknown."""
+    n = info.frames
+    k = max(1, min(threads, n // max(min_frames, 1))) if n else 1
+    bounds = [round(n * i / k) for i in range(k + 1)]
+    return [(bounds[i], bounds[i + 1] if i < k - 1 else None) for i in range(k)]
+
+
+def pose_settings_key(config: Config) -> str:
+    """SHA-256 of what, beside the video and the model, decides the pose file: the formcheck version and the pose
+    and tracking settings. A pose file made with another key is computed again rather than reused."""
+    from formcheck import __version__
+
+    blob = json.dumps(
+        {"formcheck": __version__, "pose": config.pose.model_dump(), "tracking": config.tracking.model_dump()},
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _detector(landmarker: Landmarker) -> Callable[[Frame], Detections]:
+    def detect(frame: Frame) -> Detections:  # the pixels are dropped here
+        image, world = landmarker.detect(frame.rgb, frame.time_s)
+        return frame.index, frame.time_s, image, world
+
+    return detect
+
+
+def run_pose_pass(
+    info: VideoInfo, model_name: str, model_path: Path, config: Config, progress: Progress | None
+) -> PoseTracks:
+    """Every person's landmarks over ``info``'s video (see the module docstring)."""
+    fps = info.fps or config.video.fallback_fps
+    tracker = PersonTracker(config.tracking, fps)
+    times: list[float] = []
+    expected = info.frames or int(round(info.duration_s * fps))
+    chunks = pose_chunks(info, config.pose.threads(), config.pose.min_chunk_frames)
+    with ExitStack() as stack:
+        landmarkers = [stack.enter_context(Landmarker(model_path, config.pose)) for _ in chunks]
+        sources = [iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b) for a, b in chunks]
+        for index, time_s, image, world in map_chunks(sources, [_detector(lm) for lm in landmarkers]):
+            tracker.update(index, time_s, image, world)
+            times.append(time_s)
+            if progress is not None:
+                progress(len(times), expected, "pose")
+    people, people_world, scores, _ = tracker.finish(len(times))
+    ts = np.asarray(times, dtype=np.float64)
+    return PoseTracks(
+        image=people,
+        world=people_world,
+        scores=scores,
+        timestamps_s=ts,
+        fps=mean_fps(ts, fps),
+        width=info.width,
+        height=info.height,
+        source=info.path,
+        model=model_name,
+        rotation_deg=info.rotation_deg,
+        fingerprint=video_fingerprint(info.path),
+        settings=pose_settings_key(config),
+    )
