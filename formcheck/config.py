@@ -104,6 +104,7 @@ class EventsConfig(_Section):
     toe_off_leg: float = Field(gt=0, description="foot height whose up-crossing ends stance (leg)")
     min_stride_s: float = Field(gt=0, description="shortest time between contacts of one foot (s)")
     ground_window_s: float = Field(gt=0, description="window of the ground level (s)")
+    contact_min_visibility: float = Field(ge=0, le=1, description="no contact fires below this visibility (0..1)")
     settle_leg: float = Field(gt=0, description="a foot this low that stops descending is down (leg)")
     refine_s: float = Field(ge=0, description="contact refined to the impact within this before (s)")
     forefoot_min_deg: float = Field(description="foot angle at contact above which: forefoot (deg)")
