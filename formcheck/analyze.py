@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,11 @@ from formcheck.atomic import write_json as _write_json
 from formcheck.atomic import write_text as _write_text
 from formcheck.atomic_set import OutputSet
 from formcheck.config import Config, load_config
+from formcheck.diskspace import disk_full_is_output_error, ensure_free_space, estimated_video_bytes
 from formcheck.errors import InputVideoError, NoPersonError, PoseFileError
-from formcheck.overlay.plan import build_plan
-from formcheck.overlay.render import render_annotated
+from formcheck.outfolder import claim_output_folder, refuse_overwriting_source
+from formcheck.overlay.plan import OverlayPlan, build_plan
+from formcheck.overlay.render import output_size, render_annotated
 from formcheck.pose.models import ensure_model
 from formcheck.pose.pose_pass import pose_settings_key, run_pose_pass
 from formcheck.pose.sequence import PoseSequence
@@ -33,10 +36,17 @@ from formcheck.report.html import ReportPage, write_html_report
 from formcheck.report.json_report import build_report
 from formcheck.report.steps_csv import write_steps_csv
 from formcheck.report.thumbnails import step_thumbnails
-from formcheck.video.reader import VideoInfo, frames_at, probe
+from formcheck.video.reader import VideoInfo, frames_at, frames_skipped, probe
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
 FRAMES_CSV, STEPS_CSV, REPORT_HTML = "frames.csv", "steps.csv", "report.html"
+OUTPUTS = (ANNOTATED, POSE_FILE, REPORT, FRAMES_CSV, STEPS_CSV, REPORT_HTML)
+
+
+#: More outputs written inside the same all-or-nothing set, after annotated.mp4 is drawn: called with the
+#: judgement, the analysed pose sequence, annotated.mp4's (not yet committed) path and a function giving the path to
+#: write an output of a given name to.
+ExtraOutputs = Callable[[Judgement, PoseSequence, Path, Callable[[str], Path]], None]
 
 
 @dataclass(frozen=True)
@@ -75,10 +85,11 @@ def _load_cached(pose_path: Path, info: VideoInfo, model_name: str, settings: st
     return tracks if fresh else None
 
 
-def _thumbnails(j: Judgement, video: Path, config: Config) -> dict[str, bytes] | None:
-    """JPEG thumbnails of the best and worst step; None (no pictures) if the video cannot be read again."""
+def _thumbnails(j: Judgement, video: Path, config: Config, plan: OverlayPlan) -> dict[str, bytes] | None:
+    """JPEG thumbnails of the best and worst step (cropped around the athlete, skeleton and strike ring drawn);
+    None (no pictures) if the video cannot be read again."""
     try:
-        return step_thumbnails(j.steps, j.picks, video, config.video.thumbnail_max_side_px)
+        return step_thumbnails(j.steps, j.picks, video, config.video.thumbnail_max_side_px, plan.xy, plan.part_verdict)
     except InputVideoError:
         return None
 
@@ -92,6 +103,7 @@ def analyze_video(
     config: Config | None = None,
     reuse_pose: bool = True,
     progress: Progress | None = None,
+    extra_outputs: ExtraOutputs | None = None,
 ) -> AnalysisResult:
     """Analyse one video and write ``annotated.mp4``, ``pose.npz``, ``report.json``, ``report.html``,
     ``frames.csv`` and ``steps.csv`` into ``out_dir`` (all of them, or none on error).
@@ -104,12 +116,24 @@ def analyze_video(
     info = probe(video)  # input errors first, before anything is created
     config = config or load_config()
     wanted = Path(out_dir) if out_dir is not None else default_out_dir(video)
+    refuse_overwriting_source(video, wanted, OUTPUTS)  # issue 13: before any work
     created = not wanted.exists()
     out = check_writable_dir(wanted)
     try:
-        return _analyze_into(
-            video, info, out, model=model, person=person, config=config, reuse_pose=reuse_pose, progress=progress
-        )
+        with claim_output_folder(out, OUTPUTS), disk_full_is_output_error(out):  # issue 13: lock, stale temps, ENOSPC
+            need = estimated_video_bytes(info, output_size(info, config)[:2], config.video.min_bits_per_pixel)
+            ensure_free_space(out, need)
+            return _analyze_into(
+                video,
+                info,
+                out,
+                model=model,
+                person=person,
+                config=config,
+                reuse_pose=reuse_pose,
+                progress=progress,
+                extra_outputs=extra_outputs,
+            )
     except BaseException:
         if created:  # leave no trace of a failed run: not even the folder we made for it
             with contextlib.suppress(OSError):
@@ -143,6 +167,7 @@ def _analyze_into(
     config: Config,
     reuse_pose: bool,
     progress: Progress | None,
+    extra_outputs: ExtraOutputs | None = None,
 ) -> AnalysisResult:
     pose_path = out / POSE_FILE
     with OutputSet(out) as outputs:
@@ -152,20 +177,24 @@ def _analyze_into(
         seq = tracks.person(0 if person is None else person)
         judgement = judge(seq, config, frames=lambda times: [f.rgb if f else None for f in frames_at(info, times)])
         report = build_report(info, tracks, seq, judgement)
+        report["video"]["frames_skipped"] = frames_skipped(info, tracks.timestamps_s.size)  # issue 13
         _write_json(outputs.path(REPORT), report)
         _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
         write_steps_csv(judgement.steps, outputs.path(STEPS_CSV))
+        plan = build_plan(judgement, config.video.touchdown_hold_s)
         page = ReportPage(
             video=info,
             seq=seq,
             judgement=judgement,
             forefoot_min_deg=config.events.forefoot_min_deg,
             heel_max_deg=config.events.heel_max_deg,
-            thumbnails=_thumbnails(judgement, video, config),
+            thumbnails=_thumbnails(judgement, video, config, plan),
         )
         write_html_report(page, outputs.path(REPORT_HTML))
-        plan = build_plan(judgement, config.video.touchdown_hold_s)
-        render_annotated(info, tracks, seq.person, plan, config, outputs.path(ANNOTATED), progress)
+        annotated = outputs.path(ANNOTATED)
+        render_annotated(info, tracks, seq.person, plan, config, annotated, progress)
+        if extra_outputs is not None:  # e.g. batch's handout.pdf: committed with the rest, or not at all
+            extra_outputs(judgement, seq, annotated, outputs.path)
         outputs.commit()
     return AnalysisResult(
         out_dir=out,

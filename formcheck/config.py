@@ -60,14 +60,33 @@ class VideoConfig(_Section):
 
     max_long_side_px: int = Field(ge=0, description="long side of annotated.mp4 (px; 0 = input size)")
     crf: int = Field(ge=0, le=51, description="x264 constant rate factor")
-    preset: str = Field(description="x264 speed preset")
+    preset: Literal[
+        "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"
+    ] = Field(description="x264 speed preset")
     tune: Literal["", "zerolatency", "film", "animation", "grain", "stillimage", "fastdecode"] = Field(
         description='x264 tuning ("" = none)'
     )
     touchdown_hold_s: float = Field(gt=0, le=2, description="touchdown marker time on screen (s)")
     decoder_threads: int = Field(ge=0, le=64, description="decoder threads during inference (count; 0 = auto)")
+    max_lost_share: float = Field(ge=0, le=1, description="share of undecodable frames skipped, not refused (0..1)")
+    min_bits_per_pixel: float = Field(ge=0, description="smallest annotated.mp4 size per pixel, disk check (bit)")
     fallback_fps: float = Field(gt=0, description="frame rate assumed when the video states none (frames/s)")
     thumbnail_max_side_px: int = Field(ge=16, description="long side of report.html's step pictures (px)")
+
+
+class PlausibilityConfig(_Section):
+    """What a human body and a runner's step can do: measurements beyond it are excluded and counted."""
+
+    max_bone_torso: float = Field(gt=0, description="longest limb bone against the torso (ratio)")
+    torso_range: tuple[float, float] = Field(description="torso length against its running median (ratio)")
+    torso_window_s: float = Field(gt=0, description="window of that running median (s)")
+    max_hip_speed_torso_s: float = Field(gt=0, description="fastest hip travel in the image (torso lengths/s)")
+    trunk_range_deg: tuple[float, float] = Field(description="trunk lean a runner can hold (deg)")
+    max_trunk_speed_deg_s: float = Field(gt=0, description="fastest trunk-lean change (deg/s)")
+    foot_range_deg: tuple[float, float] = Field(description="foot angle any frame can show (deg, + toe lower)")
+    ankle_range_deg: tuple[float, float] = Field(description="shank-to-foot angle (deg, 90 = neutral)")
+    contact_foot_range_deg: tuple[float, float] = Field(description="foot angle at initial contact (deg)")
+    min_step_s: float = Field(gt=0, description="shortest time between two contacts (s)")
 
 
 class CleaningConfig(_Section):
@@ -198,6 +217,7 @@ class Config(_Section):
     tracking: TrackingConfig
     video: VideoConfig
     cleaning: CleaningConfig
+    plausibility: PlausibilityConfig
     view: ViewConfig
     direction: DirectionConfig
     events: EventsConfig
@@ -215,6 +235,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config path is a folder, not a TOML file: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not a UTF-8 text file (byte {exc.start}): save it as UTF-8 TOML") from exc
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from exc
 

@@ -46,3 +46,28 @@ class PoseFileError(FormcheckError):
     """A saved pose file is unreadable or fails validation."""
 
     exit_code = 7
+
+
+class BatchError(FormcheckError):
+    """A batch input (folder, manifest, output folder, athlete name) is unusable."""
+
+    exit_code = 2
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGINT, SIGTERM, SIGHUP). A ``KeyboardInterrupt``, so nothing that catches
+    ``Exception`` swallows it and every ``finally`` and ``with`` block on the way out still cleans up.
+
+    ``exit_code`` is the shell's convention for a signal: 128 + the signal number.
+    """
+
+    def __init__(self, signum: int, outcome: str = "stopped, no partial output left behind") -> None:
+        import signal
+
+        self.signum = int(signum)
+        self.exit_code = 128 + self.signum
+        try:
+            name = signal.Signals(self.signum).name
+        except ValueError:
+            name = f"signal {self.signum}"
+        super().__init__(f"interrupted by {name}: {outcome}")

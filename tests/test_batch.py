@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from formcheck.batch.plan import BatchError, plan_jobs
+from formcheck.batch.plan import plan_jobs
 from formcheck.batch.runner import run_batch
 from formcheck.batch.state import MARKER
 from formcheck.cli import get_app as app
+from formcheck.errors import BatchError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -146,7 +147,8 @@ def test_index_and_progress(first_run):
     assert res.exit_code == 0, res.output
     assert "2026-01-05" in res.output and "2026-03-01" in res.output and "upright_posture" in res.output
     res = runner.invoke(app(), ["progress", "zed", "--out", str(out)])
-    assert res.exit_code != 0 and isinstance(res.exception, BatchError)
+    assert res.exit_code == BatchError.exit_code, res.output
+    assert res.stderr.startswith("formcheck: error:") and len(res.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.slow
@@ -316,3 +318,19 @@ def test_worker_crash_is_one_error_row(tmp_path):
     status = {r.source: r.status for r in got}
     assert status == {"v1.mp4": "ok", "crash.mp4": "error", "v2.mp4": "ok", "v3.mp4": "ok"}
     assert "crashed" in next(r.error for r in got if r.source == "crash.mp4")
+
+
+@pytest.mark.slow
+def test_batch_writes_each_athletes_handout(first_run):
+    """handout.pdf beside each report: one page, the athlete's name and the session date as text."""
+    import subprocess
+
+    out, res, _ = first_run
+    for r in res.results:
+        if r.ok:
+            pdf = Path(r.out_dir) / "handout.pdf"
+            assert pdf.is_file(), r.job_id
+            text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, check=True).stdout
+            assert r.athlete in text.decode() and r.date in text.decode()
+            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+            assert "Pages:           1" in info

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.judge import Judgement
-from formcheck.analysis.types import Angles, CleanPose, Metrics, Segment, Stats, Step, StepPicks, View
+from formcheck.analysis.types import Angles, CleanPose, Metrics, Quality, Segment, Stats, Step, StepPicks, View
 from formcheck.pose.sequence import PoseSequence
 from formcheck.report.html import ReportPage
 from formcheck.rules.verdict import Verdict
@@ -128,6 +128,7 @@ def judgement(
         verdicts=verdicts,
         tips=tips,
         picks=picks,
+        quality=Quality(*(np.zeros(n, np.int8) for _ in range(4))),
     )
 
 

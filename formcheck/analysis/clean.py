@@ -35,8 +35,10 @@ class Cleaner:
         self.cutoff_hz = cfg.cutoff_hz
         self.swap_ratio = cfg.swap_ratio
 
-    def clean(self, seq: PoseSequence) -> CleanPose:
-        """Run every cleaning step; returns the cleaned pose (the action method)."""
+    def clean(self, seq: PoseSequence, exclude: np.ndarray | None = None) -> CleanPose:
+        """Run every cleaning step; returns the cleaned pose (the action method). Frames where ``exclude``
+        (bool[T]) is set are implausible landmark sets: treated as missing, and never filled from their
+        neighbours (they stay NaN)."""
         raw = np.asarray(seq.image, dtype=np.float64)
         t = raw.shape[0]
         xy = raw[:, :, :2].copy() if t else np.zeros((0, 33, 2))
@@ -44,16 +46,19 @@ class Cleaner:
         world = np.asarray(seq.world, dtype=np.float64)[:, :, :3].copy() if t else np.zeros((0, 33, 3))
         xy[~np.isfinite(xy)] = np.nan
         world[~np.isfinite(world)] = np.nan
+        drop = np.zeros(t, dtype=bool) if exclude is None else np.asarray(exclude, dtype=bool)
+        xy[drop], world[drop], vis[drop] = np.nan, np.nan, 0.0
         apply_leg_swaps(leg_swap_masks(xy, self.swap_ratio), xy, vis, world)
         fps = float(seq.fps)  # PoseSequence guarantees a positive frame rate
         max_gap = max(int(round(self.max_gap_s * fps)), 0)
         xy = fill_gaps(xy, max_gap)
         world = fill_gaps(world, max_gap)
+        xy[drop], world[drop] = np.nan, np.nan
         xy = lowpass(xy, self.cutoff_hz, fps)
         world = lowpass(world, self.cutoff_hz, fps)
         conf = np.clip(vis, 0.0, 1.0)
         if t:
-            conf[~np.isfinite(raw[:, :, 0])] = 0.0
+            conf[~np.isfinite(raw[:, :, 0]) | drop[:, None]] = 0.0
         return CleanPose(
             xy=xy,
             conf=conf,

@@ -11,11 +11,22 @@ from formcheck.analysis.clean import Cleaner
 from formcheck.analysis.direction import DirectionSegmenter
 from formcheck.analysis.events import leg_length_px
 from formcheck.analysis.foot_pixels import FrameSource
-from formcheck.analysis.metrics import compute_metrics, head_turned
+from formcheck.analysis.metrics import compute_metrics, head_turned, metric_counts
+from formcheck.analysis.plausibility import landmark_reasons, screen_angles, screen_steps
 from formcheck.analysis.runs import true_runs
 from formcheck.analysis.step_score import pick_steps
 from formcheck.analysis.steps import detect_steps
-from formcheck.analysis.types import Angles, CleanPose, Metrics, Segment, Step, StepPicks, StrikeModelNote, View
+from formcheck.analysis.types import (
+    Angles,
+    CleanPose,
+    Metrics,
+    Quality,
+    Segment,
+    Step,
+    StepPicks,
+    StrikeModelNote,
+    View,
+)
 from formcheck.analysis.view import ViewClassifier, facing_x_image
 from formcheck.config import Config
 from formcheck.pose.sequence import PoseSequence
@@ -26,7 +37,8 @@ from formcheck.rules.verdict import Verdict
 @dataclass(frozen=True)
 class Judgement:
     """Everything judged about one runner: cleaned pose, per-frame angles and facing, view, segments, steps (time
-    order), metrics, verdicts (rule order), tips (most important first) and the best and worst step."""
+    order), metrics, verdicts (rule order), tips (most important first), the best and worst step and why
+    measurements were excluded (``quality``; the angles are already screened: excluded values are NaN)."""
 
     pose: CleanPose
     angles: Angles
@@ -38,6 +50,7 @@ class Judgement:
     verdicts: tuple[Verdict, ...]
     tips: tuple[str, ...]
     picks: StepPicks
+    quality: Quality
 
 
 def _facing_per_frame(pose: CleanPose, segments: tuple[Segment, ...]) -> np.ndarray:
@@ -56,15 +69,17 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
     measured becomes None / NaN and the rules say ``not_assessable``. ``frames`` (the video's pictures at given
     times) lets the strike classes check that the pixels show the feet (analysis/foot_pixels.py)."""
     c = config
-    pose = Cleaner(c.cleaning).clean(seq)
+    frame_reasons = landmark_reasons(seq, c.plausibility)
+    pose = Cleaner(c.cleaning).clean(seq, exclude=frame_reasons != 0)
     view = ViewClassifier(c.view).classify(pose)
     segments = DirectionSegmenter(c.direction).segment(
         pose, depth_view=view.kind in ("front", "back"), view_kind=view.kind
     )
     facing = _facing_per_frame(pose, segments)
-    angles = compute_angles(pose, facing)
+    angles, quality = screen_angles(pose, compute_angles(pose, facing), frame_reasons, view, pose.fps, c.plausibility)
     leg = leg_length_px(pose, c.events.leg_percentile)
     steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events, c.strike, frames)
+    steps = screen_steps(steps, c.plausibility)
     note = None
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess
@@ -72,7 +87,9 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
         note = StrikeModelNote(model=seq.model, suggested=c.events.strike_models[0])
     turned = head_turned(pose, facing, c.events)
     metrics = replace(
-        compute_metrics(pose, angles, segments, view, steps, heights, turned, leg, static, c.events), strike_note=note
+        compute_metrics(pose, angles, segments, view, steps, heights, turned, leg, static, c.events),
+        strike_note=note,
+        counts=metric_counts(pose, angles, quality, segments, steps),
     )
     evidence = _evidence(steps, turned, angles, segments, c.rules.evidence_frames_max)
     ctx = RuleContext(view=view.kind, backward=any(s.direction == "backward" for s in segments), evidence=evidence)
@@ -88,6 +105,7 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
         verdicts=verdicts,
         tips=tuple(tips_of(list(verdicts))),
         picks=pick_steps(steps, c),
+        quality=quality,
     )
 
 

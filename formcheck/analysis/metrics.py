@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.analysis.plausibility import REASONS
 from formcheck.analysis.runs import true_runs
-from formcheck.analysis.types import Angles, CleanPose, Metrics, Segment, Stats, Step, View
+from formcheck.analysis.types import Angles, CleanPose, Count, Metrics, Quality, Segment, Stats, Step, View
 from formcheck.config import EventsConfig
 from formcheck.pose.landmarks import LM
 
@@ -146,7 +147,7 @@ def compute_metrics(
     """The :class:`Metrics` the rules judge (backward-running frames and steps only)."""
     t = pose.n_frames
     back = backward_mask(pose, segments)
-    bsteps = [s for s in steps if s.direction == "backward"]
+    bsteps = kept_backward_steps(steps)
     elbow = _elbows(pose, angles, back, view, cfg)
     contact_t = [(s.toe_off_frame - s.contact_frame) / pose.fps for s in bsteps if s.toe_off_frame is not None]
     lifts = _heel_lifts(bsteps, heights, pose.fps, cfg)
@@ -180,6 +181,51 @@ def compute_metrics(
         head_turned_share=float(np.mean(turned[back])) if back.any() else None,
         fatigue_lean_change_deg=_fatigue_deg(lean, cfg),
     )
+
+
+def kept_backward_steps(steps: tuple[Step, ...]) -> list[Step]:
+    """The backward-running steps whose timing is plausible (a step excluded for ``step_timing`` is not used)."""
+    return [s for s in steps if s.direction == "backward" and s.excluded != "step_timing"]
+
+
+def _frame_count(used: np.ndarray, back: np.ndarray, *reasons: np.ndarray) -> Count:
+    """Frames of ``back`` a per-frame metric used (``used``: finite values) and excluded, by reason."""
+    why: dict[str, int] = {}
+    excluded = np.zeros(back.size, dtype=bool)
+    for r in reasons:
+        codes = np.where(back & ~excluded, r, 0)
+        for code in np.unique(codes[codes != 0]):
+            why[REASONS[int(code)]] = why.get(REASONS[int(code)], 0) + int(np.sum(codes == code))
+        excluded |= codes != 0
+    return Count(used=int(np.sum(used & back)), excluded=int(excluded.sum()), why=why)
+
+
+def _step_count(steps: tuple[Step, ...], use: list[Step], drop: tuple[str, ...]) -> Count:
+    why: dict[str, int] = {}
+    for s in steps:
+        if s.direction == "backward" and s.excluded in drop:
+            why[s.excluded] = why.get(s.excluded, 0) + 1  # type: ignore[index]
+    return Count(used=len(use), excluded=sum(why.values()), why=why)
+
+
+def metric_counts(
+    pose: CleanPose, angles: Angles, quality: Quality, segments: tuple[Segment, ...], steps: tuple[Step, ...]
+) -> dict[str, Count]:
+    """Evidence used and excluded per group of metrics: ``trunk_lean_deg`` (also sway and fatigue), ``elbow_deg``
+    and ``head_turns`` (backward frames), ``steps`` (cadence, lengths, contact time, heel lift, symmetry) and
+    ``strikes`` (heel_strike_share: steps with a strike class)."""
+    back = backward_mask(pose, segments)
+    seen = np.all(np.isfinite(pose.xy[:, [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER]]), axis=(1, 2))
+    kept = kept_backward_steps(steps)
+    return {
+        "trunk_lean_deg": _frame_count(np.isfinite(angles.trunk_lean), back, quality.frame, quality.trunk),
+        "elbow_deg": _frame_count(
+            np.isfinite(angles.elbow_left) | np.isfinite(angles.elbow_right), back, quality.frame
+        ),
+        "head_turns": _frame_count(seen, back, quality.frame),
+        "steps": _step_count(steps, kept, ("step_timing",)),
+        "strikes": _step_count(steps, [s for s in kept if s.strike is not None], ("step_timing", "contact_foot_angle")),
+    }
 
 
 def _median(xs: list[float | None]) -> float | None:

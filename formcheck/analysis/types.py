@@ -6,7 +6,7 @@ ankle distance measured from the video, px).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -90,7 +90,9 @@ class Step:
     ``foot_angle_deg`` at contact (+ toe lower); ``strike`` class (None = unknown); ``strike_confidence`` 0..1 of
     the strike cues' combined vote (analysis/strike.py; None when no cue is measurable); ``step_length_leg`` (from the
     previous contact point of the other foot, in ground coordinates); ``landing_distance_leg`` (pelvis to the
-    contact point along travel at contact); ``direction`` of the segment it belongs to.
+    contact point along travel at contact); ``direction`` of the segment it belongs to; ``excluded``: why the
+    step (``step_timing``) or its foot angle and strike (``contact_foot_angle``) cannot be true (None: kept; see
+    :mod:`formcheck.analysis.plausibility`).
     """
 
     foot: Foot
@@ -103,6 +105,36 @@ class Step:
     landing_distance_leg: float | None
     direction: DirectionName
     strike_confidence: float | None = None
+    excluded: str | None = None
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Why measurements were excluded, per frame: int8[T] reason codes (0 = kept; names in
+    :data:`formcheck.analysis.plausibility.REASONS`) of the whole landmark set (``frame``), the trunk lean
+    (``trunk``) and each foot's angle (``foot_left``, ``foot_right``)."""
+
+    frame: np.ndarray
+    trunk: np.ndarray
+    foot_left: np.ndarray
+    foot_right: np.ndarray
+
+
+@dataclass(frozen=True)
+class Count:
+    """How much evidence a metric used (``used``: frames or steps) and how much it excluded as implausible
+    (``excluded``, by reason in ``why``)."""
+
+    used: int
+    excluded: int
+    why: dict[str, int]
+
+    def note(self) -> str:
+        """The exclusions as words, e.g. "12 excluded as implausible: 9 trunk, 3 jump" ("" when none)."""
+        if not self.excluded:
+            return ""
+        parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(self.why.items(), key=lambda kv: -kv[1]))
+        return f"{self.excluded} excluded as implausible: {parts}"
 
 
 @dataclass(frozen=True)
@@ -164,6 +196,7 @@ class Metrics:
     head_turned_share: float | None
     fatigue_lean_change_deg: float | None
     strike_note: StrikeModelNote | None = None
+    counts: dict[str, Count] = field(default_factory=dict)
 
     def elbow_deg(self, side: str | None) -> Stats | None:
         """The elbow statistics of ``side`` ("left"/"right"; None for anything else)."""

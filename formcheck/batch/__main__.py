@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from formcheck.cli.batch import main
+from formcheck.batch.commands import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -29,6 +29,7 @@ main{max-width:1200px;margin:0 auto;padding:16px}
 section{background:#fff;border:1px solid #e0e0e0;border-radius:8px;padding:12px 16px;margin:16px 0}
 table{border-collapse:collapse;width:100%;font-size:.85rem}
 th,td{padding:4px 6px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
+td.notes{white-space:pre-line}
 th{background:#fafafa}
 .b{display:inline-block;padding:1px 6px;border-radius:10px;font-size:.75rem;white-space:nowrap}
 .ok{background:#e8f5e9;color:#1b5e20}.warn{background:#fff8e1;color:#8d6e00}.fail{background:#ffebee;color:#b71c1c}
@@ -116,7 +117,8 @@ def index_html(results: Sequence[JobResult], out_dir: Path, title: str = "formch
                 link = '<span class="b error">error</span>'
                 cells = f'<td class="err" colspan="{len(ids)}">{e(r.error)}</td>'
             parts.append(
-                f"<tr><td>{e(r.date)}</td><td>{e(r.source)}</td><td>{link}</td>{cells}<td>{e(r.notes)}</td></tr>"
+                f"<tr><td>{e(r.date)}</td><td>{e(r.source)}</td><td>{link}</td>{cells}"
+                f"<td class=notes>{e(r.notes)}</td></tr>"
             )
         parts.append("</tbody></table></section>")
     parts.append(f"<footer>formcheck {e(__version__)}</footer></main></body></html>\n")

@@ -13,23 +13,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.errors import FormcheckError
+from formcheck.errors import BatchError
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp"})
 DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 UNDATED = "undated"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
-
-
-class BatchError(FormcheckError):
-    """A batch input (folder, manifest, output folder, athlete name) is unusable."""
-
-    exit_code = 2
+#: What some file system refuses in a name (POSIX: "/" and NUL; Windows/exFAT/SMB also the rest, and control
+#: characters). Everything else, letters of every script included, is kept.
+_REFUSED = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+#: Longest folder name written (UTF-8 bytes): under the 255-byte limit of common file systems, with room for "-N".
+MAX_NAME_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,13 @@ class Job:
 
 
 def safe_name(text: str) -> str:
-    """``text`` as one harmless path component (no separators, no leading dots, not empty)."""
-    name = _UNSAFE.sub("_", text).strip(" .") or "_"
-    return name[:120]
+    """``text`` as one harmless path component: letters of any script kept ("Jörg Müller" stays), only what a file
+    system refuses replaced by "_", no leading or trailing dots or spaces, not empty, at most
+    :data:`MAX_NAME_BYTES` bytes of UTF-8 (NFC, so the same name typed on a Mac or on Linux is the same folder)."""
+    name = _REFUSED.sub("_", unicodedata.normalize("NFC", text)).strip(" .") or "_"
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    return name.rstrip(" .") or "_"
 
 
 def _iso(text: str) -> str | None:
@@ -149,7 +153,7 @@ def _from_manifest(src: Path) -> list[tuple[str, str, Path, str, str]]:
         text = src.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise BatchError(f"cannot read manifest {src}: {exc}") from exc
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # a quoted field may hold newlines: keep them
     fields = {(f or "").strip().lower() for f in reader.fieldnames or []}
     if "athlete" not in fields or not fields & {"video", "video_path", "path"}:
         raise BatchError(f"manifest {src} needs the columns athlete and video (optional: date, notes)")

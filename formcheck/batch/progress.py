@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.batch.plan import BatchError
 from formcheck.batch.summary import SUMMARY, read_summary
+from formcheck.errors import BatchError
 
 VERDICT_STYLE = {"ok": "green", "warn": "yellow", "fail": "red", "not_assessable": "dim"}
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.atomic import check_writable_dir
-from formcheck.batch.engines import ENGINES, run_local, run_ray
-from formcheck.batch.plan import BatchError, Job, plan_jobs
+from formcheck.batch.engines import ENGINES, require_ray, run_local, run_ray
+from formcheck.batch.plan import Job, plan_jobs
 from formcheck.batch.state import JobKey, config_sha256, file_sha256
 from formcheck.batch.task import JobResult, cached_result, error_result
 from formcheck.config import MODEL_NAMES, load_config
+from formcheck.errors import ConfigError, Interrupted
 
 MODELS = MODEL_NAMES
 #: (result, finished so far, total): called as each video finishes (or is found already finished).
@@ -50,17 +51,21 @@ def run_batch(
     progress: OnProgress | None = None,
 ) -> BatchResult:
     """Analyse every video of ``source`` (a folder or a CSV manifest) into ``out``. Bad videos become error rows;
-    only bad batch input (or an unusable engine) raises :class:`formcheck.errors.FormcheckError`."""
+        only bad batch input (or an unusable engine) raises :class:`formcheck.errors.FormcheckError`: bad options and
+    config raise ``ConfigError`` (exit 6), a bad folder or manifest ``BatchError`` (exit 2), both before ``out`` is
+    created."""
     from formcheck.batch.index import write_index
     from formcheck.batch.summary import sort_key, write_summary
 
     t0 = time.perf_counter()
     if engine not in ENGINES:
-        raise BatchError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        raise ConfigError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     if model not in MODELS:
-        raise BatchError(f"--model must be one of {', '.join(MODELS)}, got {model!r}")
+        raise ConfigError(f"--model must be one of {', '.join(MODELS)}, got {model!r}")
     if workers < 1:
-        raise BatchError(f"--workers must be 1 or more, got {workers}")
+        raise ConfigError(f"--workers must be 1 or more, got {workers}")
+    if engine == "ray":
+        require_ray()  # before --out is created: a missing engine leaves nothing behind
     config = load_config(config_path)  # a bad config fails the batch at once, not each video
     cfg_hash = config_sha256(config)
     jobs = plan_jobs(source, out)  # bad input fails before anything is created
@@ -87,10 +92,14 @@ def run_batch(
             finished(done)
         else:
             todo.append(job)
-    if engine == "ray":
-        run_ray(todo, config_path, model, address, finished)
-    else:
-        run_local(todo, config_path, model, workers, finished)
+    try:
+        if engine == "ray":
+            run_ray(todo, config_path, model, address, finished)
+        else:
+            run_local(todo, config_path, model, workers, finished)
+    except Interrupted as stop:
+        kept = f"{len(results)} of {len(jobs)} videos finished (kept); run the same command again to resume"
+        raise Interrupted(stop.signum, kept) from None
     results.sort(key=sort_key)
     summary = write_summary(results, out)
     index = write_index(results, out)

@@ -9,10 +9,12 @@ tied to the video's content (not a video, truncated, nobody in view) are remembe
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +52,10 @@ class JobKey:
 
 
 def file_sha256(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
-    """sha256 of the whole file, streamed. Raises OSError."""
+    """sha256 of the whole file, streamed. Raises OSError (also for a pipe, device or socket: reading a FIFO would
+    block for ever)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a pipe, device or socket)", str(path))
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while block := fh.read(chunk):
@@ -112,11 +117,20 @@ def clean_temporaries(out_dir: Path) -> int:
 @contextlib.contextmanager
 def job_lock(out_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on the job's folder (released by the OS if the process dies): a worker orphaned by
-    a killed batch and the next run never write the same job at once."""
+    a killed batch and the next run never write the same job at once. A folder this call made and that holds
+    nothing but the lock at the end is removed."""
+    created, parent_created = not out_dir.exists(), not out_dir.parent.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
+        if created:  # a job that made nothing (stopped, or failed uncached) leaves no folder behind
+            with contextlib.suppress(OSError):
+                if [p.name for p in out_dir.iterdir()] == [LOCK]:
+                    (out_dir / LOCK).unlink()
+                    out_dir.rmdir()
+                    if parent_created:
+                        out_dir.parent.rmdir()  # the athlete's folder, unless another job wrote there
         os.close(fd)

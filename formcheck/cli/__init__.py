@@ -1,7 +1,9 @@
 """The command-line interface: a thin typer layer over plain functions.
 
-Each command lives in its own module and is registered here. Domain errors (:mod:`formcheck.errors`) become one
-line on stderr and a non-zero exit code; nothing else in the package exits the process.
+Each command lives in its own module and is registered here (the batch commands live in
+:mod:`formcheck.batch.commands`). :mod:`formcheck.command` turns usage errors, domain errors
+(:mod:`formcheck.errors`) and stop signals into an exit code and at most one line on stderr; nothing else in the
+package exits the process.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import sys
 import typer
 
 from formcheck import __version__
-from formcheck.errors import FormcheckError
+from formcheck.command import guarded, run_app
 
 app = typer.Typer(
     name="formcheck",
@@ -40,13 +42,14 @@ def _root(
 def _register() -> None:
     if app.registered_commands:
         return
-    from formcheck.cli import analyze, batch, synth, tips
+    from formcheck.batch import commands as batch
+    from formcheck.cli import analyze, synth, tips
 
-    app.command("analyze")(analyze.analyze)
-    app.command("batch")(batch.batch)
-    app.command("progress")(batch.progress)
-    app.command("tips")(tips.tips)
-    app.command("synth")(synth.synth)
+    app.command("analyze")(guarded(analyze.analyze))
+    app.command("batch")(guarded(batch.batch))
+    app.command("progress")(guarded(batch.progress))
+    app.command("tips")(guarded(tips.tips))
+    app.command("synth")(guarded(synth.synth))
 
 
 def get_app() -> typer.Typer:
@@ -56,31 +59,10 @@ def get_app() -> typer.Typer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point: run the app, turning domain errors into one stderr line and an exit code."""
+    """Console-script entry point: run the app; usage errors, domain errors and stop signals become an exit code
+    and at most one line on stderr (see :mod:`formcheck.command`)."""
     _register()
-    try:
-        # without standalone mode click *returns* typer.Exit's code instead of raising it
-        code = app(args=argv, standalone_mode=False)
-    except FormcheckError as err:
-        print(f"formcheck: error: {err}", file=sys.stderr)
-        return err.exit_code
-    except KeyboardInterrupt:
-        print("formcheck: interrupted", file=sys.stderr)
-        return 130
-    except typer.Exit as ex:
-        return ex.exit_code
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            print("formcheck: aborted", file=sys.stderr)
-            return 130
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        print(f"formcheck: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 70
-    return code if isinstance(code, int) else 0
+    return run_app(app, argv, prog_name="formcheck")
 
 
 def run() -> None:

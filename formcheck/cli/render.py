@@ -6,7 +6,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from formcheck.analyze import AnalysisResult
+from formcheck.console import PIPE_WIDTH, stdout_console  # noqa: F401 - re-exported
 from formcheck.report.terminal import print_verdicts
+
+
+def _skipped(video: dict) -> str:
+    n = int(video.get("frames_skipped") or 0)
+    return f" ({n} damaged frame{'s' if n != 1 else ''} skipped: could not be decoded)" if n else ""
 
 
 def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
@@ -20,7 +26,7 @@ def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
         (
             "video",
             f"{v['path']}: {v['width']}x{v['height']}{rotated}, {v['fps']:.2f} fps, {v['frames']} frames, "
-            f"{v['duration_s']:.2f} s",
+            f"{v['duration_s']:.2f} s{_skipped(v)}",
         ),
         (
             "pose",
@@ -31,21 +37,6 @@ def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
         ("report", f"{result.html_path} (open in a browser), {result.report_path}"),
         ("pose file", str(result.pose_file)),
     ]
-
-
-#: Width (columns) of tables written to a file or a pipe, where no terminal says how wide it is: wide enough that
-#: the "Why" column of the verdicts table is not folded a word per line (rich would use 80). $COLUMNS wins.
-PIPE_WIDTH = 120
-
-
-def stdout_console() -> Console:
-    """A console for standard output: the terminal's width, or :data:`PIPE_WIDTH` when not a terminal."""
-    import os
-
-    console = Console()
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(width=PIPE_WIDTH)
-    return console
 
 
 def print_summary(result: AnalysisResult, console: Console | None = None) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 
 from formcheck.analysis.direction import direction_per_frame
 from formcheck.analysis.judge import Judgement
+from formcheck.analysis.plausibility import frame_notes
 
 #: Which rule colours which part of the skeleton.
 PART_RULES: dict[str, str] = {"trunk": "upright_posture", "arms": "arm_angle", "legs": "forefoot_landing"}
@@ -40,7 +41,8 @@ class OverlayPlan:
     ``xy``: float[T, 33, 2] landmarks (px, input frame; NaN where unknown); ``trunk_lean_deg``, ``elbow_left_deg``,
     ``elbow_right_deg``: float[T] (NaN where not measured); ``direction``: per frame "backward"/"forward"/
     "standing" or None; ``touchdowns`` in time order; ``hold_frames``: how long a touchdown marker stays (frames);
-    ``part_verdict``: verdict per skeleton part (trunk, arms, legs); ``notices``: one line per not-assessable cue.
+    ``part_verdict``: verdict per skeleton part (trunk, arms, legs); ``notices``: one line per not-assessable cue;
+    ``excluded``: per frame, what was excluded as implausible ("" when nothing; see ``frame_notes``).
     """
 
     xy: np.ndarray
@@ -53,6 +55,7 @@ class OverlayPlan:
     hold_frames: int
     part_verdict: Mapping[str, str]
     notices: tuple[str, ...]
+    excluded: tuple[str, ...] = ()
 
     @property
     def n_frames(self) -> int:
@@ -102,4 +105,5 @@ def build_plan(j: Judgement, hold_s: float) -> OverlayPlan:
             part: verdicts[rule].verdict if rule in verdicts else "not_assessable" for part, rule in PART_RULES.items()
         },
         notices=notices,
+        excluded=tuple(frame_notes(j.quality)),
     )

@@ -62,4 +62,4 @@ def render_annotated(
             if progress is not None:
                 progress(writer.frames_written, tracks.image.shape[1], "video")
 
-        run_streaming(iter_frames(info, size=(w, h)), draw, encode)
+        run_streaming(iter_frames(info, size=(w, h), max_lost_share=config.video.max_lost_share), draw, encode)

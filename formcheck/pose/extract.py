@@ -16,8 +16,9 @@ from types import TracebackType
 import numpy as np
 
 from formcheck.config import PoseConfig
-from formcheck.errors import ModelError
+from formcheck.errors import Interrupted, ModelError
 from formcheck.pose.landmarks import N_LANDMARKS
+from formcheck.signals import stop_signals_deferred
 
 _silence_lock = threading.Lock()
 _silence_depth = 0
@@ -75,10 +76,14 @@ class Landmarker:
             output_segmentation_masks=False,
         )
         try:
-            with native_stderr_silenced():
+            with stop_signals_deferred(), native_stderr_silenced():
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"cannot load pose model {model_path}: {str(exc).splitlines()[0]}") from exc
+        except Interrupted:
+            if hasattr(self, "_landmarker"):  # made, then stopped: release its graph (and its start-up notices)
+                self.close()
+            raise
         self._last_ms = -1
         self._calls = 0
 
@@ -116,8 +121,9 @@ class Landmarker:
         return images, worlds
 
     def close(self) -> None:
-        """Release the graph."""
-        self._landmarker.close()
+        """Release the graph (its native threads may still print start-up notices: silenced)."""
+        with native_stderr_silenced():
+            self._landmarker.close()
 
     def __enter__(self) -> Landmarker:
         return self

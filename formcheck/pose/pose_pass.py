@@ -68,7 +68,11 @@ def run_pose_pass(
     chunks = pose_chunks(info, config.pose.threads(), config.pose.min_chunk_frames)
     with ExitStack() as stack:
         landmarkers = [stack.enter_context(Landmarker(model_path, config.pose)) for _ in chunks]
-        sources = [iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b) for a, b in chunks]
+        share = config.video.max_lost_share  # damaged packets: skipped up to this share of the frames
+        sources = [
+            iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b, max_lost_share=share)
+            for a, b in chunks
+        ]
         for index, time_s, image, world in map_chunks(sources, [_detector(lm) for lm in landmarkers]):
             tracker.update(index, time_s, image, world)
             times.append(time_s)

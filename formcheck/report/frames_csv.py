@@ -1,4 +1,5 @@
-"""``frames.csv``: one row per frame with the per-frame measurements (empty cell where not measurable)."""
+"""``frames.csv``: one row per frame with the per-frame measurements (empty cell where not measurable or excluded
+as implausible; ``excluded`` says what was excluded and why, see :mod:`formcheck.analysis.plausibility`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import math
 
 from formcheck.analysis.direction import direction_per_frame
 from formcheck.analysis.judge import Judgement
+from formcheck.analysis.plausibility import frame_notes
 
 COLUMNS = (
     "frame",
@@ -19,6 +21,7 @@ COLUMNS = (
     "foot_angle_left_deg",
     "foot_angle_right_deg",
     "direction",
+    "excluded",
 )
 
 
@@ -33,6 +36,7 @@ def frames_csv_text(j: Judgement) -> str:
     w.writerow(COLUMNS)
     p, a = j.pose, j.angles
     dirs = direction_per_frame(j.segments, p.n_frames)
+    notes = frame_notes(j.quality)
     for i in range(p.n_frames):
         w.writerow(
             [
@@ -45,6 +49,7 @@ def frames_csv_text(j: Judgement) -> str:
                 _cell(a.foot_left[i]),
                 _cell(a.foot_right[i]),
                 dirs[i] or "",
+                notes[i],
             ]
         )
     return buf.getvalue()

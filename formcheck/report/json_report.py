@@ -104,6 +104,9 @@ def metrics_section(m: Metrics) -> dict[str, Any]:
         "head_turned_share": m.head_turned_share,
         "fatigue_lean_change_deg": m.fatigue_lean_change_deg,
         "strike_note": m.strike_note.text if m.strike_note else None,
+        "counts": {
+            k: {"used": c.used, "excluded": c.excluded, "why": dict(sorted(c.why.items()))} for k, c in m.counts.items()
+        },
     }
 
 
@@ -121,6 +124,7 @@ def step_record(s: Step) -> dict[str, Any]:
         "step_length_leg": s.step_length_leg,
         "landing_distance_leg": s.landing_distance_leg,
         "direction": s.direction,
+        "excluded": s.excluded,
     }
 
 

@@ -41,6 +41,12 @@ def _na(rule_id: str, unit: str, cfg: BandRule, reason: str) -> Verdict:
     )
 
 
+def _lost(m: Metrics, group: str) -> str:
+    """What ``group``'s evidence lost as implausible, as words ("" when nothing)."""
+    count = m.counts.get(group)
+    return count.note() if count else ""
+
+
 def _finite(x: float | None) -> float | None:
     return x if x is not None and math.isfinite(x) else None
 
@@ -54,15 +60,20 @@ def _band(
     ctx: RuleContext,
     what: str,
     fmt: str = "{:.1f}",
+    excluded: str = "",
 ) -> Verdict:
-    """Shared body of band rules: view check, data check, then the band verdict."""
+    """Shared body of band rules: view check, data check, then the band verdict. ``excluded``: what the metric's
+    evidence lost as implausible, said when too little is left."""
     if ctx.view not in cfg.views:
         return _na(rule_id, unit, cfg, f"a {ctx.view} view cannot show {what}; film from the side")
     if not ctx.backward:
         return _na(rule_id, unit, cfg, "no backward running was found in the video")
     value = _finite(value)
     if value is None or count < cfg.min_count:
-        return _na(rule_id, unit, cfg, f"too little data to judge {what} ({count} of {cfg.min_count} needed)")
+        lost = f"; {excluded}" if excluded else ""
+        return _na(
+            rule_id, unit, cfg, f"too little trustworthy data to judge {what} ({count} of {cfg.min_count} needed{lost})"
+        )
     verdict, score = band_verdict(value, cfg)
     msg = MESSAGES[rule_id][verdict].format(value=fmt.format(value), unit=unit)
     return replace(
@@ -87,6 +98,7 @@ def upright_posture(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         cfg.upright_posture,
         ctx,
         "trunk lean",
+        excluded=_lost(m, "trunk_lean_deg"),
     )
     if v.verdict in ("warn", "fail") and v.value is not None and v.value > max(cfg.upright_posture.ok):
         key = f"{v.verdict}_forward"
@@ -103,8 +115,20 @@ def short_steps(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     not tilt), else median landing distance / leg length."""
     n = m.steps_backward
     if _finite(m.step_length_leg) is not None:
-        return _band("short_steps", m.step_length_leg, n, "leg", cfg.short_steps, ctx, "step length", "{:.2f}")
-    v = _band("short_steps", m.landing_distance_leg, n, "leg", cfg.landing_distance, ctx, "landing distance", "{:.2f}")
+        return _band(
+            "short_steps", m.step_length_leg, n, "leg", cfg.short_steps, ctx, "step length", "{:.2f}", _lost(m, "steps")
+        )
+    v = _band(
+        "short_steps",
+        m.landing_distance_leg,
+        n,
+        "leg",
+        cfg.landing_distance,
+        ctx,
+        "landing distance",
+        "{:.2f}",
+        _lost(m, "steps"),
+    )
     if v.verdict != "not_assessable":
         v = replace(v, message=v.message + " (landing distance: step length not measurable)")
     return v
@@ -124,6 +148,7 @@ def forefoot_landing(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         ctx,
         "how the foot lands",
         "{:.2f}",
+        excluded=_lost(m, "strikes"),
     )
     return _with_strike_count(v, m.strikes_classified, m.steps_backward)
 
@@ -148,6 +173,7 @@ def arm_angle(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         cfg.arm_angle,
         ctx,
         "the elbow angle",
+        excluded=_lost(m, "elbow_deg"),
     )
 
 
@@ -161,6 +187,7 @@ def look_over_shoulder(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdic
         cfg.look_over_shoulder,
         ctx,
         "head turns",
+        excluded=_lost(m, "head_turns"),
     )
     share = _finite(m.head_turned_share)
     if v.verdict in ("ok", "warn") and share is not None and share > cfg.look_max_turned_share:
@@ -178,18 +205,46 @@ def look_over_shoulder(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdic
 
 def heel_drag(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Median heel lift (leg lengths) within ``heel_lift_window_s`` after toe-off."""
-    return _band("heel_drag", m.heel_lift_leg, m.heel_lift_steps, "leg", cfg.heel_drag, ctx, "the push-off", "{:.2f}")
+    return _band(
+        "heel_drag",
+        m.heel_lift_leg,
+        m.heel_lift_steps,
+        "leg",
+        cfg.heel_drag,
+        ctx,
+        "the push-off",
+        "{:.2f}",
+        _lost(m, "steps"),
+    )
 
 
 def symmetry(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Left->right vs right->left step-time difference, % of the mean step time."""
-    return _band("symmetry", m.step_time_asymmetry_pct, m.steps_backward, "%", cfg.symmetry, ctx, "left-right symmetry")
+    return _band(
+        "symmetry",
+        m.step_time_asymmetry_pct,
+        m.steps_backward,
+        "%",
+        cfg.symmetry,
+        ctx,
+        "left-right symmetry",
+        excluded=_lost(m, "steps"),
+    )
 
 
 def trunk_stability(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Trunk sway: p90 - p10 of the trunk lean (deg)."""
     n = m.trunk_lean_deg.n if m.trunk_lean_deg else 0
-    return _band("trunk_stability", m.trunk_sway_deg, n, "deg", cfg.trunk_stability, ctx, "trunk sway")
+    return _band(
+        "trunk_stability",
+        m.trunk_sway_deg,
+        n,
+        "deg",
+        cfg.trunk_stability,
+        ctx,
+        "trunk sway",
+        excluded=_lost(m, "trunk_lean_deg"),
+    )
 
 
 def fatigue(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
@@ -202,7 +257,9 @@ def fatigue(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
             f"needs at least {cfg.fatigue_min_s:g} s of backward running to compare its thirds",
         )
     n = m.trunk_lean_deg.n if m.trunk_lean_deg else 0
-    return _band("fatigue", m.fatigue_lean_change_deg, n, "deg", cfg.fatigue, ctx, "fatigue")
+    return _band(
+        "fatigue", m.fatigue_lean_change_deg, n, "deg", cfg.fatigue, ctx, "fatigue", excluded=_lost(m, "trunk_lean_deg")
+    )
 
 
 Rule = Callable[[Metrics, RuleContext, RulesConfig], Verdict]

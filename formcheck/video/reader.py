@@ -6,7 +6,9 @@ the athlete is upright. Frames are yielded one at a time: memory does not grow w
 
 from __future__ import annotations
 
+import functools
 import os
+import stat
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +21,8 @@ from formcheck.errors import InputVideoError
 #: Frame rates outside this range (frames/s) are refused: below it there is no gait to see, above it is not a
 #: camera we know.
 MIN_FPS, MAX_FPS = 5.0, 480.0
-#: A stream decoding fewer than this share of the frames its header announces is called truncated.
-TRUNCATED_SHARE = 0.98
+#: FFmpeg demuxers of single pictures (``image2``, ``png_pipe``, ``jpeg_pipe``, ...): a still image, not a video.
+STILL_IMAGE_FORMATS = frozenset({"image2", "image2pipe", "apng"})
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,10 @@ def _check_path(path: Path) -> None:
     if path.is_dir():
         raise InputVideoError(f"{path} is a folder, not a video file")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the open below forever
+            raise InputVideoError(f"{path} is not a regular file (a pipe, device or socket): give a video file")
+        size = info.st_size
         with open(path, "rb"):
             pass
     except OSError as exc:
@@ -93,6 +98,25 @@ def _rotation(container: av.container.InputContainer, stream: av.video.stream.Vi
     return 0
 
 
+def _refuse_still_image(
+    path: Path, container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> None:
+    """A picture (PNG, JPEG, ... whatever its file name says) or a one-frame stream is not a video."""
+    fmt = container.format.name
+    if fmt in STILL_IMAGE_FORMATS or fmt.endswith("_pipe"):
+        raise InputVideoError(f"{path} is a still image ({stream.codec_context.name}), not a video")
+    if stream.frames == 1:
+        raise InputVideoError(f"{path} holds a single frame (a still image), not a video")
+
+
+@functools.cache
+def default_max_lost_share() -> float:
+    """``video.max_lost_share`` of the defaults (for callers that do not pass their configuration's)."""
+    from formcheck.config import load_config
+
+    return load_config().video.max_lost_share
+
+
 def probe(path: str | os.PathLike[str]) -> VideoInfo:
     """Open ``path``, check it holds a usable video stream, and describe it.
 
@@ -106,6 +130,7 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
             kinds: list[str] = sorted({s.type for s in container.streams}) or ["no streams"]
             raise InputVideoError(f"{path} has no video stream (found: {', '.join(kinds)})")
         stream = container.streams.video[0]
+        _refuse_still_image(path, container, stream)
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         fps = float(rate) if rate else 0.0
         rotation = _rotation(container, stream)
@@ -142,17 +167,23 @@ def iter_frames(
     size: tuple[int, int] | None = None,
     start: int = 0,
     stop: int | None = None,
+    max_lost_share: float | None = None,
 ) -> Iterator[Frame]:
-    """Yield every frame of the video described by ``info``, upright, with strictly increasing times (s).
+    """Yield every frame of the video described by ``info`` that decodes, upright, with strictly increasing times (s).
+
+    A damaged packet the decoder refuses is skipped (FFmpeg decides which, the same ones on every pass, so
+    ``Frame.index``, the rank among the decoded frames, means the same frame on every pass; ``time_s`` stays the
+    frame's own presentation time). When the whole video is read, :class:`InputVideoError` is raised if more than
+    ``max_lost_share`` (0..1, default ``video.max_lost_share``) of the frames the header announces did not decode
+    (a truncated or badly damaged file), or if no frame decodes at all.
 
     With ``only``, just the frames with those indices are converted and yielded, and decoding stops after the
     last of them (the others are decoded but never converted to RGB: a cheap way to pick a few frames).
-    Raises :class:`InputVideoError` if decoding fails part-way, if no frame decodes, or if clearly fewer frames
-    decode than the header announces (a truncated file; checked when the whole video is read). ``threads``: decoder
-    threads (0 = FFmpeg's automatic choice; 1 leaves the other cores to whatever runs beside the decoding).
-    ``size``: (width, height) px of the upright frames wanted, scaled by libswscale (area averaging) in the same
-    step as the conversion to RGB; None keeps the video's size. ``start``/``stop``: only the frames with
-    ``start <= index < stop`` (stop None: to the end); the frames before ``start`` are decoded, not converted.
+    ``threads``: decoder threads (0 = FFmpeg's automatic choice; 1 leaves the other cores to whatever runs beside
+    the decoding). ``size``: (width, height) px of the upright frames wanted, scaled by libswscale (area
+    averaging) in the same step as the conversion to RGB; None keeps the video's size. ``start``/``stop``: only the
+    frames with ``start <= index < stop`` (stop None: to the end); the frames before ``start`` are decoded, not
+    converted.
     """
     path = Path(info.path)
     k = info.rotation_deg // 90
@@ -171,35 +202,79 @@ def iter_frames(
         stop_after = stop - 1 if stop_after < 0 else min(stop_after, stop - 1)
         if stop_after < start:
             return
+    damage = _Damage()
     with _open(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         if threads:
             stream.codec_context.thread_count = threads
-        try:
-            for frame in container.decode(stream):
-                t = frame.time
-                if t is None or not np.isfinite(t):
-                    t = last_t + period if index else 0.0
-                if t <= last_t:  # duplicate or out-of-order timestamp: keep order, nudge forward
-                    t = last_t + 1e-6
-                if index >= start and (wanted is None or index in wanted):
-                    rgb = frame.to_ndarray(format="rgb24", **scaled)  # type: ignore[arg-type]
-                    if k:
-                        rgb = np.ascontiguousarray(np.rot90(rgb, k=k))  # type: ignore[assignment]
-                    yield Frame(index=index, time_s=float(t), rgb=rgb)
-                last_t = t
-                index += 1
-                if stop_after >= 0 and index > stop_after:
-                    return
-        except av.FFmpegError as exc:
-            raise InputVideoError(
-                f"{path} is corrupt or truncated: decoding failed after frame {index} ({_why(exc)})"
-            ) from exc
-    if index == 0:
+        for frame in _decodable(container, stream, damage):
+            t = frame.time
+            if t is None or not np.isfinite(t):
+                t = last_t + period if index else 0.0
+            if t <= last_t:  # duplicate or out-of-order timestamp: keep order, nudge forward
+                t = last_t + 1e-6
+            if index >= start and (wanted is None or index in wanted):
+                rgb = frame.to_ndarray(format="rgb24", **scaled)  # type: ignore[arg-type]
+                if k:
+                    rgb = np.ascontiguousarray(np.rot90(rgb, k=k))  # type: ignore[assignment]
+                yield Frame(index=index, time_s=float(t), rgb=rgb)
+            last_t = t
+            index += 1
+            if stop_after >= 0 and index > stop_after:
+                return
+    share = default_max_lost_share() if max_lost_share is None else max_lost_share
+    _check_losses(path, info, index, damage, share)
+
+
+class _Damage:
+    """What a decoding pass could not read: packets the decoder refused, and a demuxer failure (its reason)."""
+
+    def __init__(self) -> None:
+        self.refused = 0
+        self.demux_error = ""
+
+
+def _decodable(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, damage: _Damage
+) -> Iterator[av.VideoFrame]:
+    """Every frame the decoder gives; refused packets are skipped and counted; a demuxer error ends the stream."""
+    try:
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.FFmpegError:
+                damage.refused += 1
+                continue
+            yield from frames
+    except av.FFmpegError as exc:
+        damage.demux_error = _why(exc)
+
+
+def _check_losses(path: Path, info: VideoInfo, decoded: int, damage: _Damage, max_lost_share: float) -> None:
+    if decoded == 0:
         raise InputVideoError(f"{path}: no frame could be decoded (truncated or corrupt file)")
-    if info.frames and index < TRUNCATED_SHARE * info.frames:
-        raise InputVideoError(f"{path} is truncated: {index} of {info.frames} frames could be decoded")
+    if not info.frames:  # the header does not say how many frames there are
+        if damage.demux_error:
+            raise InputVideoError(
+                f"{path} is corrupt or truncated: reading failed after frame {decoded} ({damage.demux_error})"
+            )
+        total = decoded + damage.refused
+    else:
+        total = info.frames
+    lost = max(total - decoded, damage.refused)
+    if lost > max_lost_share * total:
+        if damage.refused:
+            raise InputVideoError(
+                f"{path} is damaged: {lost} of {total} frames cannot be decoded "
+                f"(more than the {100 * max_lost_share:g}% that may be skipped)"
+            )
+        raise InputVideoError(f"{path} is truncated: {decoded} of {info.frames} frames could be decoded")
+
+
+def frames_skipped(info: VideoInfo, decoded: int) -> int:
+    """Frames the header announces that did not decode (0 when the header gives no count)."""
+    return max(0, info.frames - decoded) if info.frames else 0
 
 
 def frames_at(info: VideoInfo, times_s: Sequence[float]) -> list[Frame | None]:

@@ -1,5 +1,6 @@
-"""``formcheck batch INPUT --out DIR`` and ``formcheck progress ATHLETE --out DIR``: thin wrappers over
-:mod:`formcheck.batch`."""
+"""``formcheck batch INPUT --out DIR`` and ``formcheck progress ATHLETE --out DIR``: thin typer wrappers over
+:mod:`formcheck.batch`, registered by the main CLI (:mod:`formcheck.cli`) and by ``python -m formcheck.batch``
+(:func:`main`, which does not load the main CLI)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from formcheck.command import guarded, run_app
 
 
 def batch(
@@ -83,17 +86,29 @@ def progress(
 ) -> None:
     """Show an athlete's rule scores across sessions (from a batch's summary.csv)."""
     from formcheck.batch.progress import athlete_trend, progress_table
-    from formcheck.cli.render import stdout_console
+    from formcheck.console import stdout_console
 
     stdout_console().print(progress_table(athlete_trend(out, athlete)))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m formcheck.batch [batch] INPUT --out DIR`` / ``... progress ATHLETE --out DIR``: the main CLI with
-    ``batch`` as the default command."""
-    from formcheck.cli import main as cli_main
+def batch_app() -> typer.Typer:
+    """A typer app with just ``batch`` and ``progress`` (for ``python -m formcheck.batch``)."""
+    app = typer.Typer(
+        name="formcheck.batch",
+        help="Analyse folders of athletes' videos (the batch commands of formcheck).",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.command("batch")(guarded(batch))
+    app.command("progress")(guarded(progress))
+    return app
 
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m formcheck.batch [batch] INPUT --out DIR`` / ``... progress ATHLETE --out DIR``: ``batch`` is the
+    default command."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in ("batch", "progress", "--help"):
+    if args and args[0] not in ("batch", "progress", "--help"):
         args.insert(0, "batch")
-    return cli_main(args)
+    return run_app(batch_app(), args, prog_name="python -m formcheck.batch")

@@ -1,0 +1,189 @@
+"""Plausibility screens: implausible landmark sets, angles and steps are excluded and counted (hand-made bodies)."""
+
+from __future__ import annotations
+
+import numpy as np
+import typed_fixtures as tf
+
+from formcheck.analysis.clean import Cleaner
+from formcheck.analysis.judge import judge
+from formcheck.analysis.plausibility import CODE, frame_notes, landmark_reasons, screen_angles, screen_steps
+from formcheck.analysis.types import Angles, View
+from formcheck.config import load_config
+from formcheck.pose.landmarks import LM
+from formcheck.pose.sequence import PoseSequence
+from formcheck.report.frames_csv import frames_csv_text
+
+CFG = load_config()
+P = CFG.plausibility
+
+#: A standing body seen from its right side, facing +x (px): torso 100 px, legs 180 px, arms bent.
+BODY = {
+    "NOSE": (312, 60),
+    "LEFT_EAR": (298, 62),
+    "RIGHT_EAR": (298, 62),
+    "SHOULDER": (300, 100),
+    "ELBOW": (305, 160),
+    "WRIST": (335, 165),
+    "HIP": (300, 200),
+    "KNEE": (305, 290),
+    "ANKLE": (300, 380),
+    "HEEL": (292, 390),
+    "FOOT_INDEX": (322, 392),
+}
+
+
+def body_sequence(n: int = 60, fps: float = 30.0, speed_px_s: float = 60.0) -> PoseSequence:
+    """``n`` frames of the body drifting along +x at ``speed_px_s``."""
+    image = np.full((n, 33, 4), np.nan, np.float32)
+    for name, (x, y) in BODY.items():
+        names = [name] if name in ("NOSE", "LEFT_EAR", "RIGHT_EAR") else [f"LEFT_{name}", f"RIGHT_{name}"]
+        for lm in names:
+            image[:, LM[lm], 0] = x + speed_px_s * np.arange(n) / fps
+            image[:, LM[lm], 1] = y
+    filled = np.isfinite(image[:, :, 0])
+    image[:, :, 3] = np.where(filled, 0.9, np.nan)
+    image[~filled] = 0.0
+    image[:, :, 2] = 0.0
+    world = np.zeros((n, 33, 4), np.float32)
+    return PoseSequence(
+        image=image,
+        world=world,
+        timestamps_s=np.arange(n) / fps,
+        detected=np.ones(n, bool),
+        fps=fps,
+        width=640,
+        height=480,
+        model="full",
+    )
+
+
+def with_frame(seq: PoseSequence, i: int, change) -> PoseSequence:
+    image = seq.image.copy()
+    change(image[i])
+    return PoseSequence(
+        image=image,
+        world=seq.world,
+        timestamps_s=seq.timestamps_s,
+        detected=seq.detected,
+        fps=seq.fps,
+        width=seq.width,
+        height=seq.height,
+        model=seq.model,
+    )
+
+
+def test_a_plausible_body_keeps_every_frame():
+    assert not landmark_reasons(body_sequence(), P).any()
+
+
+def test_a_leg_three_torsos_long_is_implausible_proportions():
+    def stretch(frame):
+        frame[LM.LEFT_ANKLE, 1] = 500.0  # shank 210 px: 2.1 torso lengths, with the thigh 0.9 (bound 1.6)
+
+    reasons = landmark_reasons(with_frame(body_sequence(), 20, stretch), P)
+    assert reasons[20] == CODE["proportions"] and np.count_nonzero(reasons) == 1
+
+
+def test_a_torso_that_halves_for_a_frame_is_a_size_jump():
+    def squash(frame):
+        centre = frame[LM.LEFT_HIP, :2].copy()
+        frame[:, :2] = centre + (frame[:, :2] - centre) * 0.4  # the whole figure 0.4x for a frame (bound 0.6)
+
+    reasons = landmark_reasons(with_frame(body_sequence(), 30, squash), P)
+    assert reasons[30] == CODE["size_jump"]
+
+
+def test_hips_jumping_across_the_image_are_a_jump():
+    def move(frame):
+        frame[:, 0] += 400.0  # 400 px in 1/30 s = 120 torso lengths/s (bound 25)
+
+    reasons = landmark_reasons(with_frame(body_sequence(), 40, move), P)
+    assert reasons[40] == CODE["jump"] and reasons[41] == CODE["jump"]  # into the jump and back out of it
+    assert np.count_nonzero(reasons) == 2
+
+
+def test_excluded_frames_are_not_filled_from_their_neighbours():
+    seq = with_frame(body_sequence(), 20, lambda f: f.__setitem__((LM.LEFT_ANKLE, 1), 500.0))
+    reasons = landmark_reasons(seq, P)
+    pose = Cleaner(CFG.cleaning).clean(seq, exclude=reasons != 0)
+    assert np.isnan(pose.xy[20]).all() and np.isfinite(pose.xy[19]).all() and np.isfinite(pose.xy[21]).all()
+    assert (pose.conf[20] == 0).all()
+
+
+def _angles(n: int, trunk=None, foot=None) -> Angles:
+    nan = np.full(n, np.nan)
+    return Angles(
+        trunk_lean=np.full(n, 5.0) if trunk is None else trunk,
+        elbow_left=np.full(n, 90.0),
+        elbow_right=np.full(n, 90.0),
+        foot_left=np.full(n, 5.0) if foot is None else foot,
+        foot_right=nan.copy(),
+    )
+
+
+def test_trunk_flips_and_backward_feet_are_excluded_only_where_they_happen():
+    seq = body_sequence(30)
+    pose = Cleaner(CFG.cleaning).clean(seq)
+    trunk = np.full(30, 5.0)
+    trunk[10] = 95.0  # beyond +60 and a 90 deg jump in 1/30 s (2700 deg/s)
+    trunk[20] = -30.0  # within range, but a 35 deg jump: 1050 deg/s
+    foot = np.full(30, 5.0)
+    foot[15] = 130.0  # toe pointing backward past vertical (bound 110)
+    angles, q = screen_angles(pose, _angles(30, trunk, foot), np.zeros(30, np.int8), View("side", "right"), 30.0, P)
+    assert np.flatnonzero(q.trunk).tolist() == [9, 10, 11, 19, 20, 21]
+    assert np.isnan(angles.trunk_lean[[9, 10, 11, 19, 20, 21]]).all() and angles.trunk_lean[5] == 5.0
+    assert np.flatnonzero(q.foot_left).tolist() == [15] and np.isnan(angles.foot_left[15])
+    assert angles.foot_left[14] == 5.0 and angles.elbow_left[15] == 90.0
+    notes = frame_notes(q)
+    assert notes[15] == "foot_angle_left" and notes[10] == "trunk" and notes[0] == ""
+
+
+def test_front_views_measure_no_foot_angle():
+    seq = body_sequence(10)
+    pose = Cleaner(CFG.cleaning).clean(seq)
+    angles, _ = screen_angles(pose, _angles(10), np.zeros(10, np.int8), View("front", None), 30.0, P)
+    assert np.isnan(angles.foot_left).all() and angles.trunk_lean[0] == 5.0
+
+
+def test_contacts_closer_than_a_step_and_impossible_landings():
+    steps = (
+        tf.step(10, 0.33),
+        tf.step(13, 0.43, foot="right"),  # 0.10 s after the previous one: 600 steps/min
+        tf.step(20, 0.66, foot="right", foot_angle_deg=60.0, strike="forefoot"),  # beyond +45 at contact
+        tf.step(30, 1.0),
+    )
+    out = screen_steps(steps, P)
+    assert [s.excluded for s in out] == [None, "step_timing", "contact_foot_angle", None]
+    assert out[2].strike is None and out[2].foot_angle_deg is None and out[2].contact_s == 0.66
+    assert out[3] == steps[3]
+
+
+def test_judgement_excludes_collapsed_frames_and_frames_csv_says_why():
+    seq = body_sequence(90)
+    bad = seq
+    for i in range(0, 90, 2):  # every other frame collapses: too little left for any frame rule
+        bad = with_frame(bad, i, lambda f: f.__setitem__((LM.LEFT_ANKLE, 1), 600.0))
+    j = judge(bad, CFG)
+    assert np.flatnonzero(j.quality.frame == CODE["proportions"]).tolist() == list(range(0, 90, 2))
+    assert np.isnan(j.angles.trunk_lean[0::2]).all() and np.isfinite(j.angles.trunk_lean[1::2]).all()
+    text = frames_csv_text(j)
+    header, *rows = text.splitlines()
+    assert header.endswith(",excluded")
+    assert rows[0].endswith(",proportions") and rows[0].split(",")[3] == ""  # trunk lean cell empty
+
+
+def test_counts_reach_report_json_and_rule_messages():
+    from dataclasses import replace
+
+    from formcheck.analysis.types import Count
+    from formcheck.rules.registry import RuleContext, judge_rules
+
+    m = replace(
+        tf.metrics(),
+        trunk_lean_deg=tf.Stats(median=5.0, p10=4.0, p90=6.0, n=5),
+        counts={"trunk_lean_deg": Count(used=5, excluded=40, why={"trunk": 30, "jump": 10})},
+    )
+    v = judge_rules(m, RuleContext(view="side", backward=True, evidence={}), CFG.rules)[0]
+    assert v.verdict == "not_assessable"
+    assert "5 of 15 needed; 40 excluded as implausible: 30 trunk, 10 jump" in v.message
