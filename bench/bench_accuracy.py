@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from formcheck.analyze import analyze_video  # noqa: E402
 from formcheck.errors import FormcheckError  # noqa: E402
 from formcheck.synth import SynthParams, generate_clip  # noqa: E402
+from formcheck.synth.matching import match_contacts, tolerance_frames  # noqa: E402
 
 SKINS = ["light", "medium", "tan", "dark"]
 OUTFITS = ["red_black", "blue_grey", "white_navy", "yellow_green", "black_orange"]
@@ -135,9 +136,16 @@ def prepare(
 ) -> tuple[list[tuple[str, Path, dict]], list[str]]:
     """Render (if missing) and analyse every clip; returns (name, out dir, truth) per analysed clip, and the names
     of the clips the analysis refused (printed, not measured)."""
+    return prepare_specs(cache, clip_specs(which, duration_s, size), model)
+
+
+def prepare_specs(
+    cache: Path, specs: list[tuple[str, dict]], model: str = "full"
+) -> tuple[list[tuple[str, Path, dict]], list[str]]:
+    """Render (if missing) and analyse the clips ``specs`` (name, SynthParams keyword arguments) in ``cache``."""
     done: list[tuple[str, Path, dict]] = []
     skipped: list[str] = []
-    for name, kw in clip_specs(which, duration_s, size):
+    for name, kw in specs:
         mp4 = cache / f"{name}.mp4"
         truth_path = cache / f"{name}.truth.json"
         if not truth_path.is_file():
@@ -155,24 +163,6 @@ def prepare(
         print(f"  analysed {name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         done.append((name, out, json.loads(truth_path.read_text())))
     return done, skipped
-
-
-def match_contacts(pred: list[dict], truth: list[dict], tol_frames: float) -> list[tuple[dict, dict]]:
-    """Greedy one-to-one matching of predicted to true contacts of the same foot within ``tol_frames``."""
-    pairs = []
-    used: set[int] = set()
-    for c in truth:
-        best, best_d = None, None
-        for j, p in enumerate(pred):
-            if j in used or p["foot"] != c["foot"] or p.get("contact_frame") is None:
-                continue
-            dist = abs(p["contact_frame"] - c["frame"])
-            if dist <= tol_frames and (best_d is None or dist < best_d):
-                best, best_d = j, dist
-        if best is not None:
-            used.add(best)
-            pairs.append((pred[best], c))
-    return pairs
 
 
 def _mae(pred: list, truth: list) -> tuple[float, int]:
@@ -223,7 +213,7 @@ def evaluate(clips: list[tuple[str, Path, dict]], skipped: list[str]) -> int:
     for name, out, truth in clips:
         rep = json.loads((out / "report.json").read_text())
         fps = float(truth["video"]["fps"])
-        tol = 2.0 * fps / 30.0
+        tol = tolerance_frames(fps)
         view = truth["view"]["kind"]
         side = truth["view"].get("side")
         rows = _frames_csv(out)

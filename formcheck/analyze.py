@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from formcheck.analysis.judge import Judgement, judge
 from formcheck.atomic import check_writable_dir
@@ -36,7 +38,7 @@ from formcheck.report.html import ReportPage, write_html_report
 from formcheck.report.json_report import build_report
 from formcheck.report.steps_csv import write_steps_csv
 from formcheck.report.thumbnails import step_thumbnails
-from formcheck.video.reader import VideoInfo, frames_skipped, probe
+from formcheck.video.reader import VideoInfo, frames_at, frames_skipped, probe
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
 FRAMES_CSV, STEPS_CSV, REPORT_HTML = "frames.csv", "steps.csv", "report.html"
@@ -158,6 +160,19 @@ def _pose_tracks(
     return tracks, False
 
 
+def _pictures_at(info: VideoInfo, times_s: Sequence[float]) -> list[np.ndarray | None]:
+    """The upright RGB frames at ``times_s`` for the strike's pixel check; None for a frame that cannot be read (a
+    damaged packet costs that check one sample, never the analysis)."""
+    out: list[np.ndarray | None] = []
+    for t in times_s:
+        try:
+            found = frames_at(info, [t])[0]
+        except InputVideoError:
+            found = None
+        out.append(found.rgb if found is not None else None)
+    return out
+
+
 def _analyze_into(
     video: Path,
     info: VideoInfo,
@@ -176,7 +191,7 @@ def _analyze_into(
         if not reused:
             tracks.save(outputs.path(POSE_FILE))
         seq = tracks.person(0 if person is None else person)
-        judgement = judge(seq, config)
+        judgement = judge(seq, config, frames=lambda times: _pictures_at(info, times))
         report = build_report(info, tracks, seq, judgement)
         report["video"]["frames_skipped"] = frames_skipped(info, tracks.timestamps_s.size)  # issue 13
         _write_json(outputs.path(REPORT), report)

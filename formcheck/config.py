@@ -156,6 +156,7 @@ class EventsConfig(_Section):
     toe_off_leg: float = Field(gt=0, description="foot height whose up-crossing ends stance (leg)")
     min_stride_s: float = Field(gt=0, description="shortest time between contacts of one foot (s)")
     ground_window_s: float = Field(gt=0, description="window of the ground level (s)")
+    contact_min_visibility: float = Field(ge=0, le=1, description="no contact fires below this visibility (0..1)")
     settle_leg: float = Field(gt=0, description="a foot this low that stops descending is down (leg)")
     refine_s: float = Field(ge=0, description="contact refined to the impact within this before (s)")
     forefoot_min_deg: float = Field(description="foot angle at contact above which: forefoot (deg)")
@@ -164,12 +165,9 @@ class EventsConfig(_Section):
     max_step_s: float = Field(gt=0, description="contacts further apart are not one step (s)")
     ball_of_foot: float = Field(ge=0, le=1, description="ball of the foot, share of heel -> toe tip (0..1)")
     leg_percentile: float = Field(gt=0, le=100, description="percentile of hip -> ankle taken as leg length")
-    strike_min_foot_px: float = Field(ge=0, description="strike unknown when heel->toe is shorter (px)")
     strike_models: list[ModelName] = Field(
         min_length=1, description="pose models whose foot landmarks can class strikes"
     )
-    far_strike_margin_deg: float = Field(ge=0, description="far foot: unknown strike this close to a bound (deg)")
-    far_foot_min_visibility: float = Field(ge=0, le=1, description="far foot strike unknown below this (0..1)")
     far_min_visibility: float = Field(ge=0, le=1, description="far-side landmarks used above this (0..1)")
     head_turn_fraction: float = Field(gt=0, le=1, description="nose lead below this share of normal: turned")
     head_turn_min_s: float = Field(ge=0, description="shortest head turn counted (s)")
@@ -177,8 +175,38 @@ class EventsConfig(_Section):
     cadence_max_step_s: float = Field(gt=0, description="contacts further apart are a pause for cadence (s)")
     heel_lift_window_s: float = Field(gt=0, description="heel lift is the peak within this after toe-off (s)")
     stance_fallback_s: float = Field(gt=0, description="stance taken as this long when toe-off is unknown (s)")
-    far_foot_window_s: float = Field(gt=0, description="far-foot visibility averaged +- this around contact (s)")
     fatigue_min_frames: int = Field(ge=3, description="least measured frames to compare thirds (count)")
+
+
+class StrikeConfig(_Section):
+    """Strike class from several cues at each contact (formcheck/analysis/strike.py)."""
+
+    ground_window_s: float = Field(gt=0, description="window of each landmark's own ground level (s)")
+    touch_leg: float = Field(gt=0, description="heel / toe within this of its ground: touched (leg)")
+    touch_window_s: float = Field(gt=0, description="first touch searched this far around contact (s)")
+    touch_mid_s: float = Field(description="toe-down minus heel-down time between heel and forefoot (s)")
+    touch_scale_s: float = Field(gt=0, description="heel-toe touch time difference of a full vote (s)")
+    rotation_s: float = Field(gt=0, description="foot rotation measured over this after contact (s)")
+    rotation_mid_leg: float = Field(description="heel minus toe descent between heel and forefoot (leg)")
+    rotation_scale_leg: float = Field(gt=0, description="heel minus toe descent of a full vote (leg)")
+    angle_mid_deg: float = Field(description="foot angle at contact between heel and forefoot (deg)")
+    angle_scale_deg: float = Field(gt=0, description="foot angle from the middle of a full vote (deg)")
+    ankle_mid_deg: float = Field(description="shank-foot angle vs stance between heel and forefoot (deg)")
+    ankle_scale_deg: float = Field(gt=0, description="shank-foot angle from the middle of a full vote (deg)")
+    angle_weight: float = Field(ge=0, description="weight of the foot-angle cue")
+    touch_weight: float = Field(ge=0, description="weight of the first-touch cue")
+    rotation_weight: float = Field(ge=0, description="weight of the rotation-after-contact cue")
+    ankle_weight: float = Field(ge=0, description="weight of the shank-foot (ankle) cue")
+    min_cues: int = Field(ge=1, description="fewest measurable cues for a strike class")
+    veto_min_weight: float = Field(ge=0, description="cues of at least this weight can veto a class")
+    disagree_vote: float = Field(gt=0, le=1, description="a cue voting against this strongly: unknown (0..1)")
+    min_confidence: float = Field(ge=0, le=1, description="near foot: strike unknown below this confidence")
+    far_min_confidence: float = Field(ge=0, le=1, description="far foot: strike unknown below this confidence")
+    min_foot_px: float = Field(ge=0, description="strike unknown when heel->toe is shorter (px)")
+    far_foot_min_visibility: float = Field(ge=0, le=1, description="far foot strike unknown below this (0..1)")
+    pixel_check_contacts: int = Field(ge=1, description="contacts per foot whose pixels are checked")
+    pixel_radius_foot: float = Field(gt=0, description="half-side of the checked square, share of the foot")
+    min_landmark_contrast: float = Field(ge=0, description="heel/toe image structure below this: unknown (grey)")
 
 
 class BandRule(_Section):
@@ -227,6 +255,7 @@ class Config(_Section):
     view: ViewConfig
     direction: DirectionConfig
     events: EventsConfig
+    strike: StrikeConfig
     rules: RulesConfig
 
 

@@ -67,18 +67,19 @@ def test_overlay_draws_markers_only_while_held():
 
 
 def strike_seen(rgb: np.ndarray, centre: np.ndarray, radius: float) -> str | None:
-    """The strike class whose marker colour fills the ring around ``centre``, or None."""
+    """The strike class whose marker colour fills the ring around ``centre`` ("unknown" for the grey ring of a
+    strike the analysis could not read), or None."""
     h, w = rgb.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w]
     r = np.hypot(xx - centre[0], yy - centre[1])
     ring = rgb[(r > 0.75 * radius) & (r < 1.25 * radius)].astype(int)
     if ring.size == 0:
         return None
-    for name in ("heel", "forefoot"):
+    for name in ("heel", "forefoot", None):
         c = np.array(STRIKE_RGB[name])
         share = float((np.abs(ring - c).max(axis=1) < 70).mean())
         if share > 0.35:
-            return name
+            return name or "unknown"
     return None
 
 
@@ -108,7 +109,8 @@ def test_touchdown_markers_appear_at_truth_contacts_with_truth_strike(tmp_path: 
             classes.append((seen[near[0]], contact["first_part"]))
     print(f"{clip}: {hits}/{len(truth['contacts'])} touchdown markers at truth contacts, classes {classes}")
     assert hits >= 0.9 * len(truth["contacts"]), f"{hits}/{len(truth['contacts'])} touchdown markers found"
-    assert all(shown == true for shown, true in classes), classes
+    assert all(shown == true for shown, true in classes if shown != "unknown"), classes
+    assert sum(shown != "unknown" for shown, _ in classes) >= 0.4 * len(classes), classes
 
 
 def test_frames_with_excluded_measurements_say_so_on_the_video():

@@ -75,12 +75,16 @@ class ContactDetector:
         self.toe_off_leg = cfg.toe_off_leg
         self.min_stride_s = cfg.min_stride_s
         self.ground_window_s = cfg.ground_window_s
+        self.min_visibility = cfg.contact_min_visibility
 
     def detect(self, pose: CleanPose, foot: Foot, leg_px: float) -> ContactDetector:
         """Find the events of ``foot``; returns self with ``contacts_``, ``toe_offs_`` and ``height_`` set."""
         h = foot_height_leg(pose, foot, leg_px, self.ground_window_s)
         self.height_ = h
         min_gap = max(int(round(self.min_stride_s * pose.fps)), 1)
+        # a contact never fires on a frame where the foot's landmarks are poorly visible: the far foot hidden
+        # behind the near leg collapses onto the stance foot for a frame or two and reads as down
+        seen = pose.conf[:, list(FEET[foot])].mean(axis=1) >= self.min_visibility
         contacts: list[int] = []
         toe_offs: list[int] = []
         airborne = False
@@ -91,7 +95,7 @@ class ContactDetector:
                 continue
             if v > self.airborne_leg:
                 airborne = True
-            elif airborne and i - last >= min_gap and (v <= self.contact_leg or self._settled(h, i)):
+            elif airborne and seen[i] and i - last >= min_gap and (v <= self.contact_leg or self._settled(h, i)):
                 contacts.append(i)
                 last = i
                 airborne = False

@@ -10,6 +10,7 @@ from formcheck.analysis.angles import compute_angles
 from formcheck.analysis.clean import Cleaner
 from formcheck.analysis.direction import DirectionSegmenter
 from formcheck.analysis.events import leg_length_px
+from formcheck.analysis.foot_pixels import FrameSource
 from formcheck.analysis.metrics import compute_metrics, head_turned, metric_counts
 from formcheck.analysis.plausibility import landmark_reasons, screen_angles, screen_steps
 from formcheck.analysis.runs import true_runs
@@ -63,9 +64,10 @@ def _facing_per_frame(pose: CleanPose, segments: tuple[Segment, ...]) -> np.ndar
     return out
 
 
-def judge(seq: PoseSequence, config: Config) -> Judgement:
+def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) -> Judgement:
     """Judge one runner's pose sequence. Never raises on short, empty or NaN-laden input: what cannot be
-    measured becomes None / NaN and the rules say ``not_assessable``."""
+    measured becomes None / NaN and the rules say ``not_assessable``. ``frames`` (the video's pictures at given
+    times) lets the strike classes check that the pixels show the feet (analysis/foot_pixels.py)."""
     c = config
     frame_reasons = landmark_reasons(seq, c.plausibility)
     pose = Cleaner(c.cleaning).clean(seq, exclude=frame_reasons != 0)
@@ -76,12 +78,12 @@ def judge(seq: PoseSequence, config: Config) -> Judgement:
     facing = _facing_per_frame(pose, segments)
     angles, quality = screen_angles(pose, compute_angles(pose, facing), frame_reasons, view, pose.fps, c.plausibility)
     leg = leg_length_px(pose, c.events.leg_percentile)
-    steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events)
+    steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events, c.strike, frames)
     steps = screen_steps(steps, c.plausibility)
     note = None
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess
-        steps = tuple(replace(s, strike=None) for s in steps)
+        steps = tuple(replace(s, strike=None, strike_confidence=None) for s in steps)
         note = StrikeModelNote(model=seq.model, suggested=c.events.strike_models[0])
     turned = head_turned(pose, facing, c.events)
     metrics = replace(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.events import FEET, ContactDetector
+from formcheck.analysis.foot_pixels import FrameSource, foot_structure
+from formcheck.analysis.strike import stance_masks, strike_of
 from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
-from formcheck.config import EventsConfig
+from formcheck.config import EventsConfig, StrikeConfig
 from formcheck.pose.landmarks import LM
 
 #: A contact before it becomes a step: (contact frame, foot, toe-off frame or -1, first frame fully down).
@@ -64,35 +66,6 @@ def contact_point_x(pose: CleanPose, foot: str, frame: int, angle: float | None,
     else:
         share = 0.5
     return float(h[0] + share * (t[0] - h[0]))
-
-
-def classify_strike(
-    pose: CleanPose, angle: float | None, foot: str, view: View, frame: int, cfg: EventsConfig
-) -> str | None:
-    """Strike class of one contact from the raw foot angle at initial contact (deg, + toe lower): forefoot above
-    ``forefoot_min_deg``, heel below ``heel_max_deg``, midfoot between. Side views only. The far foot (the side
-    away from the camera) is unknown (None) when its heel / foot index are poorly visible around contact or its
-    angle is within ``far_strike_margin_deg`` of a bound; any foot is unknown when it is shorter than
-    ``strike_min_foot_px`` in the image (median over the clip). A null strike is "not known", never a guess."""
-    if angle is None or view.kind != "side":
-        return None
-    heel, toe = FEET[foot]
-    # the foot's size in the image: its median heel -> foot index length over the clip (a single frame can show
-    # the swinging far foot foreshortened or its landmarks collapsed)
-    lengths = np.linalg.norm(pose.xy[:, toe] - pose.xy[:, heel], axis=1)
-    lengths = lengths[np.isfinite(lengths)]
-    if not lengths.size or float(np.median(lengths)) < cfg.strike_min_foot_px:
-        return None
-    lo, hi = cfg.heel_max_deg, cfg.forefoot_min_deg
-    if view.side is not None and foot != view.side:
-        k = max(int(round(cfg.far_foot_window_s * pose.fps)), 1)
-        vis = pose.conf[max(frame - k, 0) : frame + k + 1][:, [heel, toe]]
-        if vis.size == 0 or float(np.mean(vis)) < cfg.far_foot_min_visibility:
-            return None
-        m = cfg.far_strike_margin_deg
-        if lo - m <= angle <= hi + m:  # midfoot or near a bound: not known for the far foot
-            return None
-    return "forefoot" if angle > hi else "heel" if angle < lo else "midfoot"
 
 
 def camera_pan_px(pose: CleanPose, contacts: list[tuple[int, str, int, int]], cfg: EventsConfig) -> np.ndarray:
@@ -177,15 +150,26 @@ def _ground_x(pose: CleanPose, contact: RawContact, point: float | None, static:
 
 
 def detect_steps(
-    pose: CleanPose, angles: Angles, segments: tuple[Segment, ...], view: View, leg_px: float | None, cfg: EventsConfig
+    pose: CleanPose,
+    angles: Angles,
+    segments: tuple[Segment, ...],
+    view: View,
+    leg_px: float | None,
+    cfg: EventsConfig,
+    strike_cfg: StrikeConfig,
+    frames: FrameSource | None = None,
 ) -> tuple[tuple[Step, ...], bool, dict[str, np.ndarray]]:
-    """All steps (time order), whether the camera is static, and each foot's height above ground (leg lengths)."""
+    """All steps (time order), whether the camera is static, and each foot's height above ground (leg lengths).
+    Strike classes and confidences come from analysis/strike.py; ``frames`` (the video's pictures at given times)
+    lets it check that the pixels show the feet."""
     if leg_px is None or pose.n_frames < 3:
         return (), False, {}
     raw, impact, heights = _raw_contacts(pose, leg_px, cfg)
     static = camera_is_static(pose, heights, cfg.contact_leg)
     pel = pelvis_x(pose)
     pan = np.zeros(pose.n_frames) if static else camera_pan_px(pose, raw, cfg)
+    stance = stance_masks(raw, pose.n_frames)
+    structure = foot_structure(pose, [(c, f) for c, f, _, _ in raw], frames, strike_cfg) if frames else {}
     steps: list[Step] = []
     prev: tuple[int, str, float | None, str] | None = None
     for contact in raw:
@@ -214,13 +198,26 @@ def detect_steps(
             length = float(abs(here - prev[2]) / leg_px)
         # contact time: the sub-frame impact (step times and symmetry need better than one frame at 30 fps)
         t_c = float(np.interp(impact.get((c, foot), float(c)), np.arange(pose.n_frames), pose.times_s))
+        strike, confidence = strike_of(
+            pose,
+            getattr(angles, f"foot_{foot}"),
+            foot,
+            c,
+            down,
+            leg_px,
+            stance[foot],
+            view,
+            strike_cfg,
+            structure.get(foot),
+        )
         steps.append(
             Step(
                 foot=foot,  # type: ignore[arg-type]
                 contact_frame=c,
                 contact_s=t_c,
                 toe_off_frame=off if off >= 0 else None,
-                strike=classify_strike(pose, angle, foot, view, c, cfg),  # type: ignore[arg-type]
+                strike=strike,
+                strike_confidence=confidence,
                 foot_angle_deg=angle,
                 step_length_leg=length,
                 landing_distance_leg=land,

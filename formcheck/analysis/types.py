@@ -87,7 +87,8 @@ class Step:
 
     ``contact_frame``/``toe_off_frame``: frame indices (toe-off None if not found); ``contact_s`` s (sub-frame
     impact time);
-    ``foot_angle_deg`` at contact (+ toe lower); ``strike`` class (None = unknown); ``step_length_leg`` (from the
+    ``foot_angle_deg`` at contact (+ toe lower); ``strike`` class (None = unknown); ``strike_confidence`` 0..1 of
+    the strike cues' combined vote (analysis/strike.py; None when no cue is measurable); ``step_length_leg`` (from the
     previous contact point of the other foot, in ground coordinates); ``landing_distance_leg`` (pelvis to the
     contact point along travel at contact); ``direction`` of the segment it belongs to; ``excluded``: why the
     step (``step_timing``) or its foot angle and strike (``contact_foot_angle``) cannot be true (None: kept; see
@@ -103,6 +104,7 @@ class Step:
     step_length_leg: float | None
     landing_distance_leg: float | None
     direction: DirectionName
+    strike_confidence: float | None = None
     excluded: str | None = None
 
 

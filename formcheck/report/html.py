@@ -204,6 +204,7 @@ def _step_values(s: Step) -> dict[str, str | float | int | None]:
         "landing_distance_leg": s.landing_distance_leg,
         "direction": s.direction,
         "excluded": s.excluded,
+        "strike_confidence": s.strike_confidence,
     }
 
 

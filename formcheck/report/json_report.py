@@ -122,6 +122,7 @@ def step_record(s: Step) -> dict[str, Any]:
         "contact_s": s.contact_s,
         "toe_off_frame": s.toe_off_frame,
         "strike": s.strike,
+        "strike_confidence": s.strike_confidence,
         "foot_angle_deg": s.foot_angle_deg,
         "strike_index_deg": None,
         "step_length_leg": s.step_length_leg,

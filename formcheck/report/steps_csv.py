@@ -15,7 +15,8 @@ from formcheck.analysis.types import Step
 from formcheck.atomic import write_text
 
 #: Columns in order: step number, foot, contact frame/time (s), toe-off frame, strike class, foot angle at contact
-#: (deg), step length and landing distance (leg lengths), travel direction, why it was excluded (empty: kept).
+#: (deg), step length and landing distance (leg lengths), travel direction, why it was excluded (empty: kept),
+#: strike confidence (0..1; the last column, added after the others so readers keep their positions).
 COLUMNS = (
     "step",
     "foot",
@@ -28,6 +29,7 @@ COLUMNS = (
     "landing_distance_leg",
     "direction",
     "excluded",
+    "strike_confidence",
 )
 
 
@@ -48,6 +50,7 @@ def _row(i: int, s: Step) -> list[str]:
         _num(s.landing_distance_leg),
         s.direction,
         s.excluded or "",
+        _num(s.strike_confidence),
     ]
 
 

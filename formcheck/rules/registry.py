@@ -139,7 +139,7 @@ def forefoot_landing(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     strikes (``strike_note``)."""
     if m.strike_note is not None and ctx.view in cfg.forefoot_landing.views and ctx.backward:
         return _na("forefoot_landing", "share", cfg.forefoot_landing, m.strike_note.text)
-    return _band(
+    v = _band(
         "forefoot_landing",
         m.heel_strike_share,
         m.strikes_classified,
@@ -150,6 +150,14 @@ def forefoot_landing(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         "{:.2f}",
         excluded=_lost(m, "strikes"),
     )
+    return _with_strike_count(v, m.strikes_classified, m.steps_backward)
+
+
+def _with_strike_count(v: Verdict, used: int, contacts: int) -> Verdict:
+    """The forefoot_landing verdict saying how many contacts it used: only strikes read with confidence count."""
+    if contacts == 0:
+        return v
+    return replace(v, message=f"{v.message} (from {used} of {contacts} contacts read with confidence)")
 
 
 def arm_angle(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:

@@ -30,6 +30,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
 from formcheck.pose.landmarks import LM
 from formcheck.synth.body import Body
@@ -50,6 +51,11 @@ STAND_KNEE_DROP_M = 0.004  # standing: the hips this much below the rest pose (k
 STAND_LEAN_DEG = 1.5  # standing: trunk lean, degrees
 STAND_ELBOW_DEG = 160.0  # standing: relaxed arms
 SWING_ANGLE_SET = 0.65  # fraction of the swing by which the foot has reached its landing angle
+#: ankle="human": the landing leg's planned extension at touchdown (fraction of full length) when placing a heel
+#: landing under the dorsiflexion limit (the hips ride at most MAX_REACH; smoothing leaves them a little lower)
+HUMAN_TD_REACH = 0.97
+HUMAN_SMOOTH_S = 0.06  # ankle="human": width of the erosion and smoothing of the hips' height limit, seconds
+HUMAN_AHEAD_MAX_M = 0.12  # ankle="human": a heel landing may be placed at most this far under/past the hips
 
 
 def rot_x(deg: float) -> np.ndarray:
@@ -79,6 +85,13 @@ def align(rest_dir: np.ndarray, rest_ref: np.ndarray, dir_: np.ndarray, ref: np.
     return _frame(dir_, ref) @ _frame(rest_dir, rest_ref).T
 
 
+def sagittal_angle_between(u: np.ndarray, v: np.ndarray) -> float:
+    """Angle between two vectors after projection onto the sagittal (X, Y) plane, degrees."""
+    a, b = u[..., :2], v[..., :2]
+    cosang = float(a @ b) / (float(np.linalg.norm(a) * np.linalg.norm(b)) + 1e-12)
+    return math.degrees(math.acos(max(-1.0, min(1.0, cosang))))
+
+
 def smoothstep(x: np.ndarray | float) -> np.ndarray | float:
     x = np.clip(x, 0.0, 1.0)
     return x * x * (3 - 2 * x)
@@ -99,6 +112,8 @@ class Contact:
     pivot_index: int  # index into the foot's sole vertices of the first-touching vertex
     strike_angle_deg: float
     direction: str
+    dorsiflexion_deg: float = 0.0  # ankle dorsiflexion at touchdown (0 = as when standing, + toward the shin)
+    descent_speed_m_s: float = 0.0  # downward speed of the foot's lowest point just before touchdown
 
 
 @dataclass(frozen=True)
@@ -227,6 +242,18 @@ class GaitModel:
         self.jitter_strike = self.rng.normal(0, 1.0, 4096)
         self.jitter_place = self.rng.normal(0, 0.01, 4096)
         self.toe_off = TOE_OFF_DEG * (1 - params.heel_drag) - 8.0 * params.heel_drag
+        # opt-in variations draw from their own generator, so clips without them stay byte-identical
+        extra = np.random.default_rng([params.seed, 11])
+        self.spread_strike = extra.uniform(-1.0, 1.0, 4096) * params.strike_spread_deg
+        hb = body.bone_head_m
+        self._foot_vec_rest = {
+            sd: lm[LM[f"{side}_FOOT_INDEX"]] - lm[LM[f"{side}_HEEL"]] for sd, side in (("L", "LEFT"), ("R", "RIGHT"))
+        }
+        #: standing: angle between the shank (ankle -> knee) and the foot (heel -> toe), degrees; dorsiflexion is
+        #: how much smaller the angle is (the foot turned toward the shin)
+        self.ankle_rest_deg = sagittal_angle_between(
+            R_YAW @ (hb[b("lowerleg01.L")] - hb[b("foot.L")]), R_YAW @ self._foot_vec_rest["L"]
+        )
         self._plan_steps()
 
     # ---- planning ----------------------------------------------------------------------------------------
@@ -249,7 +276,12 @@ class GaitModel:
                     + p.overstride_m * float(s.at(s.dirw, t_td))
                     + self.jitter_place[(k * 2 + (foot == "right")) % 4096]
                 )
-                strike = p.strike_angle + self.jitter_strike[(k * 2 + (foot == "right")) % 4096]
+                j = (k * 2 + (foot == "right")) % 4096
+                strike = p.strike_angle + self.jitter_strike[j]
+                if p.strike_spread_deg > 0:
+                    strike += float(self.spread_strike[j])
+                if p.ankle == "human":
+                    ankle_x = self._human_ankle_x(foot, t_td, ankle_x, strike)
                 pivot, _ = f.lowest(strike)
                 # pivot X from the desired ankle X at touchdown
                 rel = f.rel @ f.rot(strike).T
@@ -270,6 +302,42 @@ class GaitModel:
                     )
                 )
             self.steps[foot] = steps
+
+    def dorsiflexion_deg(self, foot: str, hip: np.ndarray, ankle: np.ndarray, angle_deg: float) -> float:
+        """Ankle dorsiflexion (degrees; 0 = as when standing, + = foot turned toward the shin) of ``foot`` with its
+        hip and ankle joints at these world positions and the foot at ``angle_deg``, the knee by two-bone IK."""
+        knee = self._knee(hip, ankle)
+        vec = self.feet[foot].rot(angle_deg) @ self._foot_vec_rest[self.feet[foot].side]
+        return self.ankle_rest_deg - sagittal_angle_between(knee - ankle, vec)
+
+    def _human_ankle_x(self, foot: str, t_td: float, ankle_x: float, strike: float) -> float:
+        """ankle="human": the ankle X of a landing moved toward (at most HUMAN_AHEAD_MAX_M past) the hips until the
+        ankle is dorsiflexed at most ``dorsiflexion_max_deg`` at touchdown, the leg HUMAN_TD_REACH extended."""
+        s, f = self.sched, self.feet[foot]
+        hip_x = float(s.at(s.x, t_td))
+        reach = HUMAN_TD_REACH * (self.l_thigh + self.l_shank)
+        lateral = LEFT_W * (0.101 if foot == "left" else -0.101)
+
+        def dorsi(ax: float) -> float:
+            pivot, _ = f.lowest(strike)
+            rel = f.rel @ f.rot(strike).T
+            ankle = f.ankle_for_pivot(strike, pivot, ax + rel[pivot, 0])
+            d = ankle - (np.array([hip_x, 0.0, 0.0]) + lateral)
+            hip = np.array([hip_x, ankle[1] + math.sqrt(max(reach**2 - d[0] ** 2 - d[2] ** 2, 0.01)), 0.0]) + lateral
+            return self.dorsiflexion_deg(foot, hip, ankle, strike)
+
+        limit = self.p.dorsiflexion_max_deg
+        if dorsi(ankle_x) <= limit:
+            return ankle_x
+        back = math.copysign(1.0, ankle_x - hip_x)  # the side of the hips the foot lands on
+        near = hip_x - back * HUMAN_AHEAD_MAX_M
+        if dorsi(near) > limit:
+            return near
+        lo, hi = near, ankle_x  # dorsi(lo) <= limit < dorsi(hi)
+        for _ in range(30):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if dorsi(mid) <= limit else (lo, mid)
+        return lo
 
     def standing_weight(self, t: float) -> float:
         """1 while standing still, 0 while running, smooth in between."""
@@ -348,6 +416,28 @@ class GaitModel:
                 limit = min(limit, ankle[1] + math.sqrt(max(d2, 0.01)) - osc)
         return limit
 
+    def _human_pelvis_height(self) -> tuple[np.ndarray, np.ndarray]:
+        """ankle="human": (times, hip-midpoint heights) on a 200 Hz grid: as high as every stance leg allows
+        (MAX_REACH), no higher than at the touchdowns (the flight does not bounce the hips up), eroded and then
+        smoothed over HUMAN_SMOOTH_S (so the result stays under the limit)."""
+        s, p = self.sched, self.p
+        reach = MAX_REACH * (self.l_thigh + self.l_shank)
+        ts = np.arange(-0.5, p.duration_s + 0.5, 1 / 200)
+        limit = np.full(ts.size, np.inf)
+        for foot, sign in (("left", 1.0), ("right", -1.0)):
+            for i, t in enumerate(ts):
+                ankle, _, stance = self._run_foot_state(foot, float(t))
+                if stance:
+                    hip = np.array([float(s.at(s.x, t)), 0.0, 0.0]) + LEFT_W * sign * 0.101
+                    d2 = reach**2 - (ankle[0] - hip[0]) ** 2 - (ankle[2] - hip[2]) ** 2
+                    limit[i] = min(limit[i], ankle[1] + math.sqrt(max(d2, 0.01)))
+        tds = [st["t_td"] for steps in self.steps.values() for st in steps if ts[0] <= st["t_td"] <= ts[-1]]
+        cap = float(np.median(np.interp(tds, ts, limit))) if tds else self.hip_rest_y
+        limit = np.minimum(np.where(np.isfinite(limit), limit, cap), min(cap, self.hip_rest_y))
+        w = max(int(round(HUMAN_SMOOTH_S * 200)) | 1, 3)
+        eroded = minimum_filter1d(limit, w, mode="nearest")
+        return ts, uniform_filter1d(eroded, w, mode="nearest")
+
     def _oscillation(self, t: float) -> float:
         ph = float(self.sched.at(self.sched.phase, t))
         return -0.5 * self.p.vertical_oscillation_m * math.cos(4 * math.pi * (ph - self.p.duty_factor / 2))
@@ -376,6 +466,7 @@ class GaitModel:
         n = p.n_frames
         times = np.arange(n) / p.fps
         h0 = self._pelvis_base_height()
+        human_h = self._human_pelvis_height() if p.ankle == "human" else None
         # trunk lean: the rest pose's own lean is subtracted so the measured lean is close to the request
         sh_mid = (lm[LM.LEFT_SHOULDER] + lm[LM.RIGHT_SHOULDER]) / 2
         hip_mid_rest = np.array([0.0, self.hip_rest_y, 0.0])
@@ -396,7 +487,8 @@ class GaitModel:
                 stumble = math.exp(-0.5 * ((t - p.stumble_at_s - 0.25) / 0.18) ** 2)
             w_st = self.standing_weight(t)
             sway = math.sin(2 * math.pi * t / 3.7)  # standing: a slow, small sway
-            height = (1 - w_st) * (h0 + self._oscillation(t)) + w_st * (self.hip_rest_y - STAND_KNEE_DROP_M)
+            run_h = h0 + self._oscillation(t) if human_h is None else float(np.interp(t, *human_h))
+            height = (1 - w_st) * run_h + w_st * (self.hip_rest_y - STAND_KNEE_DROP_M)
             hip_mid = np.array([float(s.at(s.x, t)) + w_st * 0.01 * sway, height, 0.0])
             root_head = hip_mid + R_YAW @ (rest[0] - hip_mid_rest)
             lean = (1 - w_st) * (p.trunk_lean_deg + 1.0 * math.sin(4 * math.pi * float(s.at(s.phase, t))))
@@ -466,6 +558,7 @@ class GaitModel:
                     # the planted foot, see foot_state)
                     ankle_td, ang_td, _ = self.foot_state(foot, st["t_td"])
                     point = ankle_td + f.rel[st["pivot"]] @ f.rot(ang_td).T
+                    dorsi, descent = self._touchdown_ankle(foot, st["t_td"], ankle_td, ang_td, human_h, h0)
                     contacts.append(
                         Contact(
                             foot=foot,
@@ -474,6 +567,8 @@ class GaitModel:
                             pivot_index=st["pivot"],
                             strike_angle_deg=ang_td,
                             direction=s.direction_at(st["t_td"]),
+                            dorsiflexion_deg=dorsi,
+                            descent_speed_m_s=descent,
                         )
                     )
         contacts.sort(key=lambda c: c.time_s)
@@ -486,6 +581,27 @@ class GaitModel:
             pelvis_track_x_m=s.at(s.x, times),
             head_yaw_cmd_deg=np.array(yaw_cmd),
         )
+
+    def _touchdown_ankle(
+        self,
+        foot: str,
+        t: float,
+        ankle: np.ndarray,
+        angle: float,
+        human_h: tuple[np.ndarray, np.ndarray] | None,
+        h0: float,
+    ) -> tuple[float, float]:
+        """(ankle dorsiflexion in degrees, downward speed of the foot's lowest point in m/s over the last 5 ms) at
+        the touchdown instant ``t`` of ``foot`` (ankle and foot angle at ``t`` given)."""
+        s, f = self.sched, self.feet[foot]
+        height = h0 + self._oscillation(t) if human_h is None else float(np.interp(t, *human_h))
+        hip = np.array([float(s.at(s.x, t)), height, 0.0]) + LEFT_W * (0.101 if foot == "left" else -0.101)
+        dorsi = self.dorsiflexion_deg(foot, hip, ankle, angle)
+        dt = 0.005
+        before, ang_b, _ = self.foot_state(foot, t - dt)
+        low_b = before[1] + f.lowest(ang_b)[1]
+        low = ankle[1] + f.lowest(angle)[1]
+        return dorsi, float((low_b - low) / dt)
 
     def _knee(self, hip: np.ndarray, ankle: np.ndarray) -> np.ndarray:
         l1, l2 = self.l_thigh, self.l_shank

@@ -18,9 +18,13 @@ Strike = Literal["forefoot", "midfoot", "heel"]
 View = Literal["side", "oblique", "front", "back"]
 Side = Literal["left", "right"]
 CameraMode = Literal["follow", "static"]
-Skin = Literal["light", "medium", "tan", "dark"]
-Outfit = Literal["red_black", "blue_grey", "white_navy", "yellow_green", "black_orange"]
-Background = Literal["gym", "track", "hall"]
+Skin = Literal["light", "medium", "tan", "dark", "pale", "deep"]
+Outfit = Literal["red_black", "blue_grey", "white_navy", "yellow_green", "black_orange", "all_black", "all_white"]
+Background = Literal["gym", "track", "hall", "grass", "treadmill", "white_hall"]
+Ankle = Literal["classic", "human"]
+ShoeColour = Literal["black", "white", "red", "grey", "neon"]
+Legwear = Literal["shorts", "tights", "capris"]
+Lighting = Literal["standard", "dim", "bright", "overcast"]
 
 #: Defaults that depend on the direction of travel (design choice: FIELD_NOTES "short, quick steps" backward).
 DIRECTION_DEFAULTS: dict[str, dict[str, float]] = {
@@ -86,6 +90,23 @@ class SynthParams(BaseModel):
     strike_angle_deg: float | None = Field(
         None, ge=-35, le=40, description="Foot angle at touchdown, degrees; None = per strike."
     )
+    strike_spread_deg: float = Field(
+        0.0,
+        ge=0,
+        le=15,
+        description="Extra per-contact spread of the foot angle at touchdown, degrees: each contact's angle is drawn "
+        "uniformly within +-this of strike_angle (0 = today's small natural jitter only).",
+    )
+    ankle: Ankle = Field(
+        "classic",
+        description="classic = the foot placed for the step alone (a heel landing far behind the hips bends the "
+        "ankle 40-50 deg); human = a human ankle: the hips ride as high as the stance legs allow (the landing leg "
+        "nearly straight) and a heel landing is placed close enough under the hips that the ankle is dorsiflexed "
+        "at most dorsiflexion_max_deg at touchdown.",
+    )
+    dorsiflexion_max_deg: float = Field(
+        28.0, ge=10, le=45, description="ankle=human: most ankle dorsiflexion at touchdown, degrees (shank vs foot)."
+    )
     overstride_m: float = Field(
         0.04,
         ge=-0.2,
@@ -124,6 +145,20 @@ class SynthParams(BaseModel):
     skin: Skin = Field("medium", description="Skin colour set.")
     outfit: Outfit = Field("blue_grey", description="Clothing colour set (shirt, shorts, shoes).")
     background: Background = Field("gym", description="Room: wall and floor pattern.")
+    shoes: ShoeColour | None = Field(
+        None, description="Shoe colour (upper and sole) overriding the outfit's; None = the outfit's shoes."
+    )
+    legwear: Legwear = Field(
+        "shorts", description="shorts; tights = leggings to the ankle; capris = 3/4 tights to mid-shank."
+    )
+    lighting: Lighting = Field(
+        "standard", description="standard; dim (low, warm, noisy); bright (harsh, high contrast); overcast (flat)."
+    )
+    motion_blur: bool = Field(
+        False,
+        description="Average three sub-frame renders spread over 2/3 of the frame interval (a 1/45 s shutter at "
+        "30 fps).",
+    )
     crf: int = Field(23, ge=0, le=51, description="x264 constant rate factor of the mp4.")
 
     @model_validator(mode="after")
@@ -151,7 +186,7 @@ class SynthParams(BaseModel):
     def build(cls, **kwargs: object) -> SynthParams:
         """Validate keyword parameters, turning validation errors into one-line :class:`ConfigError`."""
         try:
-            return cls(**kwargs)  # type: ignore[arg-type]
+            return cls.model_validate(kwargs)
         except ValidationError as exc:
             msgs = "; ".join(f"[{'.'.join(str(x) for x in e['loc']) or 'params'}] {e['msg']}" for e in exc.errors())
             raise ConfigError(f"invalid synth parameters: {msgs}") from None

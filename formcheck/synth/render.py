@@ -28,6 +28,8 @@ SKINS: dict[str, tuple[int, int, int]] = {
     "medium": (198, 142, 105),
     "tan": (168, 112, 76),
     "dark": (96, 62, 44),
+    "pale": (248, 220, 204),
+    "deep": (62, 40, 30),
 }
 #: Clothing colour sets: shirt, shorts, shoe upper, shoe sole (RGB). Like most running shoes, the sole contrasts
 #: with the upper (a white midsole under a coloured upper, or a dark sole under a white one).
@@ -37,15 +39,46 @@ OUTFITS: dict[str, tuple[tuple[int, int, int], ...]] = {
     "white_navy": ((235, 235, 230), (30, 40, 90), (35, 45, 100), (245, 245, 240)),
     "yellow_green": ((230, 200, 40), (40, 110, 60), (30, 80, 170), (240, 240, 236)),
     "black_orange": ((30, 30, 30), (230, 120, 30), (230, 230, 230), (45, 45, 50)),
+    "all_black": ((30, 30, 33), (24, 24, 27), (28, 28, 31), (38, 38, 42)),
+    "all_white": ((238, 238, 236), (232, 232, 230), (244, 244, 242), (250, 250, 248)),
+}
+#: Shoe colours (upper, sole; RGB) that override an outfit's.
+SHOE_COLOURS: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
+    "black": ((28, 28, 31), (40, 40, 44)),
+    "white": ((243, 243, 241), (250, 250, 248)),
+    "red": ((200, 32, 36), (240, 240, 236)),
+    "grey": ((128, 131, 137), (88, 88, 94)),
+    "neon": ((196, 238, 44), (44, 44, 48)),
+}
+
+
+@dataclass(frozen=True)
+class Lighting:
+    """Shading of one lighting preset: Lambert ``ambient + diffuse * max(n.l, 0)`` on the body; then the whole frame
+    times ``gain`` and ``tint`` (RGB), plus Gaussian sensor noise of ``noise`` grey levels."""
+
+    ambient: float
+    diffuse: float
+    gain: float
+    tint: tuple[float, float, float]
+    noise: float
+
+
+LIGHTING: dict[str, Lighting] = {
+    "standard": Lighting(0.5, 0.55, 1.0, (1.0, 1.0, 1.0), 0.0),
+    "dim": Lighting(0.45, 0.5, 0.55, (1.0, 0.9, 0.74), 5.0),
+    "bright": Lighting(0.25, 0.95, 1.12, (1.0, 1.0, 0.97), 0.0),
+    "overcast": Lighting(0.78, 0.25, 0.95, (0.95, 0.98, 1.03), 1.5),
 }
 HAIR_RGB = (45, 32, 25)
 
 SKIN, SHIRT, SHORTS, SHOES, HAIR, SOLE = range(6)
 
 
-def face_materials(body: Body) -> np.ndarray:
+def face_materials(body: Body, legwear: str = "shorts") -> np.ndarray:
     """Material index per quad (skin, shirt, shorts, shoes, hair, sole), from bones and rest heights (of the
-    shod body, :mod:`formcheck.synth.shoes`)."""
+    shod body, :mod:`formcheck.synth.shoes`). ``legwear``: shorts; tights (the shorts' fabric down to just above
+    the shoes); capris (down to mid-shank)."""
     dom = body.dominant_bone()
     qb = dom[body.quads]  # [F, 4]
     centroid = body.vertices_m[body.quads].mean(axis=1)
@@ -86,6 +119,10 @@ def face_materials(body: Body) -> np.ndarray:
     hair = on_head & (
         (centroid[:, 1] > eye_y + 0.035) | ((centroid[:, 1] > ear_y - 0.05) & (centroid[:, 2] < ear_z - 0.015))
     )
+    if legwear != "shorts":
+        on_leg = np.isin(bname, [f"{b}.{sd}" for b in ("upperleg02", "lowerleg01", "lowerleg02") for sd in "LR"])
+        bottom = collar + 0.012 if legwear == "tights" else (knee_y + collar) / 2
+        shorts |= on_leg & ~shoes & (centroid[:, 1] > bottom)
     mat[shirt] = SHIRT
     mat[shorts] = SHORTS
     mat[shoes] = SHOES
@@ -118,6 +155,27 @@ def _texture(kind: str, rng: np.random.Generator, what: str) -> tuple[np.ndarray
             tex[lines] = (235, 235, 235)
             marks = (((xx * size) % 2.0) < 0.06) & (lane < 0.3)
             tex[marks] = (230, 230, 230)
+        elif kind == "grass":  # mown grass: mottled green with mowing stripes 1 m wide along X
+            size = 4.0
+            blades = cv2.GaussianBlur(rng.random((n, n)).astype(np.float32), (0, 0), 1.2)
+            stripes = 0.92 + 0.08 * (np.floor(yy * size) % 2)
+            tex = np.array([70, 125, 50], np.float32) * ((0.75 + 0.5 * blades) * stripes)[..., None]
+        elif kind == "treadmill":  # a dark rubber belt 0.5 m wide (the runner's path) on a grey deck
+            size = 4.0
+            z = (yy * size + 2.0) % 4.0 - 2.0  # world Z (0 = the runner's path)
+            tex = np.empty((n, n, 3), np.float32)
+            tex[:] = np.array([150, 152, 158], np.float32)
+            belt = np.abs(z) < 0.25
+            grain = 0.9 + 0.2 * rng.random((n, n))
+            tex[belt] = np.array([36, 36, 40], np.float32) * grain[belt][:, None]
+            tex[np.abs(np.abs(z) - 0.25) < 0.01] = (90, 92, 96)
+        elif kind == "white_hall":  # white tiles 0.6 m with pale grout (white shoes on a white floor)
+            size = 4.0
+            tiles = np.floor(xx * size / 0.6) + 7 * np.floor(yy * size / 0.6)
+            shade = 0.95 + 0.05 * rng.random(int(tiles.max()) + 1)[tiles.astype(int)]
+            tex = np.array([238, 238, 236], np.float32) * shade[..., None]
+            grout = (((xx * size / 0.6) % 1) < 0.015) | (((yy * size / 0.6) % 1) < 0.015)
+            tex[grout] *= 0.9
         else:  # hall: grey tiles 0.5 m
             size = 4.0
             tiles = np.floor(xx * size / 0.5) + 7 * np.floor(yy * size / 0.5)
@@ -138,6 +196,23 @@ def _texture(kind: str, rng: np.random.Generator, what: str) -> tuple[np.ndarray
         tex[:] = np.array([120, 165, 215], np.float32) * (0.8 + 0.2 * sky)
         hedge = yy > 0.72
         tex[hedge] = np.array([60, 110, 55], np.float32) * (0.8 + 0.3 * rng.random(int(hedge.sum())))[:, None]
+    elif kind == "grass":  # sky over a tree line
+        tex = np.empty((n, n, 3), np.float32)
+        tex[:] = np.array([150, 185, 225], np.float32) * (0.85 + 0.15 * (1 - yy))[..., None]
+        crown = 0.55 + 0.08 * np.sin(xx * 2 * np.pi * 7) + 0.05 * np.sin(xx * 2 * np.pi * 17 + 1.0)
+        trees = yy > crown
+        tex[trees] = np.array([45, 85, 40], np.float32) * (0.7 + 0.4 * rng.random(int(trees.sum())))[:, None]
+    elif kind == "treadmill":  # a gym wall: darker panels, a mirror band, equipment silhouettes
+        tex = np.empty((n, n, 3), np.float32)
+        tex[:] = (150, 155, 160)
+        tex[(yy > 0.35) & (yy < 0.75)] = (185, 195, 205)
+        tex[yy > 0.92] = (60, 62, 68)
+        racks = (((xx * size) % 1.6) < 0.25) & (yy > 0.6)
+        tex[racks] = (50, 50, 56)
+    elif kind == "white_hall":  # white wall with a pale skirting
+        tex = np.empty((n, n, 3), np.float32)
+        tex[:] = (240, 240, 238)
+        tex[yy > 0.95] = (215, 215, 212)
     else:  # hall: brick-ish blocks
         rows = np.floor(yy * size / 0.25)
         off = (rows % 2) * 0.25
@@ -170,13 +245,20 @@ class Renderer:
         seed: int,
         camera: Camera,
         wall_distance_m: float,
+        shoes_colour: str | None = None,
+        legwear: str = "shorts",
+        lighting: str = "standard",
     ) -> None:
         self.body = body
         rng = np.random.default_rng(seed + 7919)
         self.floor_tex, self.floor_size = _texture(background, rng, "floor")
         self.wall_tex, self.wall_size = _texture(background, rng, "wall")
-        mats = face_materials(body)
+        mats = face_materials(body, legwear)
         shirt, shorts, shoes, sole = OUTFITS[outfit]
+        if shoes_colour is not None:
+            shoes, sole = SHOE_COLOURS[shoes_colour]
+        self.lighting = LIGHTING[lighting]
+        self._noise_rng = np.random.default_rng([seed, 13])
         palette = np.array([SKINS[skin], shirt, shorts, shoes, HAIR_RGB, sole], np.float32)
         self.albedo = palette[mats] * (0.96 + 0.08 * rng.random((len(mats), 1))).astype(np.float32)
         self.quads = body.quads
@@ -252,13 +334,23 @@ class Renderer:
         order = idx[np.argsort(-depth[self.quads[idx]].mean(axis=1), kind="stable")]
         nrm = normal[order]
         nrm /= np.linalg.norm(nrm, axis=1, keepdims=True) + 1e-12
-        lam = 0.5 + 0.55 * np.clip(nrm @ self.light, 0, 1)
+        lam = self.lighting.ambient + self.lighting.diffuse * np.clip(nrm @ self.light, 0, 1)
         col = np.clip(self.albedo[order] * lam[:, None], 0, 255).astype(np.uint8).tolist()
         pts = np.round((uv[self.quads[order]] * SS - 0.5) * (1 << SHIFT)).astype(np.int32)
         fill = cv2.fillConvexPoly
         for poly, c in zip(pts, col, strict=True):
             fill(canvas, poly, c, cv2.LINE_8, SHIFT)
         return cv2.resize(canvas, (w, h), interpolation=cv2.INTER_AREA), FrameGeometry(uv, depth, order)
+
+    def expose(self, img: np.ndarray) -> np.ndarray:
+        """The frame under the lighting preset: gain and tint, then sensor noise (unchanged for "standard")."""
+        lit = self.lighting
+        if lit.gain == 1.0 and lit.tint == (1.0, 1.0, 1.0) and lit.noise == 0.0:
+            return img
+        out = img.astype(np.float32) * (lit.gain * np.array(lit.tint, np.float32))
+        if lit.noise > 0:
+            out += self._noise_rng.normal(0.0, lit.noise, img.shape[:2])[..., None].astype(np.float32)
+        return np.clip(out, 0, 255).astype(np.uint8)
 
     def _shadow(self, bg: np.ndarray, camera: Camera, at: np.ndarray) -> np.ndarray:
         ang = np.linspace(0, 2 * math.pi, 24, endpoint=False)

@@ -12,6 +12,12 @@ the floor); standing segments (direction "standing") have none. Its ``landing_di
 hip midpoint at that frame to the part of the foot that touched, and ``step_length_m`` from the previous contact
 (of the other foot) to this one, both along the direction of travel (None after a standing stretch);
 ``*_leg`` values are divided by the standing leg length (hip joint to ankle joint).
+
+Each contact also carries the true ``foot_pitch_deg`` at the touchdown instant (the foot angle above, heel ->
+foot index), the true ``strike`` class (``first_part``: heel / midfoot / forefoot, the part that touched first;
+midfoot when the pitch is within MIDFOOT_DEG of flat), ``ankle_dorsiflexion_deg`` (shank vs foot at touchdown,
+0 = as when standing, + = the foot turned toward the shin) and ``descent_speed_m_s`` (downward speed of the foot's
+lowest point just before touchdown).
 """
 
 from __future__ import annotations
@@ -233,6 +239,10 @@ class TruthBuilder:
                     "first_part": first,
                     "foot_angle_deg": self.rows[f"foot_angle_{c.foot}_deg"][frame],
                     "foot_angle_touchdown_deg": _r(self._touchdown_foot_angle(c.strike_angle_deg)),
+                    "foot_pitch_deg": _r(self._touchdown_foot_angle(c.strike_angle_deg)),
+                    "strike": first,
+                    "ankle_dorsiflexion_deg": _r(c.dorsiflexion_deg),
+                    "descent_speed_m_s": _r(c.descent_speed_m_s),
                     "landing_distance_m": _r(landing, 4),
                     "landing_distance_leg": _r(landing / leg, 4),
                     "step_length_m": None if step is None else _r(step, 4),

@@ -1,0 +1,200 @@
+"""Strike class of one initial contact from several cues, with a confidence; unknown when they disagree.
+
+MediaPipe compresses and biases foot angles (OFFLINE.md; issue 11: a heel striker from another renderer read
++14..+47 deg), so no single angle decides. Each cue gives a vote in [-1, 1] (- heel first, + forefoot first),
+its raw value minus its centre, divided by its scale, clipped:
+
+- ``angle``: the foot angle at contact (deg, + toe lower; the median from the impact frame to the frame the foot is
+  down), the classic cue;
+- ``touch``: which of heel and toe reaches its own ground level first (s; toe time minus heel time, so + = heel
+  first, turned into a heel vote). Each landmark's ground is its own running 95th percentile, so a landmark that
+  MediaPipe puts a few px too high all the time does not bias it;
+- ``rotation``: which way the foot turns just after contact (leg lengths): after a forefoot landing the heel comes
+  down, after a heel landing the toe slaps down. Heel descent minus toe descent over ``rotation_s``;
+- ``ankle``: the shank-to-foot angle at contact (deg, knee -> ankle against heel -> toe) minus the same foot's median
+  over the clip's stance frames: + = plantarflexed against the usual (toe pointed: forefoot).
+
+The combined vote is the weighted mean of the available cues' votes; its size is the confidence (0..1). The
+strike is unknown (None) when the pixels show no foot (analysis/foot_pixels.py), when fewer than ``min_cues``
+cues are available, when the far foot is poorly visible, when a cue of weight ``veto_min_weight`` or more votes
+against the result with at least ``disagree_vote``, or when the confidence is below ``min_confidence``
+(``far_min_confidence`` for the far foot). Midfoot is never returned: a flat landing has no first-touching part
+the pixels can show, so it reads as unknown. Units: px, s, deg, leg lengths (hip to ankle).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy.ndimage import percentile_filter
+
+from formcheck.analysis.angles import interior_angle
+from formcheck.analysis.types import CleanPose, StrikeName, View
+from formcheck.config import StrikeConfig
+from formcheck.pose.landmarks import LM
+
+_LM: dict[str, tuple[int, int, int, int]] = {  # heel, foot index, ankle, knee
+    "left": (int(LM.LEFT_HEEL), int(LM.LEFT_FOOT_INDEX), int(LM.LEFT_ANKLE), int(LM.LEFT_KNEE)),
+    "right": (int(LM.RIGHT_HEEL), int(LM.RIGHT_FOOT_INDEX), int(LM.RIGHT_ANKLE), int(LM.RIGHT_KNEE)),
+}
+
+
+@dataclass(frozen=True)
+class StrikeCues:
+    """Raw cue values of one contact (None = not measurable): ``angle_deg`` foot angle at contact (+ toe lower);
+    ``touch_s`` toe-down time minus heel-down time (+ heel first); ``rotation_leg`` heel descent minus toe descent
+    after contact (+ the heel came down: forefoot); ``ankle_deg`` shank-foot angle at contact minus its stance
+    median (+ plantarflexed); ``foot_px`` the foot's median length in the image; ``visibility`` the mean visibility
+    (0..1) of heel and foot index within ``touch_window_s`` of the contact; ``structure`` the image structure around
+    the foot's landmarks (grey levels, analysis/foot_pixels.py; None = not measured)."""
+
+    angle_deg: float | None
+    touch_s: float | None
+    rotation_leg: float | None
+    ankle_deg: float | None
+    foot_px: float | None
+    visibility: float = 1.0
+    structure: float | None = None
+
+
+def landmark_height_leg(y: np.ndarray, fps: float, leg_px: float, window_s: float) -> np.ndarray:
+    """Height (leg lengths) of one landmark above its own ground level (running 95th percentile of its image y over
+    ``window_s``); NaN where unknown."""
+    ok = np.isfinite(y)
+    if not ok.any():
+        return np.full(y.shape, np.nan)
+    size = max(int(round(window_s * fps)) | 1, 3)
+    ground = percentile_filter(np.where(ok, y, np.nanmedian(y)), 95, size=size, mode="nearest")
+    return np.where(ok, (ground - y) / leg_px, np.nan)
+
+
+def _first_down(h: np.ndarray, lo: int, hi: int, level: float) -> float | None:
+    """Sub-frame time (frames) at which ``h`` first comes down to ``level`` within [lo, hi), from above."""
+    for i in range(max(lo, 1), min(hi, h.size)):
+        a, b = h[i - 1], h[i]
+        if np.isfinite(a) and np.isfinite(b) and a > level >= b:
+            return float(i - 1 + (a - level) / (a - b))
+    return None
+
+
+def strike_cues(
+    pose: CleanPose,
+    foot_angle: np.ndarray,
+    foot: str,
+    contact: int,
+    down: int,
+    leg_px: float,
+    stance: np.ndarray,
+    cfg: StrikeConfig,
+) -> StrikeCues:
+    """The cues of the contact of ``foot`` at frame ``contact`` (``down``: first frame the foot is within the contact
+    height; ``foot_angle`` deg per frame; ``stance`` bool per frame, this foot on the ground)."""
+    heel, toe, ankle, knee = _LM[foot]
+    xy, fps, t = pose.xy, pose.fps, pose.n_frames
+    lengths = np.linalg.norm(xy[:, toe] - xy[:, heel], axis=1)
+    lengths = lengths[np.isfinite(lengths)]
+    foot_px = float(np.median(lengths)) if lengths.size else None
+    win = foot_angle[contact : max(down, contact) + 1]
+    win = win[np.isfinite(win)]
+    angle = float(np.median(win)) if win.size else None
+    hh = landmark_height_leg(xy[:, heel, 1], fps, leg_px, cfg.ground_window_s)
+    ht = landmark_height_leg(xy[:, toe, 1], fps, leg_px, cfg.ground_window_s)
+    k = max(int(round(cfg.touch_window_s * fps)), 1)
+    th = _first_down(hh, contact - k, contact + k + 1, cfg.touch_leg)
+    tt = _first_down(ht, contact - k, contact + k + 1, cfg.touch_leg)
+    touch = None
+    if th is not None or tt is not None:  # one never coming down within the window: the other was first by k
+        touch = ((tt if tt is not None else contact + k) - (th if th is not None else contact + k)) / fps
+    r = max(int(round(cfg.rotation_s * fps)), 1)
+    rotation = None
+    if contact + r < t:
+        dh = xy[contact + r, heel, 1] - xy[contact, heel, 1]
+        dt = xy[contact + r, toe, 1] - xy[contact, toe, 1]
+        if np.isfinite(dh) and np.isfinite(dt):
+            rotation = float((dh - dt) / leg_px)
+    shank_foot = interior_angle(xy[:, knee], xy[:, ankle], xy[:, ankle] + (xy[:, toe] - xy[:, heel]))
+    usual = shank_foot[stance & np.isfinite(shank_foot)]
+    ankle_rel = None
+    if usual.size and np.isfinite(shank_foot[contact]):
+        ankle_rel = float(shank_foot[contact] - np.median(usual))
+    vis = pose.conf[max(contact - k, 0) : contact + k + 1][:, [heel, toe]]
+    visibility = float(np.mean(vis)) if vis.size else 0.0
+    return StrikeCues(angle, touch, rotation, ankle_rel, foot_px, visibility)
+
+
+def votes(cues: StrikeCues, cfg: StrikeConfig) -> dict[str, float]:
+    """Each available cue's vote in [-1, 1] (- heel, + forefoot)."""
+    raw = {
+        "angle": None if cues.angle_deg is None else (cues.angle_deg - cfg.angle_mid_deg) / cfg.angle_scale_deg,
+        "touch": None if cues.touch_s is None else -(cues.touch_s - cfg.touch_mid_s) / cfg.touch_scale_s,
+        "rotation": None
+        if cues.rotation_leg is None
+        else (cues.rotation_leg - cfg.rotation_mid_leg) / cfg.rotation_scale_leg,
+        "ankle": None if cues.ankle_deg is None else (cues.ankle_deg - cfg.ankle_mid_deg) / cfg.ankle_scale_deg,
+    }
+    w = weights(cfg)
+    return {k: float(np.clip(v, -1.0, 1.0)) for k, v in raw.items() if v is not None and w[k] > 0}
+
+
+def weights(cfg: StrikeConfig) -> dict[str, float]:
+    """Weight of each cue in the combined vote."""
+    return {
+        "angle": cfg.angle_weight,
+        "touch": cfg.touch_weight,
+        "rotation": cfg.rotation_weight,
+        "ankle": cfg.ankle_weight,
+    }
+
+
+def classify_contact(
+    cues: StrikeCues, foot: str, view: View, cfg: StrikeConfig
+) -> tuple[StrikeName | None, float | None]:
+    """(strike class or None, confidence 0..1 or None when no cue is measurable) from the cues; side views only."""
+    if view.kind != "side" or cues.foot_px is None or cues.foot_px < cfg.min_foot_px:
+        return None, None
+    v = votes(cues, cfg)
+    if not v:
+        return None, None
+    w = weights(cfg)
+    total = sum(w[k] for k in v)
+    score = sum(w[k] * v[k] for k in v) / total
+    confidence = float(min(abs(score), 1.0))
+    if cues.structure is not None and cues.structure < cfg.min_landmark_contrast:
+        return None, confidence  # the pixels show no foot there: the landmarks are a guess
+    far = view.side is not None and foot != view.side
+    if far and cues.visibility < cfg.far_foot_min_visibility:
+        return None, confidence
+    need = cfg.far_min_confidence if far else cfg.min_confidence
+    against = max((abs(x) for k, x in v.items() if x * score < 0 and w[k] >= cfg.veto_min_weight), default=0.0)
+    if len(v) < cfg.min_cues or against >= cfg.disagree_vote or confidence < need:
+        return None, confidence
+    return ("forefoot" if score > 0 else "heel"), confidence
+
+
+def stance_masks(contacts: list[tuple[int, str, int, int]], n_frames: int) -> dict[str, np.ndarray]:
+    """bool[T] per foot: frames from each contact to its toe-off (``contacts``: (contact, foot, toe-off, down)
+    frames; a toe-off of -1 = not seen, that stance is left out)."""
+    out = {"left": np.zeros(n_frames, dtype=bool), "right": np.zeros(n_frames, dtype=bool)}
+    for c, foot, off, _ in contacts:
+        if off > c:
+            out[foot][c : off + 1] = True
+    return out
+
+
+def strike_of(
+    pose: CleanPose,
+    foot_angle: np.ndarray,
+    foot: str,
+    contact: int,
+    down: int,
+    leg_px: float,
+    stance: np.ndarray,
+    view: View,
+    cfg: StrikeConfig,
+    structure: float | None,
+) -> tuple[StrikeName | None, float | None]:
+    """(strike class or None, confidence 0..1 or None) of one contact: :func:`strike_cues` then
+    :func:`classify_contact`; ``structure``: the foot's image structure (grey levels) or None (not measured)."""
+    cues = replace(strike_cues(pose, foot_angle, foot, contact, down, leg_px, stance, cfg), structure=structure)
+    return classify_contact(cues, foot, view, cfg)

@@ -1,0 +1,119 @@
+"""The multi-cue strike classifier (formcheck/analysis/strike.py) on hand-made landings and cue sets."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.analysis.angles import foot_angle_deg
+from formcheck.analysis.strike import StrikeCues, classify_contact, stance_masks, strike_cues
+from formcheck.analysis.types import CleanPose, View
+from formcheck.config import load_config
+from formcheck.pose.landmarks import LM
+
+FPS = 30.0
+GROUND = 400.0
+CONTACT = 20
+
+
+def _landing(first: str, pitch_px: float = 10.0, angle_bias_px: float = 0.0) -> CleanPose:
+    """A left foot 40 px long (facing image +x) landing at frame CONTACT with ``first`` (heel or toe) ``pitch_px``
+    lower than the other part, which comes down over the next 3 frames; flat until frame 40, then in the air
+    (the cycle repeats every 30 frames so the ground level is well defined). ``angle_bias_px`` lifts the heel
+    landmark by that much all the time (MediaPipe's bias on a heel)."""
+    t = 90
+    xy = np.full((t, 33, 2), 100.0)
+    heel_h = np.zeros(t)
+    toe_h = np.zeros(t)
+    for start in (-10, CONTACT, CONTACT + 30):
+        for k in range(t):
+            s = k - start
+            if -10 <= s < 0:  # descending, the landing part lower
+                low = -s * 5.0
+                heel_h[k], toe_h[k] = (low, low + pitch_px) if first == "heel" else (low + pitch_px, low)
+            elif 0 <= s < 3:  # the other part comes down
+                rest = pitch_px * (1 - s / 3)
+                heel_h[k], toe_h[k] = (0.0, rest) if first == "heel" else (rest, 0.0)
+            elif 3 <= s < 20:
+                heel_h[k] = toe_h[k] = 0.0
+    air = np.ones(t, dtype=bool)
+    for start in (-10, CONTACT, CONTACT + 30):
+        air[max(start - 10, 0) : max(start + 20, 0)] = False
+    heel_h[air] = toe_h[air] = 60.0
+    xy[:, LM.LEFT_HEEL, 0] = 100.0
+    xy[:, LM.LEFT_FOOT_INDEX, 0] = 140.0
+    xy[:, LM.LEFT_HEEL, 1] = GROUND - heel_h - angle_bias_px
+    xy[:, LM.LEFT_FOOT_INDEX, 1] = GROUND - toe_h
+    xy[:, LM.LEFT_ANKLE] = np.stack([np.full(t, 108.0), xy[:, LM.LEFT_HEEL, 1] - 12], axis=1)
+    xy[:, LM.LEFT_KNEE] = xy[:, LM.LEFT_ANKLE] + np.array([5.0, -100.0])
+    return CleanPose(
+        xy=xy,
+        conf=np.ones((t, 33)),
+        world=np.zeros((t, 33, 3)),
+        times_s=np.arange(t) / FPS,
+        detected=np.ones(t, bool),
+        fps=FPS,
+        width=640,
+        height=480,
+    )
+
+
+def _cues(pose: CleanPose) -> StrikeCues:
+    cfg = load_config().strike
+    angle = foot_angle_deg(pose.xy, LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX, np.ones(pose.n_frames))
+    stance = stance_masks([(CONTACT, "left", CONTACT + 19, CONTACT)], pose.n_frames)["left"]
+    return strike_cues(pose, angle, "left", CONTACT, CONTACT, 100.0, stance, cfg)
+
+
+SIDE = View(kind="side", side="left")
+
+
+def test_heel_first_landing_reads_heel_by_every_cue() -> None:
+    cues = _cues(_landing("heel"))
+    assert cues.touch_s is not None and cues.touch_s > 0  # the heel touched first
+    assert cues.rotation_leg is not None and cues.rotation_leg < 0  # then the toe came down
+    assert cues.angle_deg is not None and cues.angle_deg < 0
+    strike, conf = classify_contact(cues, "left", SIDE, load_config().strike)
+    assert strike == "heel" and conf is not None and conf > 0.5
+
+
+def test_toe_first_landing_reads_forefoot() -> None:
+    cues = _cues(_landing("toe"))
+    assert cues.touch_s is not None and cues.touch_s < 0
+    assert cues.rotation_leg is not None and cues.rotation_leg > 0
+    strike, conf = classify_contact(cues, "left", SIDE, load_config().strike)
+    assert strike == "forefoot" and conf is not None and conf > 0.5
+
+
+def test_a_heel_landing_with_a_heel_landmark_read_high_is_unknown_not_forefoot() -> None:
+    """The issue's failure: the heel landmark put well above the true heel makes the foot angle read toe-down; the
+    timing and rotation cues still say heel, so the classes disagree: unknown, never forefoot."""
+    pose = _landing("heel", angle_bias_px=20.0)
+    cues = _cues(pose)
+    assert cues.angle_deg is not None and cues.angle_deg > 10  # the angle alone would say forefoot
+    strike, _ = classify_contact(cues, "left", SIDE, load_config().strike)
+    assert strike != "forefoot"
+
+
+def test_disagreeing_or_weak_cues_are_unknown_and_views_feet_gate() -> None:
+    cfg = load_config().strike
+    clear = StrikeCues(angle_deg=18.0, touch_s=-0.05, rotation_leg=0.05, ankle_deg=0.0, foot_px=45.0)
+    assert classify_contact(clear, "left", SIDE, cfg)[0] == "forefoot"
+    split = StrikeCues(angle_deg=25.0, touch_s=0.08, rotation_leg=-0.03, ankle_deg=None, foot_px=45.0)
+    assert classify_contact(split, "left", SIDE, cfg)[0] is None  # two cues say heel, the angle forefoot
+    weak = StrikeCues(
+        angle_deg=cfg.angle_mid_deg + 0.5,
+        touch_s=cfg.touch_mid_s,
+        rotation_leg=cfg.rotation_mid_leg,
+        ankle_deg=None,
+        foot_px=45.0,
+    )
+    strike, conf = classify_contact(weak, "left", SIDE, cfg)
+    assert strike is None and conf is not None and conf < cfg.min_confidence
+    assert classify_contact(clear, "left", View(kind="front", side=None), cfg) == (None, None)
+    small = StrikeCues(**{**clear.__dict__, "foot_px": cfg.min_foot_px - 1})
+    assert classify_contact(small, "left", SIDE, cfg) == (None, None)
+    hidden_far = StrikeCues(**{**clear.__dict__, "visibility": 0.2})
+    assert classify_contact(hidden_far, "right", SIDE, cfg)[0] is None
+    assert classify_contact(hidden_far, "left", SIDE, cfg)[0] == "forefoot"  # the near foot is not gated
+    one = StrikeCues(angle_deg=18.0, touch_s=None, rotation_leg=None, ankle_deg=None, foot_px=45.0)
+    assert classify_contact(one, "left", SIDE, cfg)[0] is None  # one cue is not enough
