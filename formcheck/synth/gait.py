@@ -458,93 +458,61 @@ class GaitModel:
         sign = 1.0 if k % 2 == 0 else -1.0
         return sign * p.head_turn_deg * amount
 
-    def build(self) -> Motion:
-        p, s, body = self.p, self.sched, self.body
-        b = body.bone
-        rest = body.bone_head_m
-        lm = body.landmark_rest_m
+    def _leg_rotations(
+        self, feet_k: dict[str, tuple[np.ndarray, float, bool]], hip_mid: np.ndarray, hip_mid_rest: np.ndarray
+    ) -> dict[int, np.ndarray]:
+        """World rotations of the leg bones at one instant: hips on the (upright) pelvis, two-bone IK with the knee
+        toward the chest side, each foot at its angle (deg)."""
+        b, rest = self.body.bone, self.body.bone_head_m
+        world: dict[int, np.ndarray] = {}
+        for foot, sd in (("left", "L"), ("right", "R")):
+            ul = [b(f"upperleg01.{sd}"), b(f"upperleg02.{sd}")]
+            ll = [b(f"lowerleg01.{sd}"), b(f"lowerleg02.{sd}")]
+            ankle, ang, _ = feet_k[foot]
+            hip = hip_mid + R_YAW @ (rest[ul[0]] - hip_mid_rest)
+            knee = self._knee(hip, ankle)
+            world[ul[0]] = world[ul[1]] = align(rest[ll[0]] - rest[ul[0]], np.array([1.0, 0, 0]), knee - hip, LEFT_W)
+            world[ll[0]] = world[ll[1]] = align(
+                rest[b(f"foot.{sd}")] - rest[ll[0]], np.array([1.0, 0, 0]), ankle - knee, LEFT_W
+            )
+            world[b(f"foot.{sd}")] = self.feet[foot].rot(ang)
+        return world
+
+    def _arm_rotations(
+        self, trunk: np.ndarray, swing_norm: dict[str, float], w_st: float, sway: float, stumble: float
+    ) -> dict[int, np.ndarray]:
+        """World rotations of the arm bones at one instant: each arm swings with the opposite leg (``swing_norm``
+        -1..1), hangs relaxed while standing (``w_st`` 0..1 with the slow ``sway``) and flails in a stumble."""
+        p, b, rest = self.p, self.body.bone, self.body.bone_head_m
+        world: dict[int, np.ndarray] = {}
+        for foot_opp, sd, sgn in (("right", "L", 1.0), ("left", "R", -1.0)):
+            swing = 4.0 + p.arm_swing_deg * swing_norm[foot_opp]
+            elbow = p.elbow_deg - 6.0 * swing_norm[foot_opp] * (p.elbow_deg < 170)
+            # standing: arms hang relaxed, elbows slightly bent
+            swing = (1 - w_st) * swing + w_st * (2.0 + 1.5 * sway * sgn)
+            elbow = (1 - w_st) * elbow + w_st * STAND_ELBOW_DEG
+            abduct = 8.0 + 35.0 * stumble
+            elbow = min(180.0, elbow + 30.0 * stumble)
+            r_loc, n_loc = self._arm_dirs(swing, abduct, sgn)
+            flex = math.radians(180.0 - elbow)
+            f_loc = math.cos(flex) * r_loc + math.sin(flex) * n_loc
+            r_w, n_w, f_w = trunk @ r_loc, trunk @ n_loc, trunk @ f_loc
+            m_w = np.cross(r_w, n_w)
+            sh, el, wr = rest[b(f"upperarm01.{sd}")], rest[b(f"lowerarm01.{sd}")], rest[b(f"wrist.{sd}")]
+            r0, f0 = el - sh, wr - el
+            m0 = np.cross(r0, f0)
+            up_rot = align(r0, m0, r_w, m_w)
+            fo_rot = align(f0, m0, f_w, m_w)
+            for name in ("upperarm01", "upperarm02"):
+                world[b(f"{name}.{sd}")] = up_rot
+            for name in ("lowerarm01", "lowerarm02", "wrist"):
+                world[b(f"{name}.{sd}")] = fo_rot
+        return world
+
+    def _contacts(self, human_h: tuple[np.ndarray, np.ndarray] | None, h0: float) -> list[Contact]:
+        """Every touchdown inside the clip while running (not while slowing to a stand), in time order."""
+        p, s = self.p, self.sched
         n = p.n_frames
-        times = np.arange(n) / p.fps
-        h0 = self._pelvis_base_height()
-        human_h = self._human_pelvis_height() if p.ankle == "human" else None
-        # trunk lean: the rest pose's own lean is subtracted so the measured lean is close to the request
-        sh_mid = (lm[LM.LEFT_SHOULDER] + lm[LM.RIGHT_SHOULDER]) / 2
-        hip_mid_rest = np.array([0.0, self.hip_rest_y, 0.0])
-        rest_lean = math.degrees(math.atan2(sh_mid[2] - hip_mid_rest[2], sh_mid[1] - hip_mid_rest[1]))
-        # arm swing follows the opposite leg's fore-aft position (normalised over the clip)
-        feet = {f: [self.foot_state(f, float(t)) for t in times] for f in ("left", "right")}
-        fore = {f: np.array([a[0][0] for a in feet[f]]) - s.at(s.x, times) for f in feet}
-        scale = {f: max(1e-3, float(np.percentile(np.abs(fore[f] - np.median(fore[f])), 95))) for f in fore}
-        swing_norm = {f: np.clip((fore[f] - np.median(fore[f])) / scale[f], -1, 1) for f in fore}
-        sign_dir = np.sign(s.at(s.dirw, times))
-        poses, yaw_cmd = [], []
-        ul = {sd: [b(f"upperleg01.{sd}"), b(f"upperleg02.{sd}")] for sd in "LR"}
-        ll = {sd: [b(f"lowerleg01.{sd}"), b(f"lowerleg02.{sd}")] for sd in "LR"}
-        for k, t in enumerate(times):
-            t = float(t)
-            stumble = 0.0
-            if p.stumble_at_s is not None:
-                stumble = math.exp(-0.5 * ((t - p.stumble_at_s - 0.25) / 0.18) ** 2)
-            w_st = self.standing_weight(t)
-            sway = math.sin(2 * math.pi * t / 3.7)  # standing: a slow, small sway
-            run_h = h0 + self._oscillation(t) if human_h is None else float(np.interp(t, *human_h))
-            height = (1 - w_st) * run_h + w_st * (self.hip_rest_y - STAND_KNEE_DROP_M)
-            hip_mid = np.array([float(s.at(s.x, t)) + w_st * 0.01 * sway, height, 0.0])
-            root_head = hip_mid + R_YAW @ (rest[0] - hip_mid_rest)
-            lean = (1 - w_st) * (p.trunk_lean_deg + 1.0 * math.sin(4 * math.pi * float(s.at(s.phase, t))))
-            lean += w_st * (STAND_LEAN_DEG + 1.0 * sway)
-            lean += -18.0 * stumble * (sign_dir[k] if sign_dir[k] != 0 else 1.0)
-            yaw = self._head_yaw(t)
-            yaw_cmd.append(yaw)
-            local = {
-                b("spine05"): rot_x(0.7 * (lean - rest_lean)),
-                b("spine04"): rot_x(0.15 * (lean - rest_lean)),
-                b("spine03"): rot_x(0.15 * (lean - rest_lean)),
-                b("neck01"): rot_x(-0.8 * (lean - rest_lean)),
-                b("neck02"): rot_y(yaw * 0.35),
-                b("neck03"): rot_y(yaw * 0.35),
-                b("head"): rot_y(yaw * 0.3),
-            }
-            world: dict[int, np.ndarray] = {}
-            # legs: hips are on the (upright) pelvis; two-bone IK, knee toward the chest side
-            for foot, sd in (("left", "L"), ("right", "R")):
-                ankle, ang, _ = feet[foot][k]
-                hip = hip_mid + R_YAW @ (rest[ul[sd][0]] - hip_mid_rest)
-                knee = self._knee(hip, ankle)
-                world[ul[sd][0]] = world[ul[sd][1]] = align(
-                    rest[ll[sd][0]] - rest[ul[sd][0]], np.array([1.0, 0, 0]), knee - hip, LEFT_W
-                )
-                world[ll[sd][0]] = world[ll[sd][1]] = align(
-                    rest[b(f"foot.{sd}")] - rest[ll[sd][0]], np.array([1.0, 0, 0]), ankle - knee, LEFT_W
-                )
-                world[b(f"foot.{sd}")] = self.feet[foot].rot(ang)
-            # trunk rotation (for the arms): the pose up to spine01 is needed first
-            pose0 = forward_kinematics(body, R_YAW, root_head, local, world)
-            trunk = pose0.rot[b("spine01")]
-            for foot_opp, sd, sgn in (("right", "L", 1.0), ("left", "R", -1.0)):
-                swing = 4.0 + p.arm_swing_deg * float(swing_norm[foot_opp][k])
-                elbow = p.elbow_deg - 6.0 * float(swing_norm[foot_opp][k]) * (p.elbow_deg < 170)
-                # standing: arms hang relaxed, elbows slightly bent
-                swing = (1 - w_st) * swing + w_st * (2.0 + 1.5 * sway * sgn)
-                elbow = (1 - w_st) * elbow + w_st * STAND_ELBOW_DEG
-                abduct = 8.0 + 35.0 * stumble
-                elbow = min(180.0, elbow + 30.0 * stumble)
-                r_loc, n_loc = self._arm_dirs(swing, abduct, sgn)
-                flex = math.radians(180.0 - elbow)
-                f_loc = math.cos(flex) * r_loc + math.sin(flex) * n_loc
-                r_w, n_w, f_w = trunk @ r_loc, trunk @ n_loc, trunk @ f_loc
-                m_w = np.cross(r_w, n_w)
-                sh, el, wr = rest[b(f"upperarm01.{sd}")], rest[b(f"lowerarm01.{sd}")], rest[b(f"wrist.{sd}")]
-                r0, f0 = el - sh, wr - el
-                m0 = np.cross(r0, f0)
-                up_rot = align(r0, m0, r_w, m_w)
-                fo_rot = align(f0, m0, f_w, m_w)
-                for name in ("upperarm01", "upperarm02"):
-                    world[b(f"{name}.{sd}")] = up_rot
-                for name in ("lowerarm01", "lowerarm02", "wrist"):
-                    world[b(f"{name}.{sd}")] = fo_rot
-            poses.append(forward_kinematics(body, R_YAW, root_head, local, world))
-        stance = {f: np.array([st[2] for st in feet[f]]) for f in feet}
         contacts = []
         for foot, steps in self.steps.items():
             f = self.feet[foot]
@@ -572,6 +540,62 @@ class GaitModel:
                         )
                     )
         contacts.sort(key=lambda c: c.time_s)
+        return contacts
+
+    def build(self) -> Motion:
+        p, s, body = self.p, self.sched, self.body
+        b = body.bone
+        rest = body.bone_head_m
+        lm = body.landmark_rest_m
+        n = p.n_frames
+        times = np.arange(n) / p.fps
+        h0 = self._pelvis_base_height()
+        human_h = self._human_pelvis_height() if p.ankle == "human" else None
+        # trunk lean: the rest pose's own lean is subtracted so the measured lean is close to the request
+        sh_mid = (lm[LM.LEFT_SHOULDER] + lm[LM.RIGHT_SHOULDER]) / 2
+        hip_mid_rest = np.array([0.0, self.hip_rest_y, 0.0])
+        rest_lean = math.degrees(math.atan2(sh_mid[2] - hip_mid_rest[2], sh_mid[1] - hip_mid_rest[1]))
+        # arm swing follows the opposite leg's fore-aft position (normalised over the clip)
+        feet = {f: [self.foot_state(f, float(t)) for t in times] for f in ("left", "right")}
+        fore = {f: np.array([a[0][0] for a in feet[f]]) - s.at(s.x, times) for f in feet}
+        scale = {f: max(1e-3, float(np.percentile(np.abs(fore[f] - np.median(fore[f])), 95))) for f in fore}
+        swing_norm = {f: np.clip((fore[f] - np.median(fore[f])) / scale[f], -1, 1) for f in fore}
+        sign_dir = np.sign(s.at(s.dirw, times))
+        poses, yaw_cmd = [], []
+        for k, t in enumerate(times):
+            t = float(t)
+            stumble = 0.0
+            if p.stumble_at_s is not None:
+                stumble = math.exp(-0.5 * ((t - p.stumble_at_s - 0.25) / 0.18) ** 2)
+            w_st = self.standing_weight(t)
+            sway = math.sin(2 * math.pi * t / 3.7)  # standing: a slow, small sway
+            run_h = h0 + self._oscillation(t) if human_h is None else float(np.interp(t, *human_h))
+            height = (1 - w_st) * run_h + w_st * (self.hip_rest_y - STAND_KNEE_DROP_M)
+            hip_mid = np.array([float(s.at(s.x, t)) + w_st * 0.01 * sway, height, 0.0])
+            root_head = hip_mid + R_YAW @ (rest[0] - hip_mid_rest)
+            lean = (1 - w_st) * (p.trunk_lean_deg + 1.0 * math.sin(4 * math.pi * float(s.at(s.phase, t))))
+            lean += w_st * (STAND_LEAN_DEG + 1.0 * sway)
+            lean += -18.0 * stumble * (sign_dir[k] if sign_dir[k] != 0 else 1.0)
+            yaw = self._head_yaw(t)
+            yaw_cmd.append(yaw)
+            local = {
+                b("spine05"): rot_x(0.7 * (lean - rest_lean)),
+                b("spine04"): rot_x(0.15 * (lean - rest_lean)),
+                b("spine03"): rot_x(0.15 * (lean - rest_lean)),
+                b("neck01"): rot_x(-0.8 * (lean - rest_lean)),
+                b("neck02"): rot_y(yaw * 0.35),
+                b("neck03"): rot_y(yaw * 0.35),
+                b("head"): rot_y(yaw * 0.3),
+            }
+            world = self._leg_rotations({f: feet[f][k] for f in feet}, hip_mid, hip_mid_rest)
+            # trunk rotation (for the arms): the pose up to spine01 is needed first
+            pose0 = forward_kinematics(body, R_YAW, root_head, local, world)
+            trunk = pose0.rot[b("spine01")]
+            swing_k = {f: float(swing_norm[f][k]) for f in swing_norm}
+            world.update(self._arm_rotations(trunk, swing_k, w_st, sway, stumble))
+            poses.append(forward_kinematics(body, R_YAW, root_head, local, world))
+        stance = {f: np.array([st[2] for st in feet[f]]) for f in feet}
+        contacts = self._contacts(human_h, h0)
         return Motion(
             time_s=times,
             poses=poses,

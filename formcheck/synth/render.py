@@ -133,57 +133,66 @@ def face_materials(body: Body, legwear: str = "shorts") -> np.ndarray:
 
 
 def _texture(kind: str, rng: np.random.Generator, what: str) -> tuple[np.ndarray, float]:
-    """A tileable texture (RGB float32 [N, N, 3]) and its size in metres."""
+    """A tileable texture (RGB uint8 [N, N, 3]) and its size in metres: the floor or the wall of ``kind``."""
     n = 512
     yy, xx = np.mgrid[0:n, 0:n] / n
-    if what == "floor":
-        if kind == "gym":  # wooden planks 0.2 m wide along X
-            size = 4.0
-            base = np.array([196, 150, 100], np.float32)
-            planks = np.floor(yy * size / 0.2)
-            shade = 0.85 + 0.15 * rng.random(int(planks.max()) + 1)[planks.astype(int)]
-            tex = base * shade[..., None]
-            seam = (((yy * size / 0.2) % 1) < 0.05) | ((((xx * size + planks * 0.73) / 1.3) % 1) < 0.012)
-            tex[seam] *= 0.6
-        elif kind == "track":  # red track with white lane lines (the runner runs mid-lane), small grain
-            size = 4.0
-            lane = (yy * size + 0.61) % 1.22  # the runner's path (world Z = 0) is in the middle of a lane
-            tex = np.empty((n, n, 3), np.float32)
-            tex[:] = np.array([176, 72, 56], np.float32)
-            tex *= (0.9 + 0.1 * rng.random((n, n)))[..., None]
-            lines = lane < 0.05
-            tex[lines] = (235, 235, 235)
-            marks = (((xx * size) % 2.0) < 0.06) & (lane < 0.3)
-            tex[marks] = (230, 230, 230)
-        elif kind == "grass":  # mown grass: mottled green with mowing stripes 1 m wide along X
-            size = 4.0
-            blades = cv2.GaussianBlur(rng.random((n, n)).astype(np.float32), (0, 0), 1.2)
-            stripes = 0.92 + 0.08 * (np.floor(yy * size) % 2)
-            tex = np.array([70, 125, 50], np.float32) * ((0.75 + 0.5 * blades) * stripes)[..., None]
-        elif kind == "treadmill":  # a dark rubber belt 0.5 m wide (the runner's path) on a grey deck
-            size = 4.0
-            z = (yy * size + 2.0) % 4.0 - 2.0  # world Z (0 = the runner's path)
-            tex = np.empty((n, n, 3), np.float32)
-            tex[:] = np.array([150, 152, 158], np.float32)
-            belt = np.abs(z) < 0.25
-            grain = 0.9 + 0.2 * rng.random((n, n))
-            tex[belt] = np.array([36, 36, 40], np.float32) * grain[belt][:, None]
-            tex[np.abs(np.abs(z) - 0.25) < 0.01] = (90, 92, 96)
-        elif kind == "white_hall":  # white tiles 0.6 m with pale grout (white shoes on a white floor)
-            size = 4.0
-            tiles = np.floor(xx * size / 0.6) + 7 * np.floor(yy * size / 0.6)
-            shade = 0.95 + 0.05 * rng.random(int(tiles.max()) + 1)[tiles.astype(int)]
-            tex = np.array([238, 238, 236], np.float32) * shade[..., None]
-            grout = (((xx * size / 0.6) % 1) < 0.015) | (((yy * size / 0.6) % 1) < 0.015)
-            tex[grout] *= 0.9
-        else:  # hall: grey tiles 0.5 m
-            size = 4.0
-            tiles = np.floor(xx * size / 0.5) + 7 * np.floor(yy * size / 0.5)
-            shade = 0.85 + 0.15 * rng.random(int(tiles.max()) + 1)[tiles.astype(int)]
-            tex = np.array([150, 152, 156], np.float32) * shade[..., None]
-            grout = (((xx * size / 0.5) % 1) < 0.03) | (((yy * size / 0.5) % 1) < 0.03)
-            tex[grout] *= 0.55
-        return np.clip(tex, 0, 255).astype(np.uint8), size
+    tex = _floor_texture(kind, rng, n, xx, yy) if what == "floor" else _wall_texture(kind, rng, n, xx, yy)
+    return np.clip(tex, 0, 255).astype(np.uint8), 4.0
+
+
+def _floor_texture(kind: str, rng: np.random.Generator, n: int, xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
+    """The floor of ``kind``, RGB float [n, n, 3] over 4 m."""
+    if kind == "gym":  # wooden planks 0.2 m wide along X
+        size = 4.0
+        base = np.array([196, 150, 100], np.float32)
+        planks = np.floor(yy * size / 0.2)
+        shade = 0.85 + 0.15 * rng.random(int(planks.max()) + 1)[planks.astype(int)]
+        tex = base * shade[..., None]
+        seam = (((yy * size / 0.2) % 1) < 0.05) | ((((xx * size + planks * 0.73) / 1.3) % 1) < 0.012)
+        tex[seam] *= 0.6
+    elif kind == "track":  # red track with white lane lines (the runner runs mid-lane), small grain
+        size = 4.0
+        lane = (yy * size + 0.61) % 1.22  # the runner's path (world Z = 0) is in the middle of a lane
+        tex = np.empty((n, n, 3), np.float32)
+        tex[:] = np.array([176, 72, 56], np.float32)
+        tex *= (0.9 + 0.1 * rng.random((n, n)))[..., None]
+        lines = lane < 0.05
+        tex[lines] = (235, 235, 235)
+        marks = (((xx * size) % 2.0) < 0.06) & (lane < 0.3)
+        tex[marks] = (230, 230, 230)
+    elif kind == "grass":  # mown grass: mottled green with mowing stripes 1 m wide along X
+        size = 4.0
+        blades = cv2.GaussianBlur(rng.random((n, n)).astype(np.float32), (0, 0), 1.2)
+        stripes = 0.92 + 0.08 * (np.floor(yy * size) % 2)
+        tex = np.array([70, 125, 50], np.float32) * ((0.75 + 0.5 * blades) * stripes)[..., None]
+    elif kind == "treadmill":  # a dark rubber belt 0.5 m wide (the runner's path) on a grey deck
+        size = 4.0
+        z = (yy * size + 2.0) % 4.0 - 2.0  # world Z (0 = the runner's path)
+        tex = np.empty((n, n, 3), np.float32)
+        tex[:] = np.array([150, 152, 158], np.float32)
+        belt = np.abs(z) < 0.25
+        grain = 0.9 + 0.2 * rng.random((n, n))
+        tex[belt] = np.array([36, 36, 40], np.float32) * grain[belt][:, None]
+        tex[np.abs(np.abs(z) - 0.25) < 0.01] = (90, 92, 96)
+    elif kind == "white_hall":  # white tiles 0.6 m with pale grout (white shoes on a white floor)
+        size = 4.0
+        tiles = np.floor(xx * size / 0.6) + 7 * np.floor(yy * size / 0.6)
+        shade = 0.95 + 0.05 * rng.random(int(tiles.max()) + 1)[tiles.astype(int)]
+        tex = np.array([238, 238, 236], np.float32) * shade[..., None]
+        grout = (((xx * size / 0.6) % 1) < 0.015) | (((yy * size / 0.6) % 1) < 0.015)
+        tex[grout] *= 0.9
+    else:  # hall: grey tiles 0.5 m
+        size = 4.0
+        tiles = np.floor(xx * size / 0.5) + 7 * np.floor(yy * size / 0.5)
+        shade = 0.85 + 0.15 * rng.random(int(tiles.max()) + 1)[tiles.astype(int)]
+        tex = np.array([150, 152, 156], np.float32) * shade[..., None]
+        grout = (((xx * size / 0.5) % 1) < 0.03) | (((yy * size / 0.5) % 1) < 0.03)
+        tex[grout] *= 0.55
+    return tex
+
+
+def _wall_texture(kind: str, rng: np.random.Generator, n: int, xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
+    """The wall of ``kind``, RGB float [n, n, 3] over 4 m."""
     size = 4.0
     if kind == "gym":  # pale wall with a dark skirting band and vertical panels
         tex = np.empty((n, n, 3), np.float32)
@@ -221,7 +230,7 @@ def _texture(kind: str, rng: np.random.Generator, what: str) -> tuple[np.ndarray
         tex = np.array([170, 160, 150], np.float32) * shade[..., None]
         mortar = (((yy * size / 0.25) % 1) < 0.07) | ((((xx * size + off) / 0.5) % 1) < 0.035)
         tex[mortar] = (120, 115, 110)
-    return np.clip(tex, 0, 255).astype(np.uint8), size
+    return tex
 
 
 @dataclass(frozen=True)
