@@ -3,4 +3,4 @@
 Stages (data flows one way): video -> PoseSequence -> gait events -> metrics -> verdicts -> outputs.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
