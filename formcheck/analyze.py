@@ -35,6 +35,7 @@ from formcheck.report.html import ReportPage, write_html_report
 from formcheck.report.json_report import build_report
 from formcheck.report.steps_csv import write_steps_csv
 from formcheck.report.thumbnails import step_thumbnails
+from formcheck.timing import StageClock, stage
 from formcheck.video.reader import VideoInfo, frames_skipped, probe
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
@@ -95,6 +96,7 @@ def analyze_video(
     config: Config | None = None,
     reuse_pose: bool = True,
     progress: Progress | None = None,
+    clock: StageClock | None = None,
 ) -> AnalysisResult:
     """Analyse one video and write ``annotated.mp4``, ``pose.npz``, ``report.json``, ``report.html``,
     ``frames.csv`` and ``steps.csv`` into ``out_dir`` (all of them, or none on error).
@@ -103,6 +105,7 @@ def analyze_video(
     size: :mod:`formcheck.pose.athlete`). With ``reuse_pose`` an existing ``pose.npz`` for the same video and
     model skips inference.
     Raises :class:`formcheck.errors.FormcheckError` subclasses; on error no output file is left behind.
+    ``clock``, if given, is told the wall time of each pass (:mod:`formcheck.timing`; for benchmarks).
     """
     video = Path(video)
     info = probe(video)  # input errors first, before anything is created
@@ -116,7 +119,15 @@ def analyze_video(
             need = estimated_video_bytes(info, output_size(info, config)[:2], config.video.min_bits_per_pixel)
             ensure_free_space(out, need)
             return _analyze_into(
-                video, info, out, model=model, person=person, config=config, reuse_pose=reuse_pose, progress=progress
+                video,
+                info,
+                out,
+                model=model,
+                person=person,
+                config=config,
+                reuse_pose=reuse_pose,
+                progress=progress,
+                clock=clock,
             )
     except BaseException:
         if created:  # leave no trace of a failed run: not even the folder we made for it
@@ -126,14 +137,20 @@ def analyze_video(
 
 
 def _pose_tracks(
-    info: VideoInfo, pose_path: Path, model: str, config: Config, reuse_pose: bool, progress: Progress | None
+    info: VideoInfo,
+    pose_path: Path,
+    model: str,
+    config: Config,
+    reuse_pose: bool,
+    progress: Progress | None,
+    clock: StageClock | None = None,
 ) -> tuple[PoseTracks, bool]:
     """Every person's tracks, from ``pose_path`` when it was made from this video with these settings, else from
     a new pose pass; and whether they were reused."""
     tracks = _load_cached(pose_path, info, model, pose_settings_key(config)) if reuse_pose else None
     if tracks is not None:
         return tracks, True
-    tracks = run_pose_pass(info, model, ensure_model(model, build_missing=True), config, progress)
+    tracks = run_pose_pass(info, model, ensure_model(model, build_missing=True), config, progress, clock)
     if tracks.n_people == 0:
         raise NoPersonError(
             f"no person was detected in {info.path} ({tracks.timestamps_s.size} frames): is the runner in view?"
@@ -151,31 +168,37 @@ def _analyze_into(
     config: Config,
     reuse_pose: bool,
     progress: Progress | None,
+    clock: StageClock | None = None,
 ) -> AnalysisResult:
     pose_path = out / POSE_FILE
     with OutputSet(out) as outputs:
-        tracks, reused = _pose_tracks(info, pose_path, model, config, reuse_pose, progress)
-        if not reused:
-            tracks.save(outputs.path(POSE_FILE))
-        seq = tracks.person(0 if person is None else person)
-        judgement = judge(seq, config)
-        report = build_report(info, tracks, seq, judgement)
-        report["video"]["frames_skipped"] = frames_skipped(info, tracks.timestamps_s.size)  # issue 13
-        _write_json(outputs.path(REPORT), report)
-        _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
-        write_steps_csv(judgement.steps, outputs.path(STEPS_CSV))
-        page = ReportPage(
-            video=info,
-            seq=seq,
-            judgement=judgement,
-            forefoot_min_deg=config.events.forefoot_min_deg,
-            heel_max_deg=config.events.heel_max_deg,
-            thumbnails=_thumbnails(judgement, video, config),
-        )
-        write_html_report(page, outputs.path(REPORT_HTML))
-        plan = build_plan(judgement, config.video.touchdown_hold_s)
-        render_annotated(info, tracks, seq.person, plan, config, outputs.path(ANNOTATED), progress)
-        outputs.commit()
+        with stage(clock, "pose pass"):
+            tracks, reused = _pose_tracks(info, pose_path, model, config, reuse_pose, progress, clock)
+            if not reused:
+                tracks.save(outputs.path(POSE_FILE))
+        with stage(clock, "judgement"):
+            seq = tracks.person(0 if person is None else person)
+            judgement = judge(seq, config)
+        with stage(clock, "reports"):
+            report = build_report(info, tracks, seq, judgement)
+            report["video"]["frames_skipped"] = frames_skipped(info, tracks.timestamps_s.size)  # issue 13
+            _write_json(outputs.path(REPORT), report)
+            _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
+            write_steps_csv(judgement.steps, outputs.path(STEPS_CSV))
+            page = ReportPage(
+                video=info,
+                seq=seq,
+                judgement=judgement,
+                forefoot_min_deg=config.events.forefoot_min_deg,
+                heel_max_deg=config.events.heel_max_deg,
+                thumbnails=_thumbnails(judgement, video, config),
+            )
+            write_html_report(page, outputs.path(REPORT_HTML))
+        with stage(clock, "render pass"):
+            plan = build_plan(judgement, config.video.touchdown_hold_s)
+            render_annotated(info, tracks, seq.person, plan, config, outputs.path(ANNOTATED), progress, clock)
+        with stage(clock, "commit"):
+            outputs.commit()
     return AnalysisResult(
         out_dir=out,
         annotated=out / ANNOTATED,

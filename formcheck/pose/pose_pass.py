@@ -23,6 +23,7 @@ from formcheck.pose.sequence import mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
 from formcheck.pose.tracking import PersonTracker
 from formcheck.progress import Progress
+from formcheck.timing import StageClock, stage, timed_iter
 from formcheck.video.reader import Frame, VideoInfo, iter_frames
 from formcheck.video.stream import map_chunks
 
@@ -58,20 +59,29 @@ def pose_settings_key(config: Config) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _detector(landmarker: Landmarker) -> Callable[[Frame], Detections]:
+def _detector(landmarker: Landmarker, clock: StageClock | None = None) -> Callable[[Frame], Detections]:
     sampler = PixelSampler()  # one per run of frames: the background shift needs the run's previous frame
 
     def detect(frame: Frame) -> Detections:  # the pixels are dropped here, after sampling what tracking needs
-        image, world = landmarker.detect(frame.rgb, frame.time_s)
-        return frame.index, frame.time_s, image, world, sampler.sample(frame.rgb, image)
+        with stage(clock, "pose.inference"):
+            image, world = landmarker.detect(frame.rgb, frame.time_s)
+        with stage(clock, "pose.pixels"):
+            sample = sampler.sample(frame.rgb, image)
+        return frame.index, frame.time_s, image, world, sample
 
     return detect
 
 
 def run_pose_pass(
-    info: VideoInfo, model_name: str, model_path: Path, config: Config, progress: Progress | None
+    info: VideoInfo,
+    model_name: str,
+    model_path: Path,
+    config: Config,
+    progress: Progress | None,
+    clock: StageClock | None = None,
 ) -> PoseTracks:
-    """Every person's landmarks over ``info``'s video (see the module docstring)."""
+    """Every person's landmarks over ``info``'s video (see the module docstring); ``clock`` (optional) is told
+    the threads' busy time: decoding, inference, pixel sampling, tracking."""
     fps = info.fps or config.video.fallback_fps
     tracker = PersonTracker(config.tracking, fps)
     times: list[float] = []
@@ -81,12 +91,17 @@ def run_pose_pass(
         landmarkers = [stack.enter_context(Landmarker(model_path, config.pose)) for _ in chunks]
         share = config.video.max_lost_share  # damaged packets: skipped up to this share of the frames
         sources = [
-            iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b, max_lost_share=share)
+            timed_iter(
+                clock,
+                "pose.decode",
+                iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b, max_lost_share=share),
+            )
             for a, b in chunks
         ]
         shifts: list[np.ndarray] = []
-        for index, time_s, image, world, sample in map_chunks(sources, [_detector(lm) for lm in landmarkers]):
-            tracker.update(index, time_s, image, world, sample.colours)
+        for index, time_s, image, world, sample in map_chunks(sources, [_detector(lm, clock) for lm in landmarkers]):
+            with stage(clock, "pose.tracking"):
+                tracker.update(index, time_s, image, world, sample.colours)
             times.append(time_s)
             shifts.append(sample.shift_px)
             if progress is not None:
