@@ -2,7 +2,9 @@
 
 The video is split into runs of consecutive frames (one per landmarker, ``pose.threads()``), each decoded and
 detected on its own threads at once; the results are tracked in frame order. Each landmarker sees consecutive
-frames, as MediaPipe's video mode expects.
+frames, as MediaPipe's video mode expects. Frames are decoded scaled to ``pose.max_long_side_px`` (FFmpeg's
+scaler, in the same step as the conversion to RGB: a 4K frame never reaches Python at full size) and the landmarks
+are given back in the input's pixels.
 """
 
 from __future__ import annotations
@@ -59,14 +61,35 @@ def pose_settings_key(config: Config) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _detector(landmarker: Landmarker, clock: StageClock | None = None) -> Callable[[Frame], Detections]:
+def inference_size(info: VideoInfo, max_long_side_px: int) -> tuple[int, int]:
+    """Size (width, height px) of the frames the pose models are given: the input's, shrunk so its long side is
+    at most ``max_long_side_px`` (0 keeps the input size)."""
+    long_side = max(info.width, info.height)
+    if not max_long_side_px or long_side <= max_long_side_px:
+        return info.width, info.height
+    scale = max_long_side_px / long_side
+    return max(int(round(info.width * scale)), 1), max(int(round(info.height * scale)), 1)
+
+
+def _detector(
+    landmarker: Landmarker, full: tuple[int, int], clock: StageClock | None = None
+) -> Callable[[Frame], Detections]:
+    """Detect on each (possibly scaled) frame; landmarks and the background shift come back in the pixels of the
+    ``full`` (width, height px) input frame."""
     sampler = PixelSampler()  # one per run of frames: the background shift needs the run's previous frame
 
     def detect(frame: Frame) -> Detections:  # the pixels are dropped here, after sampling what tracking needs
+        h, w = frame.rgb.shape[:2]
         with stage(clock, "pose.inference"):
-            image, world = landmarker.detect(frame.rgb, frame.time_s)
+            image, world = landmarker.detect(frame.rgb, frame.time_s, size=full)
         with stage(clock, "pose.pixels"):
-            sample = sampler.sample(frame.rgb, image)
+            if (w, h) == full:
+                sample = sampler.sample(frame.rgb, image)
+            else:  # sampled on the scaled frame, given back in the input's pixels
+                to_frame = np.array([w / full[0], h / full[1], 1.0, 1.0], dtype=np.float32)
+                got = sampler.sample(frame.rgb, [lm * to_frame for lm in image])
+                back = np.array([full[0] / w, full[1] / h])
+                sample = FrameSample(shift_px=got.shift_px * back, colours=got.colours)
         return frame.index, frame.time_s, image, world, sample
 
     return detect
@@ -90,16 +113,20 @@ def run_pose_pass(
     with ExitStack() as stack:
         landmarkers = [stack.enter_context(Landmarker(model_path, config.pose)) for _ in chunks]
         share = config.video.max_lost_share  # damaged packets: skipped up to this share of the frames
+        threads = config.video.decoder_threads
+        size = inference_size(info, config.pose.max_long_side_px)  # scaled by FFmpeg while converting to RGB
         sources = [
             timed_iter(
                 clock,
                 "pose.decode",
-                iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b, max_lost_share=share),
+                iter_frames(info, threads=threads, size=size, start=a, stop=b, max_lost_share=share),
             )
             for a, b in chunks
         ]
         shifts: list[np.ndarray] = []
-        for index, time_s, image, world, sample in map_chunks(sources, [_detector(lm, clock) for lm in landmarkers]):
+        for index, time_s, image, world, sample in map_chunks(
+            sources, [_detector(lm, (info.width, info.height), clock) for lm in landmarkers]
+        ):
             with stage(clock, "pose.tracking"):
                 tracker.update(index, time_s, image, world, sample.colours)
             times.append(time_s)
