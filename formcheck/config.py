@@ -36,6 +36,11 @@ class PoseConfig(_Section):
     inference_threads: int = Field(ge=0, le=16, description="landmarkers run at once (count; 0 = per core, <= 4)")
     min_chunk_frames: int = Field(ge=1, description="shortest run of frames given to one landmarker (frames)")
     max_long_side_px: int = Field(ge=0, description="long side of the frames the pose models see (px; 0 = input)")
+    tile_below_torso_share: float = Field(
+        ge=0, le=1, description="second pass on tiles when the athlete's torso is under this share (0 = never)"
+    )
+    tile_side_share: float = Field(gt=0, le=1, description="tile side, share of the frame's short side (0..1)")
+    tile_overlap: float = Field(ge=0, lt=1, description="overlap of neighbouring tiles, share of a side (0..1)")
 
     def threads(self) -> int:
         """How many landmarkers to run at once (count)."""
@@ -115,6 +120,7 @@ class PlausibilityConfig(_Section):
     ankle_range_deg: tuple[float, float] = Field(description="shank-to-foot angle (deg, 90 = neutral)")
     contact_foot_range_deg: tuple[float, float] = Field(description="foot angle at initial contact (deg)")
     min_step_s: float = Field(gt=0, description="shortest time between two contacts (s)")
+    min_stride_s: float = Field(gt=0, description="shortest time between two contacts of one foot (s)")
 
 
 class CleaningConfig(_Section):

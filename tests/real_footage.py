@@ -281,11 +281,14 @@ def _hips(out_dir: Path, person: int) -> np.ndarray:
 
 
 def _angles_ok(out_dir: Path, limits: dict) -> tuple[bool, str]:
-    """No implausible angle in steps.csv / frames.csv: each column within its anatomical range (deg)."""
+    """No implausible angle in steps.csv / frames.csv: each column within its anatomical range (deg). Steps the
+    analysis marks ``excluded`` (with the reason) are skipped: they count nowhere."""
     bad = []
     for name in ("steps.csv", "frames.csv"):
         with open(out_dir / name, newline="") as fh:
             for row in csv.DictReader(fh):
+                if name == "steps.csv" and row.get("excluded"):
+                    continue  # a step the analysis excluded, and says why: not counted anywhere
                 for col, (lo, hi) in limits.items():
                     val = row.get(col)
                     if val not in (None, "") and not lo <= float(val) <= hi:

@@ -174,3 +174,40 @@ def test_a_squashed_skeleton_is_found_both_ways_of_time():
     assert not mangled_frames(
         np.stack([figure(100 + 40 * t, 500, 0.4 * t) for t in range(20)]), FPS, 0.25, 1.3, 0.5
     ).any()
+
+
+def test_tiles_cover_the_frame_with_overlap():
+    from formcheck.pose.tiles import tile_boxes
+
+    boxes = tile_boxes(640, 480, 0.667, 0.5)
+    assert len(boxes) == 6 and {b[2] for b in boxes} == {320}
+    covered = np.zeros((480, 640), bool)
+    for x, y, s in boxes:
+        covered[y : y + s, x : x + s] = True
+    assert covered.all()
+    assert max(x + s for x, _, s in boxes) == 640 and max(y + s for _, y, s in boxes) == 480
+
+
+def test_pose_file_keeps_the_evidence(tmp_path):
+    from formcheck.pose.store import PoseTracks
+
+    image = scene(40)
+    ordered, world, scores, evidence = order_candidates(image, image.copy(), np.zeros(2), np.zeros((40, 2)), FPS, CFG)
+    tracks = PoseTracks(
+        image=ordered,
+        world=world,
+        scores=scores,
+        timestamps_s=np.arange(40) / FPS,
+        fps=FPS,
+        width=1600,
+        height=900,
+        source="x.mp4",
+        model="full",
+        rotation_deg=0,
+        fingerprint="f",
+        evidence=evidence,
+        background_shift_px=np.zeros((40, 2)),
+        tiled=True,
+    )
+    back = PoseTracks.load(tracks.save(tmp_path / "pose.npz"))
+    assert back.evidence == evidence and back.tiled and back.background_shift_px.shape == (40, 2)

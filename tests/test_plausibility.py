@@ -159,6 +159,22 @@ def test_contacts_closer_than_a_step_and_impossible_landings():
     assert out[3] == steps[3]
 
 
+def test_one_foot_landing_again_too_soon_or_a_contact_that_never_stands():
+    # issue 10, the Sports2D walker played backwards: the left foot "landed" at frames 59 and 70 (0.37 s: no
+    # stride is that short); a contact whose toe-off is read the same frame still counts (toe-offs of small
+    # figures are that uncertain: the synthetic 70 px runner)
+    steps = (
+        tf.step(59, 59 / 30, toe_off_frame=61),
+        tf.step(70, 70 / 30, toe_off_frame=72),  # left again after 0.37 s
+        tf.step(71, 71 / 30, foot="right", toe_off_frame=73),
+        tf.step(101, 101 / 30, toe_off_frame=108),
+        tf.step(112, 112 / 30, foot="right", toe_off_frame=112),  # stance read as 0 s
+        tf.step(120, 120 / 30, foot="right", toe_off_frame=None),  # right again after 0.27 s
+    )
+    out = screen_steps(steps, P)
+    assert [s.excluded for s in out] == [None, "step_timing", None, None, None, "step_timing"]
+
+
 def test_judgement_excludes_collapsed_frames_and_frames_csv_says_why():
     seq = body_sequence(90)
     bad = seq

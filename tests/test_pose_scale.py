@@ -34,8 +34,8 @@ class _FixedLandmarker:
         rng = np.random.default_rng(3)
         self.share = rng.uniform(0.2, 0.8, size=(33, 2)).astype(np.float32)
 
-    def detect(self, rgb: np.ndarray, time_s: float, size: tuple[int, int] | None = None):
-        w, h = size if size is not None else (rgb.shape[1], rgb.shape[0])
+    def detect(self, rgb: np.ndarray, time_s: float):
+        h, w = rgb.shape[:2]
         lm = np.ones((33, 4), dtype=np.float32)
         lm[:, 0], lm[:, 1], lm[:, 2] = self.share[:, 0] * w, self.share[:, 1] * h, 0.1 * w
         return [lm], [np.zeros((33, 4), dtype=np.float32)]

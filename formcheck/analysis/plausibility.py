@@ -162,16 +162,22 @@ def screen_angles(
 
 def screen_steps(steps: tuple[Step, ...], cfg: PlausibilityConfig) -> tuple[Step, ...]:
     """The steps with ``excluded`` set where they cannot be true: a contact closer than ``min_step_s`` to the
-    previous kept one (the step is not used), or a foot angle at contact outside ``contact_foot_range_deg`` (its
-    angle and strike are dropped; the step's timing still counts)."""
+    previous kept one, or closer than ``min_stride_s`` to the previous kept contact of the same foot
+    (``step_timing``: the step is not used); or a foot angle at contact outside ``contact_foot_range_deg`` (its
+    angle and strike are dropped; the step's timing still counts).
+    Stance times are not judged: toe-off frames of small figures are too uncertain (a 70 px runner's real contacts
+    read toe-offs a frame later)."""
     out: list[Step] = []
     last: float | None = None
+    last_foot: dict[str, float] = {}
     lo, hi = cfg.contact_foot_range_deg
     for s in steps:
-        if last is not None and s.contact_s - last < cfg.min_step_s:
+        too_soon = last is not None and s.contact_s - last < cfg.min_step_s
+        same_foot = s.foot in last_foot and s.contact_s - last_foot[s.foot] < cfg.min_stride_s
+        if too_soon or same_foot:
             out.append(replace(s, excluded="step_timing"))
             continue
-        last = s.contact_s
+        last = last_foot[s.foot] = s.contact_s
         if s.foot_angle_deg is not None and not lo <= s.foot_angle_deg <= hi:
             s = replace(s, foot_angle_deg=None, strike=None, excluded="contact_foot_angle")
         out.append(s)

@@ -87,19 +87,15 @@ class Landmarker:
         self._last_ms = -1
         self._calls = 0
 
-    def detect(
-        self, rgb: np.ndarray, time_s: float, size: tuple[int, int] | None = None
-    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def detect(self, rgb: np.ndarray, time_s: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Detect people in one upright RGB frame shown at ``time_s`` seconds.
 
         Returns two lists with one ``float32[33, 4]`` per person: image landmarks (x px, y px, z scaled like x,
-        visibility 0..1) and world landmarks (x, y, z metres about the hip midpoint, visibility). Image landmarks
-        are in the pixels of a frame ``size`` = (width, height) px big: ``rgb``'s own size by default, the
-        original's when ``rgb`` is a scaled copy of it (MediaPipe's coordinates are shares of the frame).
+        visibility 0..1) and world landmarks (x, y, z metres about the hip midpoint, visibility).
         """
         import mediapipe as mp
 
-        w, h = size if size is not None else (rgb.shape[1], rgb.shape[0])
+        h, w = rgb.shape[:2]
         ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)  # strictly increasing, as VIDEO mode needs
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))

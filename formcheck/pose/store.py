@@ -48,7 +48,7 @@ class PoseTracks:
     is not reused. ``evidence``: per candidate, why it ranks where it does
     (:class:`formcheck.pose.athlete.Evidence` as a dict; empty for files made before the athlete choice);
     ``background_shift_px``: ``float64[T, 2]`` the background's shift per frame (px, NaN unknown; None when not
-    measured).
+    measured); ``tiled``: found by the second detection pass on tiles of the frame (small or distant people).
     """
 
     image: np.ndarray
@@ -65,6 +65,7 @@ class PoseTracks:
     settings: str = ""
     evidence: tuple[dict, ...] = ()
     background_shift_px: np.ndarray | None = None
+    tiled: bool = False
 
     def __post_init__(self) -> None:
         p, t = self.scores.shape[0], self.timestamps_s.shape[0]
@@ -124,6 +125,7 @@ class PoseTracks:
             "fingerprint": self.fingerprint,
             "settings": self.settings,
             "evidence": list(self.evidence),
+            "tiled": self.tiled,
         }
         arrays: dict[str, np.ndarray] = {
             "meta": np.array(json.dumps(meta)),
@@ -160,6 +162,7 @@ class PoseTracks:
                     fingerprint=str(meta["fingerprint"]),
                     settings=str(meta.get("settings", "")),
                     evidence=tuple(meta.get("evidence", [])),
+                    tiled=bool(meta.get("tiled", False)),
                     background_shift_px=(
                         data["background_shift_px"].astype(np.float64) if "background_shift_px" in data else None
                     ),

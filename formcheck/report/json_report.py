@@ -52,6 +52,7 @@ def pose_section(tracks: PoseTracks, seq: PoseSequence) -> dict[str, Any]:
         "detection_rate": _r(seq.detection_rate),
         "person": seq.person,
         "people_found": tracks.n_people,
+        "tiled": tracks.tiled,
         "candidates": [
             {"person": i, "presence": _r(presence[i]), "motion_score": _r(tracks.scores[i], 2)}
             | candidate_fields(tracks.evidence, i)
