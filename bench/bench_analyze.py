@@ -201,7 +201,10 @@ def end_to_end(clip: str, model: str) -> dict:
 
 
 def run_child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        last = (out.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SystemExit(f"bench_analyze: child {' '.join(args)} failed ({out.returncode}): {last}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
