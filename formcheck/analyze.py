@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from formcheck.config import Config, load_config
 from formcheck.diskspace import disk_full_is_output_error, ensure_free_space, estimated_video_bytes
 from formcheck.errors import InputVideoError, NoPersonError, PoseFileError
 from formcheck.outfolder import claim_output_folder, refuse_overwriting_source
-from formcheck.overlay.plan import build_plan
+from formcheck.overlay.plan import OverlayPlan, build_plan
 from formcheck.overlay.render import output_size, render_annotated
 from formcheck.pose.models import ensure_model
 from formcheck.pose.pose_pass import pose_settings_key, run_pose_pass
@@ -41,6 +42,12 @@ from formcheck.video.reader import VideoInfo, frames_skipped, probe
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
 FRAMES_CSV, STEPS_CSV, REPORT_HTML = "frames.csv", "steps.csv", "report.html"
 OUTPUTS = (ANNOTATED, POSE_FILE, REPORT, FRAMES_CSV, STEPS_CSV, REPORT_HTML)
+
+
+#: More outputs written inside the same all-or-nothing set, after annotated.mp4 is drawn: called with the
+#: judgement, the analysed pose sequence, annotated.mp4's (not yet committed) path and a function giving the path to
+#: write an output of a given name to.
+ExtraOutputs = Callable[[Judgement, PoseSequence, Path, Callable[[str], Path]], None]
 
 
 @dataclass(frozen=True)
@@ -79,10 +86,11 @@ def _load_cached(pose_path: Path, info: VideoInfo, model_name: str, settings: st
     return tracks if fresh else None
 
 
-def _thumbnails(j: Judgement, video: Path, config: Config) -> dict[str, bytes] | None:
-    """JPEG thumbnails of the best and worst step; None (no pictures) if the video cannot be read again."""
+def _thumbnails(j: Judgement, video: Path, config: Config, plan: OverlayPlan) -> dict[str, bytes] | None:
+    """JPEG thumbnails of the best and worst step (cropped around the athlete, skeleton and strike ring drawn);
+    None (no pictures) if the video cannot be read again."""
     try:
-        return step_thumbnails(j.steps, j.picks, video, config.video.thumbnail_max_side_px)
+        return step_thumbnails(j.steps, j.picks, video, config.video.thumbnail_max_side_px, plan.xy, plan.part_verdict)
     except InputVideoError:
         return None
 
@@ -96,6 +104,7 @@ def analyze_video(
     config: Config | None = None,
     reuse_pose: bool = True,
     progress: Progress | None = None,
+    extra_outputs: ExtraOutputs | None = None,
     clock: StageClock | None = None,
 ) -> AnalysisResult:
     """Analyse one video and write ``annotated.mp4``, ``pose.npz``, ``report.json``, ``report.html``,
@@ -127,6 +136,7 @@ def analyze_video(
                 config=config,
                 reuse_pose=reuse_pose,
                 progress=progress,
+                extra_outputs=extra_outputs,
                 clock=clock,
             )
     except BaseException:
@@ -168,6 +178,7 @@ def _analyze_into(
     config: Config,
     reuse_pose: bool,
     progress: Progress | None,
+    extra_outputs: ExtraOutputs | None = None,
     clock: StageClock | None = None,
 ) -> AnalysisResult:
     pose_path = out / POSE_FILE
@@ -185,18 +196,22 @@ def _analyze_into(
             _write_json(outputs.path(REPORT), report)
             _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
             write_steps_csv(judgement.steps, outputs.path(STEPS_CSV))
+            plan = build_plan(judgement, config.video.touchdown_hold_s)
             page = ReportPage(
                 video=info,
                 seq=seq,
                 judgement=judgement,
                 forefoot_min_deg=config.events.forefoot_min_deg,
                 heel_max_deg=config.events.heel_max_deg,
-                thumbnails=_thumbnails(judgement, video, config),
+                thumbnails=_thumbnails(judgement, video, config, plan),
             )
             write_html_report(page, outputs.path(REPORT_HTML))
         with stage(clock, "render pass"):
-            plan = build_plan(judgement, config.video.touchdown_hold_s)
-            render_annotated(info, tracks, seq.person, plan, config, outputs.path(ANNOTATED), progress, clock)
+            annotated = outputs.path(ANNOTATED)
+            render_annotated(info, tracks, seq.person, plan, config, annotated, progress, clock)
+        with stage(clock, "extra outputs"):
+            if extra_outputs is not None:  # e.g. batch's handout.pdf: committed with the rest, or not at all
+                extra_outputs(judgement, seq, annotated, outputs.path)
         with stage(clock, "commit"):
             outputs.commit()
     return AnalysisResult(

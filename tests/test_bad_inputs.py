@@ -405,3 +405,39 @@ def test_a_newline_in_a_manifest_note_survives(tmp_path: Path) -> None:
     assert res.exit_code == 1, res.output  # the (missing) video is an error row; the batch itself ran
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "<td class=notes>line one\nline two</td>" in page and "td.notes{white-space:pre-line}" in page
+
+
+def test_a_damaged_clip_skips_the_same_frames_on_every_pass(tmp_path: Path) -> None:
+    """The pose pass (chunks, one decoder thread) and the render pass (scaled, automatic threads) skip the same
+    frames, so a frame index means the same picture in both; times stay the frames' own."""
+    from fractions import Fraction
+
+    import av
+
+    from formcheck.video.reader import frames_skipped, iter_frames, probe
+
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 255, (240, 320, 3), dtype=np.uint8)
+    clean = tmp_path / "noise.mp4"
+    with av.open(str(clean), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for i in range(180):
+            frame = av.VideoFrame.from_ndarray(np.roll(base, 3 * i, axis=1), format="rgb24")
+            frame.pts, frame.time_base = i, Fraction(1, 30)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    info = probe(_file(tmp_path, "damaged.mp4", _damage(clean.read_bytes(), 0.5, 2048, seed=0)))
+    pose = [f.time_s for a, b in ((0, 90), (90, None)) for f in iter_frames(info, threads=1, start=a, stop=b)]
+    render = [f.time_s for f in iter_frames(info, size=(160, 120))]
+    assert pose == render
+    skipped = frames_skipped(info, len(render))
+    assert 1 <= skipped <= 4 and len(render) == 180 - skipped
+    gaps = np.diff(render) * 30
+    assert np.sum(np.round(gaps) - 1) == skipped  # the lost frames show as gaps in time, not as shifted times
+    from formcheck.errors import InputVideoError
+
+    with pytest.raises(InputVideoError, match="damaged"):
+        list(iter_frames(info, max_lost_share=0.0))

@@ -318,3 +318,19 @@ def test_worker_crash_is_one_error_row(tmp_path):
     status = {r.source: r.status for r in got}
     assert status == {"v1.mp4": "ok", "crash.mp4": "error", "v2.mp4": "ok", "v3.mp4": "ok"}
     assert "crashed" in next(r.error for r in got if r.source == "crash.mp4")
+
+
+@pytest.mark.slow
+def test_batch_writes_each_athletes_handout(first_run):
+    """handout.pdf beside each report: one page, the athlete's name and the session date as text."""
+    import subprocess
+
+    out, res, _ = first_run
+    for r in res.results:
+        if r.ok:
+            pdf = Path(r.out_dir) / "handout.pdf"
+            assert pdf.is_file(), r.job_id
+            text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, check=True).stdout
+            assert r.athlete in text.decode() and r.date in text.decode()
+            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+            assert "Pages:           1" in info

@@ -205,8 +205,10 @@ def test_report_contract(analysed):
         "foot_angle_left_deg",
         "foot_angle_right_deg",
         "direction",
+        "excluded",
     }
     assert len(rows) == report["video"]["frames"]
+    assert all(r["excluded"] == "" for r in rows)  # a clean synthetic clip: nothing implausible
     for key in ("cadence_spm", "trunk_lean_deg", "elbow_deg"):
         assert key in report["metrics"]
     assert set(report["metrics"]["trunk_lean_deg"]) >= {"median", "p10", "p90"}

@@ -109,3 +109,22 @@ def test_touchdown_markers_appear_at_truth_contacts_with_truth_strike(tmp_path: 
     print(f"{clip}: {hits}/{len(truth['contacts'])} touchdown markers at truth contacts, classes {classes}")
     assert hits >= 0.9 * len(truth["contacts"]), f"{hits}/{len(truth['contacts'])} touchdown markers found"
     assert all(shown == true for shown, true in classes), classes
+
+
+def test_frames_with_excluded_measurements_say_so_on_the_video():
+    from dataclasses import replace
+
+    n = 20
+    j = fake_judgement(n)
+    trunk = np.zeros(n, np.int8)
+    trunk[7] = 4  # "trunk" in plausibility.REASONS
+    j = replace(j, quality=replace(j.quality, trunk=trunk))
+    plan = build_plan(j, hold_s=0.2)
+    assert plan.excluded[7] == "trunk" and plan.excluded[6] == ""
+    overlay = VerdictOverlay(plan)
+
+    def texts(frame: int) -> str:
+        return " ".join(p.text for p in overlay.draw_graphics(np.zeros((480, 640, 3), np.uint8), frame))
+
+    assert "implausible" in texts(7) and "trunk" in texts(7)
+    assert "implausible" not in texts(6)

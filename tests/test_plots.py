@@ -12,7 +12,8 @@ from formcheck.report.html import render_html
 HEEL_SHADE = "#ffcdd2"
 
 
-def _svg(uri: str) -> str:
+def _svg(plot) -> str:
+    uri = plot.uri
     assert uri.startswith("data:image/svg+xml;base64,")
     return base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
 

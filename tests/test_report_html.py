@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import re
 import shutil
 import subprocess
@@ -16,6 +18,7 @@ from formcheck.analysis.step_score import pick_steps, step_fault
 from formcheck.analysis.types import Segment, StepPicks
 from formcheck.config import load_config
 from formcheck.report.html import CSP, ReportPage, render_html, write_html_report
+from formcheck.report.player import SCRIPT
 
 EVIL = "<script>alert(1)</script>.mp4"
 RULE_IDS = (
@@ -110,7 +113,9 @@ def test_script_file_name_is_escaped_and_no_script_can_run(tmp_path):
     )
     out = write_html_report(dataclasses.replace(page, judgement=j), tmp_path / "report.html")
     text = out.read_text(encoding="utf-8")
-    assert "<script" not in text.lower()
+    # exactly one script, ours, pinned by its hash; no user string inside it, no inline handler anywhere
+    assert text.lower().count("<script") == 1 and f"<script>{SCRIPT}</script>" in text
+    assert not re.search(r"<[^>]+\son\w+\s*=", text)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.mp4" in text
     assert "<img src=x" not in text and "onerror=" not in text.replace("onerror=&quot;", "")
     assert "<b onclick" not in text
@@ -118,10 +123,11 @@ def test_script_file_name_is_escaped_and_no_script_can_run(tmp_path):
     assert csp is not None
     directives = {d.strip().split()[0]: d.strip().split()[1:] for d in csp.group(1).split(";") if d.strip()}
     assert directives["default-src"] == ["'none'"]
-    assert "script-src" not in directives  # falls back to default-src 'none': no script of any kind
-    assert directives["img-src"] == ["data:"]
-    # nothing is referenced outside the page
-    assert not re.search(r'(src|href)="(?!data:)', text)
+    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
+    assert directives["script-src"] == [f"'sha256-{digest}'"]  # no 'unsafe-inline': only this exact script runs
+    assert directives["img-src"] == ["data:"] and directives["media-src"] == ["'self'"]
+    # nothing is referenced outside the page but the annotated video beside it
+    assert re.findall(r'(?:src|href)="(?!data:)([^"]*)"', text) == ["annotated.mp4"]
 
 
 def test_csp_constant_is_the_strict_one():

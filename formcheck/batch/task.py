@@ -90,6 +90,19 @@ def cached_result(job: Job, key: JobKey) -> JobResult | None:
     return result_from_marker(job, marker)
 
 
+def _handout(job: Job) -> Any:
+    """Writes the athlete's printable handout (``handout.pdf``) with the job's other outputs."""
+    from formcheck.report.handout_files import HANDOUT, write_result_handout
+
+    who = job.athlete or Path(job.source).name
+
+    def write(j: Any, seq: Any, annotated: Path, path_for: Any) -> None:
+        size = (seq.width, seq.height)
+        write_result_handout(j.verdicts, j.pose.xy, size, annotated, path_for(HANDOUT), who=who, date=job.date)
+
+    return write
+
+
 def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) -> JobResult:
     """Analyse one video into ``job.out_dir`` (the same outputs as ``formcheck analyze``) and write its marker.
 
@@ -115,7 +128,9 @@ def run_job(job: Job, config_path: str | os.PathLike[str] | None, model: str) ->
             kind, error, frames = "", "", 0
             rules: tuple[tuple[str, str, int | None], ...] = ()
             try:
-                res = analyze_video(job.video, out_dir=out_dir, model=model, config=config, reuse_pose=True)
+                res = analyze_video(
+                    job.video, out_dir=out_dir, model=model, config=config, reuse_pose=True, extra_outputs=_handout(job)
+                )
                 rules = tuple((v.id, v.verdict, v.score) for v in res.judgement.verdicts)
                 frames = res.pose.n_frames
             except FormcheckError as exc:

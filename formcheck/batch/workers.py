@@ -14,6 +14,7 @@ import contextlib
 import ctypes
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -28,14 +29,30 @@ WATCH_S = 0.5
 PR_SET_PDEATHSIG = 1
 
 _busy = False
+_raised = False  # an Interrupted is on its way out (its clean-up must not be interrupted again)
+#: Delay (s) before a stop swallowed by a finalizer is delivered again.
+REDELIVER_S = 0.01
 
 
 def _on_stop(signum: int, frame: FrameType | None) -> None:
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_IGN)  # one clean-up, not two
-    if _busy:
-        raise Interrupted(signum)
-    os._exit(128 + signum)
+    global _raised
+    if not _busy:
+        os._exit(128 + signum)
+    if _raised:  # one clean-up, not two
+        return
+    _raised = True
+    raise Interrupted(signum)
+
+
+def _unraisable(info: Any) -> None:
+    """A stop raised while Python ran a finalizer (a weakref callback, ``__del__``) is swallowed there ("Exception
+    ignored in ..."), and the worker would go on working: deliver the signal again, to land in ordinary code."""
+    global _raised
+    if isinstance(info.exc_value, Interrupted):
+        _raised = False
+        threading.Timer(REDELIVER_S, os.kill, (os.getpid(), info.exc_value.signum)).start()
+        return
+    sys.__unraisablehook__(info)
 
 
 def init_worker(parent_pid: int) -> None:
@@ -43,6 +60,7 @@ def init_worker(parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _on_stop)
+    sys.unraisablehook = _unraisable
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)

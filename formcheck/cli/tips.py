@@ -1,5 +1,6 @@
-"""``formcheck tips [--report report.json] [--level beginner|intermediate]``: a thin wrapper over
-:func:`formcheck.report.tips.tips_text`."""
+"""``formcheck tips [--report report.json] [--level beginner|intermediate] [--pdf FILE [--paper a4|letter]]``: a
+thin wrapper over :func:`formcheck.report.tips.tips_text` and, with ``--pdf``, the one-page handout
+(:mod:`formcheck.report.handout_pdf`)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,43 @@ def tips(
         "`formcheck analyze`: tips are ordered by your faults.",
     ),
     level: str = typer.Option("beginner", "--level", help="beginner or intermediate (which progression plan)."),
+    pdf: Path | None = typer.Option(
+        None,
+        "--pdf",
+        help="Write a one-page printable handout to this file "  # noqa: UP045
+        "(with --report: the athlete's top faults with a key frame each).",
+    ),
+    paper: str = typer.Option("a4", "--paper", help="Paper of the --pdf handout: a4 or letter."),
 ) -> None:
     """Technique cues, safety, a progression plan and complementary exercises for backward running."""
     data = load_report(report) if report is not None else None
-    print_sections(tips_text(data, level), Console())
+    sections = tips_text(data, level)
+    if pdf is None:
+        print_sections(sections, Console())
+        return
+    write_pdf(data, report, pdf, level, paper)
+    Console().print(f"handout  {pdf}")
+
+
+def write_pdf(data: dict[str, Any] | None, report: Path | None, pdf: Path, level: str, paper: str) -> None:
+    """The handout for ``data`` (read from ``report``), or the generic sheet, written to ``pdf``."""
+    from datetime import date
+
+    from formcheck.atomic import check_writable_dir
+    from formcheck.errors import OutputError
+    from formcheck.report.handout import generic_handout
+    from formcheck.report.handout_files import folder_handout
+    from formcheck.report.handout_pdf import PAPERS, write_handout_pdf
+
+    if paper not in PAPERS:
+        raise ConfigError(f"--paper must be one of {', '.join(PAPERS)}, got {paper!r}")
+    folder = Path(pdf).resolve().parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {pdf}: the folder {folder} does not exist")
+    check_writable_dir(folder)
+    if data is not None and report is not None:
+        folder = Path(report) if Path(report).is_dir() else Path(report).parent
+        handout = folder_handout(data, folder, level=level)
+    else:
+        handout = generic_handout(date=date.today().isoformat(), level=level)
+    write_handout_pdf(handout, pdf, paper)

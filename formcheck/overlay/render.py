@@ -70,4 +70,5 @@ def render_annotated(
             if progress is not None:
                 progress(writer.frames_written, tracks.image.shape[1], "video")
 
-        run_streaming(timed_iter(clock, "render.decode", iter_frames(info, size=(w, h))), draw, encode)
+        frames = iter_frames(info, size=(w, h), max_lost_share=config.video.max_lost_share)
+        run_streaming(timed_iter(clock, "render.decode", frames), draw, encode)

@@ -1,8 +1,9 @@
 """The annotated video's drawing: skeleton coloured by verdict, trunk line and angle, elbow angles, touchdown
 markers with the strike class, step counter, live cadence, direction of travel and "not assessable" notices.
 
-Annotators read an :class:`~formcheck.overlay.plan.OverlayPlan` and draw; they never judge. Sizes scale with the
-frame so the overlay stays legible on a phone in portrait and landscape.
+Annotators read an :class:`~formcheck.overlay.plan.OverlayPlan` and draw; they never judge. Lines scale with the
+frame; every text is placed by :func:`formcheck.overlay.text.layout_frame` (minimum size, outlined, inside the
+frame, never on another label, notices wrapped) so the overlay stays legible on a phone in portrait and landscape.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import cv2
 import numpy as np
 
 from formcheck.overlay.plan import OverlayPlan
+from formcheck.overlay.text import Label, Placed, draw_text, layout_frame
 from formcheck.pose.landmarks import LM
 
 RGB = tuple[int, int, int]
@@ -63,20 +65,6 @@ def unit_px(shape: tuple[int, ...]) -> float:
     return max(min(shape[0], shape[1]) / 240.0, 1.0)
 
 
-def put_text(
-    scene: np.ndarray, text: str, org: tuple[int, int], u: float, colour: RGB = (255, 255, 255), size: float = 1.0
-) -> None:
-    """White-on-dark outlined text, legible on any background; ``size`` in overlay units."""
-    scale = 0.27 * u * size
-    thick = max(int(round(0.55 * u * size)), 1)
-    d = max(int(round(0.5 * u)), 1)  # a dark halo drawn at offsets: same thickness, so the glyphs line up
-    for dx, dy in ((-d, -d), (0, -d), (d, -d), (-d, 0), (d, 0), (-d, d), (0, d), (d, d)):
-        cv2.putText(
-            scene, text, (org[0] + dx, org[1] + dy), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick, cv2.LINE_AA
-        )
-    cv2.putText(scene, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
-
-
 def _pt(p: np.ndarray) -> tuple[int, int] | None:
     return (int(round(p[0])), int(round(p[1]))) if np.all(np.isfinite(p)) else None
 
@@ -106,38 +94,52 @@ class AngleAnnotator:
 
     def annotate(
         self, scene: np.ndarray, xy: np.ndarray, trunk_lean_deg: float, elbows_deg: dict[str, float], trunk_rgb: RGB
-    ) -> np.ndarray:
-        """Draw on ``scene`` in place; angles in degrees (NaN = not measured: nothing drawn)."""
+    ) -> list[Label]:
+        """Draw the trunk line on ``scene`` in place and return the angle labels to place (NaN angle = not
+        measured: nothing drawn). Angles in degrees."""
         u = unit_px(scene.shape)
         hips = (xy[LM.LEFT_HIP] + xy[LM.RIGHT_HIP]) / 2
         shoulders = (xy[LM.LEFT_SHOULDER] + xy[LM.RIGHT_SHOULDER]) / 2
         ph, ps = _pt(hips), _pt(shoulders)
+        labels = []
         if ph and ps and np.isfinite(trunk_lean_deg):
             cv2.line(scene, ph, ps, trunk_rgb, max(int(round(1.6 * u)), 3), cv2.LINE_AA)
-            put_text(scene, f"lean {trunk_lean_deg:+.0f} deg", (ps[0] + int(12 * u), ps[1] - int(10 * u)), u)
+            labels.append(
+                Label(f"lean {trunk_lean_deg:+.0f} deg", (ps[0], ps[1]), 10 * u, order=("above", "right", "left"))
+            )
         for side, value in elbows_deg.items():
             p = _pt(xy[LM.LEFT_ELBOW if side == "left" else LM.RIGHT_ELBOW])
             if p and np.isfinite(value):
-                put_text(scene, f"{value:.0f}", (p[0] + int(2.5 * u), p[1] + int(2 * u)), u, size=0.85)
-        return scene
+                labels.append(Label(f"{value:.0f}", (p[0], p[1]), 3 * u, size=0.9))
+        return labels
 
 
 class TouchdownAnnotator:
     """A ring under the landing foot, coloured and labelled by the strike class, held for a few frames."""
 
-    def annotate(self, scene: np.ndarray, xy: np.ndarray, foot: str, strike: str | None) -> np.ndarray:
-        """Draw on ``scene`` in place at the current position of ``foot`` (``xy`` [33, 2] px)."""
+    def annotate(self, scene: np.ndarray, xy: np.ndarray, foot: str, strike: str | None) -> list[Label]:
+        """Draw the ring on ``scene`` in place at the current position of ``foot`` (``xy`` [33, 2] px); return
+        its label to place."""
         u = unit_px(scene.shape)
         heel, toe = FEET[foot]
         centre = _pt((xy[heel] + xy[toe]) / 2)
         if centre is None:
-            return scene
+            return []
         colour = STRIKE_RGB.get(strike, STRIKE_RGB[None])
         radius = int(round(7 * u))
         cv2.circle(scene, centre, radius, colour, max(int(round(1.3 * u)), 2), cv2.LINE_AA)
         label = (strike or "unknown").upper()
-        put_text(scene, label, (centre[0] - radius, centre[1] + radius + int(9 * u)), u, colour, size=0.9)
-        return scene
+        return [Label(label, (centre[0], centre[1]), radius + 2 * u, colour, order=("below", "above", "right", "left"))]
+
+
+def hud_lines(steps: int, cadence_spm: float | None, direction: str | None) -> list[tuple[str, RGB]]:
+    """The top lines: step counter and live cadence, then the direction of travel."""
+    cadence = f"{cadence_spm:.0f} steps/min" if cadence_spm else "-"
+    lines: list[tuple[str, RGB]] = [(f"steps {steps} | cadence {cadence}", (255, 255, 255))]
+    if direction:
+        colour = (120, 200, 255) if direction == "backward" else (230, 230, 230)
+        lines.append((f"running {direction.upper()}", colour))
+    return lines
 
 
 class HudAnnotator:
@@ -146,17 +148,9 @@ class HudAnnotator:
     def annotate(
         self, scene: np.ndarray, steps: int, cadence_spm: float | None, direction: str | None, notices: tuple[str, ...]
     ) -> np.ndarray:
-        """Draw on ``scene`` in place."""
-        u = unit_px(scene.shape)
-        x, y = int(4 * u), int(12 * u)
-        cadence = f"{cadence_spm:.0f} steps/min" if cadence_spm else "-"
-        put_text(scene, f"steps {steps}   cadence {cadence}", (x, y), u)
-        if direction:
-            colour = (120, 200, 255) if direction == "backward" else (230, 230, 230)
-            put_text(scene, f"running {direction.upper()}", (x, y + int(12 * u)), u, colour)
-        h = scene.shape[0]
-        for k, line in enumerate(reversed(notices)):
-            put_text(scene, line[:60], (x, h - int(4 * u) - k * int(9 * u)), u, (220, 220, 220), size=0.7)
+        """Draw on ``scene`` in place (wrapped, inside the frame)."""
+        for p in layout_frame(scene.shape, hud_lines(steps, cadence_spm, direction), notices):
+            draw_text(scene, p)
         return scene
 
 
@@ -175,19 +169,32 @@ class VerdictOverlay:
         """Draw frame ``frame``'s overlay on ``scene`` (the output-size picture) in place."""
         p = self.plan
         if 0 <= frame < p.n_frames:
-            xy = p.xy[frame] * self.scale
-            parts = dict(p.part_verdict)
-            self.skeleton.annotate(scene, xy, parts)
-            trunk_rgb = VERDICT_RGB.get(parts.get("trunk", "not_assessable"), VERDICT_RGB["not_assessable"])
-            self.angles.annotate(
-                scene,
-                xy,
-                p.trunk_lean_deg[frame],
-                {"left": p.elbow_left_deg[frame], "right": p.elbow_right_deg[frame]},
-                trunk_rgb,
-            )
-            for td in p.active_touchdowns(frame):
-                self.touchdown.annotate(scene, xy, td.foot, td.strike)
-            direction = p.direction[frame] if frame < len(p.direction) else None
-            self.hud.annotate(scene, p.steps_done(frame), p.cadence_spm(frame), direction, p.notices)
+            for placed in self.draw_graphics(scene, frame):
+                draw_text(scene, placed)
         return scene
+
+    def draw_graphics(self, scene: np.ndarray, frame: int) -> list[Placed]:
+        """Draw the skeleton, trunk line and rings of frame ``frame`` on ``scene``; return where its texts go
+        (HUD at the top, notices at the bottom, then strike, lean and elbow labels beside what they name)."""
+        p = self.plan
+        xy = p.xy[frame] * self.scale
+        parts = dict(p.part_verdict)
+        self.skeleton.annotate(scene, xy, parts)
+        trunk_rgb = VERDICT_RGB.get(parts.get("trunk", "not_assessable"), VERDICT_RGB["not_assessable"])
+        labels: list[Label] = []
+        for td in p.active_touchdowns(frame):
+            labels += self.touchdown.annotate(scene, xy, td.foot, td.strike)
+        labels += self.angles.annotate(
+            scene,
+            xy,
+            p.trunk_lean_deg[frame],
+            {"left": p.elbow_left_deg[frame], "right": p.elbow_right_deg[frame]},
+            trunk_rgb,
+        )
+        direction = p.direction[frame] if frame < len(p.direction) else None
+        hud = hud_lines(p.steps_done(frame), p.cadence_spm(frame), direction)
+        notices = p.notices
+        excluded = p.excluded[frame] if frame < len(p.excluded) else ""
+        if excluded:  # the quality mask is drawn, not hidden: say which measurement was left out and why
+            notices = (f"excluded as implausible here: {excluded.replace('_', ' ').replace('+', ', ')}", *notices)
+        return layout_frame(scene.shape, hud, notices, labels)

@@ -1,7 +1,10 @@
-"""``report.html``: one self-contained page a coach or a runner reads (inline CSS, inline images, no script).
+"""``report.html``: one self-contained page a coach or a runner reads and watches (inline CSS, inline images, one
+inline script): annotated.mp4 from the page's own folder beside the plots, with a time cursor and click-to-seek
+(:mod:`formcheck.report.player`), and a print stylesheet.
 
-A strict Content-Security-Policy forbids loading or running anything, and every string that comes from the user
-or the video (file names, athlete names, messages) is HTML-escaped. The page reads verdicts; it judges nothing.
+A strict Content-Security-Policy forbids loading anything from outside and running any script but the page's
+own (pinned by its hash), and every string that comes from the user or the video (file names, athlete names,
+messages) is HTML-escaped. The page reads verdicts; it judges nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from formcheck.atomic import write_text
 from formcheck.pose.sequence import PoseSequence
 from formcheck.report import plots
 from formcheck.report.json_report import SCHEMA
+from formcheck.report.player import CSS as PLAYER_CSS
+from formcheck.report.player import REPORT_CSP, player_html, plot_html, script_tag, seek_attrs
 from formcheck.report.steps_csv import COLUMNS as STEP_COLUMNS
 from formcheck.report.terminal import num
 from formcheck.report.tips_content import RULE_TITLES
@@ -56,8 +61,6 @@ white-space:nowrap}
 .bar .w{background:#fff3c4}.bar .o{background:#c8e6c9}
 .bar .m{width:4px;margin-left:-2px;background:#212121}
 .plots{display:grid;grid-template-columns:1fr;gap:12px}
-.plots div{overflow-x:auto;background:#fff;border-radius:10px}
-.plots img{width:100%;min-width:560px;height:auto;display:block}
 .thumbs{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}
 .thumbs figure{margin:0;background:#fff;border-radius:10px;padding:10px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .thumbs img{max-width:100%;height:auto;display:block;margin:0 auto;border-radius:6px}
@@ -85,7 +88,7 @@ class ReportPage:
     """What the page shows, as typed values: the ``video`` (container facts), the analysed person's pose
     ``seq`` (model, detection, person index), the ``judgement``, the strike-class bounds drawn on the foot-angle
     plot (``forefoot_min_deg``, ``heel_max_deg``, deg), optional step ``thumbnails`` (``{"best": jpeg, "worst":
-    jpeg}``) and the ``athlete``'s name (batch mode)."""
+    jpeg}``), the ``athlete``'s name (batch mode) and the annotated video's file name beside the page."""
 
     video: VideoInfo
     seq: PoseSequence
@@ -94,6 +97,7 @@ class ReportPage:
     heel_max_deg: float
     thumbnails: Mapping[str, bytes] | None = None
     athlete: str | None = None
+    annotated: str = "annotated.mp4"
 
 
 def _finite(x: float | None) -> bool:
@@ -122,7 +126,24 @@ def _bar(value: float | None, band: plots.Band | None) -> str:
     return f'<div class="bar" aria-hidden="true">{"".join(parts)}</div>'
 
 
-def _card(v: Verdict) -> str:
+#: Evidence frames listed on a card (the rest are counted).
+MAX_EVIDENCE = 8
+
+
+def _evidence(v: Verdict, times_s: Any) -> str:
+    """Buttons that seek the video to a rule's evidence frames."""
+    frames = [f for f in v.evidence_frames if 0 <= f < len(times_s)]
+    if not frames:
+        return ""
+    shown = frames[:MAX_EVIDENCE]
+    more = f" +{len(frames) - len(shown)} more" if len(frames) > len(shown) else ""
+    buttons = "".join(
+        f'<button type="button"{seek_attrs(float(times_s[f]))}>{num(float(times_s[f]), 2)} s</button>' for f in shown
+    )
+    return f'<div class="ev">Evidence (click to watch): {buttons}{e(more)}</div>'
+
+
+def _card(v: Verdict, times_s: Any = ()) -> str:
     cls = v.verdict if v.verdict in ("ok", "warn", "fail") else "na"
     nd = 2 if v.value is not None and abs(v.value) < 10 else 1
     score = f" &middot; score {e(num(v.score, 0))}" if v.score is not None else ""
@@ -137,7 +158,8 @@ def _card(v: Verdict) -> str:
     tip = f'<div class="tip">{e(v.tip)}</div>' if v.tip else ""
     return (
         f'<section class="card {cls}"><h3><span>{e(RULE_TITLES.get(v.id, v.id))}</span>'
-        f'<span class="badge {cls}">{e(VERDICT_LABEL.get(v.verdict, v.verdict))}</span></h3>{body}{tip}</section>'
+        f'<span class="badge {cls}">{e(VERDICT_LABEL.get(v.verdict, v.verdict))}</span></h3>{body}{tip}'
+        f"{_evidence(v, times_s)}</section>"
     )
 
 
@@ -209,7 +231,10 @@ def _steps_table(steps: tuple[Step, ...], picks: StepPicks) -> str:
         f'<th class="{"l" if c in ("foot", "strike", "direction") else ""}">{e(c.replace("_", " "))}</th>'
         for c in STEP_COLUMNS
     )
-    rows = [f'<tr class="{mark.get(i, "")}"><td>{i}</td>{"".join(_step_cells(s))}</tr>' for i, s in enumerate(steps)]
+    rows = [
+        f'<tr class="{mark.get(i, "")}"{seek_attrs(s.contact_s)}><td>{i}</td>{"".join(_step_cells(s))}</tr>'
+        for i, s in enumerate(steps)
+    ]
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
@@ -234,7 +259,8 @@ def _thumbs(steps: tuple[Step, ...], picks: StepPicks, thumbnails: Mapping[str, 
                 f" step length {e(num(step.step_length_leg, 2, 'leg'))}"
             )
         pic = f'<img src="{img}" alt="{e(label)}">' if img else '<p class="muted">(no picture)</p>'
-        figs.append(f"<figure>{pic}<figcaption>{caption}</figcaption></figure>")
+        seek = seek_attrs(step.contact_s) if step is not None else ""
+        figs.append(f"<figure{seek}>{pic}<figcaption>{caption}</figcaption></figure>")
     if not figs:
         return '<p class="muted">No step could be rated for the best/worst comparison.</p>'
     return f'<div class="thumbs">{"".join(figs)}</div>'
@@ -272,7 +298,7 @@ def _plots(page: ReportPage) -> str:
     j = page.judgement
     verdicts = {v.id: v for v in j.verdicts}
     times = j.pose.times_s
-    uris = [
+    drawn = [
         plots.trunk_lean_plot(times, j.angles.trunk_lean, plots.Band.of(verdicts.get("upright_posture")), j.segments),
         plots.elbow_plot(
             times, j.angles.elbow_left, j.angles.elbow_right, plots.Band.of(verdicts.get("arm_angle")), j.segments
@@ -281,7 +307,7 @@ def _plots(page: ReportPage) -> str:
         plots.cadence_plot(j.steps, j.metrics.cadence_spm),
     ]
     return (
-        "".join(f'<div><img src="{u}" alt="plot"></div>' for u in uris if u)
+        "".join(plot_html(p, "plot") for p in drawn if p is not None)
         or '<p class="muted">No per-frame measurements to plot.</p>'
     )
 
@@ -297,27 +323,28 @@ def render_html(page: ReportPage) -> str:
         if j.tips
         else '<p class="muted">No tips: nothing to correct was found, or nothing could be judged.</p>'
     )
+    thumbs = _thumbs(j.steps, j.picks, page.thumbnails)
     cards = (
-        "".join(_card(v) for v in j.verdicts)
+        "".join(_card(v, j.pose.times_s) for v in j.verdicts)
         or '<p class="muted">No rules were judged (the analysis produced no verdicts).</p>'
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta http-equiv="Content-Security-Policy" content="{REPORT_CSP}">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>formcheck: {e(name)}</title><style>{CSS}</style></head>
-<body><main>
+<title>formcheck: {e(name)}</title><style>{CSS}{PLAYER_CSS}</style></head>
+<body data-fps="{page.seq.fps:.6f}"><main>
 <h1>Backward-running form check</h1><div class="sub">{e(shown)}{athlete}</div>
 <h2>Overall</h2>{_overall(j.verdicts, j.tips)}
 <h2>Rules</h2><div class="cards">{cards}</div>
-<h2>Over time</h2><div class="plots">{_plots(page)}</div>
-<h2>Best and worst step</h2>{_thumbs(j.steps, j.picks, page.thumbnails)}
+<h2 class="watchh">Watch and measure</h2><div class="watch">{player_html(e(page.annotated), thumbs)}
+<div class="plots">{_plots(page)}</div></div>
 <h2>Tips, most important first</h2>{tips_html}
 <h2>Steps</h2>{_steps_table(j.steps, j.picks)}
 <h2>Session</h2>{_facts(page)}
 <footer>Made by formcheck. Angles and lengths come from 2D video and carry a few degrees of error.</footer>
-</main></body></html>
+</main>{script_tag()}</body></html>
 """
 
 

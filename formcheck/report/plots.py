@@ -1,5 +1,6 @@
 """Plots for the HTML report, drawn with matplotlib's Agg/SVG backends (no pyplot, no display), returned as
-``data:image/svg+xml;base64,...`` URIs so the page needs nothing from outside.
+``data:image/svg+xml;base64,...`` URIs so the page needs nothing from outside; each comes with where its axes lie
+(:class:`Plot`), for the page's time cursor.
 
 Series are reduced to at most :data:`MAX_POINTS` points (mean per bin, gaps kept) so a long, high-frame-rate clip
 still gives small plots. Plots only draw: target bands are passed in, never decided here.
@@ -73,14 +74,31 @@ def _figure(height_in: float = 3.3) -> tuple[Figure, Any]:
     return fig, ax
 
 
-def _uri(fig: Figure) -> str:
+@dataclass(frozen=True)
+class Plot:
+    """A drawn plot: the SVG as a ``data:`` ``uri``, and where its axes lie in the picture, so a page can draw a
+    time cursor on it and turn a click into a time: ``box`` (left, top, right, bottom) as fractions of the
+    picture's width and height (top = 0), ``t_range`` the times (s) at the axes' left and right edges."""
+
+    uri: str
+    box: tuple[float, float, float, float]
+    t_range: tuple[float, float]
+
+
+def _uri(fig: Figure, ax: Any) -> Plot:
     import matplotlib
 
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "formcheck"}):
         fig.tight_layout()
         fig.savefig(buf, format="svg", metadata={"Date": None})
-    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    pos = ax.get_position()
+    lo, hi = ax.get_xlim()
+    return Plot(
+        uri="data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
+        box=(float(pos.x0), 1.0 - float(pos.y1), float(pos.x1), 1.0 - float(pos.y0)),
+        t_range=(float(lo), float(hi)),
+    )
 
 
 def _shade_band(ax: Any, band: Band | None) -> list[Patch]:
@@ -136,7 +154,7 @@ def _finish(ax: Any, handles: list[Any], title: str, ylabel: str, xlabel: str = 
 
 def trunk_lean_plot(
     times_s: np.ndarray, lean: np.ndarray, band: Band | None, segments: Sequence[Segment]
-) -> str | None:
+) -> Plot | None:
     """Trunk lean (deg, + = forward) per frame at ``times_s`` with the target band shaded; None when nothing was
     measured."""
     t = np.asarray(times_s, dtype=float)
@@ -150,12 +168,12 @@ def trunk_lean_plot(
     ax.axhline(0, color="#9e9e9e", lw=0.6)
     _ylim_with_band(ax, [lean], band, 3.0)
     _finish(ax, [line, *handles], "Trunk lean (+ forward, - leaning back)", "deg")
-    return _uri(fig)
+    return _uri(fig, ax)
 
 
 def elbow_plot(
     times_s: np.ndarray, left: np.ndarray, right: np.ndarray, band: Band | None, segments: Sequence[Segment]
-) -> str | None:
+) -> Plot | None:
     """Left and right elbow angle (deg, 180 = straight) per frame at ``times_s`` with the target band shaded."""
     t = np.asarray(times_s, dtype=float) if len(times_s) else None
     series = [
@@ -173,12 +191,12 @@ def elbow_plot(
     ]
     _ylim_with_band(ax, list(reduced[1:]), band, 8.0)
     _finish(ax, [*lines, *handles], "Elbow angle (90 = right angle)", "deg")
-    return _uri(fig)
+    return _uri(fig, ax)
 
 
 def foot_angle_plot(
     steps: Sequence[Step], forefoot_min_deg: float | None = None, heel_max_deg: float | None = None
-) -> str | None:
+) -> Plot | None:
     """Foot angle at each initial contact per foot (deg, + = toe lower, the angle the strike classes are read
     from), with the forefoot zone (above ``forefoot_min_deg``) and the heel zone (below ``heel_max_deg``) shaded."""
     pts = [
@@ -213,7 +231,7 @@ def foot_angle_plot(
     ax.set_ylim(lo, hi)
     ax.axhline(0, color="#9e9e9e", lw=0.6)
     _finish(ax, handles, "Foot angle at contact, per step (\u25b2 forefoot, \u25bc heel)", "deg (+ toe first)")
-    return _uri(fig)
+    return _uri(fig, ax)
 
 
 def cadence_series(
@@ -231,7 +249,7 @@ def cadence_series(
     return np.array(t), np.array(c)
 
 
-def cadence_plot(steps: Sequence[Step], cadence_spm: float | None = None) -> str | None:
+def cadence_plot(steps: Sequence[Step], cadence_spm: float | None = None) -> Plot | None:
     """Step-by-step cadence (steps/min) over time with the clip's cadence as a line; not judged, so no band."""
     t, c = cadence_series(steps)
     if t.size < 2:
@@ -249,4 +267,4 @@ def cadence_plot(steps: Sequence[Step], cadence_spm: float | None = None) -> str
     ax.set_ylim(mid - half, mid + half)
     ax.ticklabel_format(axis="y", useOffset=False, style="plain")
     _finish(ax, handles, "Cadence, step by step (reference only)", "steps/min")
-    return _uri(fig)
+    return _uri(fig, ax)
