@@ -38,6 +38,7 @@ from formcheck.report.html import ReportPage, write_html_report
 from formcheck.report.json_report import build_report
 from formcheck.report.steps_csv import write_steps_csv
 from formcheck.report.thumbnails import step_thumbnails
+from formcheck.timing import StageClock, stage
 from formcheck.video.reader import VideoInfo, frames_at, frames_skipped, probe
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
@@ -106,6 +107,7 @@ def analyze_video(
     reuse_pose: bool = True,
     progress: Progress | None = None,
     extra_outputs: ExtraOutputs | None = None,
+    clock: StageClock | None = None,
 ) -> AnalysisResult:
     """Analyse one video and write ``annotated.mp4``, ``pose.npz``, ``report.json``, ``report.html``,
     ``frames.csv`` and ``steps.csv`` into ``out_dir`` (all of them, or none on error).
@@ -114,6 +116,7 @@ def analyze_video(
     size: :mod:`formcheck.pose.athlete`). With ``reuse_pose`` an existing ``pose.npz`` for the same video and
     model skips inference.
     Raises :class:`formcheck.errors.FormcheckError` subclasses; on error no output file is left behind.
+    ``clock``, if given, is told the wall time of each pass (:mod:`formcheck.timing`; for benchmarks).
     """
     video = Path(video)
     info = probe(video)  # input errors first, before anything is created
@@ -136,6 +139,7 @@ def analyze_video(
                 reuse_pose=reuse_pose,
                 progress=progress,
                 extra_outputs=extra_outputs,
+                clock=clock,
             )
     except BaseException:
         if created:  # leave no trace of a failed run: not even the folder we made for it
@@ -145,14 +149,20 @@ def analyze_video(
 
 
 def _pose_tracks(
-    info: VideoInfo, pose_path: Path, model: str, config: Config, reuse_pose: bool, progress: Progress | None
+    info: VideoInfo,
+    pose_path: Path,
+    model: str,
+    config: Config,
+    reuse_pose: bool,
+    progress: Progress | None,
+    clock: StageClock | None = None,
 ) -> tuple[PoseTracks, bool]:
     """Every person's tracks, from ``pose_path`` when it was made from this video with these settings, else from
     a new pose pass; and whether they were reused."""
     tracks = _load_cached(pose_path, info, model, pose_settings_key(config)) if reuse_pose else None
     if tracks is not None:
         return tracks, True
-    tracks = run_pose_pass(info, model, ensure_model(model, build_missing=True), config, progress)
+    tracks = run_pose_pass(info, model, ensure_model(model, build_missing=True), config, progress, clock)
     if tracks.n_people == 0:
         raise NoPersonError(
             f"no person was detected in {info.path} ({tracks.timestamps_s.size} frames): is the runner in view?"
@@ -184,34 +194,41 @@ def _analyze_into(
     reuse_pose: bool,
     progress: Progress | None,
     extra_outputs: ExtraOutputs | None = None,
+    clock: StageClock | None = None,
 ) -> AnalysisResult:
     pose_path = out / POSE_FILE
     with OutputSet(out) as outputs:
-        tracks, reused = _pose_tracks(info, pose_path, model, config, reuse_pose, progress)
-        if not reused:
-            tracks.save(outputs.path(POSE_FILE))
-        seq = tracks.person(0 if person is None else person)
-        judgement = judge(seq, config, frames=lambda times: _pictures_at(info, times))
-        report = build_report(info, tracks, seq, judgement)
-        report["video"]["frames_skipped"] = frames_skipped(info, tracks.timestamps_s.size)  # issue 13
-        _write_json(outputs.path(REPORT), report)
-        _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
-        write_steps_csv(judgement.steps, outputs.path(STEPS_CSV))
-        plan = build_plan(judgement, config.video.touchdown_hold_s)
-        page = ReportPage(
-            video=info,
-            seq=seq,
-            judgement=judgement,
-            forefoot_min_deg=config.events.forefoot_min_deg,
-            heel_max_deg=config.events.heel_max_deg,
-            thumbnails=_thumbnails(judgement, video, config, plan),
-        )
-        write_html_report(page, outputs.path(REPORT_HTML))
-        annotated = outputs.path(ANNOTATED)
-        render_annotated(info, tracks, seq.person, plan, config, annotated, progress)
-        if extra_outputs is not None:  # e.g. batch's handout.pdf: committed with the rest, or not at all
-            extra_outputs(judgement, seq, annotated, outputs.path)
-        outputs.commit()
+        with stage(clock, "pose pass"):
+            tracks, reused = _pose_tracks(info, pose_path, model, config, reuse_pose, progress, clock)
+            if not reused:
+                tracks.save(outputs.path(POSE_FILE))
+        with stage(clock, "judgement"):
+            seq = tracks.person(0 if person is None else person)
+            judgement = judge(seq, config, frames=lambda times: _pictures_at(info, times))
+        with stage(clock, "reports"):
+            report = build_report(info, tracks, seq, judgement)
+            report["video"]["frames_skipped"] = frames_skipped(info, tracks.timestamps_s.size)  # issue 13
+            _write_json(outputs.path(REPORT), report)
+            _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
+            write_steps_csv(judgement.steps, outputs.path(STEPS_CSV))
+            plan = build_plan(judgement, config.video.touchdown_hold_s)
+            page = ReportPage(
+                video=info,
+                seq=seq,
+                judgement=judgement,
+                forefoot_min_deg=config.events.forefoot_min_deg,
+                heel_max_deg=config.events.heel_max_deg,
+                thumbnails=_thumbnails(judgement, video, config, plan),
+            )
+            write_html_report(page, outputs.path(REPORT_HTML))
+        with stage(clock, "render pass"):
+            annotated = outputs.path(ANNOTATED)
+            render_annotated(info, tracks, seq.person, plan, config, annotated, progress, clock)
+        with stage(clock, "extra outputs"):
+            if extra_outputs is not None:  # e.g. batch's handout.pdf: committed with the rest, or not at all
+                extra_outputs(judgement, seq, annotated, outputs.path)
+        with stage(clock, "commit"):
+            outputs.commit()
     return AnalysisResult(
         out_dir=out,
         annotated=out / ANNOTATED,

@@ -35,6 +35,7 @@ class PoseConfig(_Section):
     min_tracking_confidence: float = Field(ge=0, le=1, description="tracking score to skip re-detection (0..1)")
     inference_threads: int = Field(ge=0, le=16, description="landmarkers run at once (count; 0 = per core, <= 4)")
     min_chunk_frames: int = Field(ge=1, description="shortest run of frames given to one landmarker (frames)")
+    max_long_side_px: int = Field(ge=0, description="long side of the frames the pose models see (px; 0 = input)")
     tile_below_torso_share: float = Field(
         ge=0, le=1, description="second pass on tiles when the athlete's torso is under this share (0 = never)"
     )

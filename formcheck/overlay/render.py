@@ -15,6 +15,7 @@ from formcheck.overlay.skeleton import OTHER_RGB, SkeletonAnnotator
 from formcheck.overlay.verdicts import VerdictOverlay
 from formcheck.pose.store import PoseTracks
 from formcheck.progress import Progress
+from formcheck.timing import StageClock, stage, timed_iter
 from formcheck.video.reader import Frame, VideoInfo, iter_frames
 from formcheck.video.stream import run_streaming
 from formcheck.video.writer import H264Writer
@@ -37,9 +38,11 @@ def render_annotated(
     config: Config,
     out_path: Path,
     progress: Progress | None,
+    clock: StageClock | None = None,
 ) -> None:
     """Write annotated.mp4 to ``out_path``: ``info``'s video with ``plan`` drawn on it (``person`` is the judged
-    track; the other tracks of ``tracks`` are drawn dimmed)."""
+    track; the other tracks of ``tracks`` are drawn dimmed). ``clock`` (optional) is told each thread's busy
+    time: decoding and scaling, drawing, encoding."""
     w, h, scale = output_size(info, config)
     overlay = VerdictOverlay(plan, scale)
     others = SkeletonAnnotator(OTHER_RGB, thickness_px=2.0)
@@ -50,6 +53,10 @@ def render_annotated(
     ) as writer:
 
         def draw(frame: Frame) -> tuple[float, np.ndarray]:
+            with stage(clock, "render.draw"):
+                return _draw(frame)
+
+        def _draw(frame: Frame) -> tuple[float, np.ndarray]:
             scene = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
             i = min(frame.index, tracks.image.shape[1] - 1)
             for p in range(tracks.n_people):
@@ -58,8 +65,10 @@ def render_annotated(
             return frame.time_s, overlay.annotate(scene, frame.index)
 
         def encode(item: tuple[float, np.ndarray]) -> None:
-            writer.write(item[1], item[0])
+            with stage(clock, "render.encode"):
+                writer.write(item[1], item[0])
             if progress is not None:
                 progress(writer.frames_written, tracks.image.shape[1], "video")
 
-        run_streaming(iter_frames(info, size=(w, h), max_lost_share=config.video.max_lost_share), draw, encode)
+        frames = iter_frames(info, size=(w, h), max_lost_share=config.video.max_lost_share)
+        run_streaming(timed_iter(clock, "render.decode", frames), draw, encode)

@@ -2,7 +2,10 @@
 
 The video is split into runs of consecutive frames (one per landmarker, ``pose.threads()``), each decoded and
 detected on its own threads at once; the results are tracked in frame order. Each landmarker sees consecutive
-frames, as MediaPipe's video mode expects.
+frames, as MediaPipe's video mode expects. The whole-frame pass decodes frames scaled to
+``pose.max_long_side_px`` (FFmpeg's scaler, in the same step as the conversion to RGB: a 4K frame never reaches
+Python at full size) and gives the landmarks back in the input's pixels; the tiled pass for small figures reads
+full-size frames (its point is the pixels).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from formcheck.pose.store import PoseTracks, video_fingerprint
 from formcheck.pose.tiles import TiledLandmarker
 from formcheck.pose.tracking import PersonTracker
 from formcheck.progress import Progress
+from formcheck.timing import StageClock, timed_iter
+from formcheck.timing import stage as clocked
 from formcheck.video.reader import Frame, VideoInfo, iter_frames
 from formcheck.video.stream import map_chunks
 
@@ -65,12 +70,35 @@ class _Detects(Protocol):
     def detect(self, rgb: np.ndarray, time_s: float) -> tuple[list[np.ndarray], list[np.ndarray]]: ...
 
 
-def _detector(landmarker: _Detects) -> Callable[[Frame], Detections]:
+def inference_size(info: VideoInfo, max_long_side_px: int) -> tuple[int, int]:
+    """Size (width, height px) of the frames the pose models are given: the input's, shrunk so its long side is
+    at most ``max_long_side_px`` (0 keeps the input size)."""
+    long_side = max(info.width, info.height)
+    if not max_long_side_px or long_side <= max_long_side_px:
+        return info.width, info.height
+    scale = max_long_side_px / long_side
+    return max(int(round(info.width * scale)), 1), max(int(round(info.height * scale)), 1)
+
+
+def _detector(
+    landmarker: _Detects, full: tuple[int, int], clock: StageClock | None = None
+) -> Callable[[Frame], Detections]:
+    """Detect on each (possibly scaled) frame; landmarks and the background shift come back in the pixels of the
+    ``full`` (width, height px) input frame."""
     sampler = PixelSampler()  # one per run of frames: the background shift needs the run's previous frame
 
     def detect(frame: Frame) -> Detections:  # the pixels are dropped here, after sampling what tracking needs
-        image, world = landmarker.detect(frame.rgb, frame.time_s)
-        return frame.index, frame.time_s, image, world, sampler.sample(frame.rgb, image)
+        h, w = frame.rgb.shape[:2]
+        with clocked(clock, "pose.inference"):
+            image, world = landmarker.detect(frame.rgb, frame.time_s)
+        with clocked(clock, "pose.pixels"):
+            sample = sampler.sample(frame.rgb, image)  # on the frame the landmarks were found in
+        if (w, h) != full:  # back to the input's pixels (z is scaled like x)
+            sx, sy = full[0] / w, full[1] / h
+            back = np.array([sx, sy, sx, 1.0], dtype=np.float32)
+            image = [lm * back for lm in image]
+            sample = FrameSample(shift_px=sample.shift_px * np.array([sx, sy]), colours=sample.colours)
+        return frame.index, frame.time_s, image, world, sample
 
     return detect
 
@@ -87,12 +115,21 @@ def needs_tiles(tracks: PoseTracks, config: Config) -> bool:
 
 
 def run_pose_pass(
-    info: VideoInfo, model_name: str, model_path: Path, config: Config, progress: Progress | None
+    info: VideoInfo,
+    model_name: str,
+    model_path: Path,
+    config: Config,
+    progress: Progress | None,
+    clock: StageClock | None = None,
 ) -> PoseTracks:
     """Every person's landmarks over ``info``'s video (see the module docstring). When nobody or only a small
     figure is found on the whole frames, a second pass looks on tiles; its tracks are kept when its athlete is
-    seen in more frames (``PoseTracks.tiled`` says so)."""
-    tracks = _one_pass(info, model_name, config, progress, "pose", lambda: Landmarker(model_path, config.pose))
+    seen in more frames (``PoseTracks.tiled`` says so). ``clock`` (optional) is told the threads' busy time:
+    decoding, inference, pixel sampling, tracking."""
+    scaled = inference_size(info, config.pose.max_long_side_px)
+    tracks = _one_pass(
+        info, model_name, config, progress, "pose", lambda: Landmarker(model_path, config.pose), scaled, clock
+    )
     if not needs_tiles(tracks, config):
         return tracks
     tiled = _one_pass(
@@ -102,6 +139,8 @@ def run_pose_pass(
         progress,
         "tiles",
         lambda: TiledLandmarker(model_path, config.pose, info.width, info.height),
+        (info.width, info.height),
+        clock,
     )
     first = float(tracks.presence()[0]) if tracks.n_people else 0.0
     second = float(tiled.presence()[0]) if tiled.n_people else 0.0
@@ -115,7 +154,10 @@ def _one_pass(
     progress: Progress | None,
     stage: str,
     make: Callable[[], Landmarker | TiledLandmarker],
+    size: tuple[int, int],
+    clock: StageClock | None,
 ) -> PoseTracks:
+    """One pass of ``make()`` landmarkers over frames decoded at ``size`` (width, height px)."""
     fps = info.fps or config.video.fallback_fps
     tracker = PersonTracker(config.tracking, fps)
     times: list[float] = []
@@ -128,13 +170,22 @@ def _one_pass(
             stack.enter_context(made)
             landmarkers.append(made)
         share = config.video.max_lost_share  # damaged packets: skipped up to this share of the frames
+        threads = config.video.decoder_threads
         sources = [
-            iter_frames(info, threads=config.video.decoder_threads, start=a, stop=b, max_lost_share=share)
+            timed_iter(
+                clock,
+                "pose.decode",
+                iter_frames(info, threads=threads, size=size, start=a, stop=b, max_lost_share=share),
+            )
             for a, b in chunks
         ]
         shifts: list[np.ndarray] = []
-        for index, time_s, image, world, sample in map_chunks(sources, [_detector(lm) for lm in landmarkers]):
-            tracker.update(index, time_s, image, world, sample.colours)
+        full = (info.width, info.height)
+        for index, time_s, image, world, sample in map_chunks(
+            sources, [_detector(lm, full, clock) for lm in landmarkers]
+        ):
+            with clocked(clock, "pose.tracking"):
+                tracker.update(index, time_s, image, world, sample.colours)
             times.append(time_s)
             shifts.append(sample.shift_px)
             if progress is not None:
