@@ -94,7 +94,7 @@ def run_streaming(
     count = 0
     try:
         while True:
-            item = inbox.get()
+            item = _get(inbox, stop)  # a failed consumer sets stop: never wait for a producer that has stopped
             if item is _END:
                 break
             if isinstance(item, _Failure):
