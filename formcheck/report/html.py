@@ -23,7 +23,7 @@ from formcheck.analysis.types import Step, StepPicks
 from formcheck.atomic import write_text
 from formcheck.pose.sequence import PoseSequence
 from formcheck.report import plots
-from formcheck.report.json_report import SCHEMA
+from formcheck.report.json_report import SCHEMA, step_record
 from formcheck.report.player import CSS as PLAYER_CSS
 from formcheck.report.player import REPORT_CSP, player_html, plot_html, script_tag, seek_attrs
 from formcheck.report.steps_csv import COLUMNS as STEP_COLUMNS
@@ -193,19 +193,8 @@ def _overall(verdicts: tuple[Verdict, ...], tips: tuple[str, ...]) -> str:
 
 
 def _step_values(s: Step) -> dict[str, str | float | int | None]:
-    return {
-        "foot": s.foot,
-        "contact_frame": s.contact_frame,
-        "contact_s": s.contact_s,
-        "toe_off_frame": s.toe_off_frame,
-        "strike": s.strike,
-        "foot_angle_deg": s.foot_angle_deg,
-        "step_length_leg": s.step_length_leg,
-        "landing_distance_leg": s.landing_distance_leg,
-        "direction": s.direction,
-        "excluded": s.excluded,
-        "strike_confidence": s.strike_confidence,
-    }
+    """The step's fields by report.json name (the steps table shows the steps.csv columns of them)."""
+    return step_record(s)
 
 
 def _step_cells(step: Step) -> list[str]:
