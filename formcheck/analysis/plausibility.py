@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 from scipy.ndimage import median_filter
 
-from formcheck.analysis.angles import interior_angle
+from formcheck.analysis.angles import interior_angle, mid
 from formcheck.analysis.types import Angles, CleanPose, Quality, Step, View
 from formcheck.config import PlausibilityConfig
 from formcheck.pose.landmarks import LM
@@ -49,9 +49,8 @@ BONES = (("HIP", "KNEE"), ("KNEE", "ANKLE"), ("SHOULDER", "ELBOW"), ("ELBOW", "W
 
 def _torso(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(torso length px [T], hip midpoint px [T, 2])."""
-    sh = (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2.0
-    hip = (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2.0
-    return np.linalg.norm(sh - hip, axis=1), hip
+    hip = mid(xy, LM.LEFT_HIP, LM.RIGHT_HIP)
+    return np.linalg.norm(mid(xy, LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER) - hip, axis=1), hip
 
 
 def _running_median(x: np.ndarray, window: int) -> np.ndarray:
