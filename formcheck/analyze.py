@@ -90,7 +90,9 @@ def _load_cached(pose_path: Path, info: VideoInfo, model_name: str, settings: st
     return tracks if fresh else None
 
 
-def _thumbnails(j: Judgement, video: Path, config: Config, plan: OverlayPlan) -> dict[str, bytes] | None:
+def _thumbnails(
+    j: Judgement, video: Path | Callable[[Sequence[float]], list[np.ndarray | None]], config: Config, plan: OverlayPlan
+) -> dict[str, bytes] | None:
     """JPEG thumbnails of the best and worst step (cropped around the athlete, skeleton and strike ring drawn);
     None (no pictures) if the video cannot be read again."""
     try:
@@ -198,6 +200,14 @@ def open_working_copy(info: VideoInfo, out: Path, config: Config) -> contextlib.
     return WorkingCopy(out, copy_geometry(info, size))
 
 
+def _picture_source(info: VideoInfo, copy: WorkingCopy | None) -> Callable[[Sequence[float]], list[np.ndarray | None]]:
+    """Upright RGB frames at given times at the input's size, for the strike's pixel check and the step pictures:
+    from the working copy when there is one (no seeking in the source), else by seeking."""
+    if copy is not None:
+        return lambda times: copy.pictures_at(times, (info.width, info.height))
+    return lambda times: _pictures_at(info, times)
+
+
 def _pictures_at(info: VideoInfo, times_s: Sequence[float]) -> list[np.ndarray | None]:
     """The upright RGB frames at ``times_s`` for the strike's pixel check; None for a frame that cannot be read (a
     damaged packet costs that check one sample, never the analysis)."""
@@ -236,7 +246,8 @@ def _analyze_into(
                 tracks.save(outputs.path(POSE_FILE))
         with stage(clock, "judgement"):
             seq = tracks.person(0 if person is None else person)
-            judgement = judge(seq, config, frames=lambda times: _pictures_at(info, times))
+            pictures = _picture_source(info, copy)
+            judgement = judge(seq, config, frames=pictures)
         with stage(clock, "reports"):
             report = build_report(info, tracks, seq, judgement)
             report["video"]["frames_skipped"] = frames_skipped(info, tracks.timestamps_s.size)  # issue 13
@@ -250,7 +261,7 @@ def _analyze_into(
                 judgement=judgement,
                 forefoot_min_deg=config.events.forefoot_min_deg,
                 heel_max_deg=config.events.heel_max_deg,
-                thumbnails=_thumbnails(judgement, video, config, plan),
+                thumbnails=_thumbnails(judgement, pictures, config, plan),
             )
             write_html_report(page, outputs.path(REPORT_HTML))
         with stage(clock, "render pass"):

@@ -18,6 +18,7 @@ import contextlib
 import os
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -118,6 +119,22 @@ class WorkingCopy:
     def rgb(self, index: int) -> np.ndarray:
         """Upright RGB ``uint8[H, W, 3]`` of frame ``index`` at the working size."""
         return self.to_rgb(self.yuv(index))
+
+    def pictures_at(self, times_s: Sequence[float], size: tuple[int, int]) -> list[np.ndarray | None]:
+        """Upright RGB frames shown at ``times_s`` (s; the frame within half a frame period, else None), at
+        ``size`` (width, height px: the input's, for measurements in its pixels; OpenCV's bilinear scaling)."""
+        times = np.asarray(self.times_s)
+        half = 0.5 * float(np.median(np.diff(times))) if times.size > 1 else 1.0
+        out: list[np.ndarray | None] = []
+        for t in times_s:
+            i = int(np.argmin(np.abs(times - t))) if times.size else -1
+            if i < 0 or abs(times[i] - t) > half + 1e-9:
+                out.append(None)
+                continue
+            rgb = self.rgb(i)
+            same = (rgb.shape[1], rgb.shape[0]) == tuple(size)
+            out.append(rgb if same else cv2.resize(rgb, tuple(size), interpolation=cv2.INTER_LINEAR))
+        return out
 
     def close(self) -> None:
         with self._lock:
