@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from conftest import SAMPLES
@@ -276,3 +277,33 @@ def test_a_track_expects_its_person_where_the_last_few_detections_lead():
         tr.recent.append((k / 10.0, np.array([x, 50.0])))
     tr.centre = np.array([140.0, 50.0])
     np.testing.assert_allclose(tr.expected(0.5), [150.0, 50.0], atol=1e-6)  # 10 px per 0.1 s, the stray ignored
+
+
+def test_working_copy_scales_its_frames_on_the_way_out(tmp_path: Path):
+    info = probe(SAMPLES / "backward_portrait.mp4")  # portrait: a display rotation or a tall picture
+    size = working_size(info, 0)
+    with WorkingCopy(tmp_path, copy_geometry(info, size)) as copy:
+        for _i, t, frame in decoded_frames(info, stop_after=3):
+            copy.append(frame, t)
+        full = copy.rgb(2)
+        half = copy.rgb(2, (size[0] // 2, size[1] // 2))
+        assert full.shape == (size[1], size[0], 3) and half.shape == (size[1] // 2, size[0] // 2, 3)
+        again = cv2.resize(full, (size[0] // 2, size[1] // 2), interpolation=cv2.INTER_AREA)
+        assert np.abs(half.astype(int) - again.astype(int)).mean() < 4.0  # the same picture, smaller
+        shown = copy.pictures_at([copy.times_s[1], copy.times_s[1] + 0.004, 99.0], size)
+        assert shown[0] is not None and np.array_equal(shown[0], copy.rgb(1))
+        assert shown[1] is not None and np.array_equal(shown[1], copy.rgb(1))  # within half a frame
+        assert shown[2] is None
+
+
+def test_a_stored_frame_cut_before_its_colour_conversion_matches_the_converted_frame_cut(tmp_path: Path):
+    info = probe(SAMPLES / "backward_good.mp4")
+    with WorkingCopy(tmp_path, copy_geometry(info, (info.width, info.height))) as copy:
+        for _i, t, frame in decoded_frames(info, stop_after=1):
+            copy.append(frame, t)
+        whole = copy.rgb(1)
+        for x0, y0, w, h in [(0, 0, 64, 48), (101, 37, 160, 161), (info.width - 33, info.height - 17, 33, 17)]:
+            cut = copy.stored(1).crop(x0, y0, w, h)
+            assert cut.shape == (h, w, 3)
+            # chroma is shared by 2x2 pixels: odd edges agree to within the rounding of a shared sample
+            assert np.abs(cut.astype(int) - whole[y0 : y0 + h, x0 : x0 + w].astype(int)).max() <= 2

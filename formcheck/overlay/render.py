@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from formcheck.config import Config
@@ -33,13 +32,9 @@ def output_size(info: VideoInfo, config: Config) -> tuple[int, int, float]:
 
 
 def _copy_frames(copy: WorkingCopy, size: tuple[int, int]) -> Iterator[Frame]:
-    """The working copy's frames at ``size`` (width, height px; OpenCV's area averaging when smaller)."""
-    same = (copy.geometry.width, copy.geometry.height) == size
+    """The working copy's frames at ``size`` (width, height px)."""
     for i in range(copy.n_frames):
-        rgb = copy.rgb(i)
-        yield Frame(
-            index=i, time_s=copy.times_s[i], rgb=rgb if same else cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-        )
+        yield Frame(index=i, time_s=copy.times_s[i], rgb=copy.rgb(i, size))
 
 
 def render_annotated(

@@ -26,8 +26,15 @@ from formcheck.timing import StageClock
 from formcheck.timing import stage as clocked
 from formcheck.video.stream import map_chunks
 
-#: A run of frames to follow: ``(index, time s, upright RGB frame at the follow scale)`` in order.
-FrameRun = Iterable[tuple[int, float, np.ndarray]]
+#: A run of frames to follow: ``(index, time s, picture)`` in order; the picture is the upright RGB frame at the
+#: follow scale, or a :class:`formcheck.video.working_copy.StoredFrame` (cropped before its colour conversion).
+FrameRun = Iterable[tuple[int, float, Any]]
+
+
+def _cut(picture: Any, x0: int, y0: int, w: int, h: int) -> np.ndarray:
+    if isinstance(picture, np.ndarray):
+        return np.ascontiguousarray(picture[y0 : y0 + h, x0 : x0 + w])
+    return np.asarray(picture.crop(x0, y0, w, h))
 
 
 @dataclass(frozen=True)
@@ -184,7 +191,7 @@ def run_follow(
             else:
                 return i, None, None  # not looked at
             x0, y0, w, h = crop_box(ref, extent, scale, frame_size, config)
-            crop = np.ascontiguousarray(rgb[y0 : y0 + h, x0 : x0 + w])
+            crop = _cut(rgb, x0, y0, w, h)
             with clocked(clock, "pose.inference"):
                 found, worlds = me.lm.detect(crop, t)  # type: ignore[attr-defined]
             counts["looked"] += 1
@@ -230,7 +237,7 @@ def run_follow(
 def extend_backward(
     got: Followed,
     plan: FollowPlan,
-    read: Callable[[int], tuple[float, np.ndarray]],
+    read: Callable[[int], tuple[float, Any]],
     scale: tuple[float, float],
     frame_size: tuple[int, int],
     make: Callable[[], Any],
@@ -241,7 +248,7 @@ def extend_backward(
     is found again within ``extend_frames`` frames (each result within ``tracking.max_jump_torso`` per frame of
     the last): the mirror of :func:`run_follow`'s extension past a stretch's end. The frames are given to a fresh
     VIDEO-mode landmarker in reverse order (with rising timestamps). ``read(i)``: frame ``i``'s (time s, upright
-    RGB at the follow scale)."""
+    RGB at the follow scale, or a picture to crop: see :data:`FrameRun`)."""
     if extend_frames <= 0:
         return got
     image, world = got.image.copy(), got.world.copy()
@@ -262,7 +269,7 @@ def extend_backward(
                     break
                 t, rgb = read(j)
                 x0, y0, w, h = crop_box(last_c, last_e, scale, frame_size, config)
-                people, worlds = lm.detect(np.ascontiguousarray(rgb[y0 : y0 + h, x0 : x0 + w]), t0 + (t0 - t))
+                people, worlds = lm.detect(_cut(rgb, x0, y0, w, h), t0 + (t0 - t))
                 looked += j < s
                 if people and j < s:
                     one = people[0].copy()

@@ -37,8 +37,9 @@ from formcheck.pose.tiles import TiledLandmarker
 from formcheck.pose.tracking import PersonTracker
 from formcheck.progress import Progress
 from formcheck.timing import StageClock
+from formcheck.timing import stage as clocked
 from formcheck.video.reader import VideoInfo, iter_frames
-from formcheck.video.working_copy import WorkingCopy
+from formcheck.video.working_copy import StoredFrame, WorkingCopy
 
 
 def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[int, int | None]]:
@@ -157,9 +158,9 @@ def _bounds(n: int, threads: int, min_frames: int) -> list[tuple[int, int]]:
     return [(edges[i], edges[i + 1]) for i in range(k)]
 
 
-def _copy_run(copy: WorkingCopy, a: int, b: int) -> Iterator[tuple[int, float, np.ndarray]]:
+def _copy_run(copy: WorkingCopy, a: int, b: int) -> Iterator[tuple[int, float, StoredFrame]]:
     for i in range(a, b):
-        yield i, copy.times_s[i], copy.rgb(i)
+        yield i, copy.times_s[i], copy.stored(i)
 
 
 def _source_run(info: VideoInfo, a: int, b: int, config: Config) -> FrameRun:
@@ -197,7 +198,7 @@ def follow_candidate(
     got = run_follow(plan, runs, scale, size, follower, config, progress, clock, extend_frames=extend)
     if copy is not None and not small:  # stretches followed back in time too: frames read by index
         got = extend_backward(
-            got, plan, lambda i: (copy.times_s[i], copy.rgb(i)), scale, size, follower, config, extend
+            got, plan, lambda i: (copy.times_s[i], copy.stored(i)), scale, size, follower, config, extend
         )
     return got
 
@@ -224,8 +225,9 @@ def run_pose_pass(
     def searcher() -> Landmarker:
         return Landmarker(search_model, config.pose, num_poses=n_poses)
 
-    sweep = run_sweep(info, config, searcher, copy, size, progress, clock)
-    cands = track_sweep(sweep, fps, config)
+    with clocked(clock, "sweep"):
+        sweep = run_sweep(info, config, searcher, copy, size, progress, clock)
+        cands = track_sweep(sweep, fps, config)
     tiled = False
     if needs_tiles(cands, info.width, info.height, config):
 
@@ -269,7 +271,8 @@ def run_pose_pass(
     )
     if tracks.n_people == 0:
         return tracks
-    return with_followed(tracks, 0, info, model_path, config, copy, progress, clock)
+    with clocked(clock, "follow"):
+        return with_followed(tracks, 0, info, model_path, config, copy, progress, clock)
 
 
 def with_followed(
