@@ -239,6 +239,8 @@ def _analyze_into(
         copy = stack.enter_context(open_working_copy(info, out, config))
         with stage(clock, "pose pass"):
             tracks, reused = _pose_tracks(info, pose_path, model, config, reuse_pose, progress, clock, copy)
+            if copy is not None and copy.n_frames != tracks.timestamps_s.size:
+                copy = None  # pose.npz reused: the copy was never filled; the passes below decode the source
             if person and tracks.followed and person < tracks.n_people and not tracks.followed[person]:
                 tracks = with_followed(tracks, person, info, _model_path(model), config, copy, progress, clock)
                 reused = False

@@ -304,4 +304,12 @@ def with_followed(
     all_image[person], all_world[person] = image, world
     followed = list(tracks.followed) or [False] * tracks.n_people
     followed[person] = True
-    return replace(tracks, image=all_image, world=all_world, followed=tuple(followed))
+    stats = list(tracks.follow_stats) or [{} for _ in range(tracks.n_people)]
+    stats[person] = {
+        "frames_looked": got.looked,
+        "frames_found": got.found,
+        "rejected_someone_else": got.rejected,
+        "landmarkers_renewed": got.resets,
+        "implausible_dropped": int(bad.sum()),
+    }
+    return replace(tracks, image=all_image, world=all_world, followed=tuple(followed), follow_stats=tuple(stats))

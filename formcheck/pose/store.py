@@ -51,7 +51,9 @@ class PoseTracks:
     measured); ``tiled``: found by the second detection pass on tiles of the frame (small or distant people);
     ``sweep_frames``: ``int64[S]`` the frames everyone was searched on (:mod:`formcheck.pose.sweep`; None for files
     made by a dense pass); ``followed``: per candidate, whether its landmarks come from the follow pass on every
-    frame (True) or are the sweep's, interpolated between its frames (False; empty: all dense).
+    frame (True) or are the sweep's, interpolated between its frames (False; empty: all dense); ``follow_stats``:
+    per candidate, what the follow pass did (frames looked at, found, rejected as someone else, landmarkers made
+    afresh; empty when not followed).
     """
 
     image: np.ndarray
@@ -71,6 +73,7 @@ class PoseTracks:
     tiled: bool = False
     sweep_frames: np.ndarray | None = None
     followed: tuple[bool, ...] = ()
+    follow_stats: tuple[dict, ...] = ()
 
     def __post_init__(self) -> None:
         p, t = self.scores.shape[0], self.timestamps_s.shape[0]
@@ -132,6 +135,7 @@ class PoseTracks:
             "evidence": list(self.evidence),
             "tiled": self.tiled,
             "followed": list(self.followed),
+            "follow_stats": list(self.follow_stats),
         }
         arrays: dict[str, np.ndarray] = {
             "meta": np.array(json.dumps(meta)),
@@ -176,6 +180,7 @@ class PoseTracks:
                     ),
                     sweep_frames=data["sweep_frames"].astype(np.int64) if "sweep_frames" in data else None,
                     followed=tuple(bool(f) for f in meta.get("followed", [])),
+                    follow_stats=tuple(dict(f) for f in meta.get("follow_stats", [])),
                 )
         except PoseFileError:
             raise

@@ -44,8 +44,12 @@ def video_section(info: VideoInfo, seq: PoseSequence) -> dict[str, Any]:
 def pose_section(tracks: PoseTracks, seq: PoseSequence) -> dict[str, Any]:
     """``pose``: model, detected_frames, detection_rate (0..1), person (index of the analysed candidate), and the
     candidates (each person found: presence 0..1, motion score in torso lengths, and the athlete-choice evidence
-    with its ``confidence``: :func:`formcheck.pose.athlete.candidate_fields`)."""
+    with its ``confidence``: :func:`formcheck.pose.athlete.candidate_fields`; ``followed``: whether its landmarks
+    come from the follow pass on every frame, and then ``follow``, what that pass did); ``sweep_frames``: the
+    frames everyone was searched on (count; None for pose files of a dense pass)."""
     presence = tracks.presence()
+    followed = tracks.followed or tuple(True for _ in range(tracks.n_people))
+    stats = tracks.follow_stats or tuple({} for _ in range(tracks.n_people))
     return {
         "model": seq.model,
         "detected_frames": int(seq.detected.sum()),
@@ -53,9 +57,12 @@ def pose_section(tracks: PoseTracks, seq: PoseSequence) -> dict[str, Any]:
         "person": seq.person,
         "people_found": tracks.n_people,
         "tiled": tracks.tiled,
+        "sweep_frames": int(tracks.sweep_frames.size) if tracks.sweep_frames is not None else None,
         "candidates": [
             {"person": i, "presence": _r(presence[i]), "motion_score": _r(tracks.scores[i], 2)}
             | candidate_fields(tracks.evidence, i)
+            | {"followed": bool(followed[i])}
+            | ({"follow": stats[i]} if stats[i] else {})
             for i in range(tracks.n_people)
         ],
     }
