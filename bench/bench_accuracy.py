@@ -139,10 +139,18 @@ def prepare(
     return prepare_specs(cache, clip_specs(which, duration_s, size), model)
 
 
+#: ``--config``: the configuration the clips are analysed with (None: the defaults), and the suffix of their output
+#: folders (so runs with different settings keep their own pose.npz).
+CONFIG: tuple[Path | None, str] = (None, "")
+
+
 def prepare_specs(
     cache: Path, specs: list[tuple[str, dict]], model: str = "full"
 ) -> tuple[list[tuple[str, Path, dict]], list[str]]:
     """Render (if missing) and analyse the clips ``specs`` (name, SynthParams keyword arguments) in ``cache``."""
+    from formcheck.config import load_config
+
+    config = load_config(CONFIG[0]) if CONFIG[0] else None
     done: list[tuple[str, Path, dict]] = []
     skipped: list[str] = []
     for name, kw in specs:
@@ -152,10 +160,10 @@ def prepare_specs(
             t0 = time.perf_counter()
             generate_clip(SynthParams.build(**kw), mp4)
             print(f"  rendered {name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        out = cache / f"{name}_out"
+        out = cache / f"{name}_out{CONFIG[1]}"
         t0 = time.perf_counter()
         try:
-            analyze_video(mp4, out_dir=out, model=model)  # reuses pose.npz when present (same model)
+            analyze_video(mp4, out_dir=out, model=model, config=config)  # reuses pose.npz when present (same model)
         except FormcheckError as exc:  # e.g. a static camera framing a long run: a figure too small to detect
             print(f"  SKIPPED {name}: {exc}", file=sys.stderr)
             skipped.append(name)
@@ -317,6 +325,7 @@ def evaluate(clips: list[tuple[str, Path, dict]], skipped: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--set", choices=["sweep", "tune"], default="sweep")
+    ap.add_argument("--config", type=Path, help="a formcheck config file to analyse with (outputs kept apart)")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "formcheck_bench_accuracy")
     ap.add_argument("--duration", type=float, default=3.5, help="seconds of backward running per clip")
     ap.add_argument("--model", default="full", choices=["lite", "full", "heavy"], help="pose model")
@@ -325,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
+    global CONFIG
+    CONFIG = (args.config, f"_{args.config.stem}" if args.config else "")
     size = tuple(int(v) for v in args.size.lower().split("x"))
     clips, skipped = prepare(args.cache, args.set, args.duration, size, args.model)
     return evaluate(clips, skipped)

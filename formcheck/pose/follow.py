@@ -133,6 +133,22 @@ def crop_box(
     return x0, y0, w, h
 
 
+def _nearest(
+    found: list[np.ndarray], x0: int, y0: int, to_input: np.ndarray, ref: np.ndarray
+) -> tuple[int, np.ndarray]:
+    """The detection (index, landmarks in the input's pixels) of a crop cut at (x0, y0) whose torso centre is
+    nearest ``ref`` (px of the input)."""
+    shifted = []
+    for lm in found:
+        one = lm.copy()
+        one[:, 0] += x0
+        one[:, 1] += y0
+        shifted.append(one * to_input)
+    dist = [float(np.linalg.norm(torso_centre_and_length(one)[0] - ref)) for one in shifted]
+    k = int(np.argmin(dist))
+    return k, shifted[k]
+
+
 class _Follower:
     """One run's landmarker and what it last found (see :func:`run_follow`)."""
 
@@ -197,10 +213,7 @@ def run_follow(
             counts["looked"] += 1
             if not found:
                 return i, None, None
-            lm = found[0].copy()
-            lm[:, 0] += x0
-            lm[:, 1] += y0
-            lm *= to_input
+            k, lm = _nearest(found, x0, y0, to_input, ref)
             centre, torso = torso_centre_and_length(lm)
             off = float(np.linalg.norm(centre - ref)) / max(plan.torso_px, 1.0)
             ratio = torso / max(plan.torso_px, 1e-6)
@@ -208,7 +221,7 @@ def run_follow(
                 me.misses = 0
                 xy = lm[:, :2]
                 me.last = (i, centre, float(np.max(np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0))))
-                return i, lm, worlds[0]
+                return i, lm, worlds[k]
             me.misses += 1
             counts["rejected"] += 1
             if me.misses >= config.pose.follow_reset_after:
@@ -272,15 +285,12 @@ def extend_backward(
                 people, worlds = lm.detect(_cut(rgb, x0, y0, w, h), t0 + (t0 - t))
                 looked += j < s
                 if people and j < s:
-                    one = people[0].copy()
-                    one[:, 0] += x0
-                    one[:, 1] += y0
-                    one *= to_input
+                    k, one = _nearest(people, x0, y0, to_input, last_c)
                     centre, torso = torso_centre_and_length(one)
                     off = float(np.linalg.norm(centre - last_c)) / max(plan.torso_px, 1.0)
                     ratio = torso / max(plan.torso_px, 1e-6)
                     if off <= jump * (last_i - j) and 1.0 / change <= ratio <= change:
-                        image[j], world[j] = one, worlds[0]
+                        image[j], world[j] = one, worlds[k]
                         last_i, last_c = j, centre
                         added += 1
                 j -= 1
