@@ -7,8 +7,13 @@ the air (higher than ``airborne_leg``) and fires at the first frame it comes wit
 or within ``settle_leg`` with its descent stopped; it is then refined to the impact, the peak of the foot's
 vertical deceleration (Fellin et al. 2010: contact where the heel's vertical velocity turns from down to ~0), to
 sub-frame time. Frames where the foot is unknown disarm the detector (a contact needs the foot seen in the air
-first). Toe-off is the last frame before the foot rises above ``toe_off_leg`` again. Works with a panning camera
+first). Toe-off is the last frame before the foot rises above ``toe_off_leg`` again (with the sweep below, where
+the foot never reads down after the contact: where it is furthest back). Works with a panning camera
 as long as it does not tilt (the ground stays at one image height).
+
+Given the direction of travel per frame, the contacts are then checked against the foot's sweep relative to the
+pelvis (analysis/landing.py): one landing per stride, where the foot is furthest toward the travel direction; a
+height contact no landing explains is dropped, a landing the height missed is added.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import percentile_filter
 
+from formcheck.analysis.landing import reconcile, sweep_landings, sweep_leg
 from formcheck.analysis.types import CleanPose, Foot
 from formcheck.config import EventsConfig
 from formcheck.pose.landmarks import LM
@@ -60,7 +66,9 @@ class ContactDetector:
     (leg lengths);
     ``airborne_leg`` height above which it is in the air, re-arming the next contact (leg lengths);
     ``toe_off_leg`` height whose up-crossing ends the stance (leg lengths); ``min_stride_s`` shortest time
-    between two contacts of the same foot (s, debounce); ``ground_window_s`` window of the ground level (s).
+    between two contacts of the same foot (s, debounce); ``ground_window_s`` window of the ground level (s);
+    ``landing_sweep_leg`` least sweep of the foot relative to the pelvis on each side of a landing (leg lengths);
+    ``landing_match_s`` how far a height contact may lie from the sweep's landing to be it (s).
     After :meth:`detect`: ``contacts_`` and ``toe_offs_`` (frame indices; toe-off -1 when not seen), ``impact_``
     (sub-frame impact position, frames, float), ``down_``
     (per contact, the first frame the foot is within ``contact_leg`` of the ground: where the foot angle at contact
@@ -76,9 +84,13 @@ class ContactDetector:
         self.min_stride_s = cfg.min_stride_s
         self.ground_window_s = cfg.ground_window_s
         self.min_visibility = cfg.contact_min_visibility
+        self.landing_sweep_leg = cfg.landing_sweep_leg
+        self.landing_match_s = cfg.landing_match_s
 
-    def detect(self, pose: CleanPose, foot: Foot, leg_px: float) -> ContactDetector:
-        """Find the events of ``foot``; returns self with ``contacts_``, ``toe_offs_`` and ``height_`` set."""
+    def detect(self, pose: CleanPose, foot: Foot, leg_px: float, travel: np.ndarray | None = None) -> ContactDetector:
+        """Find the events of ``foot``; returns self with ``contacts_``, ``toe_offs_`` and ``height_`` set.
+        ``travel``: per frame +1 travelling toward image +x, -1 toward -x, 0 standing or unknown; with it the
+        contacts are checked against the landings of the foot's sweep (:meth:`_check_landings`)."""
         h = foot_height_leg(pose, foot, leg_px, self.ground_window_s)
         self.height_ = h
         min_gap = max(int(round(self.min_stride_s * pose.fps)), 1)
@@ -89,18 +101,29 @@ class ContactDetector:
         toe_offs: list[int] = []
         airborne = False
         last = -(10**9)
+        # checked against the sweep's landings, every trigger is a candidate: a false one (a swing foot dipping)
+        # must not hold off the true landing that follows; the debounce applies to what the check keeps
+        checked = travel is not None and bool(np.any(np.asarray(travel) != 0))
+        gap = 1 if checked else min_gap
         for i, v in enumerate(h):
             if not np.isfinite(v):
                 airborne = False  # unknown: wait to see the foot in the air again
                 continue
             if v > self.airborne_leg:
                 airborne = True
-            elif airborne and seen[i] and i - last >= min_gap and (v <= self.contact_leg or self._settled(h, i)):
+            elif airborne and seen[i] and i - last >= gap and (v <= self.contact_leg or self._settled(h, i)):
                 contacts.append(i)
                 last = i
                 airborne = False
-        self.down_ = np.asarray(contacts, dtype=np.int64)
         impact = [self._refine(h, c, pose.fps) for c in contacts]
+        downs = list(contacts)
+        self.dropped_ = 0
+        u = sweep_leg(pose, foot, travel, leg_px) if checked and travel is not None else None
+        if u is not None and travel is not None:
+            other = sweep_leg(pose, "right" if foot == "left" else "left", travel, leg_px)
+            contacts, impact, downs = self._check_landings(u, other, pose.fps, seen, contacts, impact)
+        contacts, impact, downs = _debounced(contacts, impact, downs, min_gap)
+        self.down_ = np.asarray(downs, dtype=np.int64)
         # the contact frame is the first frame at or after the impact (the first frame showing the foot down)
         contacts = [min(int(np.ceil(x - 1e-9)), c) for x, c in zip(impact, contacts, strict=True)]
         self.impact_ = np.asarray(impact, dtype=np.float64)
@@ -111,10 +134,44 @@ class ContactDetector:
                 if np.isfinite(h[i]) and h[i] > self.toe_off_leg:
                     off = i - 1
                     break
+            if off == c and u is not None:
+                off = _push_off(u, c, end)
             toe_offs.append(off)
         self.contacts_ = np.asarray(contacts, dtype=np.int64)
         self.toe_offs_ = np.asarray(toe_offs, dtype=np.int64)
         return self
+
+    def _check_landings(
+        self,
+        u: np.ndarray,
+        other: np.ndarray,
+        fps: float,
+        seen: np.ndarray,
+        contacts: list[int],
+        impact: list[float],
+    ) -> tuple[list[int], list[float], list[int]]:
+        """The height contacts (frames, sub-frame impacts) checked against the landings of the foot's sweep ``u``
+        relative to the pelvis (analysis/landing.py, leg lengths per frame; ``other``: the other foot's):
+        (contact frames, impacts, first frames down). A contact is judged only where the sweep is known within
+        ``landing_match_s`` on both sides; judged contacts no landing explains are dropped (counted in
+        ``dropped_``). A landing with no height contact near is added (down and impact at the landing) when the
+        foot is seen there and lands at least ``landing_sweep_leg`` ahead of the other foot (a landing opens a
+        step; a foot whose landmarks collapsed onto the other foot's, as when it leaves the picture, does not)."""
+        w = max(int(round(self.landing_match_s * fps)), 1)
+        gap = max(int(round(self.min_stride_s * fps)), 1)
+        land, sub = sweep_landings(u, gap, self.landing_sweep_leg)
+        ok = np.isfinite(u)
+        judged = [k for k, c in enumerate(contacts) if c - w >= 0 and c + w < u.size and ok[c - w : c + w + 1].all()]
+        kept, added = reconcile(np.asarray([impact[k] for k in judged]), sub, self.landing_match_s * fps)
+        ahead = u[land] - other[land]
+        opens = ~(np.isfinite(ahead) & (ahead < self.landing_sweep_leg))
+        added = np.asarray([i for i in added if seen[land[i]] and opens[i]], np.int64)
+        keep = set(range(len(contacts))) - set(judged) | {judged[i] for i in kept}
+        self.dropped_ = len(contacts) - len(keep)
+        rows = [(contacts[k], impact[k], contacts[k]) for k in keep]
+        rows += [(int(land[i]), float(min(sub[i], land[i])), int(land[i])) for i in added]
+        rows.sort()
+        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
     def _settled(self, h: np.ndarray, i: int) -> bool:
         """The foot at frame ``i`` is low (within ``settle_leg``) and has stopped descending: its vertical velocity
@@ -143,3 +200,28 @@ class ContactDetector:
             den = acc[i - 1] - 2 * acc[i] + acc[i + 1]
             frac = float(np.clip(0.5 * (acc[i - 1] - acc[i + 1]) / den, -0.5, 0.5)) if den < 0 else 0.0
         return float(min(lo + i + frac, c))
+
+
+def _push_off(u: np.ndarray, c: int, end: int) -> int:
+    """Toe-off of the contact at frame ``c`` from the sweep ``u`` (leg lengths per frame): the frame before ``end``
+    (the next contact) where the foot is furthest back against the travel direction (Zeni et al. 2008: toe-off at
+    the opposite extreme to the landing); ``c`` when the sweep is unknown there."""
+    seg = u[c + 1 : end]
+    if not np.isfinite(seg).any():
+        return c
+    return c + 1 + int(np.nanargmin(seg))
+
+
+def _debounced(
+    contacts: list[int], impact: list[float], downs: list[int], min_gap: int
+) -> tuple[list[int], list[float], list[int]]:
+    """The contacts (sorted frames, with their impacts and first frames down) without any that follows the previous
+    kept one by less than ``min_gap`` frames."""
+    out: tuple[list[int], list[float], list[int]] = ([], [], [])
+    for c, x, d in zip(contacts, impact, downs, strict=True):
+        if out[0] and c - out[0][-1] < min_gap:
+            continue
+        out[0].append(c)
+        out[1].append(x)
+        out[2].append(d)
+    return out
