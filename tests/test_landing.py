@@ -108,7 +108,20 @@ def test_detector_finds_a_walkers_landings_its_height_misses_and_drops_a_swing_d
     det = ContactDetector(cfg).detect(pose, "left", LEG, travel)
     assert det.contacts_.tolist() == [10, 40, 70, 100]
     assert det.dropped_ >= 1
+    # the stance from 40 never reads down, so its toe-off is the sweep's push-off: furthest back, its last frame
+    assert det.toe_offs_[:2].tolist() == [29, 59]
     # unknown travel (standing, front view): the height contacts stand unchecked
     assert ContactDetector(cfg).detect(pose, "left", LEG, np.zeros(pel.size)).contacts_.tolist() == (
         plain.contacts_.tolist()
     )
+
+
+def test_a_landing_onto_the_other_foot_is_not_added():
+    """A foot whose landmarks collapse onto the other foot's (it leaves the picture, or hides behind the near leg)
+    makes a sweep maximum without opening a step: with no height contact near, it is not a landing."""
+    cfg = load_config().events
+    pel, foot, y = _walker()
+    pose = _pose(pel, foot, y)
+    pose.xy[36:45, [LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX], 0] = pose.xy[36:45, [LM.LEFT_HEEL], 0]
+    det = ContactDetector(cfg).detect(pose, "left", LEG, np.ones(pel.size))
+    assert det.contacts_.tolist() == [10, 70, 100]
