@@ -160,7 +160,9 @@ class EventsConfig(_Section):
     contact_min_visibility: float = Field(ge=0, le=1, description="no contact fires below this visibility (0..1)")
     settle_leg: float = Field(gt=0, description="a foot this low that stops descending is down (leg)")
     landing_sweep_leg: float = Field(gt=0, description="least foot sweep vs the pelvis around a landing (leg)")
-    landing_match_s: float = Field(gt=0, description="a height contact this near a sweep landing is it (s)")
+    landing_match_s: tuple[float, float] = Field(
+        description="a height contact this long before / after a sweep landing is it (s)"
+    )
     refine_s: float = Field(ge=0, description="contact refined to the impact within this before (s)")
     forefoot_min_deg: float = Field(description="foot angle at contact above which: forefoot (deg)")
     heel_max_deg: float = Field(description="foot angle at contact below which: heel (deg)")

@@ -89,10 +89,13 @@ def test_jitter_and_a_maximum_at_the_edge_of_what_is_seen_are_no_landings():
 def test_reconcile_keeps_the_nearest_height_contact_adds_missed_landings_and_drops_the_rest():
     height = np.array([10.6, 12.0, 20.0, 41.0])
     landings = np.array([10.0, 30.0, 40.0])
-    kept, added = reconcile(height, landings, 3.0)
+    kept, at, added = reconcile(height, landings, 3.0, 3.0)
     # 10.6 is landing 10 (12.0 is further: a second trigger in the same stance), nothing near 30, 41 is landing 40;
     # 12.0 and 20.0 (a swing foot dipping) are no landing
-    assert kept.tolist() == [0, 3] and added.tolist() == [1]
+    assert kept.tolist() == [0, 3] and at.tolist() == [0, 2] and added.tolist() == [1]
+    # a runner's foot touches down a little after it is furthest forward: later contacts may lie further off
+    kept, at, added = reconcile(np.array([14.5, 26.0]), landings, 1.0, 5.0)
+    assert kept.tolist() == [0] and at.tolist() == [0] and added.tolist() == [1, 2]
 
 
 def test_detector_finds_a_walkers_landings_its_height_misses_and_drops_a_swing_dip():

@@ -68,7 +68,7 @@ class ContactDetector:
     ``toe_off_leg`` height whose up-crossing ends the stance (leg lengths); ``min_stride_s`` shortest time
     between two contacts of the same foot (s, debounce); ``ground_window_s`` window of the ground level (s);
     ``landing_sweep_leg`` least sweep of the foot relative to the pelvis on each side of a landing (leg lengths);
-    ``landing_match_s`` how far a height contact may lie from the sweep's landing to be it (s).
+    ``landing_match_s`` how far before and after the sweep's landing a height contact may lie to be it (s).
     After :meth:`detect`: ``contacts_`` and ``toe_offs_`` (frame indices; toe-off -1 when not seen), ``impact_``
     (sub-frame impact position, frames, float), ``down_``
     (per contact, the first frame the foot is within ``contact_leg`` of the ground: where the foot angle at contact
@@ -121,7 +121,7 @@ class ContactDetector:
         u = sweep_leg(pose, foot, travel, leg_px) if checked and travel is not None else None
         if u is not None and travel is not None:
             other = sweep_leg(pose, "right" if foot == "left" else "left", travel, leg_px)
-            contacts, impact, downs = self._check_landings(u, other, pose.fps, seen, contacts, impact)
+            contacts, impact, downs = self._check_landings(u, other, h, pose.fps, seen, contacts, impact)
         contacts, impact, downs = _debounced(contacts, impact, downs, min_gap)
         self.down_ = np.asarray(downs, dtype=np.int64)
         # the contact frame is the first frame at or after the impact (the first frame showing the foot down)
@@ -145,6 +145,7 @@ class ContactDetector:
         self,
         u: np.ndarray,
         other: np.ndarray,
+        h: np.ndarray,
         fps: float,
         seen: np.ndarray,
         contacts: list[int],
@@ -152,21 +153,31 @@ class ContactDetector:
     ) -> tuple[list[int], list[float], list[int]]:
         """The height contacts (frames, sub-frame impacts) checked against the landings of the foot's sweep ``u``
         relative to the pelvis (analysis/landing.py, leg lengths per frame; ``other``: the other foot's):
-        (contact frames, impacts, first frames down). A contact is judged only where the sweep is known within
-        ``landing_match_s`` on both sides; judged contacts no landing explains are dropped (counted in
-        ``dropped_``). A landing with no height contact near is added (down and impact at the landing) when the
-        foot is seen there and lands at least ``landing_sweep_leg`` ahead of the other foot (a landing opens a
-        step; a foot whose landmarks collapsed onto the other foot's, as when it leaves the picture, does not)."""
-        w = max(int(round(self.landing_match_s * fps)), 1)
+        (contact frames, impacts, first frames down). A contact no landing explains is dropped (counted in
+        ``dropped_``) where the sweep is known within ``landing_match_s`` on both sides of it. A landing with no
+        height contact near is added (down and impact at the landing) when the foot is seen there and lands at
+        least ``landing_sweep_leg`` ahead of the other foot (a landing opens a step; a foot whose landmarks
+        collapsed onto the other foot's, as when it leaves the picture, does not)."""
+        before, after = (x * fps for x in self.landing_match_s)
+        w = max(int(round(max(before, after))), 1)
         gap = max(int(round(self.min_stride_s * fps)), 1)
         land, sub = sweep_landings(u, gap, self.landing_sweep_leg)
         ok = np.isfinite(u)
-        judged = [k for k, c in enumerate(contacts) if c - w >= 0 and c + w < u.size and ok[c - w : c + w + 1].all()]
-        kept, added = reconcile(np.asarray([impact[k] for k in judged]), sub, self.landing_match_s * fps)
+        judged = {k for k, c in enumerate(contacts) if c - w >= 0 and c + w < u.size and ok[c - w : c + w + 1].all()}
+        kept, at, added = reconcile(np.asarray(impact), sub, before, after)
+        impact = list(impact)
+        for i, z in zip(kept, at, strict=True):
+            # the foot touches down at or after the landing (once down it moves back against the travel): the
+            # impact is searched from there, further back than refine_s when the height crossed late (a toe-first
+            # walking landing reads down only once the heel is down)
+            back = int(contacts[i] - np.floor(sub[z]))
+            if back > int(round(self.refine_s * fps)):
+                impact[i] = self._refine(h, contacts[i], fps, back)
         ahead = u[land] - other[land]
         opens = ~(np.isfinite(ahead) & (ahead < self.landing_sweep_leg))
         added = np.asarray([i for i in added if seen[land[i]] and opens[i]], np.int64)
-        keep = set(range(len(contacts))) - set(judged) | {judged[i] for i in kept}
+        # a contact that is a landing stays; one that is none is dropped only where the sweep could have shown it
+        keep = set(range(len(contacts))) - judged | {int(i) for i in kept}
         self.dropped_ = len(contacts) - len(keep)
         rows = [(contacts[k], impact[k], contacts[k]) for k in keep]
         rows += [(int(land[i]), float(min(sub[i], land[i])), int(land[i])) for i in added]
@@ -181,12 +192,12 @@ class ContactDetector:
             return False
         return bool(h[i + 1] >= h[i] - 0.1 * self.contact_leg)
 
-    def _refine(self, h: np.ndarray, c: int, fps: float) -> float:
+    def _refine(self, h: np.ndarray, c: int, fps: float, back_frames: int | None = None) -> float:
         """The contact frame refined to where the foot's descent stops: the peak of its vertical deceleration
-        (second difference of the height) within ``refine_s`` before the threshold crossing ``c``. The low-pass
-        filter spreads the impact over a few frames, so the height reaches ``contact_leg`` late, most at 60 fps
-        and on small figures; the deceleration peak stays centred on the impact."""
-        k = int(round(self.refine_s * fps))
+        (second difference of the height) within ``refine_s`` (or ``back_frames``) before the threshold crossing
+        ``c``. The low-pass filter spreads the impact over a few frames, so the height reaches ``contact_leg``
+        late, most at 60 fps and on small figures; the deceleration peak stays centred on the impact."""
+        k = int(round(self.refine_s * fps)) if back_frames is None else back_frames
         lo = max(c - k, 1)
         if k < 1 or c + 1 >= h.size:
             return float(c)

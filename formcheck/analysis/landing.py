@@ -8,7 +8,9 @@ is toward where they travel; FIELD_NOTES "Gait events"), on a static or a follow
 pelvis), whatever side the camera is on (``travel`` carries the sign).
 
 :func:`sweep_leg` gives that signed position; :func:`sweep_landings` its maxima, one per stride; :func:`reconcile`
-keeps the height detector's contact at each landing (its timing is the better one: the foot's descent stopping),
+keeps the height detector's contact at each landing (its timing is the better one: the foot's descent stopping; a
+runner's foot is furthest forward a little before it touches down, as the swing leg draws back; the impact is
+then searched from the landing on),
 takes the sweep's landing where the height detector found none near (a walker's stance foot often reads above the
 ground level of a tilted or perspective ground, a toe-first landing reads down only once the heel is down), and
 drops height contacts no landing explains (a swing foot dipping toward the ground, a second trigger mid-stance).
@@ -64,22 +66,28 @@ def sweep_landings(u: np.ndarray, min_gap_frames: int, min_sweep_leg: float) -> 
     return np.asarray(frames, np.int64), np.asarray(subs, np.float64)
 
 
-def reconcile(height: np.ndarray, landings: np.ndarray, window_frames: float) -> tuple[np.ndarray, np.ndarray]:
+def reconcile(
+    height: np.ndarray, landings: np.ndarray, before_frames: float, after_frames: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which contacts are landings. ``height``: the height detector's contacts (sorted impact positions, frames);
-    ``landings``: the sweep's (sorted, frames). Returns (kept: int64 indices into ``height``, added: int64 indices
-    into ``landings``): each landing keeps the nearest height contact within ``window_frames`` of it (each height
-    contact serves one landing at most), or is added itself when there is none; height contacts no landing keeps
-    are dropped."""
-    kept: list[int] = []
+    ``landings``: the sweep's (sorted, frames). Returns (kept: int64 indices into ``height``, sorted; their landings:
+    int64 indices into ``landings``; added: int64 indices into ``landings``): each landing keeps the nearest height
+    contact from ``before_frames`` before it to ``after_frames`` after it (each height contact serves one landing
+    at most), or is added itself when there is none; height contacts no landing keeps are dropped."""
+    pairs: list[tuple[int, int]] = []
     added: list[int] = []
     used: set[int] = set()
     h = np.asarray(height, dtype=np.float64)
     for k, z in enumerate(np.asarray(landings, dtype=np.float64)):
-        near = [(abs(h[i] - z), i) for i in range(h.size) if i not in used and abs(h[i] - z) <= window_frames]
+        near = [
+            (abs(h[i] - z), i) for i in range(h.size) if i not in used and -before_frames <= h[i] - z <= after_frames
+        ]
         if near:
             i = min(near)[1]
             used.add(i)
-            kept.append(i)
+            pairs.append((i, k))
         else:
             added.append(k)
-    return np.asarray(sorted(kept), np.int64), np.asarray(added, np.int64)
+    pairs.sort()
+    kept = np.asarray([i for i, _ in pairs], np.int64)
+    return kept, np.asarray([k for _, k in pairs], np.int64), np.asarray(added, np.int64)
