@@ -160,6 +160,7 @@ class EventsConfig(_Section):
     contact_min_visibility: float = Field(ge=0, le=1, description="no contact fires below this visibility (0..1)")
     settle_leg: float = Field(gt=0, description="a foot this low that stops descending is down (leg)")
     landing_sweep_leg: float = Field(gt=0, description="least foot sweep vs the pelvis around a landing (leg)")
+    impact_first_share: float = Field(gt=0, le=1, description="first deceleration peak this share of the top (0..1)")
     landing_match_s: tuple[float, float] = Field(
         description="a height contact this long before / after a sweep landing is it (s)"
     )

@@ -68,7 +68,9 @@ class ContactDetector:
     ``toe_off_leg`` height whose up-crossing ends the stance (leg lengths); ``min_stride_s`` shortest time
     between two contacts of the same foot (s, debounce); ``ground_window_s`` window of the ground level (s);
     ``landing_sweep_leg`` least sweep of the foot relative to the pelvis on each side of a landing (leg lengths);
-    ``landing_match_s`` how far before and after the sweep's landing a height contact may lie to be it (s).
+    ``landing_match_s`` how far before and after the sweep's landing a height contact may lie to be it (s);
+    ``impact_first_share`` searching the impact from the landing on, the first deceleration peak at least this
+    share of the largest is the initial contact (0..1).
     After :meth:`detect`: ``contacts_`` and ``toe_offs_`` (frame indices; toe-off -1 when not seen), ``impact_``
     (sub-frame impact position, frames, float), ``down_``
     (per contact, the first frame the foot is within ``contact_leg`` of the ground: where the foot angle at contact
@@ -86,6 +88,7 @@ class ContactDetector:
         self.min_visibility = cfg.contact_min_visibility
         self.landing_sweep_leg = cfg.landing_sweep_leg
         self.landing_match_s = cfg.landing_match_s
+        self.impact_first_share = cfg.impact_first_share
 
     def detect(self, pose: CleanPose, foot: Foot, leg_px: float, travel: np.ndarray | None = None) -> ContactDetector:
         """Find the events of ``foot``; returns self with ``contacts_``, ``toe_offs_`` and ``height_`` set.
@@ -206,11 +209,21 @@ class ContactDetector:
             return float(c)
         acc = seg[2:] - 2 * seg[1:-1] + seg[:-2]  # at frames lo .. c
         i = int(np.argmax(acc))
+        if back_frames is not None:
+            # searched from the landing on: a foot touching down twice (toe then heel, heel then forefoot)
+            # decelerates twice, and the initial contact is the first of them
+            peaks = [j for j in range(acc.size) if _is_peak(acc, j) and acc[j] >= self.impact_first_share * acc[i]]
+            i = peaks[0] if peaks and acc[i] > 0 else i
         frac = 0.0
         if 0 < i < acc.size - 1:  # parabola through the peak and its neighbours: sub-frame impact time
             den = acc[i - 1] - 2 * acc[i] + acc[i + 1]
             frac = float(np.clip(0.5 * (acc[i - 1] - acc[i + 1]) / den, -0.5, 0.5)) if den < 0 else 0.0
         return float(min(lo + i + frac, c))
+
+
+def _is_peak(x: np.ndarray, j: int) -> bool:
+    """``x[j]`` is a local maximum (not below its neighbours; the ends compare with their one neighbour)."""
+    return (j == 0 or x[j] >= x[j - 1]) and (j == x.size - 1 or x[j] >= x[j + 1])
 
 
 def _push_off(u: np.ndarray, c: int, end: int) -> int:
