@@ -131,15 +131,23 @@ def test_a_landing_onto_the_other_foot_is_not_added():
 
 
 def test_a_toe_first_landing_is_timed_at_the_toe_touch_not_when_the_heel_comes_down():
-    """The foot touches down in two parts: at the landing (frame 40) the toe arrives 0.08 leg above the ground and
-    stops (a deceleration peak of 0.06 leg/frame^2); 5 frames later the heel drops onto the ground (0.08). The
-    height crosses contact_leg only with the heel; searched from the landing, the first peak is the contact."""
+    """The foot touches down in two parts: at the landing (frame 40) the toe arrives 0.08 leg above the ground
+    level (which reads low under it) and stops (a deceleration peak of 0.06 leg/frame^2); 5 frames later the foot
+    settles onto the ground level (0.08). The height crosses contact_leg only then; searched from the landing, the
+    first peak is the contact."""
     cfg = load_config().events
     pel, foot, y = _walker()
     y[39] = 400.0 - 14.0
     y[40:45] = 400.0 - 8.0
     y[45:60] = 400.0
     pose = _pose(pel, foot, y)
+    pose.xy[:, LM.LEFT_FOOT_INDEX, 0] += 20.0  # a foot 20 px long, toes toward travel
+    # arriving toes down (22 deg) and still read so when it is down (as MediaPipe read the reversed walker's feet)
+    pose.xy[39:47, LM.LEFT_HEEL, 1] -= 8.0
     assert 45 in ContactDetector(cfg).detect(pose, "left", LEG).contacts_.tolist()
     det = ContactDetector(cfg).detect(pose, "left", LEG, np.ones(pel.size))
     assert det.contacts_.tolist() == [10, 40, 70, 100]
+    # the same landing arriving flat (or heel first) is left to the height: a runner's heel touches down after
+    # the foot is furthest forward
+    pose.xy[39:47, LM.LEFT_HEEL, 1] += 8.0
+    assert ContactDetector(cfg).detect(pose, "left", LEG, np.ones(pel.size)).contacts_.tolist() == [10, 45, 70, 100]

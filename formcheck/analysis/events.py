@@ -69,7 +69,8 @@ class ContactDetector:
     between two contacts of the same foot (s, debounce); ``ground_window_s`` window of the ground level (s);
     ``landing_sweep_leg`` least sweep of the foot relative to the pelvis on each side of a landing (leg lengths);
     ``landing_match_s`` how far before and after the sweep's landing a height contact may lie to be it (s);
-    ``impact_first_share`` searching the impact from the landing on, the first deceleration peak at least this
+    ``impact_first_share`` searching the impact of a toe-first landing (foot pitched toes down over
+    ``forefoot_min_deg`` at the height contact) from the landing on, the first deceleration peak at least this
     share of the largest is the initial contact (0..1).
     After :meth:`detect`: ``contacts_`` and ``toe_offs_`` (frame indices; toe-off -1 when not seen), ``impact_``
     (sub-frame impact position, frames, float), ``down_``
@@ -89,6 +90,7 @@ class ContactDetector:
         self.landing_sweep_leg = cfg.landing_sweep_leg
         self.landing_match_s = cfg.landing_match_s
         self.impact_first_share = cfg.impact_first_share
+        self.toe_first_deg = cfg.forefoot_min_deg
 
     def detect(self, pose: CleanPose, foot: Foot, leg_px: float, travel: np.ndarray | None = None) -> ContactDetector:
         """Find the events of ``foot``; returns self with ``contacts_``, ``toe_offs_`` and ``height_`` set.
@@ -124,7 +126,8 @@ class ContactDetector:
         u = sweep_leg(pose, foot, travel, leg_px) if checked and travel is not None else None
         if u is not None and travel is not None:
             other = sweep_leg(pose, "right" if foot == "left" else "left", travel, leg_px)
-            contacts, impact, downs = self._check_landings(u, other, h, pose.fps, seen, contacts, impact)
+            toe_first = _toe_first(pose, foot, self.toe_first_deg)
+            contacts, impact, downs = self._check_landings(u, other, h, toe_first, pose.fps, seen, contacts, impact)
         contacts, impact, downs = _debounced(contacts, impact, downs, min_gap)
         self.down_ = np.asarray(downs, dtype=np.int64)
         # the contact frame is the first frame at or after the impact (the first frame showing the foot down)
@@ -149,6 +152,7 @@ class ContactDetector:
         u: np.ndarray,
         other: np.ndarray,
         h: np.ndarray,
+        toe_first: np.ndarray,
         fps: float,
         seen: np.ndarray,
         contacts: list[int],
@@ -157,8 +161,9 @@ class ContactDetector:
         """The height contacts (frames, sub-frame impacts) checked against the landings of the foot's sweep ``u``
         relative to the pelvis (analysis/landing.py, leg lengths per frame; ``other``: the other foot's):
         (contact frames, impacts, first frames down). A contact no landing explains is dropped (counted in
-        ``dropped_``) where the sweep is known within ``landing_match_s`` on both sides of it. A landing with no
-        height contact near is added (down and impact at the landing) when the foot is seen there and lands at
+        ``dropped_``) where the sweep is known from ``min_stride_s`` before its window (``landing_match_s``) to
+        after it. A landing with no height contact near is added (down and impact at the landing) when the foot is
+        seen there, its sweep is known over the ``min_stride_s`` before it (the foot seen arriving), and it lands at
         least ``landing_sweep_leg`` ahead of the other foot (a landing opens a step; a foot whose landmarks
         collapsed onto the other foot's, as when it leaves the picture, does not)."""
         before, after = (x * fps for x in self.landing_match_s)
@@ -166,19 +171,28 @@ class ContactDetector:
         gap = max(int(round(self.min_stride_s * fps)), 1)
         land, sub = sweep_landings(u, gap, self.landing_sweep_leg)
         ok = np.isfinite(u)
-        judged = {k for k, c in enumerate(contacts) if c - w >= 0 and c + w < u.size and ok[c - w : c + w + 1].all()}
+        # a contact is judged where the sweep could have shown its landing: known from a stride before it
+        judged = {
+            k
+            for k, c in enumerate(contacts)
+            if c - w - gap >= 0 and c + w < u.size and ok[c - w - gap : c + w + 1].all()
+        }
         kept, at, added = reconcile(np.asarray(impact), sub, before, after)
         impact = list(impact)
         for i, z in zip(kept, at, strict=True):
-            # the foot touches down at or after the landing (once down it moves back against the travel): the
-            # impact is searched from there, further back than refine_s when the height crossed late (a toe-first
-            # walking landing reads down only once the heel is down)
+            # a foot landing toes first touches at or after the landing (once down it moves back against the
+            # travel) and reads down on height only once the heel is down too (a toe-first walking landing): the
+            # impact is searched from the landing on. A foot down heel first (not pitched toes down at the height
+            # contact) is left alone: the height times it (a runner's heel touches down well after the foot is
+            # furthest forward)
             back = int(contacts[i] - np.floor(sub[z]))
-            if back > int(round(self.refine_s * fps)):
+            if back > int(round(self.refine_s * fps)) and toe_first[contacts[i]]:
                 impact[i] = self._refine(h, contacts[i], fps, back)
         ahead = u[land] - other[land]
         opens = ~(np.isfinite(ahead) & (ahead < self.landing_sweep_leg))
-        added = np.asarray([i for i in added if seen[land[i]] and opens[i]], np.int64)
+        # a landing the height missed is added only when the foot is seen arriving (its swing of a stride before)
+        swung = [bool(z >= gap and ok[z - gap : z + 1].all()) for z in land]
+        added = np.asarray([i for i in added if seen[land[i]] and opens[i] and swung[i]], np.int64)
         # a contact that is a landing stays; one that is none is dropped only where the sweep could have shown it
         keep = set(range(len(contacts))) - judged | {int(i) for i in kept}
         self.dropped_ = len(contacts) - len(keep)
@@ -219,6 +233,16 @@ class ContactDetector:
             den = acc[i - 1] - 2 * acc[i] + acc[i + 1]
             frac = float(np.clip(0.5 * (acc[i - 1] - acc[i + 1]) / den, -0.5, 0.5)) if den < 0 else 0.0
         return float(min(lo + i + frac, c))
+
+
+def _toe_first(pose: CleanPose, foot: Foot, min_deg: float) -> np.ndarray:
+    """bool[T]: the foot points toes down by more than ``min_deg`` (deg) in the image, heel -> foot index against
+    the horizontal (a side view; False where unknown)."""
+    heel, toe = FEET[foot]
+    d = pose.xy[:, toe] - pose.xy[:, heel]
+    with np.errstate(invalid="ignore"):
+        ang = np.degrees(np.arctan2(d[:, 1], np.abs(d[:, 0])))  # image y grows downward: + toe lower
+        return np.isfinite(ang) & (ang > min_deg)
 
 
 def _is_peak(x: np.ndarray, j: int) -> bool:

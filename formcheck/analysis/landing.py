@@ -30,13 +30,16 @@ _FOOT = {"left": (int(LM.LEFT_HEEL), int(LM.LEFT_FOOT_INDEX)), "right": (int(LM.
 def sweep_leg(pose: CleanPose, foot: Foot, travel: np.ndarray, leg_px: float) -> np.ndarray:
     """Per frame, how far the foot (mean of heel and foot index) is ahead of the pelvis (hip midpoint) toward the
     direction of travel, image x, in leg lengths; NaN where the foot or the pelvis is unknown or ``travel`` (per
-    frame +1: travelling toward image +x, -1: toward -x, 0: standing or unknown) is 0."""
+    frame +1: travelling toward image +x, -1: toward -x, 0: standing or unknown) is 0, and on the first frame of a
+    new direction (the sweep changes sign there)."""
     heel, toe = _FOOT[foot]
     xy = pose.xy
     fx = (xy[:, heel, 0] + xy[:, toe, 0]) / 2.0
     px = (xy[:, LM.LEFT_HIP, 0] + xy[:, LM.RIGHT_HIP, 0]) / 2.0
     t = np.asarray(travel, dtype=np.float64)
-    return np.where(t != 0, (fx - px) * t / leg_px, np.nan)
+    u = np.where(t != 0, (fx - px) * t / leg_px, np.nan)
+    u[1:][t[1:] != t[:-1]] = np.nan  # the sweep flips sign where the direction changes: no landing there
+    return u
 
 
 def sweep_landings(u: np.ndarray, min_gap_frames: int, min_sweep_leg: float) -> tuple[np.ndarray, np.ndarray]:

@@ -175,7 +175,10 @@ def detect_steps(
     lets it check that the pixels show the feet."""
     if leg_px is None or pose.n_frames < 3:
         return (), False, {}
-    raw, impact, heights = _raw_contacts(pose, leg_px, cfg, travel_x(pose, segments))
+    # the sweep relative to the pelvis shows landings in a side view only: from the front or back the feet move in
+    # depth, and an oblique view foreshortens the sweep and mixes the far foot into the near one
+    sweep_travel = travel_x(pose, segments) if view.kind == "side" else None
+    raw, impact, heights = _raw_contacts(pose, leg_px, cfg, sweep_travel)
     static = camera_is_static(pose, heights, cfg.contact_leg)
     pel = pelvis_x(pose)
     pan = np.zeros(pose.n_frames) if static else camera_pan_px(pose, raw, cfg)
