@@ -121,6 +121,8 @@ class PlausibilityConfig(_Section):
     contact_foot_range_deg: tuple[float, float] = Field(description="foot angle at initial contact (deg)")
     min_step_s: float = Field(gt=0, description="shortest time between two contacts (s)")
     min_stride_s: float = Field(gt=0, description="shortest time between two contacts of one foot (s)")
+    stride_share: float = Field(gt=0, le=1, description="shortest step / stride against the track's own (share)")
+    min_gait: float = Field(ge=0, le=1, description="gait periodicity from which its stride is used (0..1)")
 
 
 class CleaningConfig(_Section):
