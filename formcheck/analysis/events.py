@@ -75,7 +75,8 @@ class ContactDetector:
     After :meth:`detect`: ``contacts_`` and ``toe_offs_`` (frame indices; toe-off -1 when not seen), ``impact_``
     (sub-frame impact position, frames, float), ``down_``
     (per contact, the first frame the foot is within ``contact_leg`` of the ground: where the foot angle at contact
-    is read, the foot landmarks being steadiest once the foot is down), ``height_``.
+    is read, the foot landmarks being steadiest once the foot is down), ``height_``, ``dropped_`` (how many height
+    contacts the landing check dropped as no landing, count; 0 without ``travel``).
     """
 
     def __init__(self, cfg: EventsConfig) -> None:
