@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,12 @@ from formcheck.atomic import write_text as _write_text
 from formcheck.atomic_set import OutputSet
 from formcheck.config import Config, load_config
 from formcheck.diskspace import disk_full_is_output_error, ensure_free_space, estimated_video_bytes
-from formcheck.errors import InputVideoError, NoPersonError, PoseFileError
+from formcheck.errors import InputVideoError, NoPersonError, OutputError, PoseFileError
 from formcheck.outfolder import claim_output_folder, refuse_overwriting_source
 from formcheck.overlay.plan import OverlayPlan, build_plan
 from formcheck.overlay.render import output_size, render_annotated
 from formcheck.pose.models import ensure_model
-from formcheck.pose.pose_pass import pose_settings_key, run_pose_pass
+from formcheck.pose.pose_pass import pose_settings_key, run_pose_pass, with_followed
 from formcheck.pose.sequence import PoseSequence
 from formcheck.pose.store import PoseTracks, video_fingerprint
 from formcheck.progress import Progress
@@ -40,6 +41,7 @@ from formcheck.report.steps_csv import write_steps_csv
 from formcheck.report.thumbnails import step_thumbnails
 from formcheck.timing import StageClock, stage
 from formcheck.video.reader import VideoInfo, frames_at, frames_skipped, probe
+from formcheck.video.working_copy import WorkingCopy, copy_bytes, copy_geometry, working_size
 
 ANNOTATED, POSE_FILE, REPORT = "annotated.mp4", "pose.npz", "report.json"
 FRAMES_CSV, STEPS_CSV, REPORT_HTML = "frames.csv", "steps.csv", "report.html"
@@ -88,7 +90,9 @@ def _load_cached(pose_path: Path, info: VideoInfo, model_name: str, settings: st
     return tracks if fresh else None
 
 
-def _thumbnails(j: Judgement, video: Path, config: Config, plan: OverlayPlan) -> dict[str, bytes] | None:
+def _thumbnails(
+    j: Judgement, video: Path | Callable[[Sequence[float]], list[np.ndarray | None]], config: Config, plan: OverlayPlan
+) -> dict[str, bytes] | None:
     """JPEG thumbnails of the best and worst step (cropped around the athlete, skeleton and strike ring drawn);
     None (no pictures) if the video cannot be read again."""
     try:
@@ -156,18 +160,52 @@ def _pose_tracks(
     reuse_pose: bool,
     progress: Progress | None,
     clock: StageClock | None = None,
+    copy: WorkingCopy | None = None,
 ) -> tuple[PoseTracks, bool]:
     """Every person's tracks, from ``pose_path`` when it was made from this video with these settings, else from
     a new pose pass; and whether they were reused."""
     tracks = _load_cached(pose_path, info, model, pose_settings_key(config)) if reuse_pose else None
     if tracks is not None:
         return tracks, True
-    tracks = run_pose_pass(info, model, ensure_model(model, build_missing=True), config, progress, clock)
+    tracks = run_pose_pass(info, model, _model_path(model), config, progress, clock, copy)
     if tracks.n_people == 0:
         raise NoPersonError(
             f"no person was detected in {info.path} ({tracks.timestamps_s.size} frames): is the runner in view?"
         )
     return tracks, False
+
+
+def _model_path(model: str) -> Path:
+    return ensure_model(model, build_missing=True)
+
+
+def open_working_copy(info: VideoInfo, out: Path, config: Config) -> contextlib.AbstractContextManager:
+    """The working copy (:mod:`formcheck.video.working_copy`) in ``out``, at ``pose.max_long_side_px``, or at
+    annotated.mp4's ``video.max_long_side_px`` when that one would pass ``video.working_copy_max_mb``; a null
+    context (None: each pass decodes the source again) when both would, or the disk has not twice its size free."""
+    cap = config.video.working_copy_max_mb * 2**20
+    fits = [
+        s
+        for s in (config.pose.max_long_side_px, config.video.max_long_side_px)
+        if copy_bytes(info, working_size(info, s)) <= cap
+    ]
+    if not fits:
+        return contextlib.nullcontext()
+    size = working_size(info, fits[0])
+    need = copy_bytes(info, size)
+    try:
+        ensure_free_space(out, 2 * need)
+    except OutputError:
+        return contextlib.nullcontext()
+    return WorkingCopy(out, copy_geometry(info, size))
+
+
+def _picture_source(info: VideoInfo, copy: WorkingCopy | None) -> Callable[[Sequence[float]], list[np.ndarray | None]]:
+    """Upright RGB frames at given times at the input's size, for the strike's pixel check and the step pictures:
+    from the working copy when there is one (no seeking in the source), else by seeking."""
+    if copy is not None:
+        return lambda times: copy.pictures_at(times, (info.width, info.height))
+    return lambda times: _pictures_at(info, times)
 
 
 def _pictures_at(info: VideoInfo, times_s: Sequence[float]) -> list[np.ndarray | None]:
@@ -197,14 +235,19 @@ def _analyze_into(
     clock: StageClock | None = None,
 ) -> AnalysisResult:
     pose_path = out / POSE_FILE
-    with OutputSet(out) as outputs:
+    with OutputSet(out) as outputs, ExitStack() as stack:
+        copy = stack.enter_context(open_working_copy(info, out, config))
         with stage(clock, "pose pass"):
-            tracks, reused = _pose_tracks(info, pose_path, model, config, reuse_pose, progress, clock)
+            tracks, reused = _pose_tracks(info, pose_path, model, config, reuse_pose, progress, clock, copy)
+            if person and tracks.followed and person < tracks.n_people and not tracks.followed[person]:
+                tracks = with_followed(tracks, person, info, _model_path(model), config, copy, progress, clock)
+                reused = False
             if not reused:
                 tracks.save(outputs.path(POSE_FILE))
         with stage(clock, "judgement"):
             seq = tracks.person(0 if person is None else person)
-            judgement = judge(seq, config, frames=lambda times: _pictures_at(info, times))
+            pictures = _picture_source(info, copy)
+            judgement = judge(seq, config, frames=pictures)
         with stage(clock, "reports"):
             report = build_report(info, tracks, seq, judgement)
             report["video"]["frames_skipped"] = frames_skipped(info, tracks.timestamps_s.size)  # issue 13
@@ -218,12 +261,12 @@ def _analyze_into(
                 judgement=judgement,
                 forefoot_min_deg=config.events.forefoot_min_deg,
                 heel_max_deg=config.events.heel_max_deg,
-                thumbnails=_thumbnails(judgement, video, config, plan),
+                thumbnails=_thumbnails(judgement, pictures, config, plan),
             )
             write_html_report(page, outputs.path(REPORT_HTML))
         with stage(clock, "render pass"):
             annotated = outputs.path(ANNOTATED)
-            render_annotated(info, tracks, seq.person, plan, config, annotated, progress, clock)
+            render_annotated(info, tracks, seq.person, plan, config, annotated, progress, clock, copy)
         with stage(clock, "extra outputs"):
             if extra_outputs is not None:  # e.g. batch's handout.pdf: committed with the rest, or not at all
                 extra_outputs(judgement, seq, annotated, outputs.path)

@@ -39,6 +39,18 @@ class PoseConfig(_Section):
     tile_below_torso_share: float = Field(
         ge=0, le=1, description="second pass on tiles when the athlete's torso is under this share (0 = never)"
     )
+    sweep_hz: float = Field(gt=0, description="frames a second searched for everyone (Hz)")
+    sweep_model: ModelName = Field(description="pose model of the sweep (lite, full or heavy)")
+    sweep_num_poses: int = Field(ge=1, le=16, description="people reported per searched frame (count)")
+    follow_margin: float = Field(ge=1, description="follow crop side against the athlete's extent (x)")
+    follow_min_side_px: int = Field(ge=32, description="smallest follow crop side (px of the followed frames)")
+    follow_max_gap_s: float = Field(ge=0, description="longest sweep gap the athlete is followed across (s)")
+    follow_max_offset_torso: float = Field(gt=0, description="follow result's distance from the sweep's (torso)")
+    follow_extend_s: float = Field(ge=0, description="follow past the sweep's track while found within (s)")
+    follow_reset_after: int = Field(ge=1, description="rejected follow results before a fresh landmarker (count)")
+    follow_full_below_torso_px: float = Field(
+        ge=0, description="athlete torso in the working copy under which crops come from full frames (px)"
+    )
     tile_side_share: float = Field(gt=0, le=1, description="tile side, share of the frame's short side (0..1)")
     tile_overlap: float = Field(ge=0, lt=1, description="overlap of neighbouring tiles, share of a side (0..1)")
 
@@ -104,6 +116,7 @@ class VideoConfig(_Section):
     max_lost_share: float = Field(ge=0, le=1, description="share of undecodable frames skipped, not refused (0..1)")
     min_bits_per_pixel: float = Field(ge=0, description="smallest annotated.mp4 size per pixel, disk check (bit)")
     fallback_fps: float = Field(gt=0, description="frame rate assumed when the video states none (frames/s)")
+    working_copy_max_mb: int = Field(ge=0, description="largest working copy of the frames (MiB; 0 = none)")
     thumbnail_max_side_px: int = Field(ge=16, description="long side of report.html's step pictures (px)")
 
 

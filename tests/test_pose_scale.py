@@ -1,5 +1,5 @@
-"""The pose models see frames scaled to ``pose.max_long_side_px``; landmarks and the background shift come back in
-the input's pixels."""
+"""The sweep searches frames scaled to ``pose.max_long_side_px`` (or the working copy's size), the follow pass crops
+the working copy: landmarks come back in the input's pixels."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from conftest import SAMPLES
 
 from formcheck.config import load_config
-from formcheck.pose.pose_pass import _detector, inference_size
-from formcheck.video.reader import Frame, VideoInfo, iter_frames, probe
+from formcheck.pose.pose_pass import inference_size
+from formcheck.video.reader import VideoInfo, iter_frames, probe
+from formcheck.video.working_copy import WorkingCopy, copy_geometry, working_size
 from formcheck.video.writer import H264Writer
 
 
@@ -27,43 +28,6 @@ def test_inference_size_caps_the_long_side_and_keeps_the_shape():
     assert inference_size(_info(3840, 2160), 0) == (3840, 2160)  # 0: the input's size
 
 
-class _FixedLandmarker:
-    """Stands in for a Landmarker: one person at fixed shares of the frame, like MediaPipe's output."""
-
-    def __init__(self) -> None:
-        rng = np.random.default_rng(3)
-        self.share = rng.uniform(0.2, 0.8, size=(33, 2)).astype(np.float32)
-
-    def detect(self, rgb: np.ndarray, time_s: float):
-        h, w = rgb.shape[:2]
-        lm = np.ones((33, 4), dtype=np.float32)
-        lm[:, 0], lm[:, 1], lm[:, 2] = self.share[:, 0] * w, self.share[:, 1] * h, 0.1 * w
-        return [lm], [np.zeros((33, 4), dtype=np.float32)]
-
-
-def _texture(h: int, w: int, dx: int) -> np.ndarray:
-    rng = np.random.default_rng(5)
-    base = rng.integers(0, 255, size=(h, w + 64), dtype=np.uint8)
-    base = np.repeat(np.repeat(base[::4, ::4], 4, axis=0), 4, axis=1)[:h, : w + 64]  # blobs, not pixel noise
-    grey = base[:, 32 - dx : 32 - dx + w]
-    return np.ascontiguousarray(np.stack([grey] * 3, axis=2))
-
-
-def test_detector_gives_landmarks_and_shift_in_the_input_pixels():
-    lm = _FixedLandmarker()
-    full = (1024, 768)
-    detect = _detector(lm, full)  # type: ignore[arg-type]
-    small = [Frame(i, i / 30, _texture(384, 512, dx)) for i, dx in enumerate((0, 6))]  # half size; 6 px pan
-    out = [detect(f) for f in small]
-    image = out[1][2][0]
-    np.testing.assert_allclose(image[:, 0], lm.share[:, 0] * 1024, rtol=1e-6)
-    np.testing.assert_allclose(image[:, 1], lm.share[:, 1] * 768, rtol=1e-6)
-    np.testing.assert_allclose(image[:, 2], 0.1 * 1024, rtol=1e-6)
-    shift = out[1][4].shift_px
-    assert abs(shift[0] - 12.0) < 1.5 and abs(shift[1]) < 1.5  # 6 px at half size = 12 px of the input
-    assert out[1][4].colours[0].shape[1] == 3 and np.isfinite(out[1][4].colours[0]).any()  # colours sampled
-
-
 @pytest.mark.slow
 def test_scaled_decode_gives_the_landmarks_of_a_full_size_decode(tmp_path: Path):
     from formcheck.pose.models import ensure_model
@@ -76,11 +40,13 @@ def test_scaled_decode_gives_the_landmarks_of_a_full_size_decode(tmp_path: Path)
             w.write(f.rgb, f.time_s)
     info = probe(big)
     model = ensure_model("full", build_missing=False)
-    runs = {}
-    for cap in (0, 640):
-        cfg_file = tmp_path / f"cap{cap}.toml"
-        cfg_file.write_text(f"[pose]\nmax_long_side_px = {cap}\ninference_threads = 1\n")
-        runs[cap] = run_pose_pass(info, "full", model, load_config(cfg_file), None)
+    cfg_file = tmp_path / "one.toml"
+    cfg_file.write_text("[pose]\ninference_threads = 1\n")
+    cfg = load_config(cfg_file)
+    runs = {0: run_pose_pass(info, "full", model, cfg, None)}  # no copy: searched and followed at 1280x960
+    with WorkingCopy(tmp_path, copy_geometry(info, working_size(info, 640))) as copy:  # both on a 640x480 copy
+        runs[640] = run_pose_pass(info, "full", model, cfg, None, copy=copy)
+        assert copy.n_frames == 90
     full, scaled = runs[0], runs[640]
     assert full.n_people >= 1 and scaled.n_people >= 1
     assert (scaled.width, scaled.height) == (1280, 960)

@@ -1,4 +1,4 @@
-"""Several landmarkers on threads: the same landmarks as one, and stderr survives their start-up silencing."""
+"""Several landmarkers on threads: about the same landmarks as one, and stderr survives their start-up silencing."""
 
 from __future__ import annotations
 
@@ -92,6 +92,14 @@ def test_two_landmarkers_on_halves_give_the_landmarks_of_one(tmp_path: Path):
     seen = np.isfinite(one.image[..., 0]) & np.isfinite(two.image[..., 0])
     assert seen.mean() > 0.9
     assert np.array_equal(np.isfinite(one.image[..., 0]), np.isfinite(two.image[..., 0]))
-    # one person in view: MediaPipe detects afresh on every frame, so the second landmarker starting cold at
-    # the half changes nothing
-    assert np.abs(one.image[..., :2][seen] - two.image[..., :2][seen]).max() < 0.5  # px
+    # the first half is followed by the same landmarker from the same first frame: the same numbers
+    half = one.image.shape[1] // 2
+    first = seen[:, :half]
+    assert np.abs(one.image[:, :half, :, :2][first] - two.image[:, :half, :, :2][first]).max() < 1e-3  # px
+    # the second landmarker starts cold at the half (VIDEO mode follows from the previous frame, so the first
+    # frames differ a little, then the two agree)
+    diff = np.abs(one.image[:, half:, :, :2] - two.image[:, half:, :, :2])[seen[:, half:]]
+    assert float(np.median(diff)) < 0.5 and float(np.percentile(diff, 95)) < 4.0, (
+        np.median(diff),
+        np.percentile(diff, 95),
+    )

@@ -58,18 +58,29 @@ def native_stderr_silenced() -> Iterator[None]:
 
 
 class Landmarker:
-    """A PoseLandmarker in VIDEO mode. Use as a context manager; call :meth:`detect` once per frame, in order.
+    """A PoseLandmarker in VIDEO mode (it follows people from frame to frame: call :meth:`detect` once per frame,
+    in order) or, with ``image_mode``, IMAGE mode (every call looks afresh with the person detector: frames in any
+    order, the same answer whichever way the video runs). Use as a context manager.
 
-    ``model_path`` is a verified ``.task`` bundle (see :mod:`formcheck.pose.models`).
+    ``model_path`` is a verified ``.task`` bundle (see :mod:`formcheck.pose.models`); ``num_poses`` overrides
+    ``config.num_poses`` (people reported per frame).
     """
 
-    def __init__(self, model_path: str | os.PathLike[str], config: PoseConfig) -> None:
+    def __init__(
+        self,
+        model_path: str | os.PathLike[str],
+        config: PoseConfig,
+        *,
+        num_poses: int | None = None,
+        image_mode: bool = False,
+    ) -> None:
         from mediapipe.tasks.python import BaseOptions, vision
 
+        self.image_mode = image_mode
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model_path)),
-            running_mode=vision.RunningMode.VIDEO,
-            num_poses=config.num_poses,
+            running_mode=vision.RunningMode.IMAGE if image_mode else vision.RunningMode.VIDEO,
+            num_poses=num_poses or config.num_poses,
             min_pose_detection_confidence=config.min_detection_confidence,
             min_pose_presence_confidence=config.min_presence_confidence,
             min_tracking_confidence=config.min_tracking_confidence,
@@ -99,11 +110,16 @@ class Landmarker:
         ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)  # strictly increasing, as VIDEO mode needs
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        call = (
+            (lambda: self._landmarker.detect(image))
+            if self.image_mode
+            else (lambda: self._landmarker.detect_for_video(image, ms))
+        )
         if self._calls:
-            result = self._landmarker.detect_for_video(image, ms)
+            result = call()
         else:  # the first call prints native start-up notices
             with native_stderr_silenced():
-                result = self._landmarker.detect_for_video(image, ms)
+                result = call()
         self._calls += 1
         images: list[np.ndarray] = []
         worlds: list[np.ndarray] = []

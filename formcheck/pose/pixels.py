@@ -38,7 +38,7 @@ class FrameSample:
     colours: list[np.ndarray]
 
 
-def _thumb(rgb: np.ndarray) -> tuple[np.ndarray, int]:
+def grey_thumbnail(rgb: np.ndarray) -> tuple[np.ndarray, int]:
     step = max(1, rgb.shape[1] // _THUMB_WIDTH)
     g = rgb[::step, ::step].astype(np.float32).mean(axis=2)
     return g - g.mean(), step
@@ -90,7 +90,7 @@ class PixelSampler:
 
     def sample(self, rgb: np.ndarray, people: list[np.ndarray]) -> FrameSample:
         """The background's shift since the previous frame given to this sampler, and each person's colours."""
-        thumb, step = _thumb(rgb)
+        thumb, step = grey_thumbnail(rgb)
         shift = np.full(2, np.nan)
         if self._prev is not None and self._prev.shape == thumb.shape:
             shift = phase_shift(self._prev, thumb) * step

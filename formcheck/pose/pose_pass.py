@@ -1,42 +1,45 @@
-"""The pose pass: detect and track every person over the whole video -> :class:`PoseTracks`.
+"""The pose pass: find everyone where it is needed, follow the athlete on every frame -> :class:`PoseTracks`.
 
-The video is split into runs of consecutive frames (one per landmarker, ``pose.threads()``), each decoded and
-detected on its own threads at once; the results are tracked in frame order. Each landmarker sees consecutive
-frames, as MediaPipe's video mode expects. The whole-frame pass decodes frames scaled to
-``pose.max_long_side_px`` (FFmpeg's scaler, in the same step as the conversion to RGB: a 4K frame never reaches
-Python at full size) and gives the landmarks back in the input's pixels; the tiled pass for small figures reads
-full-size frames (its point is the pixels).
+1. The sweep (:mod:`formcheck.pose.sweep`): the source is decoded once (into the working copy when there is one)
+   and everyone is looked for on ``pose.sweep_hz`` frames a second, in IMAGE mode, several frames at once.
+2. The sweep's detections are tracked into people (:class:`PersonTracker`, at the sweep's rate) and the athlete is
+   chosen among them (:mod:`formcheck.pose.athlete`). When nobody or only a small figure is found, the sweep is
+   run again on tiles of the full-size frames (:mod:`formcheck.pose.tiles`).
+3. The follow pass (:mod:`formcheck.pose.follow`): the athlete on every frame, one pose per frame on a crop around
+   them, runs of frames followed at once; crops come from the working copy, or from full-size frames decoded again
+   when the athlete is small there (or there is no copy).
+
+The other candidates keep the sweep's landmarks, interpolated between its frames (they are drawn dimmed and
+ranked; ``--person`` follows the one chosen on every frame: :func:`follow_candidate`). Landmarks are in the
+input's pixels.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from contextlib import ExitStack
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
 from formcheck.config import Config
 from formcheck.pose.athlete import order_candidates
 from formcheck.pose.extract import Landmarker
-from formcheck.pose.pixels import FrameSample, PixelSampler
+from formcheck.pose.follow import Followed, FollowPlan, FrameRun, extend_backward, follow_plan, run_follow
+from formcheck.pose.models import ensure_model
+from formcheck.pose.outliers import mangled_frames
 from formcheck.pose.sequence import mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
+from formcheck.pose.sweep import Sweep, run_sweep
 from formcheck.pose.tiles import TiledLandmarker
 from formcheck.pose.tracking import PersonTracker
 from formcheck.progress import Progress
-from formcheck.timing import StageClock, timed_iter
+from formcheck.timing import StageClock
 from formcheck.timing import stage as clocked
-from formcheck.video.reader import Frame, VideoInfo, iter_frames
-from formcheck.video.stream import map_chunks
-
-#: One frame's detections: (frame index, time s, image landmarks per person, world landmarks per person, what
-#: the pixels said: background shift and each person's colours).
-Detections = tuple[int, float, list, list, FrameSample]
+from formcheck.video.reader import VideoInfo, iter_frames
+from formcheck.video.working_copy import StoredFrame, WorkingCopy
 
 
 def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[int, int | None]]:
@@ -66,13 +69,9 @@ def pose_settings_key(config: Config) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-class _Detects(Protocol):
-    def detect(self, rgb: np.ndarray, time_s: float) -> tuple[list[np.ndarray], list[np.ndarray]]: ...
-
-
 def inference_size(info: VideoInfo, max_long_side_px: int) -> tuple[int, int]:
-    """Size (width, height px) of the frames the pose models are given: the input's, shrunk so its long side is
-    at most ``max_long_side_px`` (0 keeps the input size)."""
+    """Size (width, height px) of the frames the sweep searches when there is no working copy: the input's, shrunk
+    so its long side is at most ``max_long_side_px`` (0 keeps the input size)."""
     long_side = max(info.width, info.height)
     if not max_long_side_px or long_side <= max_long_side_px:
         return info.width, info.height
@@ -80,38 +79,128 @@ def inference_size(info: VideoInfo, max_long_side_px: int) -> tuple[int, int]:
     return max(int(round(info.width * scale)), 1), max(int(round(info.height * scale)), 1)
 
 
-def _detector(
-    landmarker: _Detects, full: tuple[int, int], clock: StageClock | None = None
-) -> Callable[[Frame], Detections]:
-    """Detect on each (possibly scaled) frame; landmarks and the background shift come back in the pixels of the
-    ``full`` (width, height px) input frame."""
-    sampler = PixelSampler()  # one per run of frames: the background shift needs the run's previous frame
+@dataclass(frozen=True)
+class Candidates:
+    """The sweep's people, athlete first: ``image``/``world [P, S, 33, 4]`` at the sweep frames, ``scores [P]``,
+    ``evidence`` per candidate, ``fps`` the sweep's rate (frames/s)."""
 
-    def detect(frame: Frame) -> Detections:  # the pixels are dropped here, after sampling what tracking needs
-        h, w = frame.rgb.shape[:2]
-        with clocked(clock, "pose.inference"):
-            image, world = landmarker.detect(frame.rgb, frame.time_s)
-        with clocked(clock, "pose.pixels"):
-            sample = sampler.sample(frame.rgb, image)  # on the frame the landmarks were found in
-        if (w, h) != full:  # back to the input's pixels (z is scaled like x)
-            sx, sy = full[0] / w, full[1] / h
-            back = np.array([sx, sy, sx, 1.0], dtype=np.float32)
-            image = [lm * back for lm in image]
-            sample = FrameSample(shift_px=sample.shift_px * np.array([sx, sy]), colours=sample.colours)
-        return frame.index, frame.time_s, image, world, sample
-
-    return detect
+    image: np.ndarray
+    world: np.ndarray
+    scores: np.ndarray
+    evidence: tuple[dict, ...]
+    fps: float
 
 
-def needs_tiles(tracks: PoseTracks, config: Config) -> bool:
-    """Whether to look again on tiles (:mod:`formcheck.pose.tiles`): nobody was found, or the athlete's median
+def track_sweep(sweep: Sweep, fps: float, config: Config) -> Candidates:
+    """Track the sweep's detections into people at the sweep's rate and order them athlete first. The jump gate
+    between searched frames is the per-frame one, or what ``tracking.max_speed_torso_per_s`` covers between two
+    searched frames if that is more (1.2 torso lengths at 10 Hz); fragments may share up to two searched frames
+    (two landmarkers deal in turn: one may hold a person the other has just lost)."""
+    rate = fps / sweep.stride
+    t = config.tracking
+    gates = t.model_copy(
+        update={
+            "max_jump_torso": max(t.max_jump_torso, t.max_speed_torso_per_s / rate),
+            "max_overlap_s": max(t.max_overlap_s, 2.0 / rate),
+        }
+    )
+    tracker = PersonTracker(gates, rate)
+    for j, index in enumerate(sweep.frames):
+        tracker.update(j, float(sweep.times_s[index]), sweep.image[j], sweep.world[j], sweep.colours[j])
+    image, world, scores, _ = tracker.finish(int(sweep.frames.size))
+    image, world, scores, evidence = order_candidates(image, world, scores, sweep.shifts_px, rate, config.athlete)
+    return Candidates(image, world, scores, evidence, rate)
+
+
+def needs_tiles(cands: Candidates, width: int, height: int, config: Config) -> bool:
+    """Whether to search again on tiles (:mod:`formcheck.pose.tiles`): nobody was found, or the athlete's median
     torso is under ``pose.tile_below_torso_share`` of the frame's short side."""
     if not config.pose.tile_below_torso_share:
         return False
-    if tracks.n_people == 0 or not tracks.evidence:
+    if cands.image.shape[0] == 0 or not cands.evidence:
         return True
-    short = max(min(tracks.width, tracks.height), 1)
-    return float(tracks.evidence[0].get("torso_px") or 0.0) < config.pose.tile_below_torso_share * short
+    short = max(min(width, height), 1)
+    return float(cands.evidence[0].get("torso_px") or 0.0) < config.pose.tile_below_torso_share * short
+
+
+def _presence(cands: Candidates) -> float:
+    return float(np.isfinite(cands.image[0, :, 0, 0]).mean()) if cands.image.shape[0] else 0.0
+
+
+def densify(sparse: np.ndarray, frames: np.ndarray, n_frames: int) -> np.ndarray:
+    """``[T, 33, 4]`` from landmarks ``sparse [S, 33, 4]`` at frames ``frames [S]``: linear between consecutive
+    sweep frames where both are seen, NaN elsewhere."""
+    out = np.full((n_frames, *sparse.shape[1:]), np.nan, dtype=np.float32)
+    if frames.size == 0:
+        return out
+    out[frames] = sparse
+    for j in range(frames.size - 1):
+        a, b = int(frames[j]), int(frames[j + 1])
+        if b - a > 1 and np.isfinite(sparse[j, 0, 0]) and np.isfinite(sparse[j + 1, 0, 0]):
+            w = np.linspace(0.0, 1.0, b - a + 1, dtype=np.float32)[1:-1, None, None]
+            out[a + 1 : b] = sparse[j] * (1 - w) + sparse[j + 1] * w
+    return out
+
+
+def spread_shifts(shifts: np.ndarray, frames: np.ndarray, n_frames: int) -> np.ndarray:
+    """Per-frame background shift ``[T, 2]`` (px) from the shifts between consecutive sweep frames: each shared
+    evenly over the frames it spans (NaN before the first sweep frame)."""
+    out = np.full((n_frames, 2), np.nan)
+    for j in range(1, frames.size):
+        a, b = int(frames[j - 1]), int(frames[j])
+        out[a + 1 : b + 1] = shifts[j] / max(b - a, 1)
+    return out
+
+
+def _bounds(n: int, threads: int, min_frames: int) -> list[tuple[int, int]]:
+    k = max(1, min(threads, n // max(min_frames, 1)))
+    edges = [round(n * i / k) for i in range(k + 1)]
+    return [(edges[i], edges[i + 1]) for i in range(k)]
+
+
+def _copy_run(copy: WorkingCopy, a: int, b: int) -> Iterator[tuple[int, float, StoredFrame]]:
+    for i in range(a, b):
+        yield i, copy.times_s[i], copy.stored(i)
+
+
+def _source_run(info: VideoInfo, a: int, b: int, config: Config) -> FrameRun:
+    frames = iter_frames(info, start=a, stop=b, threads=config.video.decoder_threads, max_lost_share=1.0)
+    return ((f.index, f.time_s, f.rgb) for f in frames)
+
+
+def follow_candidate(
+    info: VideoInfo,
+    plan: FollowPlan,
+    model_path: Path,
+    config: Config,
+    copy: WorkingCopy | None,
+    progress: Progress | None = None,
+    clock: StageClock | None = None,
+) -> Followed:
+    """Follow the candidate of ``plan`` on every frame (:func:`formcheck.pose.follow.run_follow`): on crops of
+    the working copy when there is one and the candidate's torso is at least ``pose.follow_full_below_torso_px``
+    there, else of the full-size frames decoded again."""
+    n = plan.centre_px.shape[0]
+    bounds = _bounds(n, config.pose.threads(), config.pose.min_chunk_frames)
+    small = copy is not None and plan.torso_px * copy.geometry.scale_y < config.pose.follow_full_below_torso_px
+    extend = int(round(config.pose.follow_extend_s * (info.fps or config.video.fallback_fps)))
+
+    def follower() -> Landmarker:
+        return Landmarker(model_path, config.pose, num_poses=1)
+
+    if copy is not None and not small:
+        g = copy.geometry
+        runs: list[FrameRun] = [_copy_run(copy, a, b) for a, b in bounds]
+        scale, size = (g.scale_x, g.scale_y), (g.width, g.height)
+    else:
+        runs = [_source_run(info, a, b, config) for a, b in bounds]
+        scale, size = (1.0, 1.0), (info.width, info.height)
+    got = run_follow(plan, runs, scale, size, follower, config, progress, clock, extend_frames=extend)
+    if copy is not None and not small:  # stretches followed back in time too: frames read by index
+        got = extend_backward(
+            got, plan, lambda i: (copy.times_s[i], copy.stored(i)), scale, size, follower, config, extend
+        )
+    return got
 
 
 def run_pose_pass(
@@ -121,85 +210,52 @@ def run_pose_pass(
     config: Config,
     progress: Progress | None,
     clock: StageClock | None = None,
+    copy: WorkingCopy | None = None,
 ) -> PoseTracks:
-    """Every person's landmarks over ``info``'s video (see the module docstring). When nobody or only a small
-    figure is found on the whole frames, a second pass looks on tiles; its tracks are kept when its athlete is
-    seen in more frames (``PoseTracks.tiled`` says so). ``clock`` (optional) is told the threads' busy time:
-    decoding, inference, pixel sampling, tracking."""
-    scaled = inference_size(info, config.pose.max_long_side_px)
-    tracks = _one_pass(
-        info, model_name, config, progress, "pose", lambda: Landmarker(model_path, config.pose), scaled, clock
-    )
-    if not needs_tiles(tracks, config):
-        return tracks
-    tiled = _one_pass(
-        info,
-        model_name,
-        config,
-        progress,
-        "tiles",
-        lambda: TiledLandmarker(model_path, config.pose, info.width, info.height),
-        (info.width, info.height),
-        clock,
-    )
-    first = float(tracks.presence()[0]) if tracks.n_people else 0.0
-    second = float(tiled.presence()[0]) if tiled.n_people else 0.0
-    return replace(tiled, tiled=True) if second > first else tracks
-
-
-def _one_pass(
-    info: VideoInfo,
-    model_name: str,
-    config: Config,
-    progress: Progress | None,
-    stage: str,
-    make: Callable[[], Landmarker | TiledLandmarker],
-    size: tuple[int, int],
-    clock: StageClock | None,
-) -> PoseTracks:
-    """One pass of ``make()`` landmarkers over frames decoded at ``size`` (width, height px)."""
+    """Every person's landmarks over ``info``'s video, the athlete's on every frame (see the module docstring).
+    ``copy`` (optional, empty) is filled with the video's frames at its size on the way. ``clock`` (optional) is
+    told the threads' busy time: decoding, inference, pixel sampling."""
     fps = info.fps or config.video.fallback_fps
-    tracker = PersonTracker(config.tracking, fps)
-    times: list[float] = []
-    expected = info.frames or int(round(info.duration_s * fps))
-    chunks = pose_chunks(info, config.pose.threads(), config.pose.min_chunk_frames)
-    with ExitStack() as stack:
-        landmarkers: list[_Detects] = []
-        for _ in chunks:
-            made = make()
-            stack.enter_context(made)
-            landmarkers.append(made)
-        share = config.video.max_lost_share  # damaged packets: skipped up to this share of the frames
-        threads = config.video.decoder_threads
-        sources = [
-            timed_iter(
-                clock,
-                "pose.decode",
-                iter_frames(info, threads=threads, size=size, start=a, stop=b, max_lost_share=share),
-            )
-            for a, b in chunks
-        ]
-        shifts: list[np.ndarray] = []
-        full = (info.width, info.height)
-        for index, time_s, image, world, sample in map_chunks(
-            sources, [_detector(lm, full, clock) for lm in landmarkers]
-        ):
-            with clocked(clock, "pose.tracking"):
-                tracker.update(index, time_s, image, world, sample.colours)
-            times.append(time_s)
-            shifts.append(sample.shift_px)
-            if progress is not None:
-                progress(len(times), expected, stage)
-    people, people_world, scores, _ = tracker.finish(len(times))
-    shift = np.asarray(shifts, dtype=np.float64).reshape(-1, 2)
-    people, people_world, scores, evidence = order_candidates(people, people_world, scores, shift, fps, config.athlete)
-    ts = np.asarray(times, dtype=np.float64)
-    return PoseTracks(
+    size = (copy.geometry.width, copy.geometry.height) if copy is not None else None
+    size = size or inference_size(info, config.pose.max_long_side_px)
+    n_poses = config.pose.sweep_num_poses
+
+    search_model = ensure_model(config.pose.sweep_model, build_missing=True)
+
+    def searcher() -> Landmarker:
+        return Landmarker(search_model, config.pose, num_poses=n_poses)
+
+    with clocked(clock, "sweep"):
+        sweep = run_sweep(info, config, searcher, copy, size, progress, clock)
+        cands = track_sweep(sweep, fps, config)
+    tiled = False
+    if needs_tiles(cands, info.width, info.height, config):
+
+        def tiles() -> TiledLandmarker:
+            return TiledLandmarker(model_path, config.pose, info.width, info.height)
+
+        again = run_sweep(info, config, tiles, None, (info.width, info.height), progress, clock, workers=1)
+        more = track_sweep(again, fps, config)
+        if _presence(more) > _presence(cands):
+            sweep, cands, tiled = again, more, True
+    n = int(sweep.times_s.size)
+    people = (
+        np.stack([densify(cands.image[p], sweep.frames, n) for p in range(cands.image.shape[0])])
+        if (cands.image.shape[0])
+        else np.zeros((0, n, 33, 4), dtype=np.float32)
+    )
+    worlds = (
+        np.stack([densify(cands.world[p], sweep.frames, n) for p in range(cands.world.shape[0])])
+        if (cands.world.shape[0])
+        else np.zeros((0, n, 33, 4), dtype=np.float32)
+    )
+    followed = [False] * people.shape[0]
+    tracks = PoseTracks(
         image=people,
-        world=people_world,
-        scores=scores,
-        timestamps_s=ts,
-        fps=mean_fps(ts, fps),
+        world=worlds,
+        scores=cands.scores,
+        timestamps_s=sweep.times_s,
+        fps=mean_fps(sweep.times_s, fps),
         width=info.width,
         height=info.height,
         source=info.path,
@@ -207,6 +263,45 @@ def _one_pass(
         rotation_deg=info.rotation_deg,
         fingerprint=video_fingerprint(info.path),
         settings=pose_settings_key(config),
-        evidence=evidence,
-        background_shift_px=shift,
+        evidence=cands.evidence,
+        background_shift_px=spread_shifts(sweep.shifts_px, sweep.frames, n),
+        tiled=tiled,
+        sweep_frames=sweep.frames,
+        followed=tuple(followed),
     )
+    if tracks.n_people == 0:
+        return tracks
+    with clocked(clock, "follow"):
+        return with_followed(tracks, 0, info, model_path, config, copy, progress, clock)
+
+
+def with_followed(
+    tracks: PoseTracks,
+    person: int,
+    info: VideoInfo,
+    model_path: Path,
+    config: Config,
+    copy: WorkingCopy | None,
+    progress: Progress | None = None,
+    clock: StageClock | None = None,
+) -> PoseTracks:
+    """``tracks`` with candidate ``person`` followed on every frame (its sweep landmarks replaced by the follow
+    pass's; implausible frames dropped, :func:`formcheck.pose.outliers.mangled_frames`)."""
+    if tracks.followed and tracks.followed[person]:
+        return tracks
+    frames = tracks.sweep_frames if tracks.sweep_frames is not None else np.arange(tracks.timestamps_s.size)
+    fps = tracks.fps
+    stride = int(np.median(np.diff(frames))) if frames.size > 1 else 1
+    plan = follow_plan(
+        tracks.image[person, frames], frames, tracks.timestamps_s, stride, config.pose.follow_max_gap_s, fps
+    )
+    got = follow_candidate(info, plan, model_path, config, copy, progress, clock)
+    image, world = got.image.copy(), got.world.copy()
+    t = config.tracking
+    bad = mangled_frames(image, fps, t.outlier_window_s, t.max_torso_change, t.max_hip_off_torso)
+    image[bad], world[bad] = np.nan, np.nan
+    all_image, all_world = tracks.image.copy(), tracks.world.copy()
+    all_image[person], all_world[person] = image, world
+    followed = list(tracks.followed) or [False] * tracks.n_people
+    followed[person] = True
+    return replace(tracks, image=all_image, world=all_world, followed=tuple(followed))

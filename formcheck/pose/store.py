@@ -48,7 +48,10 @@ class PoseTracks:
     is not reused. ``evidence``: per candidate, why it ranks where it does
     (:class:`formcheck.pose.athlete.Evidence` as a dict; empty for files made before the athlete choice);
     ``background_shift_px``: ``float64[T, 2]`` the background's shift per frame (px, NaN unknown; None when not
-    measured); ``tiled``: found by the second detection pass on tiles of the frame (small or distant people).
+    measured); ``tiled``: found by the second detection pass on tiles of the frame (small or distant people);
+    ``sweep_frames``: ``int64[S]`` the frames everyone was searched on (:mod:`formcheck.pose.sweep`; None for files
+    made by a dense pass); ``followed``: per candidate, whether its landmarks come from the follow pass on every
+    frame (True) or are the sweep's, interpolated between its frames (False; empty: all dense).
     """
 
     image: np.ndarray
@@ -66,6 +69,8 @@ class PoseTracks:
     evidence: tuple[dict, ...] = ()
     background_shift_px: np.ndarray | None = None
     tiled: bool = False
+    sweep_frames: np.ndarray | None = None
+    followed: tuple[bool, ...] = ()
 
     def __post_init__(self) -> None:
         p, t = self.scores.shape[0], self.timestamps_s.shape[0]
@@ -126,6 +131,7 @@ class PoseTracks:
             "settings": self.settings,
             "evidence": list(self.evidence),
             "tiled": self.tiled,
+            "followed": list(self.followed),
         }
         arrays: dict[str, np.ndarray] = {
             "meta": np.array(json.dumps(meta)),
@@ -136,6 +142,8 @@ class PoseTracks:
         }
         if self.background_shift_px is not None:
             arrays["background_shift_px"] = self.background_shift_px
+        if self.sweep_frames is not None:
+            arrays["sweep_frames"] = self.sweep_frames
         buf = io.BytesIO()
         np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
         return write_bytes(path, buf.getvalue())
@@ -166,6 +174,8 @@ class PoseTracks:
                     background_shift_px=(
                         data["background_shift_px"].astype(np.float64) if "background_shift_px" in data else None
                     ),
+                    sweep_frames=data["sweep_frames"].astype(np.int64) if "sweep_frames" in data else None,
+                    followed=tuple(bool(f) for f in meta.get("followed", [])),
                 )
         except PoseFileError:
             raise

@@ -29,6 +29,7 @@ from formcheck.pose.pixels import appearance_distance
 
 _TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
 _TORSO_MEMORY = 9  # frames whose torso lengths set a track's gate scale
+_CENTRE_MEMORY = 5  # detections whose centres say where a track is expected next
 
 
 def distinct_detections(image: list[np.ndarray], max_mean_distance_torso: float) -> list[int]:
@@ -93,6 +94,20 @@ class _Track:
     members: list[int] = field(default_factory=list)
     colours: list[np.ndarray] = field(default_factory=list)
     legs: list[float] = field(default_factory=list)
+    recent: list[tuple[float, np.ndarray]] = field(default_factory=list)  # (time s, torso centre px), latest last
+
+    def expected(self, time_s: float) -> np.ndarray | None:
+        """Where the torso centre should be at ``time_s`` (px): each of the last few centres carried forward at
+        the median velocity between them, and the median of those (one stray detection moves neither); the last
+        centre while fewer than three are known."""
+        if len(self.recent) < 3:
+            return self.centre
+        t = np.array([r[0] for r in self.recent])
+        c = np.stack([r[1] for r in self.recent])
+        dt = np.diff(t)
+        ok = dt > 0
+        v = np.median(np.diff(c, axis=0)[ok] / dt[ok, None], axis=0) if ok.any() else np.zeros(2)
+        return np.asarray(np.median(c + v * (time_s - t)[:, None], axis=0))
 
     def look(self, last: int | None = None, first: int | None = None) -> np.ndarray | None:
         """Median colours of the last ``last`` (or first ``first``) detections."""
@@ -138,7 +153,7 @@ class PersonTracker:
             for i, lm in enumerate(image):
                 c, _ = torso_centre_and_length(lm)
                 for j, tr in enumerate(live):
-                    cost[i, j] = np.linalg.norm(c - tr.centre) / tr.torso_px
+                    cost[i, j] = np.linalg.norm(c - tr.expected(time_s)) / tr.torso_px
                     if not self._looks_alike(looks[i], tr.look(self.config.appearance_memory)):
                         cost[i, j] = np.inf  # someone else: never continues this track
             finite = np.where(np.isfinite(cost), cost, 1e9)
@@ -222,6 +237,7 @@ class PersonTracker:
         tr.image.append(lm.astype(np.float32))
         tr.world.append(world.astype(np.float32))
         tr.recent_torso_px = (tr.recent_torso_px + [torso])[-_TORSO_MEMORY:]
+        tr.recent = (tr.recent + [(time_s, centre)])[-_CENTRE_MEMORY:]
         # the gate's scale: the median of the last few frames, so one squashed detection does not shrink it
         tr.centre, tr.torso_px, tr.last_time_s = centre, float(np.median(tr.recent_torso_px)), time_s
         tr.first_time_s = min(tr.first_time_s, time_s)

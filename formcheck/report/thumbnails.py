@@ -8,7 +8,7 @@ and the strike ring drawn, so the foot can be seen.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import cv2
 import numpy as np
@@ -46,25 +46,31 @@ def step_picture(
 def step_thumbnails(
     steps: tuple[Step, ...],
     picks: StepPicks,
-    video_path: str | os.PathLike[str],
+    video_path: str | os.PathLike[str] | Callable[[Sequence[float]], list[np.ndarray | None]],
     max_side_px: int,
     xy: np.ndarray | None = None,
     part_verdict: Mapping[str, str] | None = None,
 ) -> dict[str, bytes]:
-    """``{"best": jpeg, "worst": jpeg}`` at the contact times of the picked steps, found by seeking (a few frames
-    decoded per picture, not the whole video); long side at most ``max_side_px`` px. With the athlete's landmarks
-    ``xy`` [T, 33, 2] (px of the video's upright frames) each is a :func:`step_picture`."""
+    """``{"best": jpeg, "worst": jpeg}`` at the contact times of the picked steps, found by seeking in the video at
+    ``video_path`` (a few frames decoded per picture, not the whole video) or given by ``video_path(times)`` (upright
+    RGB frames at those times, None where there is none); long side at most ``max_side_px`` px. With the athlete's
+    landmarks ``xy`` [T, 33, 2] (px of the video's upright frames) each is a :func:`step_picture`."""
     chosen = {key: i for key, i in (("best", picks.best), ("worst", picks.worst)) if i is not None}
     keys = list(chosen)
     times = [steps[chosen[key]].contact_s for key in keys]
-    found = frames_at(probe(video_path), times) if times else []
+    if not times:
+        found: list[np.ndarray | None] = []
+    elif callable(video_path):
+        found = video_path(times)
+    else:
+        found = [f.rgb if f is not None else None for f in frames_at(probe(video_path), times)]
     out = {}
-    for key, frame in zip(keys, found, strict=True):
-        if frame is None:
+    for key, rgb in zip(keys, found, strict=True):
+        if rgb is None:
             continue
         step = steps[chosen[key]]
         if xy is not None and 0 <= step.contact_frame < len(xy):
-            out[key] = step_picture(frame.rgb, xy[step.contact_frame], step, part_verdict or {}, max_side_px)
+            out[key] = step_picture(rgb, xy[step.contact_frame], step, part_verdict or {}, max_side_px)
         else:
-            out[key] = _jpeg(frame.rgb, max_side_px)
+            out[key] = _jpeg(rgb, max_side_px)
     return out

@@ -185,15 +185,11 @@ def iter_frames(
     frames with ``start <= index < stop`` (stop None: to the end); the frames before ``start`` are decoded, not
     converted.
     """
-    path = Path(info.path)
     k = info.rotation_deg // 90
     scaled: dict[str, object] = {}
     if size is not None and tuple(size) != (info.width, info.height):
         sw, sh = (size[1], size[0]) if k % 2 else (size[0], size[1])  # the stored (pre-rotation) picture
         scaled = {"width": int(sw), "height": int(sh), "interpolation": "AREA"}
-    index = 0
-    last_t = -np.inf
-    period = 1.0 / info.fps if info.fps else 1.0 / 30.0
     wanted = None if only is None else set(only)
     if wanted is not None and not wanted:
         return
@@ -202,6 +198,24 @@ def iter_frames(
         stop_after = stop - 1 if stop_after < 0 else min(stop_after, stop - 1)
         if stop_after < start:
             return
+    for index, t, frame in decoded_frames(info, threads, max_lost_share, stop_after):
+        if index >= start and (wanted is None or index in wanted):
+            rgb = frame.to_ndarray(format="rgb24", **scaled)  # type: ignore[arg-type]
+            if k:
+                rgb = np.ascontiguousarray(np.rot90(rgb, k=k))  # type: ignore[assignment]
+            yield Frame(index=index, time_s=t, rgb=rgb)
+
+
+def decoded_frames(
+    info: VideoInfo, threads: int = 0, max_lost_share: float | None = None, stop_after: int = -1
+) -> Iterator[tuple[int, float, av.VideoFrame]]:
+    """``(index, time s, frame as decoded)`` for every frame of the video that decodes (see :func:`iter_frames`
+    for the indices, times and the damage check, which runs when the whole video was read); up to index
+    ``stop_after`` only when that is >= 0. The frames are FFmpeg's, before the display rotation."""
+    path = Path(info.path)
+    index = 0
+    last_t = -np.inf
+    period = 1.0 / info.fps if info.fps else 1.0 / 30.0
     damage = _Damage()
     with _open(path) as container:
         stream = container.streams.video[0]
@@ -214,11 +228,7 @@ def iter_frames(
                 t = last_t + period if index else 0.0
             if t <= last_t:  # duplicate or out-of-order timestamp: keep order, nudge forward
                 t = last_t + 1e-6
-            if index >= start and (wanted is None or index in wanted):
-                rgb = frame.to_ndarray(format="rgb24", **scaled)  # type: ignore[arg-type]
-                if k:
-                    rgb = np.ascontiguousarray(np.rot90(rgb, k=k))  # type: ignore[assignment]
-                yield Frame(index=index, time_s=float(t), rgb=rgb)
+            yield index, float(t), frame
             last_t = t
             index += 1
             if stop_after >= 0 and index > stop_after:

@@ -1,0 +1,287 @@
+"""The follow pass: one candidate (the athlete) on every frame, one pose per frame, on a crop around them.
+
+The sweep (:mod:`formcheck.pose.sweep`) says where the candidate is a few times a second; between its frames the
+position is interpolated (across gaps up to ``pose.follow_max_gap_s``). Each frame is cropped to a box
+``pose.follow_margin`` times the candidate's extent around that position, and a landmarker in VIDEO mode with one
+pose looks there: MediaPipe then follows the person from frame to frame and runs its detector only when it loses
+them, and a small runner fills the crop instead of a sliver of the frame. A result whose torso is further than
+``pose.follow_max_offset_torso`` from where the sweep puts the candidate, or of another build, is someone else in
+the crop: it is rejected (and counted), and after ``pose.follow_reset_after`` rejections in a row the landmarker is
+made afresh. The video is split into runs of consecutive frames followed at once, one landmarker each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from formcheck.config import Config
+from formcheck.pose.landmarks import LM, N_LANDMARKS
+from formcheck.pose.tracking import torso_centre_and_length
+from formcheck.progress import Progress
+from formcheck.timing import StageClock
+from formcheck.timing import stage as clocked
+from formcheck.video.stream import map_chunks
+
+#: A run of frames to follow: ``(index, time s, picture)`` in order; the picture is the upright RGB frame at the
+#: follow scale, or a :class:`formcheck.video.working_copy.StoredFrame` (cropped before its colour conversion).
+FrameRun = Iterable[tuple[int, float, Any]]
+
+
+def _cut(picture: Any, x0: int, y0: int, w: int, h: int) -> np.ndarray:
+    if isinstance(picture, np.ndarray):
+        return np.ascontiguousarray(picture[y0 : y0 + h, x0 : x0 + w])
+    return np.asarray(picture.crop(x0, y0, w, h))
+
+
+@dataclass(frozen=True)
+class FollowPlan:
+    """Where to look on each frame ``[T]``: ``centre_px [T, 2]`` the candidate's torso centre (px of the input;
+    NaN: not followed there), ``extent_px [T]`` its extent (px of the input), ``torso_px`` its median torso
+    length (px of the input)."""
+
+    centre_px: np.ndarray
+    extent_px: np.ndarray
+    torso_px: float
+
+    @property
+    def followed(self) -> np.ndarray:
+        """Boolean ``[T]``: frames the candidate is looked for on."""
+        return np.isfinite(self.centre_px[:, 0])
+
+
+@dataclass(frozen=True)
+class Followed:
+    """The follow pass's result: ``image``/``world [T, 33, 4]`` (NaN where not found); counts of frames looked
+    at, found, rejected (someone else in the crop) and landmarkers made afresh."""
+
+    image: np.ndarray
+    world: np.ndarray
+    looked: int
+    found: int
+    rejected: int
+    resets: int
+
+
+def _torso_centres(track: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    xy = track[:, :, :2].astype(np.float64)
+    sh = (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2
+    hp = (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2
+    return (sh + hp) / 2, np.linalg.norm(sh - hp, axis=1)
+
+
+def _rolling_max(x: np.ndarray, half: int) -> np.ndarray:
+    out = x.copy()
+    for d in range(1, half + 1):
+        out[d:] = np.fmax(out[d:], x[:-d])
+        out[:-d] = np.fmax(out[:-d], x[d:])
+    return out
+
+
+def follow_plan(
+    track: np.ndarray, frames: np.ndarray, times_s: np.ndarray, stride: int, max_gap_s: float, fps: float
+) -> FollowPlan:
+    """The plan for a candidate seen at sweep frames ``frames [S]`` with landmarks ``track [S, 33, 4]`` (px of
+    the input, NaN unseen), for a video of frames at ``times_s [T]``: positions interpolated between sweep
+    frames up to ``max_gap_s`` apart, held for ``stride`` frames beyond either end of each stretch seen; the
+    extent is the largest within half a second."""
+    n = times_s.size
+    centre = np.full((n, 2), np.nan)
+    extent = np.full(n, np.nan)
+    c, torso = _torso_centres(track)
+    xy = track[:, :, :2].astype(np.float64)
+    ok = np.any(np.all(np.isfinite(xy), axis=2), axis=1)
+    e = np.full(xy.shape[0], np.nan)
+    if ok.any():
+        e[ok] = np.max(np.nanmax(xy[ok], axis=1) - np.nanmin(xy[ok], axis=1), axis=1)
+    seen = np.flatnonzero(np.isfinite(c).all(axis=1) & np.isfinite(e))
+    if seen.size == 0:
+        return FollowPlan(centre, extent, 1.0)
+    for a, b in zip(seen[:-1], seen[1:], strict=True):
+        fa, fb = int(frames[a]), int(frames[b])
+        if times_s[min(fb, n - 1)] - times_s[fa] > max_gap_s + 1e-9:
+            continue
+        w = np.linspace(0.0, 1.0, fb - fa + 1)[:, None]
+        centre[fa : fb + 1] = c[a] * (1 - w) + c[b] * w
+        extent[fa : fb + 1] = e[a] * (1 - w[:, 0]) + e[b] * w[:, 0]
+    for s in seen:  # the frames up to a stride beyond either end of each stretch seen: held there
+        fs = int(frames[s])
+        for i in range(max(fs - stride, 0), min(fs + stride, n - 1) + 1):
+            if not np.isfinite(centre[i, 0]):
+                centre[i], extent[i] = c[s], e[s]
+    extent = _rolling_max(extent, max(int(round(0.5 * fps)), 1))
+    return FollowPlan(centre, extent, float(np.nanmedian(torso[seen])))
+
+
+def crop_box(
+    centre_px: np.ndarray, extent_px: float, scale: tuple[float, float], frame: tuple[int, int], config: Config
+) -> tuple[int, int, int, int]:
+    """``(x0, y0, w, h)`` (px of the followed frame, size ``frame`` (width, height)) of the crop around a
+    candidate at ``centre_px`` with ``extent_px`` (px of the input; the followed frame is ``scale`` (x, y) times
+    the input): a square ``follow_margin`` times the extent (at least ``follow_min_side_px``, rounded up to 16
+    px so it changes seldom), shifted to lie inside the frame and cut to it."""
+    fw, fh = frame
+    side = max(extent_px * max(scale) * config.pose.follow_margin, config.pose.follow_min_side_px)
+    side = int(np.ceil(side / 16.0) * 16)
+    w, h = min(side, fw), min(side, fh)
+    cx, cy = centre_px[0] * scale[0], centre_px[1] * scale[1]
+    x0 = int(np.clip(round(cx - w / 2), 0, fw - w))
+    y0 = int(np.clip(round(cy - h / 2), 0, fh - h))
+    return x0, y0, w, h
+
+
+class _Follower:
+    """One run's landmarker and what it last found (see :func:`run_follow`)."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+        self.lm = make()
+        self.misses = 0
+        self.last: tuple[int, np.ndarray, float] | None = None  # frame, torso centre and extent (px of the input)
+
+    def renew(self) -> None:
+        self.lm.close()  # type: ignore[attr-defined]
+        self.lm = self.make()
+        self.misses = 0
+
+
+def run_follow(
+    plan: FollowPlan,
+    runs: list[FrameRun],
+    scale: tuple[float, float],
+    frame_size: tuple[int, int],
+    make: Callable[[], Any],
+    config: Config,
+    progress: Progress | None = None,
+    clock: StageClock | None = None,
+    extend_frames: int = 0,
+) -> Followed:
+    """Follow the candidate of ``plan`` over ``runs`` (runs of consecutive frames, followed at once, each by
+    its own landmarker from ``make()``: VIDEO mode, one pose). ``scale`` (x, y): followed-frame px per input px;
+    ``frame_size``: the followed frames' (width, height) px.
+
+    Past the end of a stretch the sweep saw, the landmarker keeps following on its own for as long as it finds
+    the candidate again within ``extend_frames`` frames (the crop around where it last found them; a result must
+    lie within ``tracking.max_jump_torso`` per frame of that): the sweep's few frames a second miss a person now
+    and then, the follow pass need not."""
+    n = plan.centre_px.shape[0]
+    image = np.full((n, N_LANDMARKS, 4), np.nan, dtype=np.float32)
+    world = np.full_like(image, np.nan)
+    counts = {"looked": 0, "found": 0, "rejected": 0, "resets": 0}
+    to_input = np.array([1 / scale[0], 1 / scale[1], 1 / scale[0], 1.0], dtype=np.float32)
+    limit = config.pose.follow_max_offset_torso
+    change = config.tracking.max_torso_change
+    jump = config.tracking.max_jump_torso
+    planned = plan.followed
+    made: list[_Follower] = []
+
+    def worker() -> Callable[[tuple[int, float, np.ndarray]], tuple[int, np.ndarray | None, np.ndarray | None]]:
+        me = _Follower(make)
+        made.append(me)
+
+        def follow(item: tuple[int, float, np.ndarray]) -> tuple[int, np.ndarray | None, np.ndarray | None]:
+            i, t, rgb = item
+            if planned[i]:
+                ref, extent, reach = plan.centre_px[i], float(plan.extent_px[i]), limit
+            elif me.last is not None and 0 < i - me.last[0] <= extend_frames:
+                ref, extent, reach = me.last[1], me.last[2], jump * (i - me.last[0])
+            else:
+                return i, None, None  # not looked at
+            x0, y0, w, h = crop_box(ref, extent, scale, frame_size, config)
+            crop = _cut(rgb, x0, y0, w, h)
+            with clocked(clock, "pose.inference"):
+                found, worlds = me.lm.detect(crop, t)  # type: ignore[attr-defined]
+            counts["looked"] += 1
+            if not found:
+                return i, None, None
+            lm = found[0].copy()
+            lm[:, 0] += x0
+            lm[:, 1] += y0
+            lm *= to_input
+            centre, torso = torso_centre_and_length(lm)
+            off = float(np.linalg.norm(centre - ref)) / max(plan.torso_px, 1.0)
+            ratio = torso / max(plan.torso_px, 1e-6)
+            if off <= reach and 1.0 / change <= ratio <= change:
+                me.misses = 0
+                xy = lm[:, :2]
+                me.last = (i, centre, float(np.max(np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0))))
+                return i, lm, worlds[0]
+            me.misses += 1
+            counts["rejected"] += 1
+            if me.misses >= config.pose.follow_reset_after:
+                me.renew()
+                counts["resets"] += 1
+            return i, None, None
+
+        return follow
+
+    try:
+        workers = [worker() for _ in runs]
+        done = 0
+        for i, lm, wl in map_chunks(list(runs), workers):
+            if lm is not None and wl is not None:
+                image[i], world[i] = lm, wl
+                counts["found"] += 1
+            done += 1
+            if progress is not None:
+                progress(done, n, "follow")
+    finally:
+        for me in made:
+            me.lm.close()  # type: ignore[attr-defined]
+    return Followed(image, world, counts["looked"], counts["found"], counts["rejected"], counts["resets"])
+
+
+def extend_backward(
+    got: Followed,
+    plan: FollowPlan,
+    read: Callable[[int], tuple[float, Any]],
+    scale: tuple[float, float],
+    frame_size: tuple[int, int],
+    make: Callable[[], Any],
+    config: Config,
+    extend_frames: int,
+) -> Followed:
+    """``got`` with each stretch found followed back in time, from its first frame, for as long as the candidate
+    is found again within ``extend_frames`` frames (each result within ``tracking.max_jump_torso`` per frame of
+    the last): the mirror of :func:`run_follow`'s extension past a stretch's end. The frames are given to a fresh
+    VIDEO-mode landmarker in reverse order (with rising timestamps). ``read(i)``: frame ``i``'s (time s, upright
+    RGB at the follow scale, or a picture to crop: see :data:`FrameRun`)."""
+    if extend_frames <= 0:
+        return got
+    image, world = got.image.copy(), got.world.copy()
+    found = np.isfinite(image[:, 0, 0])
+    to_input = np.array([1 / scale[0], 1 / scale[1], 1 / scale[0], 1.0], dtype=np.float32)
+    change, jump = config.tracking.max_torso_change, config.tracking.max_jump_torso
+    looked = added = 0
+    starts = [s for s in range(1, found.size) if found[s] and not found[s - 1]]
+    for s in starts:
+        xy = image[s, :, :2]
+        last_i, last_c = s, torso_centre_and_length(image[s])[0]
+        last_e = float(np.max(np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0)))
+        t0, _ = read(s)
+        with make() as lm:
+            j = s
+            while j >= 0 and last_i - j <= extend_frames:
+                if j < s and found[j]:
+                    break
+                t, rgb = read(j)
+                x0, y0, w, h = crop_box(last_c, last_e, scale, frame_size, config)
+                people, worlds = lm.detect(_cut(rgb, x0, y0, w, h), t0 + (t0 - t))
+                looked += j < s
+                if people and j < s:
+                    one = people[0].copy()
+                    one[:, 0] += x0
+                    one[:, 1] += y0
+                    one *= to_input
+                    centre, torso = torso_centre_and_length(one)
+                    off = float(np.linalg.norm(centre - last_c)) / max(plan.torso_px, 1.0)
+                    ratio = torso / max(plan.torso_px, 1e-6)
+                    if off <= jump * (last_i - j) and 1.0 / change <= ratio <= change:
+                        image[j], world[j] = one, worlds[0]
+                        last_i, last_c = j, centre
+                        added += 1
+                j -= 1
+    return Followed(image, world, got.looked + looked, got.found + added, got.rejected, got.resets)

@@ -1,0 +1,309 @@
+"""The pose pass of issue 12: the sweep (everyone, a few frames a second), the follow plan and crops (the athlete,
+every frame), the working copy (frames decoded once), checked on hand-computed sequences and fake landmarkers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from conftest import SAMPLES
+
+from formcheck.config import load_config
+from formcheck.pose.follow import FollowPlan, crop_box, follow_plan, run_follow
+from formcheck.pose.landmarks import LM
+from formcheck.pose.pose_pass import densify, spread_shifts
+from formcheck.pose.sweep import run_sweep, sweep_stride
+from formcheck.video.reader import decoded_frames, iter_frames, probe
+from formcheck.video.working_copy import WorkingCopy, copy_geometry, working_size
+from formcheck.video.writer import H264Writer
+
+
+def _person(cx: float, cy: float, torso: float) -> np.ndarray:
+    """A stick person [33, 4]: shoulders ``torso`` above the hips, every other landmark on a column through the
+    centre spanning 3 torso lengths (so its extent is 3 torso lengths)."""
+    lm = np.ones((33, 4), dtype=np.float32)
+    lm[:, 0] = cx
+    lm[:, 1] = np.linspace(cy - 1.5 * torso, cy + 1.5 * torso, 33)
+    lm[[LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER], 1] = cy - torso / 2
+    lm[[LM.LEFT_HIP, LM.RIGHT_HIP], 1] = cy + torso / 2
+    return lm
+
+
+def test_sweep_stride_searches_about_sweep_hz_frames_a_second():
+    assert sweep_stride(30.0, 10.0) == 3
+    assert sweep_stride(60.0, 10.0) == 6
+    assert sweep_stride(24.0, 10.0) == 2
+    assert sweep_stride(5.0, 10.0) == 1  # never less than every frame
+
+
+def test_follow_plan_interpolates_between_sweep_frames_and_not_across_long_gaps():
+    times = np.arange(40) / 30.0
+    frames = np.array([0, 3, 6, 30, 33])
+    track = np.stack([_person(100 + 10 * f, 200, 40) for f in frames])
+    track[3] = np.nan  # frame 30 unseen: frames 6 -> 33 is 0.9 s, over max_gap_s = 0.5
+    plan = follow_plan(track, frames, times, stride=3, max_gap_s=0.5, fps=30.0)
+    np.testing.assert_allclose(plan.centre_px[4], [140.0, 200.0], atol=1e-6)  # 1/3 of the way 3 -> 6
+    np.testing.assert_allclose(plan.centre_px[33], [430.0, 200.0], atol=1e-6)
+    assert not plan.followed[12:30].any()  # the gap is not followed
+    assert plan.followed[:10].all()  # 0..6, held 3 frames past frame 6 (the last seen before the gap)
+    assert plan.followed[30:37].all()  # 33 is the last seen: held for 3 frames either side
+    assert plan.torso_px == pytest.approx(40.0)
+    assert plan.extent_px[4] == pytest.approx(120.0)  # 3 torso lengths
+
+
+def test_crop_box_is_a_square_around_the_person_inside_the_frame():
+    cfg = load_config()
+    margin, least = cfg.pose.follow_margin, cfg.pose.follow_min_side_px
+    x0, y0, w, h = crop_box(np.array([400.0, 300.0]), 200.0, (1.0, 1.0), (1280, 720), cfg)
+    side = int(np.ceil(200 * margin / 16) * 16)
+    assert (w, h) == (side, side) and w % 16 == 0
+    assert abs(x0 + w / 2 - 400) <= 1 and abs(y0 + h / 2 - 300) <= 1
+    # at the frame's edge: shifted inside, never past it
+    x0, y0, w, h = crop_box(np.array([5.0, 710.0]), 200.0, (1.0, 1.0), (1280, 720), cfg)
+    assert x0 == 0 and y0 + h == 720
+    # a tiny figure gets the smallest side; a working copy at half size halves the centre
+    x0, y0, w, h = crop_box(np.array([400.0, 300.0]), 10.0, (0.5, 0.5), (640, 360), cfg)
+    assert w == h == int(np.ceil(least / 16) * 16)
+    assert abs(x0 + w / 2 - 200) <= 1 and abs(y0 + h / 2 - 150) <= 1
+    # larger than the frame: cut to it
+    assert crop_box(np.array([100.0, 100.0]), 2000.0, (1.0, 1.0), (640, 360), cfg)[2:] == (640, 360)
+
+
+def test_densify_fills_between_seen_sweep_frames_only():
+    frames = np.array([0, 3, 6])
+    sparse = np.zeros((3, 33, 4), dtype=np.float32)
+    sparse[0, :, 0], sparse[1, :, 0] = 0.0, 30.0
+    sparse[2] = np.nan
+    dense = densify(sparse, frames, 8)
+    np.testing.assert_allclose(dense[:4, 0, 0], [0.0, 10.0, 20.0, 30.0])
+    assert np.isnan(dense[4:, 0, 0]).all()
+
+
+def test_spread_shifts_shares_each_shift_over_the_frames_it_spans():
+    shifts = np.array([[np.nan, np.nan], [6.0, -3.0], [3.0, 0.0]])
+    out = spread_shifts(shifts, np.array([0, 3, 6]), 8)
+    assert np.isnan(out[0]).all()
+    np.testing.assert_allclose(out[1:4], [[2.0, -1.0]] * 3)
+    np.testing.assert_allclose(out[4:7], [[1.0, 0.0]] * 3)
+    assert np.isnan(out[7]).all()
+    np.testing.assert_allclose(np.nansum(out, axis=0), [9.0, -3.0])  # the background's travel is kept
+
+
+class _FakeFollower:
+    """Stands in for a one-pose VIDEO-mode landmarker: reports the person drawn at ``where(time)`` (px of the
+    followed frame) relative to the crop it is given, found from the crop's colour code."""
+
+    made = 0
+
+    def __init__(self, where, offset=(0.0, 0.0)) -> None:
+        self.where, self.offset = where, offset
+        _FakeFollower.made += 1
+
+    def detect(self, rgb: np.ndarray, time_s: float):
+        # the crop's top-left pixel carries its position: x0 and y0 in R, G (low bytes) and B (high bits)
+        r, g, b = (int(v) for v in rgb[0, 0])
+        x0, y0 = r + 256 * (b & 15), g + 256 * (b >> 4)
+        cx, cy = self.where(time_s)
+        lm = _person(cx + self.offset[0] - x0, cy + self.offset[1] - y0, 20.0)
+        return [lm], [np.zeros((33, 4), dtype=np.float32)]
+
+    def close(self) -> None:
+        pass
+
+
+def _coded_frames(n: int, size: tuple[int, int]):
+    """Frames whose every pixel tells its (x, y): a crop's top-left pixel says where it was cut."""
+    w, h = size
+    xs, ys = np.meshgrid(np.arange(w), np.arange(h))
+    rgb = np.stack([xs & 255, ys & 255, (xs >> 8) | ((ys >> 8) << 4)], axis=2).astype(np.uint8)
+    return [(i, i / 30.0, rgb) for i in range(n)]
+
+
+def test_follow_gives_landmarks_in_the_input_pixels_and_rejects_someone_else():
+    cfg = load_config()
+    n = 12
+    plan = FollowPlan(
+        centre_px=np.array([[300.0 + 4 * i, 400.0] for i in range(n)]),  # px of the input (2x the followed frames)
+        extent_px=np.full(n, 120.0),
+        torso_px=40.0,
+    )
+
+    def where(t: float) -> tuple[float, float]:  # px of the followed (half-size) frames
+        i = round(t * 30)
+        return (300.0 + 4 * i) / 2, 200.0
+
+    runs = [_coded_frames(n, (512, 400))[:6], _coded_frames(n, (512, 400))[6:]]
+    got = run_follow(plan, runs, (0.5, 0.5), (512, 400), lambda: _FakeFollower(where), cfg)
+    assert got.looked == n and got.found == n and got.rejected == 0
+    hips = (got.image[:, LM.LEFT_HIP, :2] + got.image[:, LM.RIGHT_HIP, :2]) / 2
+    np.testing.assert_allclose(hips[:, 0], plan.centre_px[:, 0], atol=1e-3)  # back in the input's pixels
+    np.testing.assert_allclose(hips[:, 1], 400.0 + 20.0, atol=1e-3)  # hips half a torso below the centre
+
+    _FakeFollower.made = 0
+    far = run_follow(plan, runs, (0.5, 0.5), (512, 400), lambda: _FakeFollower(where, offset=(60.0, 0.0)), cfg)
+    assert far.found == 0 and far.rejected == n  # 120 px of the input = 3 torso lengths off: someone else
+    assert far.resets == 2 * (6 // cfg.pose.follow_reset_after)  # made afresh after each run of rejections
+    assert _FakeFollower.made == 2 + far.resets
+
+
+def _panned_clip(path: Path, n: int = 12, size: tuple[int, int] = (640, 360), pan_px: int = 4) -> Path:
+    rng = np.random.default_rng(5)
+    w, h = size
+    base = rng.integers(0, 255, size=(h // 8, (w + n * pan_px) // 8), dtype=np.uint8)
+    base = np.repeat(np.repeat(base, 8, axis=0), 8, axis=1)
+    with H264Writer(path, w, h, 30.0, crf=12) as writer:
+        for i in range(n):
+            grey = base[:h, n * pan_px - i * pan_px : n * pan_px - i * pan_px + w]
+            writer.write(np.ascontiguousarray(np.stack([grey] * 3, axis=2)), i / 30.0)
+    return path
+
+
+class _FixedSearcher:
+    """Stands in for an IMAGE-mode landmarker: one person at fixed shares of whatever frame it is given."""
+
+    def __init__(self) -> None:
+        rng = np.random.default_rng(3)
+        self.share = rng.uniform(0.2, 0.8, size=(33, 2)).astype(np.float32)
+
+    def detect(self, rgb: np.ndarray, time_s: float):
+        h, w = rgb.shape[:2]
+        lm = np.ones((33, 4), dtype=np.float32)
+        lm[:, 0], lm[:, 1], lm[:, 2] = self.share[:, 0] * w, self.share[:, 1] * h, 0.1 * w
+        return [lm], [np.zeros((33, 4), dtype=np.float32)]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def test_sweep_searches_every_stride_frame_and_answers_in_the_input_pixels(tmp_path: Path):
+    info = probe(_panned_clip(tmp_path / "pan.mp4"))
+    cfg = load_config()
+    fake = _FixedSearcher()
+    geometry = copy_geometry(info, (320, 180))
+    with WorkingCopy(tmp_path, geometry) as copy:
+        sweep = run_sweep(info, cfg, lambda: fake, copy, (320, 180), None)
+        assert copy.n_frames == 12 and copy.path.exists()
+        direct = [f.rgb for f in iter_frames(info, size=(320, 180))]
+        for i in (0, 7, 11):  # the copy holds each frame at its size, as FFmpeg's scaler makes it
+            assert np.abs(copy.rgb(i).astype(int) - direct[i].astype(int)).mean() < 3.0
+    assert not copy.path.exists()  # deleted at exit
+    assert sweep.stride == 3 and list(sweep.frames) == [0, 3, 6, 9]
+    np.testing.assert_allclose(sweep.image[1][0][:, 0], fake.share[:, 0] * 640, rtol=1e-5)  # input px
+    np.testing.assert_allclose(sweep.image[1][0][:, 1], fake.share[:, 1] * 360, rtol=1e-5)
+    np.testing.assert_allclose(sweep.image[1][0][:, 2], 0.1 * 640, rtol=1e-5)
+    assert np.isnan(sweep.shifts_px[0]).all()
+    np.testing.assert_allclose(sweep.shifts_px[1:, 0], 3 * 4.0, atol=1.5)  # 4 px a frame, 3 frames apart
+    np.testing.assert_allclose(sweep.shifts_px[1:, 1], 0.0, atol=1.5)
+    assert sweep.times_s.size == 12
+
+
+def test_working_copy_size_is_even_and_upright():
+    info = probe(SAMPLES / "backward_portrait.mp4")
+    w, h = working_size(info, 320)
+    assert w % 2 == 0 and h % 2 == 0 and max(w, h) <= 320
+    assert (w > h) == (info.width > info.height)
+    g = copy_geometry(info, (w, h))
+    assert g.scale_x == pytest.approx(w / info.width) and g.scale_y == pytest.approx(h / info.height)
+
+
+def test_working_copy_reads_back_what_the_decoder_gave(tmp_path: Path):
+    info = probe(SAMPLES / "backward_good.mp4")
+    with WorkingCopy(tmp_path, copy_geometry(info, (info.width, info.height))) as copy:
+        for _index, t, frame in decoded_frames(info, stop_after=9):
+            copy.append(frame, t)
+        direct = [f.rgb for f in iter_frames(info, stop=10)]
+        assert copy.n_frames == 10
+        for i in (0, 5, 9):
+            assert np.abs(copy.rgb(i).astype(int) - direct[i].astype(int)).mean() < 3.0  # same frame, same size
+        assert (
+            np.abs(copy.rgb(0).astype(int) - direct[9].astype(int)).mean()
+            > np.abs(copy.rgb(9).astype(int) - direct[9].astype(int)).mean()
+        )  # and frame 9 is frame 9
+        with pytest.raises(IndexError):
+            copy.yuv(10)
+
+
+class _CtxFollower(_FakeFollower):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def test_extend_backward_follows_a_stretch_back_to_where_the_candidate_appears():
+    from formcheck.pose.follow import Followed, extend_backward
+
+    cfg = load_config()
+    n = 12
+    frames = _coded_frames(n, (512, 400))
+
+    def where(t: float) -> tuple[float, float]:  # followed-frame px; in view from frame 3 on
+        return 100.0 + 4 * round(t * 30), 200.0
+
+    image = np.full((n, 33, 4), np.nan, dtype=np.float32)
+    for i in range(8, n):  # the forward pass found frames 8-11 only
+        image[i] = _person(*where(i / 30.0), 20.0)
+    got = Followed(image, image.copy(), looked=4, found=4, rejected=0, resets=0)
+    plan = FollowPlan(np.full((n, 2), np.nan), np.full(n, np.nan), torso_px=20.0)
+
+    class _AppearsAt3(_CtxFollower):
+        def detect(self, rgb, time_s):
+            # times rise as the frames go back: frame = 8 - (t - t8) * 30
+            frame = 8 - round((time_s - 8 / 30.0) * 30)
+            return super().detect(rgb, frame / 30.0) if frame >= 3 else ([], [])
+
+    out = extend_backward(
+        got, plan, lambda i: (frames[i][1], frames[i][2]), (1.0, 1.0), (512, 400),
+        lambda: _AppearsAt3(where), cfg, extend_frames=2,
+    )  # fmt: skip
+    seen = np.isfinite(out.image[:, 0, 0])
+    assert list(np.flatnonzero(seen)) == list(range(3, n))  # back to frame 3, not before
+    hips = (out.image[:, LM.LEFT_HIP, 0] + out.image[:, LM.RIGHT_HIP, 0]) / 2
+    np.testing.assert_allclose(hips[3:8], [100.0 + 4 * i for i in range(3, 8)], atol=1e-3)
+    assert out.found == got.found + 5
+
+
+def test_a_track_expects_its_person_where_the_last_few_detections_lead():
+    from formcheck.pose.tracking import _Track
+
+    tr = _Track(track_id=0)
+    for k, x in enumerate([100.0, 110.0, 120.0, 400.0, 140.0]):  # one stray detection at 400
+        tr.recent.append((k / 10.0, np.array([x, 50.0])))
+    tr.centre = np.array([140.0, 50.0])
+    np.testing.assert_allclose(tr.expected(0.5), [150.0, 50.0], atol=1e-6)  # 10 px per 0.1 s, the stray ignored
+
+
+def test_working_copy_scales_its_frames_on_the_way_out(tmp_path: Path):
+    info = probe(SAMPLES / "backward_portrait.mp4")  # portrait: a display rotation or a tall picture
+    size = working_size(info, 0)
+    with WorkingCopy(tmp_path, copy_geometry(info, size)) as copy:
+        for _i, t, frame in decoded_frames(info, stop_after=3):
+            copy.append(frame, t)
+        full = copy.rgb(2)
+        half = copy.rgb(2, (size[0] // 2, size[1] // 2))
+        assert full.shape == (size[1], size[0], 3) and half.shape == (size[1] // 2, size[0] // 2, 3)
+        again = cv2.resize(full, (size[0] // 2, size[1] // 2), interpolation=cv2.INTER_AREA)
+        assert np.abs(half.astype(int) - again.astype(int)).mean() < 4.0  # the same picture, smaller
+        shown = copy.pictures_at([copy.times_s[1], copy.times_s[1] + 0.004, 99.0], size)
+        assert shown[0] is not None and np.array_equal(shown[0], copy.rgb(1))
+        assert shown[1] is not None and np.array_equal(shown[1], copy.rgb(1))  # within half a frame
+        assert shown[2] is None
+
+
+def test_a_stored_frame_cut_before_its_colour_conversion_matches_the_converted_frame_cut(tmp_path: Path):
+    info = probe(SAMPLES / "backward_good.mp4")
+    with WorkingCopy(tmp_path, copy_geometry(info, (info.width, info.height))) as copy:
+        for _i, t, frame in decoded_frames(info, stop_after=1):
+            copy.append(frame, t)
+        whole = copy.rgb(1)
+        for x0, y0, w, h in [(0, 0, 64, 48), (101, 37, 160, 161), (info.width - 33, info.height - 17, 33, 17)]:
+            cut = copy.stored(1).crop(x0, y0, w, h)
+            assert cut.shape == (h, w, 3)
+            # chroma is shared by 2x2 pixels: odd edges agree to within the rounding of a shared sample
+            assert np.abs(cut.astype(int) - whole[y0 : y0 + h, x0 : x0 + w].astype(int)).max() <= 2
