@@ -135,6 +135,8 @@ class PlausibilityConfig(_Section):
     contact_foot_range_deg: tuple[float, float] = Field(description="foot angle at initial contact (deg)")
     min_step_s: float = Field(gt=0, description="shortest time between two contacts (s)")
     min_stride_s: float = Field(gt=0, description="shortest time between two contacts of one foot (s)")
+    stride_share: float = Field(gt=0, le=1, description="shortest step / stride against the track's own (share)")
+    min_gait: float = Field(ge=0, le=1, description="gait periodicity from which its stride is used (0..1)")
 
 
 class CleaningConfig(_Section):
@@ -173,6 +175,11 @@ class EventsConfig(_Section):
     ground_window_s: float = Field(gt=0, description="window of the ground level (s)")
     contact_min_visibility: float = Field(ge=0, le=1, description="no contact fires below this visibility (0..1)")
     settle_leg: float = Field(gt=0, description="a foot this low that stops descending is down (leg)")
+    landing_sweep_leg: float = Field(gt=0, description="least foot sweep vs the pelvis around a landing (leg)")
+    impact_first_share: float = Field(gt=0, le=1, description="first deceleration peak this share of the top (0..1)")
+    landing_match_s: tuple[float, float] = Field(
+        description="a height contact this long before / after a sweep landing is it (s)"
+    )
     refine_s: float = Field(ge=0, description="contact refined to the impact within this before (s)")
     forefoot_min_deg: float = Field(description="foot angle at contact above which: forefoot (deg)")
     heel_max_deg: float = Field(description="foot angle at contact below which: heel (deg)")

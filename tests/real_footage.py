@@ -211,12 +211,20 @@ def expected(clip: dict, v: Variant) -> Expected:
     w = clip["width"]
     x0, y0, cw, ch = v.crop if v.crop else (0, 0, 10**9, 10**9)
     hips = []
+    path = []  # every labelled hip position in the variant's frames and pixels, inside the crop or not
     for f, x, y in lab.get("athlete_hips", []):
         x = (w - 1 - x) if v.mirror else x
         x, y = x * v.scale - x0, y * v.scale - y0
+        path.append((frame(f), x))
         if 0 <= x < cw and 0 <= y < ch:
             hips.append((frame(f), x, y))
     events = lab.get("toe_offs" if v.reverse else "contacts", [])
+    if v.crop and path:
+        # a crop shows only the landings made while the athlete is inside it: the hips (linear between the labels)
+        # inside the crop's width at the landing
+        path.sort()
+        fs, xs = [p[0] for p in path], [p[1] for p in path]
+        events = [f for f in events if 0 <= float(np.interp(frame(f), fs, xs)) < cw]
     win = lab.get("contact_window", [start, stop - 1])
     window = sorted((frame(win[0]), frame(win[1])))
     seen = lab.get("athlete_in_view", [start, stop - 1])

@@ -203,3 +203,19 @@ def test_counts_reach_report_json_and_rule_messages():
     v = judge_rules(m, RuleContext(view="side", backward=True, evidence={}), CFG.rules)[0]
     assert v.verdict == "not_assessable"
     assert "5 of 15 needed; 40 excluded as implausible: 30 trunk, 10 jump" in v.message
+
+
+def test_steps_far_shorter_than_the_tracks_own_stride_are_step_timing():
+    # a walker whose feet repeat every 1.2 s: steps take ~0.6 s, so a contact 0.2 s after the other foot's (0.3 s
+    # at the least with stride_share 0.5) or a foot landing again 0.5 s after itself (0.6 s at the least) is false
+    steps = (
+        tf.step(30, 1.0),
+        tf.step(48, 1.6, foot="right"),
+        tf.step(54, 1.8),  # 0.2 s after the right foot
+        tf.step(69, 2.3),  # 1.3 s after the left foot's kept contact, 0.7 s after the right's
+        tf.step(80, 2.65, foot="right"),  # 0.35 s after the left
+        tf.step(95, 3.15, foot="right"),  # the right foot again 0.5 s after itself
+    )
+    assert [s.excluded for s in screen_steps(steps, P)] == [None] * 6  # fine for a runner: no stride known
+    out = screen_steps(steps, P, stride_s=1.2)
+    assert [s.excluded for s in out] == [None, None, "step_timing", None, None, "step_timing"]

@@ -60,3 +60,6 @@ def test_labels_map_into_every_variant() -> None:
     assert r.contacts == sorted(229 - f for f in clip["labels"]["toe_offs"])
     assert all(0 <= x < 560 for _, x, _ in p.hips) and len(p.hips) < len(e.hips)
     assert r.cadence_spm == (85.0, 110.0) and e.cadence_spm is None and p.cadence_spm is None
+    # the portrait crop (x 620-1180) shows only the landings made while her hips are inside it: toe-offs 102, 120
+    # and 138 of the original (hips at ~1018, ~845, ~665 px), not the five made further right or left
+    assert p.contacts == [229 - 138, 229 - 120, 229 - 102]

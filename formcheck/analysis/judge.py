@@ -29,6 +29,7 @@ from formcheck.analysis.types import (
 )
 from formcheck.analysis.view import ViewClassifier, facing_x_image
 from formcheck.config import Config
+from formcheck.pose.athlete import gait_periodicity, median_torso_px
 from formcheck.pose.sequence import PoseSequence
 from formcheck.rules.registry import RuleContext, judge_rules, tips_of
 from formcheck.rules.verdict import Verdict
@@ -79,7 +80,8 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
     angles, quality = screen_angles(pose, compute_angles(pose, facing), frame_reasons, view, pose.fps, c.plausibility)
     leg = leg_length_px(pose, c.events.leg_percentile)
     steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events, c.strike, frames)
-    steps = screen_steps(steps, c.plausibility)
+    gait, stride = gait_periodicity(seq.image, seq.fps, median_torso_px(seq.image), c.athlete)
+    steps = screen_steps(steps, c.plausibility, stride if gait >= c.plausibility.min_gait else None)
     note = None
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess

@@ -10,8 +10,9 @@ Three screens, each a small pure function returning reason codes (0 = kept, else
 - :func:`screen_angles`, on the per-frame angles: a trunk lean no runner holds or that changes faster than a trunk
   can (``trunk``); a foot pointing backward past vertical or folded onto the shank (``foot_angle``,
   ``ankle_angle``). Only that angle is excluded.
-- :func:`screen_steps`, on the steps: contacts closer than any step (``step_timing``: the step is excluded), a foot
-  angle at contact outside what landings show (``contact_foot_angle``: no strike is classed from it).
+- :func:`screen_steps`, on the steps: contacts closer than any step, or far closer than the track's own stride
+  implies (``step_timing``: the step is excluded), a foot angle at contact outside what landings show
+  (``contact_foot_angle``: no strike is classed from it).
 
 Thresholds: ``[plausibility]`` of the config, each with its unit and reason.
 """
@@ -159,20 +160,26 @@ def screen_angles(
     return screened, Quality(frame=frame, trunk=trunk, foot_left=feet["LEFT"], foot_right=feet["RIGHT"])
 
 
-def screen_steps(steps: tuple[Step, ...], cfg: PlausibilityConfig) -> tuple[Step, ...]:
+def screen_steps(steps: tuple[Step, ...], cfg: PlausibilityConfig, stride_s: float | None = None) -> tuple[Step, ...]:
     """The steps with ``excluded`` set where they cannot be true: a contact closer than ``min_step_s`` to the
     previous kept one, or closer than ``min_stride_s`` to the previous kept contact of the same foot
     (``step_timing``: the step is not used); or a foot angle at contact outside ``contact_foot_range_deg`` (its
-    angle and strike are dropped; the step's timing still counts).
+    angle and strike are dropped; the step's timing still counts). ``stride_s``: the track's own stride period
+    (s, from the periodicity of its feet, :func:`formcheck.pose.athlete.gait_periodicity`); with it, a step also
+    needs ``stride_share`` of the step time it implies (half the stride), and a stride ``stride_share`` of it.
     Stance times are not judged: toe-off frames of small figures are too uncertain (a 70 px runner's real contacts
     read toe-offs a frame later)."""
     out: list[Step] = []
     last: float | None = None
     last_foot: dict[str, float] = {}
     lo, hi = cfg.contact_foot_range_deg
+    min_step, min_stride = cfg.min_step_s, cfg.min_stride_s
+    if stride_s is not None and stride_s > 0:
+        min_step = max(min_step, cfg.stride_share * stride_s / 2.0)
+        min_stride = max(min_stride, cfg.stride_share * stride_s)
     for s in steps:
-        too_soon = last is not None and s.contact_s - last < cfg.min_step_s
-        same_foot = s.foot in last_foot and s.contact_s - last_foot[s.foot] < cfg.min_stride_s
+        too_soon = last is not None and s.contact_s - last < min_step
+        same_foot = s.foot in last_foot and s.contact_s - last_foot[s.foot] < min_stride
         if too_soon or same_foot:
             out.append(replace(s, excluded="step_timing"))
             continue

@@ -106,17 +106,28 @@ def segment_at(segments: tuple[Segment, ...], frame: int) -> Segment | None:
     return None
 
 
+def travel_x(pose: CleanPose, segments: tuple[Segment, ...]) -> np.ndarray:
+    """Per frame, the image-x direction of travel: +1 toward +x, -1 toward -x, 0 standing or unknown (a segment
+    without a facing, e.g. a front or back view, or outside every segment)."""
+    out = np.zeros(pose.n_frames)
+    for s in segments:
+        if s.direction in ("forward", "backward") and s.facing_x:
+            out[s.start_frame : s.end_frame] = -s.facing_x if s.direction == "backward" else s.facing_x
+    return out
+
+
 def _raw_contacts(
-    pose: CleanPose, leg_px: float, cfg: EventsConfig
+    pose: CleanPose, leg_px: float, cfg: EventsConfig, travel: np.ndarray | None = None
 ) -> tuple[list[RawContact], dict[tuple[int, str], float], dict[str, np.ndarray]]:
     """Both feet's contacts in time order, their sub-frame impact positions (frames) and each foot's height above
-    the ground (leg lengths, per frame)."""
+    the ground (leg lengths, per frame). ``travel`` (:func:`travel_x`) lets the detector check the contacts
+    against the feet's sweeps."""
     det = ContactDetector(cfg)
     raw: list[RawContact] = []
     impact: dict[tuple[int, str], float] = {}
     heights = {}
     for foot in ("left", "right"):
-        det.detect(pose, foot, leg_px)  # type: ignore[arg-type]
+        det.detect(pose, foot, leg_px, travel)  # type: ignore[arg-type]
         heights[foot] = det.height_
         raw += [(int(c), foot, int(o), int(d)) for c, o, d in zip(det.contacts_, det.toe_offs_, det.down_, strict=True)]
         impact.update({(int(c), foot): float(x) for c, x in zip(det.contacts_, det.impact_, strict=True)})
@@ -164,7 +175,10 @@ def detect_steps(
     lets it check that the pixels show the feet."""
     if leg_px is None or pose.n_frames < 3:
         return (), False, {}
-    raw, impact, heights = _raw_contacts(pose, leg_px, cfg)
+    # the sweep relative to the pelvis shows landings in a side view only: from the front or back the feet move in
+    # depth, and an oblique view foreshortens the sweep and mixes the far foot into the near one
+    sweep_travel = travel_x(pose, segments) if view.kind == "side" else None
+    raw, impact, heights = _raw_contacts(pose, leg_px, cfg, sweep_travel)
     static = camera_is_static(pose, heights, cfg.contact_leg)
     pel = pelvis_x(pose)
     pan = np.zeros(pose.n_frames) if static else camera_pan_px(pose, raw, cfg)

@@ -1,0 +1,153 @@
+"""Landings from the foot's sweep relative to the pelvis (analysis/landing.py) and the contact detector's check
+against them, on hand-made sequences."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.analysis.events import ContactDetector
+from formcheck.analysis.landing import reconcile, sweep_landings, sweep_leg
+from formcheck.analysis.types import CleanPose
+from formcheck.config import load_config
+from formcheck.pose.landmarks import LM
+
+LEG = 100.0  # px
+
+
+def _pose(pelvis_x: np.ndarray, foot_x: np.ndarray, foot_y: np.ndarray, fps: float = 30.0) -> CleanPose:
+    """Hips at ``pelvis_x``, the left heel and foot index at (``foot_x``, ``foot_y``) (px, image y down); the
+    right foot stays down at the pelvis on y = 400."""
+    t = pelvis_x.size
+    xy = np.full((t, 33, 2), 100.0)
+    xy[:, [LM.LEFT_HIP, LM.RIGHT_HIP], 0] = pelvis_x[:, None]
+    xy[:, [LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX], 0] = foot_x[:, None]
+    xy[:, [LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX], 1] = foot_y[:, None]
+    xy[:, [LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX], 0] = pelvis_x[:, None]
+    xy[:, [LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX], 1] = 400.0
+    return CleanPose(
+        xy=xy,
+        conf=np.ones((t, 33)),
+        world=np.zeros((t, 33, 3)),
+        times_s=np.arange(t) / fps,
+        detected=np.ones(t, bool),
+        fps=fps,
+        width=640,
+        height=480,
+    )
+
+
+def _walker(t: int = 120, travel: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pelvis x, left foot x, left foot y; px) of a walker at 5 px/frame toward ``travel``: the left foot stands
+    20 frames (stance) on y = 400 px, except the stance from frame 40 which reads 10 px higher (0.1 leg: the foot
+    landmarks of a walker off by that much), then swings 10 frames (150 px, 0.25 leg high at mid-swing) to land 50 px
+    ahead of the pelvis at frames 10, 40, 70, 100."""
+    pel = 200.0 + travel * 5.0 * np.arange(t)
+    foot = np.zeros(t)
+    y = np.zeros(t)
+    for land in range(-20, t, 30):
+        spot = 200.0 + travel * (5.0 * land + 50.0)  # where it lands: 50 px ahead of the pelvis then
+        for i in range(land, min(land + 20, t)):
+            if i >= 0:
+                foot[i] = spot
+                y[i] = 390.0 if land == 40 else 400.0
+        for j in range(10):  # swing to the next landing
+            i = land + 20 + j
+            if 0 <= i < t:
+                foot[i] = spot + travel * 150.0 * (j + 1) / 11.0
+                y[i] = 400.0 - 25.0 * np.sin(np.pi * (j + 1) / 11.0)
+    return pel, foot, y
+
+
+def test_sweep_is_the_foot_ahead_of_the_pelvis_toward_travel_in_leg_lengths():
+    pel = np.array([100.0, 110.0, 120.0])
+    foot = np.array([150.0, 110.0, 90.0])
+    pose = _pose(pel, foot, np.zeros(3))
+    assert np.allclose(sweep_leg(pose, "left", np.array([1, 1, 1]), LEG), [0.5, 0.0, -0.3])
+    # travelling toward -x the same foot is behind; no travel: unknown
+    u = sweep_leg(pose, "left", np.array([-1, -1, 0]), LEG)
+    assert np.allclose(u[:2], [-0.5, 0.0]) and np.isnan(u[2])
+
+
+def test_landings_are_the_sweeps_maxima_between_swing_and_stance_whatever_the_direction():
+    for travel in (1, -1):
+        pel, foot, y = _walker(travel=travel)
+        u = sweep_leg(_pose(pel, foot, y), "left", np.full(pel.size, travel), LEG)
+        frames, sub = sweep_landings(u, 9, 0.25)
+        # +0.5 leg at each landing, falling 0.05 leg/frame through stance, rising 0.10 through swing
+        assert frames.tolist() == [10, 40, 70, 100]
+        assert np.allclose(sub, frames, atol=0.5)
+
+
+def test_jitter_and_a_maximum_at_the_edge_of_what_is_seen_are_no_landings():
+    u = 0.03 * np.sin(np.arange(60) * 1.3)  # a standing foot's landmark jitter: +-0.03 leg
+    assert sweep_landings(u, 9, 0.25)[0].size == 0
+    ramp = np.concatenate([np.linspace(0.5, -0.5, 20), [np.nan], np.linspace(-0.5, 0.5, 10), np.linspace(0.45, 0, 9)])
+    # frame 0 starts at its highest (edge), frame 30 is a true maximum after a 1.0-leg swing
+    assert sweep_landings(ramp, 9, 0.25)[0].tolist() == [30]
+
+
+def test_reconcile_keeps_the_nearest_height_contact_adds_missed_landings_and_drops_the_rest():
+    height = np.array([10.6, 12.0, 20.0, 41.0])
+    landings = np.array([10.0, 30.0, 40.0])
+    kept, at, added = reconcile(height, landings, 3.0, 3.0)
+    # 10.6 is landing 10 (12.0 is further: a second trigger in the same stance), nothing near 30, 41 is landing 40;
+    # 12.0 and 20.0 (a swing foot dipping) are no landing
+    assert kept.tolist() == [0, 3] and at.tolist() == [0, 2] and added.tolist() == [1]
+    # a runner's foot touches down a little after it is furthest forward: later contacts may lie further off
+    kept, at, added = reconcile(np.array([14.5, 26.0]), landings, 1.0, 5.0)
+    assert kept.tolist() == [0] and at.tolist() == [0] and added.tolist() == [1, 2]
+
+
+def test_detector_finds_a_walkers_landings_its_height_misses_and_drops_a_swing_dip():
+    cfg = load_config().events
+    pel, foot, y = _walker()
+    # the stance from 40 reads above the ground (0.1 leg): the height misses that landing; and in the next swing
+    # (frame 62) the foot's landmarks dip to the ground for a frame, which then blocks the landing at 70
+    y[62] = 400.0
+    pose = _pose(pel, foot, y)
+    travel = np.ones(pel.size)
+    plain = ContactDetector(cfg).detect(pose, "left", LEG)
+    assert plain.contacts_.tolist() == [10, 62, 71, 100]  # the height alone: the dip holds off the landing
+    det = ContactDetector(cfg).detect(pose, "left", LEG, travel)
+    assert det.contacts_.tolist() == [10, 40, 70, 100]
+    assert det.dropped_ >= 1
+    # the stance from 40 never reads down, so its toe-off is the sweep's push-off: furthest back, its last frame
+    assert det.toe_offs_[:2].tolist() == [29, 59]
+    # unknown travel (standing, front view): the height contacts stand unchecked
+    assert ContactDetector(cfg).detect(pose, "left", LEG, np.zeros(pel.size)).contacts_.tolist() == (
+        plain.contacts_.tolist()
+    )
+
+
+def test_a_landing_onto_the_other_foot_is_not_added():
+    """A foot whose landmarks collapse onto the other foot's (it leaves the picture, or hides behind the near leg)
+    makes a sweep maximum without opening a step: with no height contact near, it is not a landing."""
+    cfg = load_config().events
+    pel, foot, y = _walker()
+    pose = _pose(pel, foot, y)
+    pose.xy[36:45, [LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX], 0] = pose.xy[36:45, [LM.LEFT_HEEL], 0]
+    det = ContactDetector(cfg).detect(pose, "left", LEG, np.ones(pel.size))
+    assert det.contacts_.tolist() == [10, 70, 100]
+
+
+def test_a_toe_first_landing_is_timed_at_the_toe_touch_not_when_the_heel_comes_down():
+    """The foot touches down in two parts: at the landing (frame 40) the toe arrives 0.08 leg above the ground
+    level (which reads low under it) and stops (a deceleration peak of 0.06 leg/frame^2); 5 frames later the foot
+    settles onto the ground level (0.08). The height crosses contact_leg only then; searched from the landing, the
+    first peak is the contact."""
+    cfg = load_config().events
+    pel, foot, y = _walker()
+    y[39] = 400.0 - 14.0
+    y[40:45] = 400.0 - 8.0
+    y[45:60] = 400.0
+    pose = _pose(pel, foot, y)
+    pose.xy[:, LM.LEFT_FOOT_INDEX, 0] += 20.0  # a foot 20 px long, toes toward travel
+    # arriving toes down (22 deg) and still read so when it is down (as MediaPipe read the reversed walker's feet)
+    pose.xy[39:47, LM.LEFT_HEEL, 1] -= 8.0
+    assert 45 in ContactDetector(cfg).detect(pose, "left", LEG).contacts_.tolist()
+    det = ContactDetector(cfg).detect(pose, "left", LEG, np.ones(pel.size))
+    assert det.contacts_.tolist() == [10, 40, 70, 100]
+    # the same landing arriving flat (or heel first) is left to the height: a runner's heel touches down after
+    # the foot is furthest forward
+    pose.xy[39:47, LM.LEFT_HEEL, 1] += 8.0
+    assert ContactDetector(cfg).detect(pose, "left", LEG, np.ones(pel.size)).contacts_.tolist() == [10, 45, 70, 100]
