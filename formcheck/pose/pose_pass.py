@@ -45,10 +45,10 @@ from formcheck.video.working_copy import StoredFrame, WorkingCopy
 def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[int, int | None]]:
     """Split the video into ``threads`` runs of consecutive frames ``(start, stop)`` (stop None: to the end), each
     at least ``min_frames`` long; one run when the frame count is unknown."""
-    n = info.frames
-    k = max(1, min(threads, n // max(min_frames, 1))) if n else 1
-    bounds = [round(n * i / k) for i in range(k + 1)]
-    return [(bounds[i], bounds[i + 1] if i < k - 1 else None) for i in range(k)]
+    if not info.frames:
+        return [(0, None)]
+    runs = _bounds(info.frames, threads, min_frames)
+    return [(a, b if i < len(runs) - 1 else None) for i, (a, b) in enumerate(runs)]
 
 
 def pose_settings_key(config: Config) -> str:
@@ -140,6 +140,13 @@ def densify(sparse: np.ndarray, frames: np.ndarray, n_frames: int) -> np.ndarray
             w = np.linspace(0.0, 1.0, b - a + 1, dtype=np.float32)[1:-1, None, None]
             out[a + 1 : b] = sparse[j] * (1 - w) + sparse[j + 1] * w
     return out
+
+
+def _densify_people(sparse: np.ndarray, frames: np.ndarray, n_frames: int) -> np.ndarray:
+    """:func:`densify` of every person of ``sparse [P, S, 33, 4]``: ``[P, T, 33, 4]``."""
+    if not sparse.shape[0]:
+        return np.zeros((0, n_frames, *sparse.shape[2:]), dtype=np.float32)
+    return np.stack([densify(person, frames, n_frames) for person in sparse])
 
 
 def spread_shifts(shifts: np.ndarray, frames: np.ndarray, n_frames: int) -> np.ndarray:
@@ -239,16 +246,7 @@ def run_pose_pass(
         if _presence(more) > _presence(cands):
             sweep, cands, tiled = again, more, True
     n = int(sweep.times_s.size)
-    people = (
-        np.stack([densify(cands.image[p], sweep.frames, n) for p in range(cands.image.shape[0])])
-        if (cands.image.shape[0])
-        else np.zeros((0, n, 33, 4), dtype=np.float32)
-    )
-    worlds = (
-        np.stack([densify(cands.world[p], sweep.frames, n) for p in range(cands.world.shape[0])])
-        if (cands.world.shape[0])
-        else np.zeros((0, n, 33, 4), dtype=np.float32)
-    )
+    people, worlds = (_densify_people(a, sweep.frames, n) for a in (cands.image, cands.world))
     followed = [False] * people.shape[0]
     tracks = PoseTracks(
         image=people,

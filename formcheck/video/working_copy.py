@@ -37,6 +37,22 @@ def _even(x: float) -> int:
     return max(2, int(round(x / 2.0)) * 2)
 
 
+def i420_planes(yuv: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Views of the Y ``[H, W]``, U and V ``[H/2, W/2]`` planes of an I420 array of a ``width`` x ``height`` frame."""
+    flat = yuv.reshape(-1)
+    n = width * height
+    y = flat[:n].reshape(height, width)
+    u = flat[n : n * 5 // 4].reshape(height // 2, width // 2)
+    v = flat[n * 5 // 4 :].reshape(height // 2, width // 2)
+    return y, u, v
+
+
+def i420_pack(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The I420 array ``uint8[H*3/2, W]`` (OpenCV's layout) of planes Y ``[H, W]``, U and V ``[H/2, W/2]``."""
+    h, w = y.shape
+    return np.concatenate([y.reshape(-1), u.reshape(-1), v.reshape(-1)]).reshape(h * 3 // 2, w)
+
+
 def working_size(info: VideoInfo, max_long_side_px: int) -> tuple[int, int]:
     """Size (width, height px, both even, upright) of the working copy: the input's, shrunk so its long side is
     at most ``max_long_side_px`` (0 keeps the input size)."""
@@ -121,17 +137,12 @@ class WorkingCopy:
         if size is not None and tuple(size) != (self.geometry.width, self.geometry.height):
             sw, sh = (size[1], size[0]) if k % 2 else (size[0], size[1])
             sw, sh = max(2, sw + sw % 2), max(2, sh + sh % 2)
-            h, w = self._shape[0] * 2 // 3, self._shape[1]
-            flat = yuv.reshape(-1)
-            y = flat[: w * h].reshape(h, w)
-            u = flat[w * h : w * h * 5 // 4].reshape(h // 2, w // 2)
-            v = flat[w * h * 5 // 4 :].reshape(h // 2, w // 2)
-            planes = [
-                cv2.resize(y, (sw, sh), interpolation=cv2.INTER_LINEAR).reshape(-1),
-                cv2.resize(u, (sw // 2, sh // 2), interpolation=cv2.INTER_LINEAR).reshape(-1),
-                cv2.resize(v, (sw // 2, sh // 2), interpolation=cv2.INTER_LINEAR).reshape(-1),
-            ]
-            yuv = np.concatenate(planes).reshape(sh * 3 // 2, sw)
+            y, u, v = i420_planes(yuv, *self.geometry.stored)
+            yuv = i420_pack(
+                cv2.resize(y, (sw, sh), interpolation=cv2.INTER_LINEAR),
+                cv2.resize(u, (sw // 2, sh // 2), interpolation=cv2.INTER_LINEAR),
+                cv2.resize(v, (sw // 2, sh // 2), interpolation=cv2.INTER_LINEAR),
+            )
             rgb = cv2.cvtColor(yuv, cv2.COLOR_YUV2RGB_I420)
             rgb = np.ascontiguousarray(np.rot90(rgb, k=k)) if k else rgb
             want = (size[1], size[0])
@@ -192,11 +203,8 @@ class StoredFrame:
         ax, ay = x0 - x0 % 2, y0 - y0 % 2  # chroma is shared by 2x2 pixels: cut on even lines
         bw, bh = w + (x0 - ax), h + (y0 - ay)
         bw, bh = min(bw + bw % 2, g.width - ax), min(bh + bh % 2, g.height - ay)
-        W, H = g.width, g.height
-        flat = self.yuv.reshape(-1)
-        y = flat[: W * H].reshape(H, W)[ay : ay + bh, ax : ax + bw]
-        u = flat[W * H : W * H * 5 // 4].reshape(H // 2, W // 2)[ay // 2 : (ay + bh) // 2, ax // 2 : (ax + bw) // 2]
-        v = flat[W * H * 5 // 4 :].reshape(H // 2, W // 2)[ay // 2 : (ay + bh) // 2, ax // 2 : (ax + bw) // 2]
-        i420 = np.concatenate([y.reshape(-1), u.reshape(-1), v.reshape(-1)]).reshape(bh * 3 // 2, bw)
+        y, u, v = i420_planes(self.yuv, g.width, g.height)
+        half = (slice(ay // 2, (ay + bh) // 2), slice(ax // 2, (ax + bw) // 2))
+        i420 = i420_pack(y[ay : ay + bh, ax : ax + bw], u[half], v[half])
         rgb = cv2.cvtColor(i420, cv2.COLOR_YUV2RGB_I420)
         return np.ascontiguousarray(rgb[y0 - ay : y0 - ay + h, x0 - ax : x0 - ax + w])
