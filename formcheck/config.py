@@ -43,6 +43,7 @@ class PoseConfig(_Section):
     sweep_model: ModelName = Field(description="pose model of the sweep (lite, full or heavy)")
     sweep_num_poses: int = Field(ge=1, le=16, description="people reported per searched frame (count)")
     follow_num_poses: int = Field(ge=1, le=4, description="people the follow landmarker may report (count)")
+    follow_smoothed: bool = Field(description="let MediaPipe smooth the followed landmarks over time (lags)")
     follow_margin: float = Field(ge=1, description="follow crop side against the athlete's extent (x)")
     follow_min_side_px: int = Field(ge=32, description="smallest follow crop side (px of the followed frames)")
     follow_max_gap_s: float = Field(ge=0, description="longest sweep gap the athlete is followed across (s)")

@@ -307,3 +307,36 @@ def test_a_stored_frame_cut_before_its_colour_conversion_matches_the_converted_f
             assert cut.shape == (h, w, 3)
             # chroma is shared by 2x2 pixels: odd edges agree to within the rounding of a shared sample
             assert np.abs(cut.astype(int) - whole[y0 : y0 + h, x0 : x0 + w].astype(int)).max() <= 2
+
+
+def _lag_frames(image: np.ndarray, truth_px: np.ndarray) -> float:
+    """The shift (frames, 0.1 steps; positive = late) of landmarks ``image [T, 33, >=2]`` against the truth
+    ``truth_px [T, 33, 2]`` that fits best (median landmark error, truth interpolated between frames)."""
+    k = np.arange(10, image.shape[0] - 10)
+    best = (np.inf, 0.0)
+    for s in np.arange(-1.0, 1.001, 0.1):
+        f = k - s
+        i = np.floor(f).astype(int)
+        w = (f - i)[:, None, None]
+        at = truth_px[i] * (1 - w) + truth_px[i + 1] * w
+        err = float(np.nanmedian(np.linalg.norm(image[k, :, :2] - at, axis=2)))
+        best = min(best, (err, round(float(s), 1)))
+    return best[1]
+
+
+@pytest.mark.slow
+def test_followed_landmarks_keep_time_with_the_truth(tmp_path: Path) -> None:
+    """MediaPipe smooths one pose over time in VIDEO mode; on a crop moving with the athlete that lagged the
+    landmarks by 0.4 frame (contacts a frame late). The follow pass's landmarker is kept unsmoothed."""
+    import json
+
+    from formcheck.analyze import analyze_video
+
+    clip = SAMPLES / "backward_heel_long_steps.mp4"
+    truth = json.loads(clip.with_suffix(".truth.json").read_text())
+    truth_px = np.asarray(truth["per_frame"]["landmarks_px"], dtype=float)[:, :, :2]
+    res = analyze_video(clip, out_dir=tmp_path, model="full")
+    assert res.pose.n_frames == truth_px.shape[0]
+    image = np.load(tmp_path / "pose.npz")["image"][0]
+    lag = _lag_frames(image, truth_px)
+    assert abs(lag) <= 0.2, f"followed landmarks {lag:+.1f} frames off the truth"

@@ -118,19 +118,30 @@ def clean_temporaries(out_dir: Path) -> int:
 def job_lock(out_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on the job's folder (released by the OS if the process dies): a worker orphaned by
     a killed batch and the next run never write the same job at once. A folder this call made and that holds
-    nothing but the lock at the end is removed."""
+    nothing but the lock at the end is removed, also when a stop signal lands while the folder is being made
+    (between the athlete's folder and the job's, say)."""
     created, parent_created = not out_dir.exists(), not out_dir.parent.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = -1
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        if created:  # a job that made nothing (stopped, or failed uncached) leaves no folder behind
-            with contextlib.suppress(OSError):
-                if [p.name for p in out_dir.iterdir()] == [LOCK]:
-                    (out_dir / LOCK).unlink()
-                    out_dir.rmdir()
-                    if parent_created:
-                        out_dir.parent.rmdir()  # the athlete's folder, unless another job wrote there
-        os.close(fd)
+        if created:
+            _remove_bare(out_dir, parent_created)
+        if fd >= 0:
+            os.close(fd)
+
+
+def _remove_bare(out_dir: Path, parent_too: bool) -> None:
+    """Remove ``out_dir`` if it holds nothing but the lock (a job that made nothing: stopped, or failed uncached),
+    and then its parent if ``parent_too`` and empty (the athlete's folder, unless another job wrote there)."""
+    with contextlib.suppress(OSError):
+        if out_dir.is_dir() and {p.name for p in out_dir.iterdir()} <= {LOCK}:
+            with contextlib.suppress(FileNotFoundError):
+                (out_dir / LOCK).unlink()
+            out_dir.rmdir()
+    if parent_too:
+        with contextlib.suppress(OSError):
+            out_dir.parent.rmdir()

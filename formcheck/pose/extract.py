@@ -57,6 +57,9 @@ def native_stderr_silenced() -> Iterator[None]:
                 _saved_stderr = None
 
 
+_UNSMOOTHED_STEP_MS = 10_000_000  # ms between frames of an unsmoothed landmarker: 10^4 s, against a 3 s filter
+
+
 class Landmarker:
     """A PoseLandmarker in VIDEO mode (it follows people from frame to frame: call :meth:`detect` once per frame,
     in order) or, with ``image_mode``, IMAGE mode (every call looks afresh with the person detector: frames in any
@@ -64,6 +67,13 @@ class Landmarker:
 
     ``model_path`` is a verified ``.task`` bundle (see :mod:`formcheck.pose.models`); ``num_poses`` overrides
     ``config.num_poses`` (people reported per frame).
+
+    With one pose in VIDEO mode MediaPipe smooths the landmarks over time (a one-euro filter with a 0.05 Hz
+    minimum cutoff; with more poses it does not): on a crop that moves with the athlete the limbs move slowly in
+    the crop's pixels, and the filter's lag put contacts a frame late and tilted the trunk by ~0.5 degree.
+    ``unsmoothed`` gives such a landmarker timestamps ``_UNSMOOTHED_STEP_MS`` apart (the frames still in order:
+    it still follows from frame to frame), so the filter passes every frame through; the analysis filters the
+    landmarks itself, knowing the true frame times.
     """
 
     def __init__(
@@ -73,6 +83,7 @@ class Landmarker:
         *,
         num_poses: int | None = None,
         image_mode: bool = False,
+        unsmoothed: bool = False,
     ) -> None:
         from mediapipe.tasks.python import BaseOptions, vision
 
@@ -97,6 +108,7 @@ class Landmarker:
             raise
         self._last_ms = -1
         self._calls = 0
+        self._unsmoothed = unsmoothed and not image_mode and (num_poses or config.num_poses) == 1
 
     def detect(self, rgb: np.ndarray, time_s: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Detect people in one upright RGB frame shown at ``time_s`` seconds.
@@ -107,7 +119,10 @@ class Landmarker:
         import mediapipe as mp
 
         h, w = rgb.shape[:2]
-        ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)  # strictly increasing, as VIDEO mode needs
+        if self._unsmoothed:  # see the class docstring: frames far apart in time pass the smoothing unchanged
+            ms = self._last_ms + _UNSMOOTHED_STEP_MS if self._calls else 0
+        else:
+            ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)  # strictly increasing, as VIDEO mode needs
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         call = (

@@ -193,7 +193,9 @@ def follow_candidate(
     extend = int(round(config.pose.follow_extend_s * (info.fps or config.video.fallback_fps)))
 
     def follower() -> Landmarker:
-        return Landmarker(model_path, config.pose, num_poses=config.pose.follow_num_poses)
+        return Landmarker(
+            model_path, config.pose, num_poses=config.pose.follow_num_poses, unsmoothed=not config.pose.follow_smoothed
+        )
 
     if copy is not None and not small:
         g = copy.geometry
