@@ -138,9 +138,9 @@ def background_track(shift_px: np.ndarray) -> np.ndarray:
 
 def choose(image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: AthleteConfig) -> list[Evidence]:
     """Evidence for each candidate of ``image [P, T, 33, 4]`` (in that order). ``shift_px [T, 2]``: the
-    background's shift per frame (None: a static camera). The score is presence x size^size_power x (a base +
-    travel + gait, weighted; see :class:`formcheck.config.AthleteConfig`); the best one's ``confidence`` is
-    1 - second score / best score."""
+    background's shift per frame (None: a static camera). The score is presence^presence_power x
+    size^size_power x (a base + travel + gait, weighted; see :class:`formcheck.config.AthleteConfig`); the best
+    one's ``confidence`` is 1 - second score / best score."""
     p, t = image.shape[:2]
     bg = background_track(shift_px) if shift_px is not None else np.zeros((t, 2))
     torsos = [median_torso_px(image[i]) for i in range(p)]
@@ -152,7 +152,8 @@ def choose(image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: Athl
         trav = travel_torso(image[i], bg, torsos[i], int(round(cfg.travel_window_s * fps)))
         gait, stride = gait_periodicity(image[i], fps, torsos[i], cfg)
         moving = cfg.base_weight + cfg.travel_weight * min(trav / cfg.travel_full_torso, 1.0) + cfg.gait_weight * gait
-        score = presence * size**cfg.size_power * moving / (cfg.base_weight + cfg.travel_weight + cfg.gait_weight)
+        weights = cfg.base_weight + cfg.travel_weight + cfg.gait_weight
+        score = presence**cfg.presence_power * size**cfg.size_power * moving / weights
         out.append(Evidence(presence, torsos[i], size, trav, gait, stride, float(score)))
     return out
 
