@@ -326,8 +326,8 @@ def _lag_frames(image: np.ndarray, truth_px: np.ndarray) -> float:
 
 @pytest.mark.slow
 def test_followed_landmarks_keep_time_with_the_truth(tmp_path: Path) -> None:
-    """MediaPipe smooths one pose over time in VIDEO mode; on a crop moving with the athlete that lagged the
-    landmarks by 0.4 frame (contacts a frame late). The follow pass's landmarker is kept unsmoothed."""
+    """MediaPipe smooths one pose over time in VIDEO mode, which lagged the followed landmarks by 0.4 frame
+    (contacts a frame late). The follow pass's landmarker is kept unsmoothed."""
     import json
 
     from formcheck.analyze import analyze_video

@@ -145,6 +145,7 @@ def choose(image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: Athl
     bg = background_track(shift_px) if shift_px is not None else np.zeros((t, 2))
     torsos = [median_torso_px(image[i]) for i in range(p)]
     largest = max(torsos) if torsos else 1.0
+    weights = cfg.base_weight + cfg.travel_weight + cfg.gait_weight
     out = []
     for i in range(p):
         presence = float(np.isfinite(image[i, :, 0, 0]).mean()) if t else 0.0
@@ -152,7 +153,6 @@ def choose(image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: Athl
         trav = travel_torso(image[i], bg, torsos[i], int(round(cfg.travel_window_s * fps)))
         gait, stride = gait_periodicity(image[i], fps, torsos[i], cfg)
         moving = cfg.base_weight + cfg.travel_weight * min(trav / cfg.travel_full_torso, 1.0) + cfg.gait_weight * gait
-        weights = cfg.base_weight + cfg.travel_weight + cfg.gait_weight
         score = presence**cfg.presence_power * size**cfg.size_power * moving / weights
         out.append(Evidence(presence, torsos[i], size, trav, gait, stride, float(score)))
     return out

@@ -69,9 +69,8 @@ class Landmarker:
     ``config.num_poses`` (people reported per frame).
 
     With one pose in VIDEO mode MediaPipe smooths the landmarks over time (a one-euro filter with a 0.05 Hz
-    minimum cutoff; with more poses it does not): on a crop that moves with the athlete the limbs move slowly in
-    the crop's pixels, and the filter's lag put contacts a frame late and tilted the trunk by ~0.5 degree.
-    ``unsmoothed`` gives such a landmarker timestamps ``_UNSMOOTHED_STEP_MS`` apart (the frames still in order:
+    minimum cutoff; with more poses it does not): its lag, 0.4 frame on the synthetic clips, put contacts a frame
+    late. ``unsmoothed`` gives such a landmarker timestamps ``_UNSMOOTHED_STEP_MS`` apart (the frames still in order:
     it still follows from frame to frame), so the filter passes every frame through; the analysis filters the
     landmarks itself, knowing the true frame times.
     """
