@@ -14,6 +14,7 @@ import typer
 
 from formcheck import __version__
 from formcheck.command import guarded, run_app
+from formcheck.malloc import limit_arenas
 
 app = typer.Typer(
     name="formcheck",
@@ -66,5 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Entry point that exits the process with :func:`main`'s code."""
+    """Entry point that exits the process with :func:`main`'s code (the C allocator's arenas capped first:
+    :mod:`formcheck.malloc`)."""
+    limit_arenas()
     sys.exit(main())
