@@ -4,7 +4,8 @@ glibc gives each thread that allocates its own arena (up to 8 per core), and an 
 The pose, follow and render passes run on pools of threads, each allocating per-frame arrays, so the process's
 resident size grew with the video's length beyond what it held: ``bench/bench_analyze.py --long`` (640x480) read a
 peak RSS of 444 MiB for 1 minute and 557 MiB for 10 minutes with glibc's default, 420 and 501 MiB with 2 arenas
-(``MALLOC_ARENA_MAX=2``) at the same speed.
+(``MALLOC_ARENA_MAX=2``) at the same speed. The CLI's entry point and the batch pool's worker initializer set the
+cap before their threads start.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from types import FrameType
 from typing import Any
 
 from formcheck.errors import Interrupted
+from formcheck.malloc import limit_arenas
 
 #: How often (s) the watchdog checks that the parent process is alive.
 WATCH_S = 0.5
@@ -56,7 +57,9 @@ def _unraisable(info: Any) -> None:
 
 
 def init_worker(parent_pid: int) -> None:
-    """Pool initializer: the signal handling above, and death with the parent ``parent_pid``."""
+    """Pool initializer: the C allocator's arenas capped (:mod:`formcheck.malloc`, as the CLI does at start-up),
+    the signal handling above, and death with the parent ``parent_pid``."""
+    limit_arenas()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _on_stop)
