@@ -174,6 +174,7 @@ def run_follow(
     progress: Progress | None = None,
     clock: StageClock | None = None,
     extend_frames: int = 0,
+    out: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Followed:
     """Follow the candidate of ``plan`` over ``runs`` (runs of consecutive frames, followed at once, each by
     its own landmarker from ``make()``: VIDEO mode, one pose). ``scale`` (x, y): followed-frame px per input px;
@@ -182,10 +183,20 @@ def run_follow(
     Past the end of a stretch the sweep saw, the landmarker keeps following on its own for as long as it finds
     the candidate again within ``extend_frames`` frames (the crop around where it last found them; a result must
     lie within ``tracking.max_jump_torso`` per frame of that): the sweep's few frames a second miss a person now
-    and then, the follow pass need not."""
+    and then, the follow pass need not.
+
+    ``out``: the image and world arrays ``float32 [T, 33, 4]`` to fill (NaN first), e.g. the candidate's rows
+    of the tracks, so no second track of every frame is held; made if None."""
     n = plan.centre_px.shape[0]
-    image = np.full((n, N_LANDMARKS, 4), np.nan, dtype=np.float32)
-    world = np.full_like(image, np.nan)
+    if out is None:
+        image = np.full((n, N_LANDMARKS, 4), np.nan, dtype=np.float32)
+        world = np.full_like(image, np.nan)
+    else:
+        image, world = out
+        if image.shape != (n, N_LANDMARKS, 4) or world.shape != image.shape:
+            raise ValueError(f"run_follow: out arrays of shape {image.shape}, {world.shape}; expected {(n, 33, 4)}")
+        image.fill(np.nan)
+        world.fill(np.nan)
     counts = {"looked": 0, "found": 0, "rejected": 0, "resets": 0}
     to_input = np.array([1 / scale[0], 1 / scale[1], 1 / scale[0], 1.0], dtype=np.float32)
     limit = config.pose.follow_max_offset_torso
@@ -194,25 +205,27 @@ def run_follow(
     planned = plan.followed
     made: list[_Follower] = []
 
-    def worker() -> Callable[[tuple[int, float, np.ndarray]], tuple[int, np.ndarray | None, np.ndarray | None]]:
+    def worker() -> Callable[[tuple[int, float, np.ndarray]], bool]:
         me = _Follower(make)
         made.append(me)
 
-        def follow(item: tuple[int, float, np.ndarray]) -> tuple[int, np.ndarray | None, np.ndarray | None]:
+        def follow(item: tuple[int, float, np.ndarray]) -> bool:
+            """Frame ``item`` followed; its landmarks written straight into ``image``/``world`` (each run writes
+            only its own frames, so nothing per frame waits in the queues of later runs). True if found."""
             i, t, rgb = item
             if planned[i]:
                 ref, extent, reach = plan.centre_px[i], float(plan.extent_px[i]), limit
             elif me.last is not None and 0 < i - me.last[0] <= extend_frames:
                 ref, extent, reach = me.last[1], me.last[2], jump * (i - me.last[0])
             else:
-                return i, None, None  # not looked at
+                return False  # not looked at
             x0, y0, w, h = crop_box(ref, extent, scale, frame_size, config)
             crop = _cut(rgb, x0, y0, w, h)
             with clocked(clock, "pose.inference"):
                 found, worlds = me.lm.detect(crop, t)  # type: ignore[attr-defined]
             counts["looked"] += 1
             if not found:
-                return i, None, None
+                return False
             k, lm = _nearest(found, x0, y0, to_input, ref)
             centre, torso = torso_centre_and_length(lm)
             off = float(np.linalg.norm(centre - ref)) / max(plan.torso_px, 1.0)
@@ -221,23 +234,22 @@ def run_follow(
                 me.misses = 0
                 xy = lm[:, :2]
                 me.last = (i, centre, float(np.max(np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0))))
-                return i, lm, worlds[k]
+                image[i], world[i] = lm, worlds[k]
+                return True
             me.misses += 1
             counts["rejected"] += 1
             if me.misses >= config.pose.follow_reset_after:
                 me.renew()
                 counts["resets"] += 1
-            return i, None, None
+            return False
 
         return follow
 
     try:
         workers = [worker() for _ in runs]
         done = 0
-        for i, lm, wl in map_chunks(list(runs), workers):
-            if lm is not None and wl is not None:
-                image[i], world[i] = lm, wl
-                counts["found"] += 1
+        for hit in map_chunks(list(runs), workers):
+            counts["found"] += hit
             done += 1
             if progress is not None:
                 progress(done, n, "follow")
@@ -261,10 +273,11 @@ def extend_backward(
     is found again within ``extend_frames`` frames (each result within ``tracking.max_jump_torso`` per frame of
     the last): the mirror of :func:`run_follow`'s extension past a stretch's end. The frames are given to a fresh
     VIDEO-mode landmarker in reverse order (with rising timestamps). ``read(i)``: frame ``i``'s (time s, upright
-    RGB at the follow scale, or a picture to crop: see :data:`FrameRun`)."""
+    RGB at the follow scale, or a picture to crop: see :data:`FrameRun`). ``got``'s arrays are filled in place
+    (a copy would hold a third track of every frame at the pass's peak)."""
     if extend_frames <= 0:
         return got
-    image, world = got.image.copy(), got.world.copy()
+    image, world = got.image, got.world
     found = np.isfinite(image[:, 0, 0])
     to_input = np.array([1 / scale[0], 1 / scale[1], 1 / scale[0], 1.0], dtype=np.float32)
     change, jump = config.tracking.max_torso_change, config.tracking.max_jump_torso

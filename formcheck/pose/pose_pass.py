@@ -183,10 +183,12 @@ def follow_candidate(
     copy: WorkingCopy | None,
     progress: Progress | None = None,
     clock: StageClock | None = None,
+    out: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Followed:
     """Follow the candidate of ``plan`` on every frame (:func:`formcheck.pose.follow.run_follow`): on crops of
     the working copy when there is one and the candidate's torso is at least ``pose.follow_full_below_torso_px``
-    there, else of the full-size frames decoded again."""
+    there, else of the full-size frames decoded again. ``out``: the image and world arrays ``[T, 33, 4]`` to
+    fill (made if None)."""
     n = plan.centre_px.shape[0]
     bounds = _bounds(n, config.pose.threads(), config.pose.min_chunk_frames)
     small = copy is not None and plan.torso_px * copy.geometry.scale_y < config.pose.follow_full_below_torso_px
@@ -204,7 +206,7 @@ def follow_candidate(
     else:
         runs = [_source_run(info, a, b, config) for a, b in bounds]
         scale, size = (1.0, 1.0), (info.width, info.height)
-    got = run_follow(plan, runs, scale, size, follower, config, progress, clock, extend_frames=extend)
+    got = run_follow(plan, runs, scale, size, follower, config, progress, clock, extend_frames=extend, out=out)
     if copy is not None and not small:  # stretches followed back in time too: frames read by index
         got = extend_backward(
             got, plan, lambda i: (copy.times_s[i], copy.stored(i)), scale, size, follower, config, extend
@@ -272,7 +274,7 @@ def run_pose_pass(
     if tracks.n_people == 0:
         return tracks
     with clocked(clock, "follow"):
-        return with_followed(tracks, 0, info, model_path, config, copy, progress, clock)
+        return with_followed(tracks, 0, info, model_path, config, copy, progress, clock, in_place=True)
 
 
 def with_followed(
@@ -284,9 +286,12 @@ def with_followed(
     copy: WorkingCopy | None,
     progress: Progress | None = None,
     clock: StageClock | None = None,
+    in_place: bool = False,
 ) -> PoseTracks:
     """``tracks`` with candidate ``person`` followed on every frame (its sweep landmarks replaced by the follow
-    pass's; implausible frames dropped, :func:`formcheck.pose.outliers.mangled_frames`)."""
+    pass's; implausible frames dropped, :func:`formcheck.pose.outliers.mangled_frames`). ``in_place``: write
+    into ``tracks``' own arrays instead of copies (for tracks nobody else holds, the pose pass's own: every copy
+    is another ~1 MB per person per minute of video at the pass's peak)."""
     if tracks.followed and tracks.followed[person]:
         return tracks
     frames = tracks.sweep_frames if tracks.sweep_frames is not None else np.arange(tracks.timestamps_s.size)
@@ -295,12 +300,13 @@ def with_followed(
     plan = follow_plan(
         tracks.image[person, frames], frames, tracks.timestamps_s, stride, config.pose.follow_max_gap_s, fps
     )
-    got = follow_candidate(info, plan, model_path, config, copy, progress, clock)
-    image, world = got.image.copy(), got.world.copy()
+    out = (tracks.image[person], tracks.world[person]) if in_place else None  # the plan is made: overwritten
+    got = follow_candidate(info, plan, model_path, config, copy, progress, clock, out)
+    image, world = got.image, got.world
     t = config.tracking
     bad = mangled_frames(image, fps, t.outlier_window_s, t.max_torso_change, t.max_hip_off_torso)
     image[bad], world[bad] = np.nan, np.nan
-    all_image, all_world = tracks.image.copy(), tracks.world.copy()
+    all_image, all_world = (tracks.image, tracks.world) if in_place else (tracks.image.copy(), tracks.world.copy())
     all_image[person], all_world[person] = image, world
     followed = list(tracks.followed) or [False] * tracks.n_people
     followed[person] = True
