@@ -49,9 +49,13 @@ def mangled_frames(
     median of the frames within ``window_s`` either side by more than ``max_torso_change`` (x, either way), or
     whose hip midpoint is more than ``max_off_torso`` torso lengths from where those frames put it (their
     positions carried at their median velocity; the frame itself left out)."""
-    xy = image[:, :, :2].astype(np.float64)
-    hips = (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2
-    torso = np.linalg.norm((xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - hips, axis=1)
+    ls, rs, lh, rh = (
+        image[:, [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP], :2]
+        .astype(np.float64)
+        .transpose(1, 0, 2)
+    )  # only the four landmarks used: no float64 copy of every landmark of every frame
+    hips = (lh + rh) / 2
+    torso = np.linalg.norm((ls + rs) / 2 - hips, axis=1)
     half = max(int(round(window_s * fps)), 1)
     ref_t = _rolling_median(torso, half)
     ref_h = _expected_hips(hips, half)

@@ -127,10 +127,12 @@ def _presence(cands: Candidates) -> float:
     return float(np.isfinite(cands.image[0, :, 0, 0]).mean()) if cands.image.shape[0] else 0.0
 
 
-def densify(sparse: np.ndarray, frames: np.ndarray, n_frames: int) -> np.ndarray:
+def densify(sparse: np.ndarray, frames: np.ndarray, n_frames: int, out: np.ndarray | None = None) -> np.ndarray:
     """``[T, 33, 4]`` from landmarks ``sparse [S, 33, 4]`` at frames ``frames [S]``: linear between consecutive
-    sweep frames where both are seen, NaN elsewhere."""
-    out = np.full((n_frames, *sparse.shape[1:]), np.nan, dtype=np.float32)
+    sweep frames where both are seen, NaN elsewhere. ``out``: the float32 array to fill (made if None)."""
+    if out is None:
+        out = np.empty((n_frames, *sparse.shape[1:]), dtype=np.float32)
+    out.fill(np.nan)
     if frames.size == 0:
         return out
     out[frames] = sparse
@@ -146,7 +148,10 @@ def _densify_people(sparse: np.ndarray, frames: np.ndarray, n_frames: int) -> np
     """:func:`densify` of every person of ``sparse [P, S, 33, 4]``: ``[P, T, 33, 4]``."""
     if not sparse.shape[0]:
         return np.zeros((0, n_frames, *sparse.shape[2:]), dtype=np.float32)
-    return np.stack([densify(person, frames, n_frames) for person in sparse])
+    out = np.empty((sparse.shape[0], n_frames, *sparse.shape[2:]), dtype=np.float32)
+    for person, dense in zip(sparse, out, strict=True):  # filled in place: no second copy of every frame
+        densify(person, frames, n_frames, out=dense)
+    return out
 
 
 def spread_shifts(shifts: np.ndarray, frames: np.ndarray, n_frames: int) -> np.ndarray:

@@ -7,7 +7,6 @@ and a fingerprint of the source video and model so a stale file is never reused.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import zipfile
@@ -16,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.atomic import write_bytes
-from formcheck.errors import NoPersonError, PoseFileError
+from formcheck.atomic import atomic_path
+from formcheck.errors import NoPersonError, OutputError, PoseFileError
 from formcheck.pose.landmarks import N_LANDMARKS
 from formcheck.pose.sequence import PoseSequence
 
@@ -148,9 +147,13 @@ class PoseTracks:
             arrays["background_shift_px"] = self.background_shift_px
         if self.sweep_frames is not None:
             arrays["sweep_frames"] = self.sweep_frames
-        buf = io.BytesIO()
-        np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
-        return write_bytes(path, buf.getvalue())
+        with atomic_path(path) as tmp:  # compressed straight into the file: no copy of it in memory
+            try:
+                with open(tmp, "wb") as fh:
+                    np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        return Path(path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> PoseTracks:
