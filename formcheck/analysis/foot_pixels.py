@@ -57,9 +57,11 @@ def foot_structure(
             picked += [own[i] for i in idx]
     if not picked:
         return {}
-    images = frames([float(pose.times_s[c]) for c, _ in picked])
     values: dict[str, list[float]] = {}
-    for (c, foot), rgb in zip(picked, images, strict=True):
+    for c, foot in picked:
+        # one picture at a time: at the video's own size a 4K frame is 25 MB, and 16 at once were the analysis's
+        # peak of memory
+        rgb = frames([float(pose.times_s[c])])[0]
         if rgb is None:
             continue
         scale = np.array([rgb.shape[1] / pose.width, rgb.shape[0] / pose.height]) if pose.width else np.ones(2)
