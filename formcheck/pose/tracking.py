@@ -202,7 +202,7 @@ class PersonTracker:
         """False only when both looks are known and further apart than ``max_appearance``."""
         if a is None or b is None:
             return True
-        d = appearance_distance(a, b)
+        d = appearance_distance(a, b, self.config.appearance_dark_floor)
         return not (np.isfinite(d) and d > self.config.max_appearance)
 
     def _same_build(self, a: _Track, b: _Track) -> bool:
