@@ -91,7 +91,7 @@ class Candidates:
     fps: float
 
 
-def track_sweep(sweep: Sweep, fps: float, config: Config) -> Candidates:
+def track_sweep(sweep: Sweep, fps: float, config: Config, frame_size: tuple[int, int] | None = None) -> Candidates:
     """Track the sweep's detections into people at the sweep's rate and order them athlete first. The jump gate
     between searched frames is the per-frame one, or what ``tracking.max_speed_torso_per_s`` covers between two
     searched frames if that is more (1.2 torso lengths at 10 Hz); fragments may share up to two searched frames
@@ -104,7 +104,7 @@ def track_sweep(sweep: Sweep, fps: float, config: Config) -> Candidates:
             "max_overlap_s": max(t.max_overlap_s, 2.0 / rate),
         }
     )
-    tracker = PersonTracker(gates, rate)
+    tracker = PersonTracker(gates, rate, frame_size)
     for j, index in enumerate(sweep.frames):
         tracker.update(j, float(sweep.times_s[index]), sweep.image[j], sweep.world[j], sweep.colours[j])
     image, world, scores, _ = tracker.finish(int(sweep.frames.size))
@@ -236,7 +236,7 @@ def run_pose_pass(
 
     with clocked(clock, "sweep"):
         sweep = run_sweep(info, config, searcher, copy, size, progress, clock)
-        cands = track_sweep(sweep, fps, config)
+        cands = track_sweep(sweep, fps, config, (info.width, info.height))
     tiled = False
     if needs_tiles(cands, info.width, info.height, config):
 
@@ -244,7 +244,7 @@ def run_pose_pass(
             return TiledLandmarker(model_path, config.pose, info.width, info.height)
 
         again = run_sweep(info, config, tiles, None, (info.width, info.height), progress, clock, workers=1)
-        more = track_sweep(again, fps, config)
+        more = track_sweep(again, fps, config, (info.width, info.height))
         if _presence(more) > _presence(cands):
             sweep, cands, tiled = again, more, True
     n = int(sweep.times_s.size)
