@@ -50,6 +50,7 @@ class PoseConfig(_Section):
     follow_max_offset_torso: float = Field(gt=0, description="follow result's distance from the sweep's (torso)")
     follow_extend_s: float = Field(ge=0, description="follow past the sweep's track while found within (s)")
     follow_reset_after: int = Field(ge=1, description="rejected follow results before a fresh landmarker (count)")
+    carry_max_misses: int = Field(ge=0, description="searched frames in a row without a carried person (count)")
     follow_full_below_torso_px: float = Field(
         ge=0, description="athlete torso in the working copy under which crops come from full frames (px)"
     )

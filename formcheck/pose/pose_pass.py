@@ -4,7 +4,9 @@
    and everyone is looked for on ``pose.sweep_hz`` frames a second, in IMAGE mode, several frames at once.
 2. The sweep's detections are tracked into people (:class:`PersonTracker`, at the sweep's rate) and the athlete is
    chosen among them (:mod:`formcheck.pose.athlete`). When nobody or only a small figure is found, the sweep is
-   run again on tiles of the full-size frames (:mod:`formcheck.pose.tiles`).
+   run again on tiles of the full-size frames (:mod:`formcheck.pose.tiles`). Each person is then carried back and
+   forward out of the stretches they were seen on (:mod:`formcheck.pose.carry`: VIDEO mode finds people late, so
+   played backwards a clip found them on other frames) and the detections are tracked again.
 3. The follow pass (:mod:`formcheck.pose.follow`): the athlete on every frame, one pose per frame on a crop around
    them, runs of frames followed at once; crops come from the working copy, or from full-size frames decoded again
    when the athlete is small there (or there is no copy).
@@ -26,6 +28,7 @@ import numpy as np
 
 from formcheck.config import Config
 from formcheck.pose.athlete import order_candidates
+from formcheck.pose.carry import carry_sweep
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.follow import Followed, FollowPlan, FrameRun, extend_backward, follow_plan, run_follow
 from formcheck.pose.models import ensure_model
@@ -247,6 +250,10 @@ def run_pose_pass(
         more = track_sweep(again, fps, config, (info.width, info.height))
         if _presence(more) > _presence(cands):
             sweep, cands, tiled = again, more, True
+    if config.pose.carry_max_misses and cands.image.shape[0]:
+        with clocked(clock, "carry"):
+            sweep = carry_sweep(sweep, cands.image, cands.fps, info, config, copy, search_model).sweep
+            cands = track_sweep(sweep, fps, config, (info.width, info.height))
     n = int(sweep.times_s.size)
     people, worlds = (_densify_people(a, sweep.frames, n) for a in (cands.image, cands.world))
     followed = [False] * people.shape[0]
