@@ -3,6 +3,8 @@ fake landmarker on a hand-built scene: back and forward alike, never onto someon
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from formcheck.config import load_config
@@ -29,12 +31,13 @@ def _person(cx: float, cy: float, torso: float = TORSO) -> np.ndarray:
 
 
 class _Picture:
-    """A frame of constant colour that remembers where it was last cropped (so the fake landmarker knows)."""
+    """A frame of constant colour that remembers where it was last cropped on each thread (so the fake landmarker,
+    called next on that thread, knows)."""
 
-    last: tuple[int, int] = (0, 0)
+    last = threading.local()
 
     def crop(self, x0: int, y0: int, w: int, h: int) -> np.ndarray:
-        _Picture.last = (x0, y0)
+        _Picture.last.at = (x0, y0)
         out = np.empty((h, w, 3), dtype=np.uint8)
         out[:] = (150, 60, 40)
         return out
@@ -60,7 +63,7 @@ class _FakeLandmarker:
         where = self.scene(int(round(time_s * RATE)))
         if where is None:
             return [], []
-        x0, y0 = _Picture.last
+        x0, y0 = _Picture.last.at
         lm = _person(where[0] - x0, where[1] - y0)
         return [lm], [np.zeros((33, 4), dtype=np.float32)]
 
@@ -85,7 +88,7 @@ def _sweep(n: int, seen: dict[int, np.ndarray]) -> Sweep:
     )
 
 
-def _carry(sweep: Sweep, scene) -> tuple[set[int], int, int]:
+def _carry(sweep: Sweep, scene, workers: int = 1) -> tuple[set[int], int, int]:
     """The frames the carry added the person on, the crops it searched and the empty pictures it showed."""
     people = np.full((1, sweep.frames.size, 33, 4), np.nan, dtype=np.float32)
     for j, found in enumerate(sweep.image):
@@ -93,14 +96,14 @@ def _carry(sweep: Sweep, scene) -> tuple[set[int], int, int]:
             people[0, j] = found[0]
     made = _FakeLandmarker.made
     fake = lambda: _FakeLandmarker(scene)  # noqa: E731
-    got = carry_people(sweep, people, RATE, lambda i: _Picture(), (1.0, 1.0), (1280, 720), fake, CFG)
+    got = carry_people(sweep, people, RATE, lambda i: _Picture(), (1.0, 1.0), (1280, 720), fake, CFG, workers)
     added = {j for j in range(sweep.frames.size) if len(got.sweep.image[j]) > len(sweep.image[j])}
     for j in added:  # what was added is the scene's person there, in the input's pixels
         centre, torso = torso_centre_and_length(got.sweep.image[j][-1])
         np.testing.assert_allclose(centre, scene(j), atol=1e-3)
         assert torso == np.float32(TORSO)
     assert got.added == len(added)
-    assert _FakeLandmarker.made == made + 1  # one landmarker, made afresh for each carry by an empty picture
+    assert _FakeLandmarker.made == made + min(workers, 2)  # one a worker, each carry started by an empty picture
     assert _FakeLandmarker.last is not None
     return added, got.looked, _FakeLandmarker.last.blanks
 
@@ -120,6 +123,8 @@ def test_a_person_the_sweep_found_late_is_carried_back_and_forward_alike():
     rev = {n - 1 - j: _person(*walker(j)) for j in seen}
     back, _, _ = _carry(_sweep(n, rev), lambda i: walker(n - 1 - i))
     assert back == {n - 1 - j for j in added}
+    # two landmarkers at once (one carry each) find the same
+    assert _carry(_sweep(n, seen), walker, workers=2)[:2] == (added, looked)
     # back: 7 (the start), 6..2 found, 1 and 0 missed; forward: 10 (the start), 11-15
     assert looked == (1 + 5 + CFG.pose.carry_max_misses) + (1 + 5)
 
@@ -146,5 +151,5 @@ def test_someone_else_in_the_crop_or_a_person_already_found_is_not_added():
     people = np.full((1, n, 33, 4), np.nan, dtype=np.float32)
     people[0, 6], people[0, 7] = seen[6], seen[7]
     fake = lambda: _FakeLandmarker(walker)  # noqa: E731
-    got = carry_people(sweep, people, RATE, lambda i: _Picture(), (1.0, 1.0), (1280, 720), fake, CFG)
+    got = carry_people(sweep, people, RATE, lambda i: _Picture(), (1.0, 1.0), (1280, 720), fake, CFG, 1)
     assert [len(x) for x in got.sweep.image] == [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]  # 4 kept its one; 0-3, 5, 8-9 added

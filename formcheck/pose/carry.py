@@ -23,6 +23,7 @@ detections, which are then tracked again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,7 @@ def carry_people(
     frame_size: tuple[int, int],
     make: Callable[[], Any],
     config: Config,
+    workers: int,
 ) -> Carried:
     """Carry each candidate of ``people [P, S, 33, 4]`` (the sweep's tracks at its searched frames, px of the input)
     out of each stretch it was seen on (sightings at most ``pose.follow_max_gap_s`` apart: the follow pass
@@ -87,7 +89,8 @@ def carry_people(
     that it starts afresh (see the module docstring).
     ``rate``: searched frames a second; ``read(i)``: video frame ``i`` as a picture
     :func:`formcheck.pose.follow._cut` can crop, at ``scale`` (x, y: its px per input px), ``frame_size`` (width,
-    height px). Landmarkers are context managers."""
+    height px). The carries are dealt in turn to ``workers`` landmarkers run at once (each a context manager); what
+    they found is added in the carries' order, so the result does not depend on which finishes first."""
     t = config.tracking
     gate = max(t.max_jump_torso, t.max_speed_torso_per_s / rate)  # per searched frame, as track_sweep's
     offset = config.pose.follow_max_offset_torso
@@ -101,12 +104,10 @@ def carry_people(
     Found = tuple[np.ndarray, np.ndarray, np.ndarray]
 
     def search(lm: Any, j: int, ref: np.ndarray, extent: float) -> Found | None:
-        nonlocal looked
         picture = read(int(sweep.frames[j]))
         x0, y0, w, h = crop_box(ref, extent, scale, frame_size, config)
         crop = _cut(picture, x0, y0, w, h)
         found, worlds = lm.detect(crop, float(sweep.times_s[int(sweep.frames[j])]))
-        looked += 1
         if not found:
             return None
         k, one = _nearest(found, x0, y0, to_input, ref)
@@ -123,47 +124,70 @@ def carry_people(
 
     def add(k: int, got: Found) -> None:
         nonlocal added
-        if not _is_known(got[0], image[k], t.duplicate_torso):  # else the sweep has them there already
+        if not _is_known(got[0], image[k], t.duplicate_torso):  # else the sweep (or another carry) has them there
             image[k].append(got[0])
             world[k].append(got[1])
             colours[k].append(got[2])
             added += 1
 
-    with make() as lm:
-        for p in range(people.shape[0]):
-            seen = np.isfinite(people[p, :, 0, 0])
-            rows = np.flatnonzero(seen)
-            if rows.size == 0:
-                continue
-            mine = [_detection_index(sweep, int(j), people[p, j]) for j in rows]
-            torsos = np.array([torso_centre_and_length(people[p, j])[1] for j in rows])
-            look = _look([sweep.colours[int(j)][k] for j, k in zip(rows, mine, strict=True) if k is not None])
-            # before and after each stretch (sightings at most max_gap apart): carried frame by frame
-            pairs = list(zip(rows[:-1], rows[1:], strict=True))
-            starts = [int(rows[0])] + [int(b) for a, b in pairs if b - a > max_gap + 1]
-            ends = [int(a) for a, b in pairs if b - a > max_gap + 1] + [int(rows[-1])]
-            for j, step in [(s, -1) for s in starts] + [(e, 1) for e in ends]:
-                if not 0 <= j + step < n or seen[j + step]:
-                    continue
-                lm.detect(_BLANK, 0.0)  # shown nobody, the landmarker forgets whom it followed: it starts afresh
-                # the build to keep: the median torso of the candidate's sightings nearest j, then of those found
-                recent = list(torsos[np.argsort(np.abs(rows - j), kind="stable")[:_TORSO_MEMORY]])
-                ref = torso_centre_and_length(people[p, j])[0]
-                got = search(lm, j, ref, _extent(people[p, j]))  # the landmarker starts on the candidate
-                if got is None or not accept(got, ref, float(np.median(recent)), offset, look):
-                    continue  # nobody there, or it started on someone else
-                last, k, misses = j, j + step, 0
-                while 0 <= k < n and not seen[k] and misses < config.pose.carry_max_misses:
-                    ref, torso = torso_centre_and_length(got[0])
-                    recent = (recent + [torso])[-_TORSO_MEMORY:]
-                    found = search(lm, k, ref, _extent(got[0]))
-                    reach = gate * abs(k - last)
-                    if found is not None and accept(found, ref, float(np.median(recent)), reach, look):
-                        add(k, found)
-                        got, last, misses = found, k, 0
-                    else:
-                        misses += 1
-                    k += step
+    jobs: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray | None]] = []  # from, step, seen, track, look
+    for p in range(people.shape[0]):
+        seen = np.isfinite(people[p, :, 0, 0])
+        rows = np.flatnonzero(seen)
+        if rows.size == 0:
+            continue
+        mine = [_detection_index(sweep, int(j), people[p, j]) for j in rows]
+        look = _look([sweep.colours[int(j)][k] for j, k in zip(rows, mine, strict=True) if k is not None])
+        # before and after each stretch (sightings at most max_gap apart)
+        pairs = list(zip(rows[:-1], rows[1:], strict=True))
+        starts = [int(rows[0])] + [int(b) for a, b in pairs if b - a > max_gap + 1]
+        ends = [int(a) for a, b in pairs if b - a > max_gap + 1] + [int(rows[-1])]
+        for j, step in [(s, -1) for s in starts] + [(e, 1) for e in ends]:
+            if 0 <= j + step < n and not seen[j + step]:
+                jobs.append((j, step, seen, people[p], look))
+
+    Job = tuple[int, int, np.ndarray, np.ndarray, np.ndarray | None]  # from, step, seen, track, look
+
+    def carry(lm: Any, job: Job) -> tuple[list[tuple[int, Found]], int]:
+        """One carry: what it found, frame by frame, and how many crops it searched."""
+        j, step, seen, track, look = job
+        lm.detect(_BLANK, 0.0)  # shown nobody, the landmarker forgets whom it followed: it starts afresh
+        rows = np.flatnonzero(seen)
+        torsos = np.array([torso_centre_and_length(track[r])[1] for r in rows])
+        # the build to keep: the median torso of the candidate's sightings nearest j, then of those found
+        recent = list(torsos[np.argsort(np.abs(rows - j), kind="stable")[:_TORSO_MEMORY]])
+        ref = torso_centre_and_length(track[j])[0]
+        got = search(lm, j, ref, _extent(track[j]))  # the landmarker starts on the candidate
+        looks, out = 1, list[tuple[int, Found]]()
+        if got is None or not accept(got, ref, float(np.median(recent)), offset, look):
+            return out, looks  # nobody there, or it started on someone else
+        last, k, misses = j, j + step, 0
+        while 0 <= k < n and not seen[k] and misses < config.pose.carry_max_misses:
+            ref, torso = torso_centre_and_length(got[0])
+            recent = (recent + [torso])[-_TORSO_MEMORY:]
+            found = search(lm, k, ref, _extent(got[0]))
+            looks += 1
+            if found is not None and accept(found, ref, float(np.median(recent)), gate * abs(k - last), look):
+                out.append((k, found))
+                got, last, misses = found, k, 0
+            else:
+                misses += 1
+            k += step
+        return out, looks
+
+    def work(batch: list[Job]) -> list[tuple[list[tuple[int, Found]], int]]:
+        with make() as lm:
+            return [carry(lm, job) for job in batch]
+
+    # the carries dealt in turn to the landmarkers, run at once; what they found added in the carries' order
+    k_ = max(1, min(workers, len(jobs)))
+    with ThreadPoolExecutor(k_, thread_name_prefix="formcheck-carry") as pool:
+        done = list(pool.map(work, [jobs[w::k_] for w in range(k_)]))
+    for i in range(len(jobs)):
+        found, looks = done[i % k_][i // k_]
+        looked += looks
+        for k, got in found:
+            add(k, got)
     out = replace(sweep, image=image, world=world, colours=colours)
     return Carried(out, looked, added)
 
@@ -196,4 +220,4 @@ def carry_sweep(
     def make() -> Landmarker:
         return Landmarker(model_path, config.pose, num_poses=1, unsmoothed=True)
 
-    return carry_people(sweep, people, rate, read, scale, size, make, config)
+    return carry_people(sweep, people, rate, read, scale, size, make, config, config.pose.threads())

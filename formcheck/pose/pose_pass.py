@@ -252,8 +252,9 @@ def run_pose_pass(
             sweep, cands, tiled = again, more, True
     if config.pose.carry_max_misses and cands.image.shape[0]:
         with clocked(clock, "carry"):
-            sweep = carry_sweep(sweep, cands.image, cands.fps, info, config, copy, search_model).sweep
-            cands = track_sweep(sweep, fps, config, (info.width, info.height))
+            carried = carry_sweep(sweep, cands.image, cands.fps, info, config, copy, search_model)
+            if carried.added:
+                sweep, cands = carried.sweep, track_sweep(carried.sweep, fps, config, (info.width, info.height))
     n = int(sweep.times_s.size)
     people, worlds = (_densify_people(a, sweep.frames, n) for a in (cands.image, cands.world))
     followed = [False] * people.shape[0]
