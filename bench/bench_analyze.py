@@ -210,7 +210,7 @@ def run_child(*args: str) -> dict:
 
 def _passes_line(p: dict) -> str:
     secs = p["seconds"]
-    main = ["pose pass", "sweep", "follow", "judgement", "reports", "render pass", "commit"]
+    main = ["pose pass", "sweep", "carry", "follow", "judgement", "reports", "render pass", "commit"]
     head = ", ".join(f"{k} {secs[k]:.2f}" for k in main if k in secs)
     steps = ", ".join(f"{k} {v:.2f}" for k, v in sorted(secs.items()) if k not in main)
     return f"passes (s, wall {p['wall_s']:.1f}): {head}\n  thread busy (s): {steps}"

@@ -50,6 +50,7 @@ class PoseConfig(_Section):
     follow_max_offset_torso: float = Field(gt=0, description="follow result's distance from the sweep's (torso)")
     follow_extend_s: float = Field(ge=0, description="follow past the sweep's track while found within (s)")
     follow_reset_after: int = Field(ge=1, description="rejected follow results before a fresh landmarker (count)")
+    carry_max_misses: int = Field(ge=0, description="searched frames in a row without a carried person (count)")
     follow_full_below_torso_px: float = Field(
         ge=0, description="athlete torso in the working copy under which crops come from full frames (px)"
     )
@@ -74,6 +75,7 @@ class TrackingConfig(_Section):
     duplicate_torso: float = Field(ge=0, description="mean landmark distance of a repeated detection (torso)")
     max_overlap_s: float = Field(ge=0, description="longest overlap of two fragments still joined (s)")
     max_appearance: float = Field(gt=0, description="largest appearance distance of one person (0..~1)")
+    appearance_dark_floor: float = Field(ge=0, description="grey level added before chromaticity (0..255)")
     appearance_memory: int = Field(ge=1, description="detections whose colours make a track's look (count)")
     max_proportion_ratio: float = Field(gt=1, description="largest leg/torso ratio change of one person (x)")
     max_stitch_gap_s: float = Field(ge=0, description="longest gap across which fragments are joined (s)")

@@ -128,9 +128,10 @@ def test_colours_tell_people_apart_but_not_one_person_in_shade():
     shade = person_colours((red_shirt * 0.6).astype(np.uint8), lm)
     green = red_shirt.copy()
     green[10:125] = (40, 180, 60)
-    tol = load_config().tracking.max_appearance
-    assert appearance_distance(c, shade) < tol / 2
-    assert appearance_distance(c, person_colours(green, lm)) > tol
+    tracking = load_config().tracking
+    tol, floor = tracking.max_appearance, tracking.appearance_dark_floor
+    assert appearance_distance(c, shade, floor) < tol / 2
+    assert appearance_distance(c, person_colours(green, lm), floor) > tol
 
 
 def test_people_who_cross_keep_their_own_tracks_by_their_colours():

@@ -190,3 +190,24 @@ def test_a_stray_second_reading_does_not_take_the_track_and_two_people_stay_two(
     run(tracker, frames)
     image, _, _, members = tracker.finish(60)
     assert image.shape[0] == 2
+
+
+def test_someone_who_walked_out_of_view_is_not_joined_to_someone_walking_in():
+    # one walker leaves at the right edge (x 1280) walking right; 1.3 s later someone walks in there, walking left.
+    # Position and speed allow one person turning round out of sight, so only the frame's edge tells: cut
+    frames = [[person_at(1000 + 8 * i)] for i in range(30)]  # 1000 -> 1232 px, 2.4 torso lengths/s
+    frames += [[] for _ in range(39)]
+    frames += [[person_at(1250 - 5 * i)] for i in range(40)]  # in from the edge, walking left
+    cfg = load_config().tracking
+    without = PersonTracker(cfg, 30.0)
+    run(without, frames)
+    assert without.finish(len(frames))[0].shape[0] == 1  # the frame unknown: within the stitch slack, joined
+    with_edge = PersonTracker(cfg, 30.0, frame_size=(1280, 720))
+    run(with_edge, frames)
+    image, _, _, members = with_edge.finish(len(frames))
+    assert image.shape[0] == 2 and all(len(m) == 1 for m in members)
+    # a runner lost inside the frame for as long is still one person
+    inside = [[person_at(400 + 8 * i)] if not 30 <= i < 69 else [] for i in range(109)]
+    tracker = PersonTracker(cfg, 30.0, frame_size=(1280, 720))
+    run(tracker, inside)
+    assert tracker.finish(len(inside))[0].shape[0] == 1

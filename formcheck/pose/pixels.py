@@ -98,15 +98,17 @@ class PixelSampler:
         return FrameSample(shift_px=shift, colours=[person_colours(rgb, lm) for lm in people])
 
 
-def appearance_distance(a: np.ndarray, b: np.ndarray) -> float:
+def appearance_distance(a: np.ndarray, b: np.ndarray, dark_floor: float) -> float:
     """How different two appearances (``[N_REGIONS, 3]`` mean RGB) look, 0 (same) .. ~1: the mean over regions
     seen in both of the chromaticity difference (r, g shares, x4) plus the relative brightness difference, each
     region's brightness divided by the person's mean brightness so shade and sun change little. NaN if no region
-    is seen in both."""
+    is seen in both. ``dark_floor`` (grey levels) is added to every channel first: near black, a colour has no
+    chromaticity (a black coat reading RGB (3, 0, 1) one frame and (0, 0, 0) the next is noise, not a change of
+    colour), so dark regions count as grey."""
     both = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
     if not both.any():
         return float("nan")
-    a, b = a[both].astype(np.float64) + 1.0, b[both].astype(np.float64) + 1.0
+    a, b = a[both].astype(np.float64) + dark_floor, b[both].astype(np.float64) + dark_floor
     sa, sb = a.sum(axis=1, keepdims=True), b.sum(axis=1, keepdims=True)
     chroma = np.abs(a / sa - b / sb)[:, :2].sum(axis=1) * 4.0
     rel = np.abs(sa[:, 0] / sa.mean() - sb[:, 0] / sb.mean())

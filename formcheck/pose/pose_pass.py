@@ -4,7 +4,9 @@
    and everyone is looked for on ``pose.sweep_hz`` frames a second, in IMAGE mode, several frames at once.
 2. The sweep's detections are tracked into people (:class:`PersonTracker`, at the sweep's rate) and the athlete is
    chosen among them (:mod:`formcheck.pose.athlete`). When nobody or only a small figure is found, the sweep is
-   run again on tiles of the full-size frames (:mod:`formcheck.pose.tiles`).
+   run again on tiles of the full-size frames (:mod:`formcheck.pose.tiles`). Each person is then carried back and
+   forward out of the stretches they were seen on (:mod:`formcheck.pose.carry`: VIDEO mode finds people late, so
+   played backwards a clip found them on other frames) and the detections are tracked again.
 3. The follow pass (:mod:`formcheck.pose.follow`): the athlete on every frame, one pose per frame on a crop around
    them, runs of frames followed at once; crops come from the working copy, or from full-size frames decoded again
    when the athlete is small there (or there is no copy).
@@ -26,6 +28,7 @@ import numpy as np
 
 from formcheck.config import Config
 from formcheck.pose.athlete import order_candidates
+from formcheck.pose.carry import carry_sweep
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.follow import Followed, FollowPlan, FrameRun, extend_backward, follow_plan, run_follow
 from formcheck.pose.models import ensure_model
@@ -91,7 +94,7 @@ class Candidates:
     fps: float
 
 
-def track_sweep(sweep: Sweep, fps: float, config: Config) -> Candidates:
+def track_sweep(sweep: Sweep, fps: float, config: Config, frame_size: tuple[int, int] | None = None) -> Candidates:
     """Track the sweep's detections into people at the sweep's rate and order them athlete first. The jump gate
     between searched frames is the per-frame one, or what ``tracking.max_speed_torso_per_s`` covers between two
     searched frames if that is more (1.2 torso lengths at 10 Hz); fragments may share up to two searched frames
@@ -104,7 +107,7 @@ def track_sweep(sweep: Sweep, fps: float, config: Config) -> Candidates:
             "max_overlap_s": max(t.max_overlap_s, 2.0 / rate),
         }
     )
-    tracker = PersonTracker(gates, rate)
+    tracker = PersonTracker(gates, rate, frame_size)
     for j, index in enumerate(sweep.frames):
         tracker.update(j, float(sweep.times_s[index]), sweep.image[j], sweep.world[j], sweep.colours[j])
     image, world, scores, _ = tracker.finish(int(sweep.frames.size))
@@ -243,7 +246,7 @@ def run_pose_pass(
 
     with clocked(clock, "sweep"):
         sweep = run_sweep(info, config, searcher, copy, size, progress, clock)
-        cands = track_sweep(sweep, fps, config)
+        cands = track_sweep(sweep, fps, config, (info.width, info.height))
     tiled = False
     if needs_tiles(cands, info.width, info.height, config):
 
@@ -251,9 +254,14 @@ def run_pose_pass(
             return TiledLandmarker(model_path, config.pose, info.width, info.height)
 
         again = run_sweep(info, config, tiles, None, (info.width, info.height), progress, clock, workers=1)
-        more = track_sweep(again, fps, config)
+        more = track_sweep(again, fps, config, (info.width, info.height))
         if _presence(more) > _presence(cands):
             sweep, cands, tiled = again, more, True
+    if config.pose.carry_max_misses and cands.image.shape[0]:
+        with clocked(clock, "carry"):
+            carried = carry_sweep(sweep, cands.image, cands.fps, info, config, copy, search_model)
+            if carried.added:
+                sweep, cands = carried.sweep, track_sweep(carried.sweep, fps, config, (info.width, info.height))
     n = int(sweep.times_s.size)
     people, worlds = (_densify_people(a, sweep.frames, n) for a in (cands.image, cands.world))
     followed = [False] * people.shape[0]

@@ -123,9 +123,10 @@ class PersonTracker:
     Call :meth:`update` once per frame in order, then :meth:`finish` for the arrays.
     """
 
-    def __init__(self, config: TrackingConfig, fps: float) -> None:
+    def __init__(self, config: TrackingConfig, fps: float, frame_size: tuple[int, int] | None = None) -> None:
         self.config = config
         self.fps = float(fps)
+        self.frame_size = frame_size  # (width, height) px of the landmarks' frame, when known
         self.lag_frames = max(int(round(config.motion_lag_s * fps)), 1)
         self._tracks: list[_Track] = []
         self._n_frames = 0
@@ -202,7 +203,7 @@ class PersonTracker:
         """False only when both looks are known and further apart than ``max_appearance``."""
         if a is None or b is None:
             return True
-        d = appearance_distance(a, b)
+        d = appearance_distance(a, b, self.config.appearance_dark_floor)
         return not (np.isfinite(d) and d > self.config.max_appearance)
 
     def _same_build(self, a: _Track, b: _Track) -> bool:
@@ -257,7 +258,8 @@ class PersonTracker:
         ``max_overlap_s`` of frames; then the jump is measured at the chain's last frame and the fragment's
         detections replace the chain's over the shared frames. Across a gap (at most ``max_stitch_gap_s``) each end,
         extrapolated across the gap at its own velocity, must land near the other end: within one frame's jump
-        plus ``stitch_slack_torso_per_s`` x gap. Looks and build must agree, and
+        plus ``stitch_slack_torso_per_s`` x gap, and inside the frame (when its size is known): someone who walked
+        out of the view and someone who walked in are not told apart by where they were. Looks and build must agree, and
         when two chains could continue a fragment about as well, it is cut (starts its own chain), not joined.
         """
         chains: list[_Track] = []
@@ -318,6 +320,13 @@ class PersonTracker:
         vel = (here - there) / dt if dt else np.zeros(2)
         return here, vel, torso
 
+    def _out_of_view(self, centre: np.ndarray) -> bool:
+        """Whether a torso centre (px) lies outside the frame (never, when the frame size is not known)."""
+        if self.frame_size is None:
+            return False
+        w, h = self.frame_size
+        return not (0.0 <= centre[0] <= w and 0.0 <= centre[1] <= h)
+
     def _join_cost(self, ch: _Track, tr: _Track) -> float | None:
         """How well fragment ``tr`` continues chain ``ch`` (0 best .. 1 at the limit), None if it cannot."""
         cfg = self.config
@@ -343,6 +352,8 @@ class PersonTracker:
         p_c, v_c, _ = self._end(ch, last=True)
         p_f, v_f, _ = self._end(tr, last=False)
         # each end extrapolated across the gap at its own velocity must land near the other end
+        if self._out_of_view(p_c + v_c * gap_s) or self._out_of_view(p_f - v_f * gap_s):
+            return None  # they walked out of the view in the gap (unseen, not just undetected): cut, not guessed
         ahead = float(np.linalg.norm(p_c + v_c * gap_s - p_f))
         back = float(np.linalg.norm(p_f - v_f * gap_s - p_c))
         miss = max(ahead, back) / torso
