@@ -6,10 +6,10 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import typed_fixtures as tf
 
 from formcheck.config import load_config
 from formcheck.pose.carry import carry_people
-from formcheck.pose.landmarks import LM
 from formcheck.pose.pixels import N_REGIONS
 from formcheck.pose.sweep import Sweep
 from formcheck.pose.tracking import torso_centre_and_length
@@ -20,14 +20,7 @@ TORSO = 40.0  # px
 
 
 def _person(cx: float, cy: float, torso: float = TORSO) -> np.ndarray:
-    """A stick person [33, 4] centred at (cx, cy): shoulders and hips half a torso above and below, the other
-    landmarks on a column 3 torso lengths tall."""
-    lm = np.ones((33, 4), dtype=np.float32)
-    lm[:, 0] = cx
-    lm[:, 1] = np.linspace(cy - 1.5 * torso, cy + 1.5 * torso, 33)
-    lm[[LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER], 1] = cy - torso / 2
-    lm[[LM.LEFT_HIP, LM.RIGHT_HIP], 1] = cy + torso / 2
-    return lm
+    return tf.stick_person(cx, cy, torso)
 
 
 class _Picture:

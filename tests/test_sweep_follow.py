@@ -8,6 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+import typed_fixtures as tf
 from conftest import SAMPLES
 
 from formcheck.config import load_config
@@ -20,17 +21,6 @@ from formcheck.video.working_copy import WorkingCopy, copy_geometry, working_siz
 from formcheck.video.writer import H264Writer
 
 
-def _person(cx: float, cy: float, torso: float) -> np.ndarray:
-    """A stick person [33, 4]: shoulders ``torso`` above the hips, every other landmark on a column through the
-    centre spanning 3 torso lengths (so its extent is 3 torso lengths)."""
-    lm = np.ones((33, 4), dtype=np.float32)
-    lm[:, 0] = cx
-    lm[:, 1] = np.linspace(cy - 1.5 * torso, cy + 1.5 * torso, 33)
-    lm[[LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER], 1] = cy - torso / 2
-    lm[[LM.LEFT_HIP, LM.RIGHT_HIP], 1] = cy + torso / 2
-    return lm
-
-
 def test_sweep_stride_searches_about_sweep_hz_frames_a_second():
     assert sweep_stride(30.0, 10.0) == 3
     assert sweep_stride(60.0, 10.0) == 6
@@ -41,7 +31,7 @@ def test_sweep_stride_searches_about_sweep_hz_frames_a_second():
 def test_follow_plan_interpolates_between_sweep_frames_and_not_across_long_gaps():
     times = np.arange(40) / 30.0
     frames = np.array([0, 3, 6, 30, 33])
-    track = np.stack([_person(100 + 10 * f, 200, 40) for f in frames])
+    track = np.stack([tf.stick_person(100 + 10 * f, 200, 40) for f in frames])
     track[3] = np.nan  # frame 30 unseen: frames 6 -> 33 is 0.9 s, over max_gap_s = 0.5
     plan = follow_plan(track, frames, times, stride=3, max_gap_s=0.5, fps=30.0)
     np.testing.assert_allclose(plan.centre_px[4], [140.0, 200.0], atol=1e-6)  # 1/3 of the way 3 -> 6
@@ -106,7 +96,7 @@ class _FakeFollower:
         r, g, b = (int(v) for v in rgb[0, 0])
         x0, y0 = r + 256 * (b & 15), g + 256 * (b >> 4)
         cx, cy = self.where(time_s)
-        lm = _person(cx + self.offset[0] - x0, cy + self.offset[1] - y0, 20.0)
+        lm = tf.stick_person(cx + self.offset[0] - x0, cy + self.offset[1] - y0, 20.0)
         return [lm], [np.zeros((33, 4), dtype=np.float32)]
 
     def close(self) -> None:
@@ -248,7 +238,7 @@ def test_extend_backward_follows_a_stretch_back_to_where_the_candidate_appears()
 
     image = np.full((n, 33, 4), np.nan, dtype=np.float32)
     for i in range(8, n):  # the forward pass found frames 8-11 only
-        image[i] = _person(*where(i / 30.0), 20.0)
+        image[i] = tf.stick_person(*where(i / 30.0), 20.0)
     got = Followed(image, image.copy(), looked=4, found=4, rejected=0, resets=0)
     plan = FollowPlan(np.full((n, 2), np.nan), np.full(n, np.nan), torso_px=20.0)
 

@@ -1,4 +1,5 @@
-"""Builders of typed judgements and report pages for the output tests (hand-made values, no video, no model)."""
+"""Builders of typed judgements and report pages for the output tests, and of stick-figure landmarks for the pose
+tests (hand-made values, no video, no model)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,22 @@ import numpy as np
 
 from formcheck.analysis.judge import Judgement
 from formcheck.analysis.types import Angles, CleanPose, Metrics, Quality, Segment, Stats, Step, StepPicks, View
+from formcheck.pose.landmarks import LM
 from formcheck.pose.sequence import PoseSequence
 from formcheck.report.html import ReportPage
 from formcheck.rules.verdict import Verdict
 from formcheck.video.reader import VideoInfo
+
+
+def stick_person(cx: float, cy: float, torso: float) -> np.ndarray:
+    """A stick person ``[33, 4]`` (px) centred at (cx, cy): shoulders and hips half a torso above and below, every
+    other landmark on a column through the centre spanning 3 torso lengths (so its extent is 3 torso lengths)."""
+    lm = np.ones((33, 4), dtype=np.float32)
+    lm[:, 0] = cx
+    lm[:, 1] = np.linspace(cy - 1.5 * torso, cy + 1.5 * torso, 33)
+    lm[[LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER], 1] = cy - torso / 2
+    lm[[LM.LEFT_HIP, LM.RIGHT_HIP], 1] = cy + torso / 2
+    return lm
 
 
 def metrics(**changes) -> Metrics:
