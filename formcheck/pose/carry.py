@@ -32,10 +32,10 @@ import numpy as np
 
 from formcheck.config import Config
 from formcheck.pose.extract import Landmarker
-from formcheck.pose.follow import _cut, _nearest, crop_box
-from formcheck.pose.pixels import appearance_distance, person_colours
+from formcheck.pose.follow import crop_box, cut_picture, nearest_detection
+from formcheck.pose.pixels import person_colours
 from formcheck.pose.sweep import Sweep
-from formcheck.pose.tracking import _TORSO_MEMORY, _look, distinct_detections, torso_centre_and_length
+from formcheck.pose.tracking import TORSO_MEMORY, distinct_detections, looks_alike, torso_centre_and_length, track_look
 from formcheck.video.reader import VideoInfo, frames_at
 from formcheck.video.working_copy import WorkingCopy
 
@@ -88,7 +88,7 @@ def carry_people(
     frame with one VIDEO-mode landmarker (one pose) from ``make()``, shown an empty picture before each carry so
     that it starts afresh (see the module docstring).
     ``rate``: searched frames a second; ``read(i)``: video frame ``i`` as a picture
-    :func:`formcheck.pose.follow._cut` can crop, at ``scale`` (x, y: its px per input px), ``frame_size`` (width,
+    :func:`formcheck.pose.follow.cut_picture` can crop, at ``scale`` (x, y: its px per input px), ``frame_size`` (width,
     height px). The carries are dealt in turn to ``workers`` landmarkers run at once (each a context manager); what
     they found is added in the carries' order, so the result does not depend on which finishes first."""
     t = config.tracking
@@ -106,11 +106,11 @@ def carry_people(
     def search(lm: Any, j: int, ref: np.ndarray, extent: float) -> Found | None:
         picture = read(int(sweep.frames[j]))
         x0, y0, w, h = crop_box(ref, extent, scale, frame_size, config)
-        crop = _cut(picture, x0, y0, w, h)
+        crop = cut_picture(picture, x0, y0, w, h)
         found, worlds = lm.detect(crop, float(sweep.times_s[int(sweep.frames[j])]))
         if not found:
             return None
-        k, one = _nearest(found, x0, y0, to_input, ref)
+        k, one = nearest_detection(found, x0, y0, to_input, ref)
         return one, worlds[k], person_colours(crop, found[k])
 
     def accept(got: Found, ref: np.ndarray, torso: float, reach: float, look: np.ndarray | None) -> bool:
@@ -119,8 +119,7 @@ def carry_people(
         c, length = torso_centre_and_length(got[0])
         near = float(np.linalg.norm(c - ref)) / torso <= reach
         build = 1 / t.max_torso_change <= length / torso <= t.max_torso_change
-        far = look is not None and appearance_distance(got[2], look, t.appearance_dark_floor) > t.max_appearance
-        return near and build and not far
+        return near and build and looks_alike(got[2], look, t)
 
     def add(k: int, got: Found) -> None:
         nonlocal added
@@ -137,7 +136,7 @@ def carry_people(
         if rows.size == 0:
             continue
         mine = [_detection_index(sweep, int(j), people[p, j]) for j in rows]
-        look = _look([sweep.colours[int(j)][k] for j, k in zip(rows, mine, strict=True) if k is not None])
+        look = track_look([sweep.colours[int(j)][k] for j, k in zip(rows, mine, strict=True) if k is not None])
         # before and after each stretch (sightings at most max_gap apart)
         pairs = list(zip(rows[:-1], rows[1:], strict=True))
         starts = [int(rows[0])] + [int(b) for a, b in pairs if b - a > max_gap + 1]
@@ -155,7 +154,7 @@ def carry_people(
         rows = np.flatnonzero(seen)
         torsos = np.array([torso_centre_and_length(track[r])[1] for r in rows])
         # the build to keep: the median torso of the candidate's sightings nearest j, then of those found
-        recent = list(torsos[np.argsort(np.abs(rows - j), kind="stable")[:_TORSO_MEMORY]])
+        recent = list(torsos[np.argsort(np.abs(rows - j), kind="stable")[:TORSO_MEMORY]])
         ref = torso_centre_and_length(track[j])[0]
         got = search(lm, j, ref, _extent(track[j]))  # the landmarker starts on the candidate
         looks, out = 1, list[tuple[int, Found]]()
@@ -164,7 +163,7 @@ def carry_people(
         last, k, misses = j, j + step, 0
         while 0 <= k < n and not seen[k] and misses < config.pose.carry_max_misses:
             ref, torso = torso_centre_and_length(got[0])
-            recent = (recent + [torso])[-_TORSO_MEMORY:]
+            recent = (recent + [torso])[-TORSO_MEMORY:]
             found = search(lm, k, ref, _extent(got[0]))
             looks += 1
             if found is not None and accept(found, ref, float(np.median(recent)), gate * abs(k - last), look):

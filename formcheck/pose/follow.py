@@ -31,7 +31,7 @@ from formcheck.video.stream import map_chunks
 FrameRun = Iterable[tuple[int, float, Any]]
 
 
-def _cut(picture: Any, x0: int, y0: int, w: int, h: int) -> np.ndarray:
+def cut_picture(picture: Any, x0: int, y0: int, w: int, h: int) -> np.ndarray:
     if isinstance(picture, np.ndarray):
         return np.ascontiguousarray(picture[y0 : y0 + h, x0 : x0 + w])
     return np.asarray(picture.crop(x0, y0, w, h))
@@ -133,7 +133,7 @@ def crop_box(
     return x0, y0, w, h
 
 
-def _nearest(
+def nearest_detection(
     found: list[np.ndarray], x0: int, y0: int, to_input: np.ndarray, ref: np.ndarray
 ) -> tuple[int, np.ndarray]:
     """The detection (index, landmarks in the input's pixels) of a crop cut at (x0, y0) whose torso centre is
@@ -220,13 +220,13 @@ def run_follow(
             else:
                 return False  # not looked at
             x0, y0, w, h = crop_box(ref, extent, scale, frame_size, config)
-            crop = _cut(rgb, x0, y0, w, h)
+            crop = cut_picture(rgb, x0, y0, w, h)
             with clocked(clock, "pose.inference"):
                 found, worlds = me.lm.detect(crop, t)  # type: ignore[attr-defined]
             counts["looked"] += 1
             if not found:
                 return False
-            k, lm = _nearest(found, x0, y0, to_input, ref)
+            k, lm = nearest_detection(found, x0, y0, to_input, ref)
             centre, torso = torso_centre_and_length(lm)
             off = float(np.linalg.norm(centre - ref)) / max(plan.torso_px, 1.0)
             ratio = torso / max(plan.torso_px, 1e-6)
@@ -295,10 +295,10 @@ def extend_backward(
                     break
                 t, rgb = read(j)
                 x0, y0, w, h = crop_box(last_c, last_e, scale, frame_size, config)
-                people, worlds = lm.detect(_cut(rgb, x0, y0, w, h), t0 + (t0 - t))
+                people, worlds = lm.detect(cut_picture(rgb, x0, y0, w, h), t0 + (t0 - t))
                 looked += j < s
                 if people and j < s:
-                    k, one = _nearest(people, x0, y0, to_input, last_c)
+                    k, one = nearest_detection(people, x0, y0, to_input, last_c)
                     centre, torso = torso_centre_and_length(one)
                     off = float(np.linalg.norm(centre - last_c)) / max(plan.torso_px, 1.0)
                     ratio = torso / max(plan.torso_px, 1e-6)

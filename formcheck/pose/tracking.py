@@ -28,7 +28,7 @@ from formcheck.pose.outliers import mangled_frames
 from formcheck.pose.pixels import appearance_distance
 
 _TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
-_TORSO_MEMORY = 9  # frames whose torso lengths set a track's gate scale
+TORSO_MEMORY = 9  # frames whose torso lengths set a track's gate scale
 _CENTRE_MEMORY = 5  # detections whose centres say where a track is expected next
 
 
@@ -69,7 +69,16 @@ def leg_ratio(image_lm: np.ndarray) -> float:
     return float(np.mean(legs)) / torso
 
 
-def _look(colours: list[np.ndarray]) -> np.ndarray | None:
+def looks_alike(a: np.ndarray | None, b: np.ndarray | None, config: TrackingConfig) -> bool:
+    """False only when both looks (``[N_REGIONS, 3]`` mean RGB) are known and further apart than
+    ``config.max_appearance`` (:func:`formcheck.pose.pixels.appearance_distance`)."""
+    if a is None or b is None:
+        return True
+    d = appearance_distance(a, b, config.appearance_dark_floor)
+    return not (np.isfinite(d) and d > config.max_appearance)
+
+
+def track_look(colours: list[np.ndarray]) -> np.ndarray | None:
     """Median appearance of a list of ``[N_REGIONS, 3]`` colour samples (None if empty)."""
     if not colours:
         return None
@@ -112,8 +121,8 @@ class _Track:
     def look(self, last: int | None = None, first: int | None = None) -> np.ndarray | None:
         """Median colours of the last ``last`` (or first ``first``) detections."""
         if first is not None:
-            return _look(self.colours[:first])
-        return _look(self.colours[-last:] if last else self.colours)
+            return track_look(self.colours[:first])
+        return track_look(self.colours[-last:] if last else self.colours)
 
 
 class PersonTracker:
@@ -200,11 +209,7 @@ class PersonTracker:
         return max(mine, ref) / max(min(mine, ref), 1e-6) <= self.config.max_proportion_ratio
 
     def _looks_alike(self, a: np.ndarray | None, b: np.ndarray | None) -> bool:
-        """False only when both looks are known and further apart than ``max_appearance``."""
-        if a is None or b is None:
-            return True
-        d = appearance_distance(a, b, self.config.appearance_dark_floor)
-        return not (np.isfinite(d) and d > self.config.max_appearance)
+        return looks_alike(a, b, self.config)
 
     def _same_build(self, a: _Track, b: _Track) -> bool:
         """False only when both fragments' median leg/torso ratios are known and differ by more than
@@ -237,7 +242,7 @@ class PersonTracker:
         tr.frames.append(frame_index)
         tr.image.append(lm.astype(np.float32))
         tr.world.append(world.astype(np.float32))
-        tr.recent_torso_px = (tr.recent_torso_px + [torso])[-_TORSO_MEMORY:]
+        tr.recent_torso_px = (tr.recent_torso_px + [torso])[-TORSO_MEMORY:]
         tr.recent = (tr.recent + [(time_s, centre)])[-_CENTRE_MEMORY:]
         # the gate's scale: the median of the last few frames, so one squashed detection does not shrink it
         tr.centre, tr.torso_px, tr.last_time_s = centre, float(np.median(tr.recent_torso_px)), time_s
