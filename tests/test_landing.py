@@ -151,3 +151,56 @@ def test_a_toe_first_landing_is_timed_at_the_toe_touch_not_when_the_heel_comes_d
     # the foot is furthest forward
     pose.xy[39:47, LM.LEFT_HEEL, 1] += 8.0
     assert ContactDetector(cfg).detect(pose, "left", LEG, np.ones(pel.size)).contacts_.tolist() == [10, 45, 70, 100]
+
+
+def _heel_striker(t: int = 120, toe_offset_px: float = 6.0) -> CleanPose:
+    """A heel striker standing still (no travel): the left heel lands at frames 10, 40, 70, 100 (stance 20 frames on
+    y = 400 px, then a 10-frame swing 0.25 leg high); the toes stay 10 px up for the first 3 frames of each stance
+    and then come down. The foot index landmark reads ``toe_offset_px`` below the heel whenever the foot is flat (as
+    MediaPipe's foot index sits lower than its heel on synthetic runners)."""
+    pel = np.full(t, 200.0)
+    heel = np.zeros(t)
+    for land in range(-20, t, 30):
+        for i in range(max(land, 0), min(land + 20, t)):
+            heel[i] = 400.0
+        for j in range(10):
+            if 0 <= land + 20 + j < t:
+                heel[land + 20 + j] = 400.0 - 25.0 * np.sin(np.pi * (j + 1) / 11.0)
+    pose = _pose(pel, np.full(t, 180.0), heel)
+    toe = heel + toe_offset_px
+    for land in range(10, t, 30):
+        toe[land : land + 3] = 390.0
+    pose.xy[:, LM.LEFT_FOOT_INDEX, 1] = toe
+    return pose
+
+
+def test_a_heel_landing_is_timed_at_the_heel_when_the_toe_landmark_reads_lower_than_the_heel():
+    """Each landmark is measured against its own ground level: the foot index reading 6 px (0.06 leg) lower than the
+    heel once flat must not put the ground level under the landed heel, which would time the contact 3 frames
+    late, when the toes come down (synthetic sweep09: contact at 67 against 64)."""
+    cfg = load_config().events
+    assert ContactDetector(cfg).detect(_heel_striker(toe_offset_px=6.0), "left", LEG).contacts_.tolist() == [
+        10,
+        40,
+        70,
+        100,
+    ]
+    # a foot index that reads level with the heel: the same contacts
+    assert ContactDetector(cfg).detect(_heel_striker(toe_offset_px=0.0), "left", LEG).contacts_.tolist() == [
+        10,
+        40,
+        70,
+        100,
+    ]
+
+
+def test_the_impact_is_never_a_deceleration_of_a_foot_still_in_the_air():
+    """Searched from the sweep's landing on, the first deceleration peak is the contact, but only where the foot is
+    down to ``airborne_leg``: a jitter in the descent 0.21 leg up (synthetic sweep08, 3 frames early) is not it."""
+    cfg = load_config().events
+    h = np.array([0.30, 0.27, 0.24, 0.21, 0.20, 0.14, 0.08, 0.03, 0.0, 0.0, 0.0, 0.0])
+    acc = h[2:] - 2 * h[1:-1] + h[:-2]
+    assert acc[2] >= cfg.impact_first_share * acc.max() > 0  # frame 3 would be taken as the first peak
+    assert h[3] > cfg.airborne_leg
+    got = ContactDetector(cfg)._refine(h, 7, 30.0, back_frames=7)
+    assert 6.5 <= got <= 7.0

@@ -1,15 +1,17 @@
 """Gait events per foot: initial contact and toe-off, debounced, from the foot's height above the ground.
 
-Height: the lower of heel and foot index (image y, px) against the ground level (a running 95th percentile of that
-lowest point over ``ground_window_s``: the foot rests on the ground for a large share of every stride), divided by
-the leg length (hip to ankle, px) so thresholds hold at any image scale. A contact is armed once the foot is in
-the air (higher than ``airborne_leg``) and fires at the first frame it comes within ``contact_leg`` of the ground,
-or within ``settle_leg`` with its descent stopped; it is then refined to the impact, the peak of the foot's
-vertical deceleration (Fellin et al. 2010: contact where the heel's vertical velocity turns from down to ~0), to
-sub-frame time. Frames where the foot is unknown disarm the detector (a contact needs the foot seen in the air
-first). Toe-off is the last frame before the foot rises above ``toe_off_leg`` again (with the sweep below, where
-the foot never reads down after the contact: where it is furthest back). Works with a panning camera
-as long as it does not tilt (the ground stays at one image height).
+Height: the lower of heel and foot index, each (image y, px) against its own ground level (a running 95th percentile
+of its y over ``ground_window_s``: the foot rests on the ground for a large share of every stride; one level per
+landmark, so a foot index that MediaPipe puts a few px below the heel on a flat foot does not set the ground under a
+landed heel), divided by the leg length (hip to ankle, px) so thresholds hold at any image scale. A contact is armed
+once the foot is in the air (higher than ``airborne_leg``) and fires at the first frame it comes within
+``contact_leg`` of the ground, or within ``settle_leg`` with its descent stopped; it is then refined to the impact,
+the peak of the foot's vertical deceleration (Fellin et al. 2010: contact where the heel's vertical velocity turns
+from down to ~0) while the foot is no higher than ``airborne_leg``, to sub-frame time. Frames where the foot is
+unknown disarm the detector (a contact needs the foot seen in the air first). Toe-off is the last frame before the
+foot rises above ``toe_off_leg`` again (with the sweep below, where the foot never reads down after the contact:
+where it is furthest back). Works with a panning camera as long as it does not tilt (the ground stays at one image
+height).
 
 Given the direction of travel per frame, the contacts are then checked against the foot's sweep relative to the
 pelvis (analysis/landing.py): one landing per stride, where the foot is furthest toward the travel direction; a
@@ -48,15 +50,23 @@ def leg_length_px(pose: CleanPose, percentile: float) -> float | None:
 
 
 def foot_height_leg(pose: CleanPose, foot: Foot, leg_px: float, ground_window_s: float) -> np.ndarray:
-    """Per frame height (leg lengths) of the foot's lowest point above the ground level; NaN where unknown."""
+    """Per frame height (leg lengths) of the foot's lowest point: the lower of heel and foot index, each above its own
+    ground level; NaN where unknown."""
     heel, toe = FEET[foot]
-    low = np.fmax(pose.xy[:, heel, 1], pose.xy[:, toe, 1])
-    ok = np.isfinite(low)
+    hh = landmark_height_leg(pose.xy[:, heel, 1], pose.fps, leg_px, ground_window_s)
+    ht = landmark_height_leg(pose.xy[:, toe, 1], pose.fps, leg_px, ground_window_s)
+    return np.fmin(hh, ht)
+
+
+def landmark_height_leg(y: np.ndarray, fps: float, leg_px: float, window_s: float) -> np.ndarray:
+    """Height (leg lengths) of one landmark above its own ground level (running 95th percentile of its image y over
+    ``window_s``); NaN where unknown."""
+    ok = np.isfinite(y)
     if not ok.any():
-        return np.full(pose.n_frames, np.nan)
-    size = max(int(round(ground_window_s * pose.fps)) | 1, 3)
-    ground = percentile_filter(np.where(ok, low, np.nanmedian(low)), 95, size=size, mode="nearest")
-    return np.where(ok, (ground - low) / leg_px, np.nan)
+        return np.full(y.shape, np.nan)
+    size = max(int(round(window_s * fps)) | 1, 3)
+    ground = percentile_filter(np.where(ok, y, np.nanmedian(y)), 95, size=size, mode="nearest")
+    return np.where(ok, (ground - y) / leg_px, np.nan)
 
 
 class ContactDetector:
@@ -226,8 +236,13 @@ class ContactDetector:
         i = int(np.argmax(acc))
         if back_frames is not None:
             # searched from the landing on: a foot touching down twice (toe then heel, heel then forefoot)
-            # decelerates twice, and the initial contact is the first of them
-            peaks = [j for j in range(acc.size) if _is_peak(acc, j) and acc[j] >= self.impact_first_share * acc[i]]
+            # decelerates twice, and the initial contact is the first of them; a foot still in the air (above
+            # ``airborne_leg``) touches nothing: a peak there is landmark jitter
+            peaks = [
+                j
+                for j in range(acc.size)
+                if _is_peak(acc, j) and acc[j] >= self.impact_first_share * acc[i] and h[lo + j] <= self.airborne_leg
+            ]
             i = peaks[0] if peaks and acc[i] > 0 else i
         frac = 0.0
         if 0 < i < acc.size - 1:  # parabola through the peak and its neighbours: sub-frame impact time

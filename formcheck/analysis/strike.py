@@ -27,9 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.ndimage import percentile_filter
 
 from formcheck.analysis.angles import interior_angle
+from formcheck.analysis.events import landmark_height_leg
 from formcheck.analysis.types import CleanPose, StrikeName, View
 from formcheck.config import StrikeConfig
 from formcheck.pose.landmarks import LM
@@ -56,17 +56,6 @@ class StrikeCues:
     foot_px: float | None
     visibility: float = 1.0
     structure: float | None = None
-
-
-def landmark_height_leg(y: np.ndarray, fps: float, leg_px: float, window_s: float) -> np.ndarray:
-    """Height (leg lengths) of one landmark above its own ground level (running 95th percentile of its image y over
-    ``window_s``); NaN where unknown."""
-    ok = np.isfinite(y)
-    if not ok.any():
-        return np.full(y.shape, np.nan)
-    size = max(int(round(window_s * fps)) | 1, 3)
-    ground = percentile_filter(np.where(ok, y, np.nanmedian(y)), 95, size=size, mode="nearest")
-    return np.where(ok, (ground - y) / leg_px, np.nan)
 
 
 def _first_down(h: np.ndarray, lo: int, hi: int, level: float) -> float | None:
