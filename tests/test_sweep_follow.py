@@ -87,8 +87,8 @@ class _FakeFollower:
 
     made = 0
 
-    def __init__(self, where, offset=(0.0, 0.0)) -> None:
-        self.where, self.offset = where, offset
+    def __init__(self, where, offset=(0.0, 0.0), torso=lambda t: 20.0) -> None:
+        self.where, self.offset, self.torso = where, offset, torso
         _FakeFollower.made += 1
 
     def detect(self, rgb: np.ndarray, time_s: float):
@@ -96,7 +96,7 @@ class _FakeFollower:
         r, g, b = (int(v) for v in rgb[0, 0])
         x0, y0 = r + 256 * (b & 15), g + 256 * (b >> 4)
         cx, cy = self.where(time_s)
-        lm = tf.stick_person(cx + self.offset[0] - x0, cy + self.offset[1] - y0, 20.0)
+        lm = tf.stick_person(cx + self.offset[0] - x0, cy + self.offset[1] - y0, self.torso(time_s))
         return [lm], [np.zeros((33, 4), dtype=np.float32)]
 
     def close(self) -> None:
@@ -136,6 +136,33 @@ def test_follow_gives_landmarks_in_the_input_pixels_and_rejects_someone_else():
     assert far.found == 0 and far.rejected == n  # 120 px of the input = 3 torso lengths off: someone else
     assert far.resets == 2 * (6 // cfg.pose.follow_reset_after)  # made afresh after each run of rejections
     assert _FakeFollower.made == 2 + far.resets
+
+
+def test_a_walker_coming_toward_the_camera_is_followed_at_the_size_the_sweep_saw_on_each_frame():
+    """Torso 30 -> 63 px of the input over 12 frames (median 46): against the median the ends read 0.65x and 1.4x,
+    outside tracking.max_torso_change, and were rejected as someone else (vtest.avi reversed: 41 results where the
+    woman is 1.3x her median); against the size the sweep saw on that frame they are the walker."""
+    cfg = load_config()
+    n = 12
+    times = np.arange(n) / 30.0
+    frames = np.array([0, 3, 6, 9, 11])
+    size = lambda f: 30.0 + 3.0 * f  # noqa: E731  torso (px of the input) on frame f
+    track = np.stack([tf.stick_person(300.0 + 4 * f, 400.0, size(f)) for f in frames])
+    plan = follow_plan(track, frames, times, stride=3, max_gap_s=0.5, fps=30.0)
+    assert plan.torso_at(4) == pytest.approx(size(4))
+    assert plan.torso_at(n + 5) == pytest.approx(plan.torso_px)  # beyond the plan: the median
+
+    def where(t: float) -> tuple[float, float]:  # px of the followed (half-size) frames
+        f = round(t * 30)
+        return (300.0 + 4 * f) / 2, 200.0
+
+    runs = [_coded_frames(n, (512, 400))]
+    grow = lambda: _FakeFollower(where, torso=lambda t: size(round(t * 30)) / 2)  # noqa: E731
+    got = run_follow(plan, runs, (0.5, 0.5), (512, 400), grow, cfg)
+    assert got.found == n and got.rejected == 0
+    median_only = FollowPlan(plan.centre_px, plan.extent_px, plan.torso_px)
+    old = run_follow(median_only, runs, (0.5, 0.5), (512, 400), grow, cfg)
+    assert old.rejected >= 4  # both ends
 
 
 def _panned_clip(path: Path, n: int = 12, size: tuple[int, int] = (640, 360), pan_px: int = 4) -> Path:

@@ -41,11 +41,22 @@ def cut_picture(picture: Any, x0: int, y0: int, w: int, h: int) -> np.ndarray:
 class FollowPlan:
     """Where to look on each frame ``[T]``: ``centre_px [T, 2]`` the candidate's torso centre (px of the input;
     NaN: not followed there), ``extent_px [T]`` its extent (px of the input), ``torso_px`` its median torso
-    length (px of the input)."""
+    length (px of the input), ``torso_track_px [T]`` its torso length per frame where the sweep puts it (px of the
+    input, interpolated like the centre; None or NaN: the median is used there)."""
 
     centre_px: np.ndarray
     extent_px: np.ndarray
     torso_px: float
+    torso_track_px: np.ndarray | None = None
+
+    def torso_at(self, i: int) -> float:
+        """The candidate's torso length (px of the input) expected on frame ``i``: where the sweep puts it, else
+        its median (a walker coming toward the camera doubles in size; the median fits neither end)."""
+        if self.torso_track_px is not None and 0 <= i < self.torso_track_px.size:
+            v = float(self.torso_track_px[i])
+            if np.isfinite(v) and v > 0:
+                return v
+        return self.torso_px
 
     @property
     def followed(self) -> np.ndarray:
@@ -91,13 +102,14 @@ def follow_plan(
     n = times_s.size
     centre = np.full((n, 2), np.nan)
     extent = np.full(n, np.nan)
+    length = np.full(n, np.nan)
     c, torso = _torso_centres(track)
     xy = track[:, :, :2].astype(np.float64)
     ok = np.any(np.all(np.isfinite(xy), axis=2), axis=1)
     e = np.full(xy.shape[0], np.nan)
     if ok.any():
         e[ok] = np.max(np.nanmax(xy[ok], axis=1) - np.nanmin(xy[ok], axis=1), axis=1)
-    seen = np.flatnonzero(np.isfinite(c).all(axis=1) & np.isfinite(e))
+    seen = np.flatnonzero(np.isfinite(c).all(axis=1) & np.isfinite(e) & np.isfinite(torso))
     if seen.size == 0:
         return FollowPlan(centre, extent, 1.0)
     for a, b in zip(seen[:-1], seen[1:], strict=True):
@@ -107,13 +119,14 @@ def follow_plan(
         w = np.linspace(0.0, 1.0, fb - fa + 1)[:, None]
         centre[fa : fb + 1] = c[a] * (1 - w) + c[b] * w
         extent[fa : fb + 1] = e[a] * (1 - w[:, 0]) + e[b] * w[:, 0]
+        length[fa : fb + 1] = torso[a] * (1 - w[:, 0]) + torso[b] * w[:, 0]
     for s in seen:  # the frames up to a stride beyond either end of each stretch seen: held there
         fs = int(frames[s])
         for i in range(max(fs - stride, 0), min(fs + stride, n - 1) + 1):
             if not np.isfinite(centre[i, 0]):
-                centre[i], extent[i] = c[s], e[s]
+                centre[i], extent[i], length[i] = c[s], e[s], torso[s]
     extent = _rolling_max(extent, max(int(round(0.5 * fps)), 1))
-    return FollowPlan(centre, extent, float(np.nanmedian(torso[seen])))
+    return FollowPlan(centre, extent, float(np.nanmedian(torso[seen])), length)
 
 
 def crop_box(
@@ -228,8 +241,9 @@ def run_follow(
                 return False
             k, lm = nearest_detection(found, x0, y0, to_input, ref)
             centre, torso = torso_centre_and_length(lm)
-            off = float(np.linalg.norm(centre - ref)) / max(plan.torso_px, 1.0)
-            ratio = torso / max(plan.torso_px, 1e-6)
+            expected = plan.torso_at(i)
+            off = float(np.linalg.norm(centre - ref)) / max(expected, 1.0)
+            ratio = torso / max(expected, 1e-6)
             if off <= reach and 1.0 / change <= ratio <= change:
                 me.misses = 0
                 xy = lm[:, :2]
@@ -300,8 +314,9 @@ def extend_backward(
                 if people and j < s:
                     k, one = nearest_detection(people, x0, y0, to_input, last_c)
                     centre, torso = torso_centre_and_length(one)
-                    off = float(np.linalg.norm(centre - last_c)) / max(plan.torso_px, 1.0)
-                    ratio = torso / max(plan.torso_px, 1e-6)
+                    expected = plan.torso_at(j)
+                    off = float(np.linalg.norm(centre - last_c)) / max(expected, 1.0)
+                    ratio = torso / max(expected, 1e-6)
                     if off <= jump * (last_i - j) and 1.0 / change <= ratio <= change:
                         image[j], world[j] = one, worlds[k]
                         last_i, last_c = j, centre
