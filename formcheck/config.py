@@ -202,6 +202,7 @@ class EventsConfig(_Section):
     heel_lift_window_s: float = Field(gt=0, description="heel lift is the peak within this after toe-off (s)")
     stance_fallback_s: float = Field(gt=0, description="stance taken as this long when toe-off is unknown (s)")
     fatigue_min_frames: int = Field(ge=3, description="least measured frames to compare thirds (count)")
+    fatigue_block_s: float = Field(gt=0, description="lean blocks for the fatigue change's uncertainty (s)")
 
 
 class StrikeConfig(_Section):
@@ -264,6 +265,10 @@ class RulesConfig(_Section):
     trunk_stability: BandRule
     fatigue: BandRule
     fatigue_min_s: float = Field(ge=0, description="backward running needed to compare thirds (s)")
+    fatigue_z: float = Field(gt=0, description="standard errors in the fatigue change's 95 % half-width")
+    fatigue_max_half_width_deg: float = Field(
+        gt=0, description="fatigue not assessable when the change's 95 % half-width is over this (deg)"
+    )
     look_max_turned_share: float = Field(ge=0, le=1, description="head turned more than this share: warn")
     evidence_frames_max: int = Field(ge=1, description="most extreme-lean frames a rule cites (count)")
     step_fault_foot_angle_deg: float = Field(gt=0, description="foot angle short of forefoot per fault unit (deg)")

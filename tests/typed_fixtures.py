@@ -51,6 +51,7 @@ def metrics(**changes) -> Metrics:
         head_turns_per_min=24.0,
         head_turned_share=0.2,
         fatigue_lean_change_deg=1.0,
+        fatigue_uncertainty_deg=0.3,
     )
     base.update(changes)
     return Metrics(**base)  # type: ignore[arg-type]

@@ -6,6 +6,8 @@ use backward-running frames and steps only (the product judges backward running)
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from formcheck.analysis.plausibility import REASONS
@@ -132,6 +134,38 @@ def _fatigue_deg(lean: np.ndarray, cfg: EventsConfig) -> float | None:
     return float(abs(np.median(ok[-k:]) - np.median(ok[:k])))
 
 
+def fatigue_uncertainty_deg(lean: np.ndarray, fps: float, cfg: EventsConfig) -> float | None:
+    """Standard error (deg) of the fatigue lean change (last third's median - first third's) of the measured frames
+    ``lean`` (deg, time order) at ``fps`` (frames/s); None when a third holds fewer than two blocks.
+
+    The lean swings with every stride, so neighbouring frames are not independent: each third is cut into blocks
+    of ``fatigue_block_s`` (about one stride) and the scatter of all block medians about a straight line through
+    them (so a steady drift, the fatigue itself, is not taken for noise) is the noise of one block; a third's
+    level is known to that over the square root of its blocks."""
+    ok = lean[np.isfinite(lean)]
+    if ok.size < cfg.fatigue_min_frames:
+        return None
+    k = ok.size // 3
+    per_block = max(int(round(cfg.fatigue_block_s * fps)), 1)
+    centres: list[float] = []
+    medians: list[float] = []
+    sizes = []
+    for first, third in ((0, ok[:k]), (k, ok[k:-k]), (ok.size - k, ok[-k:])):
+        n = third.size // per_block
+        if n < 2:
+            return None
+        at = first
+        for b in np.array_split(third, n):
+            centres.append(at + (b.size - 1) / 2.0)
+            medians.append(float(np.median(b)))
+            at += b.size
+        sizes.append(n)
+    t, y = np.array(centres), np.array(medians)
+    residual = y - np.polyval(np.polyfit(t, y, 1), t)
+    scatter = math.sqrt(float(np.sum(residual**2)) / (y.size - 2))
+    return scatter * math.sqrt(1.0 / sizes[0] + 1.0 / sizes[2])
+
+
 def compute_metrics(
     pose: CleanPose,
     angles: Angles,
@@ -180,6 +214,7 @@ def compute_metrics(
         head_turns_per_min=(60.0 * turns / back_s) if back_s > 0 else None,
         head_turned_share=float(np.mean(turned[back])) if back.any() else None,
         fatigue_lean_change_deg=_fatigue_deg(lean, cfg),
+        fatigue_uncertainty_deg=fatigue_uncertainty_deg(lean, pose.fps, cfg),
     )
 
 

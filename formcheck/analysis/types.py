@@ -195,6 +195,7 @@ class Metrics:
     head_turns_per_min: float | None
     head_turned_share: float | None
     fatigue_lean_change_deg: float | None
+    fatigue_uncertainty_deg: float | None
     strike_note: StrikeModelNote | None = None
     counts: dict[str, Count] = field(default_factory=dict)
 

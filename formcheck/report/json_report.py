@@ -114,6 +114,7 @@ def metrics_section(m: Metrics) -> dict[str, Any]:
         "head_turns_per_min": m.head_turns_per_min,
         "head_turned_share": m.head_turned_share,
         "fatigue_lean_change_deg": m.fatigue_lean_change_deg,
+        "fatigue_uncertainty_deg": m.fatigue_uncertainty_deg,
         "strike_note": m.strike_note.text if m.strike_note else None,
         "counts": {
             k: {"used": c.used, "excluded": c.excluded, "why": dict(sorted(c.why.items()))} for k, c in m.counts.items()

@@ -248,8 +248,11 @@ def trunk_stability(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
 
 
 def fatigue(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Trunk-lean change (deg) from the first to the last third of backward running."""
-    if ctx.view in cfg.fatigue.views and ctx.backward and m.backward_s < cfg.fatigue_min_s:
+    """Trunk-lean change (deg) from the first to the last third of backward running; not assessable when the
+    clip is too short, or when the lean is too noisy to tell the change's bands apart (the 95 % half-width of the
+    change, deg, over ``fatigue_max_half_width_deg``)."""
+    judged = ctx.view in cfg.fatigue.views and ctx.backward
+    if judged and m.backward_s < cfg.fatigue_min_s:
         return _na(
             "fatigue",
             "deg",
@@ -257,8 +260,30 @@ def fatigue(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
             f"needs at least {cfg.fatigue_min_s:g} s of backward running to compare its thirds",
         )
     n = m.trunk_lean_deg.n if m.trunk_lean_deg else 0
-    return _band(
+    v = _band(
         "fatigue", m.fatigue_lean_change_deg, n, "deg", cfg.fatigue, ctx, "fatigue", excluded=_lost(m, "trunk_lean_deg")
+    )
+    if v.verdict == "not_assessable":
+        return v
+    noise = _noisy_lean(m, cfg)
+    if not noise:
+        return v
+    return replace(_na("fatigue", "deg", cfg.fatigue, noise), tip=TIPS["fatigue"]["not_assessable_noisy"])
+
+
+def _noisy_lean(m: Metrics, cfg: RulesConfig) -> str:
+    """Why the fatigue change cannot be told from the lean's noise ("" when it can): its uncertainty is unknown,
+    or its 95 % half-width (deg) is over ``fatigue_max_half_width_deg``."""
+    se = _finite(m.fatigue_uncertainty_deg)
+    if se is None:
+        return "too few seconds of measured trunk lean to tell a change from its noise"
+    half = cfg.fatigue_z * se
+    if half <= cfg.fatigue_max_half_width_deg:
+        return ""
+    change = m.fatigue_lean_change_deg or 0.0
+    return (
+        f"the trunk lean is too noisy to tell its change: {change:.1f} +- {half:.1f} deg (95 %), wider than the "
+        f"+- {cfg.fatigue_max_half_width_deg:g} deg that tells its bands apart"
     )
 
 

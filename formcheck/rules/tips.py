@@ -62,6 +62,8 @@ TIPS: dict[str, dict[str, str]] = {
         "warn": "Your posture drifts as you tire; take a break sooner or shorten the interval.",
         "fail": "Your form falls apart as you tire: use shorter intervals with rest.",
         "not_assessable": "Record a longer stretch of backward running to check fatigue.",
+        "not_assessable_noisy": "Film closer, from the side, so your body fills more of the frame: the lean then "
+        "reads steadily enough to check fatigue.",
     },
 }
 
