@@ -178,6 +178,7 @@ class EventsConfig(_Section):
     min_stride_s: float = Field(gt=0, description="shortest time between contacts of one foot (s)")
     ground_window_s: float = Field(gt=0, description="window of the ground level (s)")
     contact_min_visibility: float = Field(ge=0, le=1, description="no contact fires below this visibility (0..1)")
+    contact_max_pitch_deg: float = Field(gt=0, le=90, description="no contact on a foot pitched toes down more (deg)")
     settle_leg: float = Field(gt=0, description="a foot this low that stops descending is down (leg)")
     landing_sweep_leg: float = Field(gt=0, description="least foot sweep vs the pelvis around a landing (leg)")
     impact_first_share: float = Field(gt=0, le=1, description="first deceleration peak this share of the top (0..1)")

@@ -171,6 +171,7 @@ def _heel_striker(t: int = 120, toe_offset_px: float = 6.0) -> CleanPose:
     for land in range(10, t, 30):
         toe[land : land + 3] = 390.0
     pose.xy[:, LM.LEFT_FOOT_INDEX, 1] = toe
+    pose.xy[:, LM.LEFT_FOOT_INDEX, 0] += 25.0  # a foot 25 px long
     return pose
 
 
@@ -204,3 +205,21 @@ def test_the_impact_is_never_a_deceleration_of_a_foot_still_in_the_air():
     assert h[3] > cfg.airborne_leg
     got = ContactDetector(cfg)._refine(h, 7, 30.0, back_frames=7)
     assert 6.5 <= got <= 7.0
+
+
+def test_no_contact_fires_on_a_foot_pitched_toes_down_more_steeply_than_any_landing():
+    """A far foot's toe misread 16 px below its heel (pitch 39-53 deg) 4 px above its ground level, still, while the
+    heel is 0.2 leg up, reads as settled 6 frames before the heel strikes (bench_strike heldout10); steeper than
+    ``contact_max_pitch_deg`` it is no landing, and the heel strike is found."""
+    cfg = load_config().events
+    pose = _heel_striker(toe_offset_px=0.0)
+    # frames 34-37 (late swing before the landing at 40): heel 20 px up, toe 4 px (0.04 leg) above its ground
+    pose.xy[34:38, LM.LEFT_HEEL, 1] = 380.0
+    pose.xy[34:38, LM.LEFT_FOOT_INDEX, 1] = 396.0 + np.array([0.0, 0.1, 0.1, 0.0])
+    pose.xy[34:38, LM.LEFT_FOOT_INDEX, 0] = 180.0 + np.array([12.0, 16.0, 18.0, 20.0])
+    pitch = np.degrees(np.arctan2(16.0, np.array([12.0, 16.0, 18.0, 20.0])))
+    assert (pitch > cfg.contact_max_pitch_deg).any() and (pitch > 35).all()
+    steep = cfg.model_copy(update={"contact_max_pitch_deg": 30.0})
+    assert ContactDetector(steep).detect(pose, "left", LEG).contacts_.tolist() == [10, 40, 70, 100]
+    lax = cfg.model_copy(update={"contact_max_pitch_deg": 90.0})
+    assert 34 in ContactDetector(lax).detect(pose, "left", LEG).contacts_.tolist()  # the misread toe fires

@@ -102,6 +102,7 @@ class ContactDetector:
         self.landing_match_s = cfg.landing_match_s
         self.impact_first_share = cfg.impact_first_share
         self.toe_first_deg = cfg.forefoot_min_deg
+        self.max_pitch_deg = cfg.contact_max_pitch_deg
 
     def detect(self, pose: CleanPose, foot: Foot, leg_px: float, travel: np.ndarray | None = None) -> ContactDetector:
         """Find the events of ``foot``; returns self with ``contacts_``, ``toe_offs_`` and ``height_`` set.
@@ -121,13 +122,22 @@ class ContactDetector:
         # must not hold off the true landing that follows; the debounce applies to what the check keeps
         checked = travel is not None and bool(np.any(np.asarray(travel) != 0))
         gap = 1 if checked else min_gap
+        # nor where the foot is pitched toes down more steeply than any landing: a far foot's toe misread low while
+        # its heel is still in the air reads as down on its own ground level
+        steep = foot_pitch_deg(pose, foot) > self.max_pitch_deg
         for i, v in enumerate(h):
             if not np.isfinite(v):
                 airborne = False  # unknown: wait to see the foot in the air again
                 continue
             if v > self.airborne_leg:
                 airborne = True
-            elif airborne and seen[i] and i - last >= gap and (v <= self.contact_leg or self._settled(h, i)):
+            elif (
+                airborne
+                and seen[i]
+                and not steep[i]
+                and i - last >= gap
+                and (v <= self.contact_leg or self._settled(h, i))
+            ):
                 contacts.append(i)
                 last = i
                 airborne = False
@@ -251,14 +261,18 @@ class ContactDetector:
         return float(min(lo + i + frac, c))
 
 
-def _toe_first(pose: CleanPose, foot: Foot, min_deg: float) -> np.ndarray:
-    """bool[T]: the foot points toes down by more than ``min_deg`` (deg) in the image, heel -> foot index against
-    the horizontal (a side view; False where unknown)."""
+def foot_pitch_deg(pose: CleanPose, foot: Foot) -> np.ndarray:
+    """Per frame: the foot's pitch in the image (deg, + toes down), heel -> foot index against the horizontal
+    whichever way the foot points (a side view); NaN where unknown."""
     heel, toe = FEET[foot]
     d = pose.xy[:, toe] - pose.xy[:, heel]
-    with np.errstate(invalid="ignore"):
-        ang = np.degrees(np.arctan2(d[:, 1], np.abs(d[:, 0])))  # image y grows downward: + toe lower
-        return np.isfinite(ang) & (ang > min_deg)
+    return np.degrees(np.arctan2(d[:, 1], np.abs(d[:, 0])))  # image y grows downward: + toe lower
+
+
+def _toe_first(pose: CleanPose, foot: Foot, min_deg: float) -> np.ndarray:
+    """bool[T]: the foot points toes down by more than ``min_deg`` (deg) in the image (False where unknown)."""
+    ang = foot_pitch_deg(pose, foot)
+    return np.isfinite(ang) & (ang > min_deg)
 
 
 def _is_peak(x: np.ndarray, j: int) -> bool:
