@@ -71,6 +71,13 @@ def test_front_and_back_views_cannot_judge_posture_or_landing(view):
         assert verdicts[rid].score is None and verdicts[rid].value is None
 
 
+@pytest.mark.parametrize("view,phrase", [("front", "a front view"), ("oblique", "an oblique view")])
+def test_a_view_that_cannot_show_a_rule_is_named_with_its_article(view, phrase):
+    verdicts = {v.id: v for v in judge_rules(GOOD, _ctx(view), CFG.rules)}
+    assert verdicts["forefoot_landing"].verdict == "not_assessable"
+    assert f"({phrase} cannot show" in f"({verdicts['forefoot_landing'].message}"
+
+
 def test_no_backward_running_is_not_assessable():
     assert {v.verdict for v in judge_rules(GOOD, _ctx(backward=False), CFG.rules)} == {"not_assessable"}
 

@@ -65,7 +65,8 @@ def _band(
     """Shared body of band rules: view check, data check, then the band verdict. ``excluded``: what the metric's
     evidence lost as implausible, said when too little is left."""
     if ctx.view not in cfg.views:
-        return _na(rule_id, unit, cfg, f"a {ctx.view} view cannot show {what}; film from the side")
+        article = "an" if ctx.view[:1] in "aeiou" else "a"
+        return _na(rule_id, unit, cfg, f"{article} {ctx.view} view cannot show {what}; film from the side")
     if not ctx.backward:
         return _na(rule_id, unit, cfg, "no backward running was found in the video")
     value = _finite(value)
