@@ -211,3 +211,14 @@ def test_someone_who_walked_out_of_view_is_not_joined_to_someone_walking_in():
     tracker = PersonTracker(cfg, 30.0, frame_size=(1280, 720))
     run(tracker, inside)
     assert tracker.finish(len(inside))[0].shape[0] == 1
+
+
+def test_within_reach_is_the_same_person_check_of_reach_and_build():
+    from formcheck.pose.tracking import within_reach
+
+    ref = np.array([100.0, 100.0])
+    assert within_reach(np.array([130.0, 140.0]), 40.0, ref, 50.0, 1.0, 1.3)  # 50 px off = 1 torso, same build
+    assert not within_reach(np.array([131.0, 140.0]), 40.0, ref, 50.0, 1.0, 1.3)  # just beyond the reach
+    assert within_reach(ref, 65.0, ref, 50.0, 1.0, 1.3) and not within_reach(ref, 65.5, ref, 50.0, 1.0, 1.3)
+    assert within_reach(ref, 50.0 / 1.3, ref, 50.0, 1.0, 1.3) and not within_reach(ref, 38.0, ref, 50.0, 1.0, 1.3)
+    assert not within_reach(np.array([101.5, 100.0]), 1.0, ref, 0.0, 1.0, 1.3)  # a torso under 1 px counts as 1

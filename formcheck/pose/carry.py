@@ -35,7 +35,14 @@ from formcheck.pose.extract import Landmarker
 from formcheck.pose.follow import crop_box, cut_picture, nearest_detection
 from formcheck.pose.pixels import person_colours
 from formcheck.pose.sweep import Sweep
-from formcheck.pose.tracking import TORSO_MEMORY, distinct_detections, looks_alike, torso_centre_and_length, track_look
+from formcheck.pose.tracking import (
+    TORSO_MEMORY,
+    distinct_detections,
+    looks_alike,
+    torso_centre_and_length,
+    track_look,
+    within_reach,
+)
 from formcheck.video.reader import VideoInfo, frames_at
 from formcheck.video.working_copy import WorkingCopy
 
@@ -117,9 +124,7 @@ def carry_people(
         """Whether a result can be the candidate expected at ``ref`` with ``torso`` (px): within ``reach`` torso
         lengths of it, of that build, of the candidate's look."""
         c, length = torso_centre_and_length(got[0])
-        near = float(np.linalg.norm(c - ref)) / torso <= reach
-        build = 1 / t.max_torso_change <= length / torso <= t.max_torso_change
-        return near and build and looks_alike(got[2], look, t)
+        return within_reach(c, length, ref, torso, reach, t.max_torso_change) and looks_alike(got[2], look, t)
 
     def add(k: int, got: Found) -> None:
         nonlocal added

@@ -20,7 +20,7 @@ import numpy as np
 
 from formcheck.config import Config
 from formcheck.pose.landmarks import LM, N_LANDMARKS
-from formcheck.pose.tracking import torso_centre_and_length
+from formcheck.pose.tracking import torso_centre_and_length, within_reach
 from formcheck.progress import Progress
 from formcheck.timing import StageClock
 from formcheck.timing import stage as clocked
@@ -241,10 +241,7 @@ def run_follow(
                 return False
             k, lm = nearest_detection(found, x0, y0, to_input, ref)
             centre, torso = torso_centre_and_length(lm)
-            expected = plan.torso_at(i)
-            off = float(np.linalg.norm(centre - ref)) / max(expected, 1.0)
-            ratio = torso / max(expected, 1e-6)
-            if off <= reach and 1.0 / change <= ratio <= change:
+            if within_reach(centre, torso, ref, plan.torso_at(i), reach, change):
                 me.misses = 0
                 xy = lm[:, :2]
                 me.last = (i, centre, float(np.max(np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0))))
@@ -314,10 +311,7 @@ def extend_backward(
                 if people and j < s:
                     k, one = nearest_detection(people, x0, y0, to_input, last_c)
                     centre, torso = torso_centre_and_length(one)
-                    expected = plan.torso_at(j)
-                    off = float(np.linalg.norm(centre - last_c)) / max(expected, 1.0)
-                    ratio = torso / max(expected, 1e-6)
-                    if off <= jump * (last_i - j) and 1.0 / change <= ratio <= change:
+                    if within_reach(centre, torso, last_c, plan.torso_at(j), jump * (last_i - j), change):
                         image[j], world[j] = one, worlds[k]
                         last_i, last_c = j, centre
                         added += 1

@@ -58,6 +58,17 @@ def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
     return xy[_TORSO].mean(axis=0), max(float(np.linalg.norm(shoulders - hips)), 1.0)
 
 
+def within_reach(
+    centre: np.ndarray, length: float, ref: np.ndarray, torso_px: float, reach: float, max_change: float
+) -> bool:
+    """Whether a result with torso ``centre`` (px) and ``length`` (px) can be the person expected at ``ref`` (px)
+    with a torso of ``torso_px`` (px, at least 1): within ``reach`` torso lengths of it and of that build (torso
+    length within ``max_change`` times either way). The one same-person check of the follow pass and the carry."""
+    expected = max(torso_px, 1.0)
+    near = float(np.linalg.norm(centre - ref)) / expected <= reach
+    return near and 1.0 / max_change <= length / expected <= max_change
+
+
 def leg_ratio(image_lm: np.ndarray) -> float:
     """Mean over both legs of (thigh + shank length) / torso length in the image (NaN if not measurable)."""
     xy = image_lm[:, :2].astype(np.float64)
