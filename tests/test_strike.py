@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from formcheck.analysis.angles import foot_angle_deg
 from formcheck.analysis.strike import StrikeCues, classify_contact, stance_masks, strike_cues
@@ -117,3 +118,19 @@ def test_disagreeing_or_weak_cues_are_unknown_and_views_feet_gate() -> None:
     assert classify_contact(hidden_far, "left", SIDE, cfg)[0] == "forefoot"  # the near foot is not gated
     one = StrikeCues(angle_deg=18.0, touch_s=None, rotation_leg=None, ankle_deg=None, foot_px=45.0)
     assert classify_contact(one, "left", SIDE, cfg)[0] is None  # one cue is not enough
+
+
+def test_cues_from_a_foot_series_made_once_equal_those_made_per_contact() -> None:
+    """detect_steps makes each foot's whole-clip series once (a 10-minute clip has ~1800 contacts; made per contact
+    the judgement took 8.7 s instead of 1.1 s); the cues must not change."""
+    from formcheck.analysis.strike import foot_series
+
+    cfg = load_config().strike
+    for kind in ("heel", "forefoot"):
+        pose = _landing(kind)
+        angle = foot_angle_deg(pose.xy, LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX, np.ones(pose.n_frames))
+        stance = stance_masks([(CONTACT, "left", CONTACT + 19, CONTACT)], pose.n_frames)["left"]
+        series = foot_series(pose, "left", 100.0, stance, cfg)
+        assert series.foot_px == pytest.approx(40.0) and series.usual_shank_foot_deg is not None
+        once = strike_cues(pose, angle, "left", CONTACT, CONTACT, 100.0, stance, cfg, series)
+        assert once == _cues(pose) and once.touch_s is not None

@@ -11,7 +11,7 @@ import numpy as np
 
 from formcheck.analysis.events import FEET, ContactDetector
 from formcheck.analysis.foot_pixels import FrameSource, foot_structure
-from formcheck.analysis.strike import stance_masks, strike_of
+from formcheck.analysis.strike import FootSeries, foot_series, stance_masks, strike_of
 from formcheck.analysis.types import Angles, CleanPose, Segment, Step, View
 from formcheck.config import EventsConfig, StrikeConfig
 from formcheck.pose.landmarks import LM
@@ -183,6 +183,8 @@ def detect_steps(
     pel = pelvis_x(pose)
     pan = np.zeros(pose.n_frames) if static else camera_pan_px(pose, raw, cfg)
     stance = stance_masks(raw, pose.n_frames)
+    # each foot's whole-clip series for the strike cues, made once (not once per contact: a clip has hundreds)
+    series: dict[str, FootSeries] = {f: foot_series(pose, f, leg_px, stance[f], strike_cfg) for f in stance}
     structure = foot_structure(pose, [(c, f) for c, f, _, _ in raw], frames, strike_cfg) if frames else {}
     steps: list[Step] = []
     prev: tuple[int, str, float | None, str] | None = None
@@ -223,6 +225,7 @@ def detect_steps(
             view,
             strike_cfg,
             structure.get(foot),
+            series[foot],
         )
         steps.append(
             Step(

@@ -58,6 +58,38 @@ class StrikeCues:
     structure: float | None = None
 
 
+@dataclass(frozen=True)
+class FootSeries:
+    """Whole-clip series of one foot that the cues of each of its contacts read (made once per foot: a clip has
+    hundreds of contacts): ``foot_px`` its median length in the image (px, None unknown), ``heel_leg`` and
+    ``toe_leg`` per frame the heel's and foot index's heights above their own ground levels (leg lengths),
+    ``shank_foot_deg`` per frame the shank-foot angle (deg), ``usual_shank_foot_deg`` its median over the foot's
+    stance frames (deg, None unknown)."""
+
+    foot_px: float | None
+    heel_leg: np.ndarray
+    toe_leg: np.ndarray
+    shank_foot_deg: np.ndarray
+    usual_shank_foot_deg: float | None
+
+
+def foot_series(pose: CleanPose, foot: str, leg_px: float, stance: np.ndarray, cfg: StrikeConfig) -> FootSeries:
+    """The :class:`FootSeries` of ``foot`` (``stance`` bool per frame, this foot on the ground)."""
+    heel, toe, ankle, knee = _LM[foot]
+    xy, fps = pose.xy, pose.fps
+    lengths = np.linalg.norm(xy[:, toe] - xy[:, heel], axis=1)
+    lengths = lengths[np.isfinite(lengths)]
+    shank_foot = interior_angle(xy[:, knee], xy[:, ankle], xy[:, ankle] + (xy[:, toe] - xy[:, heel]))
+    usual = shank_foot[stance & np.isfinite(shank_foot)]
+    return FootSeries(
+        foot_px=float(np.median(lengths)) if lengths.size else None,
+        heel_leg=landmark_height_leg(xy[:, heel, 1], fps, leg_px, cfg.ground_window_s),
+        toe_leg=landmark_height_leg(xy[:, toe, 1], fps, leg_px, cfg.ground_window_s),
+        shank_foot_deg=shank_foot,
+        usual_shank_foot_deg=float(np.median(usual)) if usual.size else None,
+    )
+
+
 def _first_down(h: np.ndarray, lo: int, hi: int, level: float) -> float | None:
     """Sub-frame time (frames) at which ``h`` first comes down to ``level`` within [lo, hi), from above."""
     for i in range(max(lo, 1), min(hi, h.size)):
@@ -76,19 +108,18 @@ def strike_cues(
     leg_px: float,
     stance: np.ndarray,
     cfg: StrikeConfig,
+    series: FootSeries | None = None,
 ) -> StrikeCues:
     """The cues of the contact of ``foot`` at frame ``contact`` (``down``: first frame the foot is within the contact
-    height; ``foot_angle`` deg per frame; ``stance`` bool per frame, this foot on the ground)."""
-    heel, toe, ankle, knee = _LM[foot]
+    height; ``foot_angle`` deg per frame; ``stance`` bool per frame, this foot on the ground; ``series`` the foot's
+    :func:`foot_series`, made here when None)."""
+    heel, toe, _, _ = _LM[foot]
     xy, fps, t = pose.xy, pose.fps, pose.n_frames
-    lengths = np.linalg.norm(xy[:, toe] - xy[:, heel], axis=1)
-    lengths = lengths[np.isfinite(lengths)]
-    foot_px = float(np.median(lengths)) if lengths.size else None
+    fs = series if series is not None else foot_series(pose, foot, leg_px, stance, cfg)
     win = foot_angle[contact : max(down, contact) + 1]
     win = win[np.isfinite(win)]
     angle = float(np.median(win)) if win.size else None
-    hh = landmark_height_leg(xy[:, heel, 1], fps, leg_px, cfg.ground_window_s)
-    ht = landmark_height_leg(xy[:, toe, 1], fps, leg_px, cfg.ground_window_s)
+    hh, ht = fs.heel_leg, fs.toe_leg
     k = max(int(round(cfg.touch_window_s * fps)), 1)
     th = _first_down(hh, contact - k, contact + k + 1, cfg.touch_leg)
     tt = _first_down(ht, contact - k, contact + k + 1, cfg.touch_leg)
@@ -102,14 +133,12 @@ def strike_cues(
         dt = xy[contact + r, toe, 1] - xy[contact, toe, 1]
         if np.isfinite(dh) and np.isfinite(dt):
             rotation = float((dh - dt) / leg_px)
-    shank_foot = interior_angle(xy[:, knee], xy[:, ankle], xy[:, ankle] + (xy[:, toe] - xy[:, heel]))
-    usual = shank_foot[stance & np.isfinite(shank_foot)]
     ankle_rel = None
-    if usual.size and np.isfinite(shank_foot[contact]):
-        ankle_rel = float(shank_foot[contact] - np.median(usual))
+    if fs.usual_shank_foot_deg is not None and np.isfinite(fs.shank_foot_deg[contact]):
+        ankle_rel = float(fs.shank_foot_deg[contact] - fs.usual_shank_foot_deg)
     vis = pose.conf[max(contact - k, 0) : contact + k + 1][:, [heel, toe]]
     visibility = float(np.mean(vis)) if vis.size else 0.0
-    return StrikeCues(angle, touch, rotation, ankle_rel, foot_px, visibility)
+    return StrikeCues(angle, touch, rotation, ankle_rel, fs.foot_px, visibility)
 
 
 def votes(cues: StrikeCues, cfg: StrikeConfig) -> dict[str, float]:
@@ -182,8 +211,10 @@ def strike_of(
     view: View,
     cfg: StrikeConfig,
     structure: float | None,
+    series: FootSeries | None = None,
 ) -> tuple[StrikeName | None, float | None]:
     """(strike class or None, confidence 0..1 or None) of one contact: :func:`strike_cues` then
-    :func:`classify_contact`; ``structure``: the foot's image structure (grey levels) or None (not measured)."""
-    cues = replace(strike_cues(pose, foot_angle, foot, contact, down, leg_px, stance, cfg), structure=structure)
+    :func:`classify_contact`; ``structure``: the foot's image structure (grey levels) or None (not measured);
+    ``series``: the foot's :func:`foot_series` (made here when None)."""
+    cues = replace(strike_cues(pose, foot_angle, foot, contact, down, leg_px, stance, cfg, series), structure=structure)
     return classify_contact(cues, foot, view, cfg)
