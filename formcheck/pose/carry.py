@@ -32,7 +32,7 @@ import numpy as np
 
 from formcheck.config import Config
 from formcheck.pose.extract import Landmarker
-from formcheck.pose.follow import crop_box, cut_picture, nearest_detection
+from formcheck.pose.follow import crop_box, cut_picture, landmark_extent, nearest_detection
 from formcheck.pose.pixels import person_colours
 from formcheck.pose.sweep import Sweep
 from formcheck.pose.tracking import (
@@ -58,11 +58,6 @@ class Carried:
 
 #: What a landmarker is shown between two carries: nobody (mid-grey), so it lets go of whom it followed.
 _BLANK = np.full((64, 64, 3), 128, dtype=np.uint8)
-
-
-def _extent(lm: np.ndarray) -> float:
-    xy = lm[:, :2]
-    return float(np.max(np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0)))
 
 
 def _is_known(lm: np.ndarray, known: list[np.ndarray], duplicate_torso: float) -> bool:
@@ -134,7 +129,8 @@ def carry_people(
             colours[k].append(got[2])
             added += 1
 
-    jobs: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray | None]] = []  # from, step, seen, track, look
+    Job = tuple[int, int, np.ndarray, np.ndarray, np.ndarray | None]  # from, step, seen, track, look
+    jobs: list[Job] = []
     for p in range(people.shape[0]):
         seen = np.isfinite(people[p, :, 0, 0])
         rows = np.flatnonzero(seen)
@@ -150,8 +146,6 @@ def carry_people(
             if 0 <= j + step < n and not seen[j + step]:
                 jobs.append((j, step, seen, people[p], look))
 
-    Job = tuple[int, int, np.ndarray, np.ndarray, np.ndarray | None]  # from, step, seen, track, look
-
     def carry(lm: Any, job: Job) -> tuple[list[tuple[int, Found]], int]:
         """One carry: what it found, frame by frame, and how many crops it searched."""
         j, step, seen, track, look = job
@@ -161,7 +155,7 @@ def carry_people(
         # the build to keep: the median torso of the candidate's sightings nearest j, then of those found
         recent = list(torsos[np.argsort(np.abs(rows - j), kind="stable")[:TORSO_MEMORY]])
         ref = torso_centre_and_length(track[j])[0]
-        got = search(lm, j, ref, _extent(track[j]))  # the landmarker starts on the candidate
+        got = search(lm, j, ref, landmark_extent(track[j]))  # the landmarker starts on the candidate
         looks, out = 1, list[tuple[int, Found]]()
         if got is None or not accept(got, ref, float(np.median(recent)), offset, look):
             return out, looks  # nobody there, or it started on someone else
@@ -169,7 +163,7 @@ def carry_people(
         while 0 <= k < n and not seen[k] and misses < config.pose.carry_max_misses:
             ref, torso = torso_centre_and_length(got[0])
             recent = (recent + [torso])[-TORSO_MEMORY:]
-            found = search(lm, k, ref, _extent(got[0]))
+            found = search(lm, k, ref, landmark_extent(got[0]))
             looks += 1
             if found is not None and accept(found, ref, float(np.median(recent)), gate * abs(k - last), look):
                 out.append((k, found))

@@ -77,6 +77,12 @@ class Followed:
     resets: int
 
 
+def landmark_extent(lm: np.ndarray) -> float:
+    """The larger of the width and height (px) of one person's landmarks ``lm [33, >=2]``."""
+    xy = lm[:, :2]
+    return float(np.max(np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0)))
+
+
 def _torso_centres(track: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     xy = track[:, :, :2].astype(np.float64)
     sh = (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2
@@ -243,8 +249,7 @@ def run_follow(
             centre, torso = torso_centre_and_length(lm)
             if within_reach(centre, torso, ref, plan.torso_at(i), reach, change):
                 me.misses = 0
-                xy = lm[:, :2]
-                me.last = (i, centre, float(np.max(np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0))))
+                me.last = (i, centre, landmark_extent(lm))
                 image[i], world[i] = lm, worlds[k]
                 return True
             me.misses += 1
@@ -295,9 +300,8 @@ def extend_backward(
     looked = added = 0
     starts = [s for s in range(1, found.size) if found[s] and not found[s - 1]]
     for s in starts:
-        xy = image[s, :, :2]
         last_i, last_c = s, torso_centre_and_length(image[s])[0]
-        last_e = float(np.max(np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0)))
+        last_e = landmark_extent(image[s])
         t0, _ = read(s)
         with make() as lm:
             j = s

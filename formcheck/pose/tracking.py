@@ -175,7 +175,7 @@ class PersonTracker:
                 c, _ = torso_centre_and_length(lm)
                 for j, tr in enumerate(live):
                     cost[i, j] = np.linalg.norm(c - tr.expected(time_s)) / tr.torso_px
-                    if not self._looks_alike(looks[i], tr.look(self.config.appearance_memory)):
+                    if not looks_alike(looks[i], tr.look(self.config.appearance_memory), self.config):
                         cost[i, j] = np.inf  # someone else: never continues this track
             finite = np.where(np.isfinite(cost), cost, 1e9)
             rows, cols = linear_sum_assignment(finite)
@@ -218,9 +218,6 @@ class PersonTracker:
             return True
         ref = float(np.median(legs))
         return max(mine, ref) / max(min(mine, ref), 1e-6) <= self.config.max_proportion_ratio
-
-    def _looks_alike(self, a: np.ndarray | None, b: np.ndarray | None) -> bool:
-        return looks_alike(a, b, self.config)
 
     def _same_build(self, a: _Track, b: _Track) -> bool:
         """False only when both fragments' median leg/torso ratios are known and differ by more than
@@ -283,7 +280,7 @@ class PersonTracker:
             fits: list[tuple[float, _Track]] = []
             for ch in chains:
                 memory = self.config.appearance_memory
-                if not self._same_build(ch, tr) or not self._looks_alike(ch.look(memory), tr.look(first=memory)):
+                if not self._same_build(ch, tr) or not looks_alike(ch.look(memory), tr.look(first=memory), self.config):
                     continue
                 cost = self._join_cost(ch, tr)
                 if cost is not None:
