@@ -55,6 +55,7 @@ def run_one(name: str, clip: dict, v: rf.Variant, out_root: Path, analyse: bool 
         "contacts": f"{o.contacts_found}/{o.contacts_expected}",
         "cadence": m.get("cadence_spm"),
         "sway": m.get("trunk_sway_deg"),
+        "sway_stride": m.get("trunk_sway_stride_deg"),
         "verdicts": "".join(SHORT.get(o.verdicts.get(r, ""), "?") for r in sorted(o.verdicts)),
         "checks": {k: [bool(ok), t] for k, (ok, t) in o.checks.items()},
         "failed": o.failed,
@@ -85,7 +86,7 @@ def main() -> int:
         print(f"... {name}/{v.name}: {'ok' if not r['failed'] else '; '.join(r['failed'])}", file=sys.stderr)
     print("verdict letters (rules in id order): o ok, w warn, F fail, n not_assessable")
     head = f"{'clip':<11}{'variant':<13}{'person':>6}{'of':>4}{'conf':>6}  {'direction':<18}{'contacts':>9}"
-    print(head + f"{'cadence':>9}{'sway':>7}  verdicts   failed checks")
+    print(head + f"{'cadence':>9}{'sway':>7}{'stride':>7}  verdicts   failed checks")
     for r in rows:
         if "error" in r:
             print(f"{r['clip']:<11}{r['variant']:<13}  {r['error']}")
@@ -93,7 +94,8 @@ def main() -> int:
         d = f"{r['direction']} ({r['direction_expected']})"
         print(
             f"{r['clip']:<11}{r['variant']:<13}{r['person']:>6}{fmt(r['people']):>4}{fmt(r['confidence']):>6}  "
-            f"{d:<18}{r['contacts']:>9}{fmt(r['cadence'], 0):>9}{fmt(r['sway'], 1):>7}  {r['verdicts']:<10} "
+            f"{d:<18}{r['contacts']:>9}{fmt(r['cadence'], 0):>9}{fmt(r['sway'], 1):>7}{fmt(r['sway_stride'], 1):>7}  "
+            f"{r['verdicts']:<10} "
             f"{'; '.join(r['failed']) or '-'}"
         )
     bad = sum(bool(r["failed"]) for r in rows)

@@ -204,6 +204,7 @@ class EventsConfig(_Section):
     stance_fallback_s: float = Field(gt=0, description="stance taken as this long when toe-off is unknown (s)")
     fatigue_min_frames: int = Field(ge=3, description="least measured frames to compare thirds (count)")
     fatigue_block_s: float = Field(gt=0, description="lean blocks for the fatigue change's uncertainty (s)")
+    sway_highpass_hz: float = Field(gt=0, description="trunk sway is the lean above this frequency (Hz)")
 
 
 class StrikeConfig(_Section):

@@ -23,6 +23,7 @@ GOOD = tf.metrics(
     steps_backward=30,
     trunk_lean_deg=Stats(median=4.0, p10=2.0, p90=6.0, n=360),
     trunk_sway_deg=4.0,
+    trunk_sway_stride_deg=4.0,
     near_side="right",
     elbow_right_deg=Stats(median=90.0, p10=80.0, p90=100.0, n=360),
     elbow_left_deg=None,

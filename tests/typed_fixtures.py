@@ -36,6 +36,7 @@ def metrics(**changes) -> Metrics:
         steps_backward=40,
         trunk_lean_deg=Stats(median=6.1, p10=3.2, p90=9.0, n=600),
         trunk_sway_deg=5.8,
+        trunk_sway_stride_deg=5.1,
         elbow_left_deg=Stats(median=95.0, p10=80.0, p90=110.0, n=600),
         elbow_right_deg=Stats(median=100.0, p10=85.0, p90=115.0, n=600),
         near_side="left",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.signal import butter, sosfiltfilt
 
 from formcheck.analysis.plausibility import REASONS
 from formcheck.analysis.runs import true_runs
@@ -166,6 +167,36 @@ def fatigue_uncertainty_deg(lean: np.ndarray, fps: float, cfg: EventsConfig) -> 
     return scatter * math.sqrt(1.0 / sizes[0] + 1.0 / sizes[2])
 
 
+def stride_sway_deg(
+    lean: np.ndarray, back: np.ndarray, segments: tuple[Segment, ...], fps: float, cfg: EventsConfig
+) -> float | None:
+    """Trunk sway within strides, deg: p90 - p10 of the trunk lean (``lean`` float[T], deg, NaN unmeasured) after a
+    zero-phase high-pass at ``sway_highpass_hz`` (Hz), within each backward segment, on the frames of ``back``
+    (bool[T]). A drift slower than that is left out: a raised camera's perspective as the runner crosses the
+    picture tilts the image's vertical, and a lean that changes over the clip is the fatigue rule's. A segment too
+    short to filter counts about its median. None when no frame is measured."""
+    sos = butter(2, cfg.sway_highpass_hz, btype="highpass", fs=fps, output="sos")
+    residuals = []
+    for seg in segments:
+        if seg.direction != "backward":
+            continue
+        x = np.where(back[seg.start_frame : seg.end_frame], lean[seg.start_frame : seg.end_frame], np.nan)
+        ok = np.isfinite(x)
+        if not ok.any():
+            continue
+        idx = np.arange(x.size)
+        filled = np.interp(idx, idx[ok], x[ok])  # unmeasured frames bridged for the filter only; not counted
+        if x.size > 3 * (2 * sos.shape[0] + 1):  # sosfiltfilt's default padding needs more frames than that
+            swing = sosfiltfilt(sos, filled)
+        else:
+            swing = filled - np.median(x[ok])
+        residuals.append(swing[ok])
+    if not residuals:
+        return None
+    r = np.concatenate(residuals)
+    return float(np.percentile(r, 90) - np.percentile(r, 10))
+
+
 def compute_metrics(
     pose: CleanPose,
     angles: Angles,
@@ -199,6 +230,7 @@ def compute_metrics(
         steps_backward=len(bsteps),
         trunk_lean_deg=lean_stats,
         trunk_sway_deg=(lean_stats.p90 - lean_stats.p10) if lean_stats else None,
+        trunk_sway_stride_deg=stride_sway_deg(angles.trunk_lean, back, segments, pose.fps, cfg),
         elbow_left_deg=elbow["left"],
         elbow_right_deg=elbow["right"],
         near_side=view.side,

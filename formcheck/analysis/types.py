@@ -180,6 +180,7 @@ class Metrics:
     steps_backward: int
     trunk_lean_deg: Stats | None
     trunk_sway_deg: float | None
+    trunk_sway_stride_deg: float | None
     elbow_left_deg: Stats | None
     elbow_right_deg: Stats | None
     near_side: SideName | None

@@ -100,6 +100,7 @@ def metrics_section(m: Metrics) -> dict[str, Any]:
         "steps_backward": m.steps_backward,
         "trunk_lean_deg": _stats(m.trunk_lean_deg),
         "trunk_sway_deg": m.trunk_sway_deg,
+        "trunk_sway_stride_deg": m.trunk_sway_stride_deg,
         "elbow_deg": {"left": _stats(m.elbow_left_deg), "right": _stats(m.elbow_right_deg)},
         "near_side": m.near_side,
         "contact_time_s": m.contact_time_s,

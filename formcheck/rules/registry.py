@@ -234,11 +234,12 @@ def symmetry(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
 
 
 def trunk_stability(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Trunk sway: p90 - p10 of the trunk lean (deg)."""
+    """Trunk sway within strides: p90 - p10 of the trunk lean above a slow drift (deg; a slow drift over the
+    clip is the camera's perspective or the fatigue rule's, not an unsteady trunk)."""
     n = m.trunk_lean_deg.n if m.trunk_lean_deg else 0
     return _band(
         "trunk_stability",
-        m.trunk_sway_deg,
+        m.trunk_sway_stride_deg,
         n,
         "deg",
         cfg.trunk_stability,
