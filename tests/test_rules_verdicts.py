@@ -170,3 +170,18 @@ def test_verdicts_carry_their_numeric_bands():
     assert v.target == "-3 to 12 deg"
     look = next(v for v in judge_rules(GOOD, _ctx(), CFG.rules) if v.id == "look_over_shoulder")
     assert look.target == "at least 2 /min"
+
+
+def test_forefoot_landing_says_how_many_contacts_it_read_in_a_clause_of_its_own():
+    def message(metrics: Metrics, view: str = "side") -> str:
+        return next(v for v in judge_rules(metrics, _ctx(view), CFG.rules) if v.id == "forefoot_landing").message
+
+    judged = message(replace(GOOD, strikes_classified=24))
+    assert judged.endswith("; from 24 of 30 contacts read with confidence")
+    few = message(replace(GOOD, strikes_classified=1, heel_strike_share=0.0))
+    assert few.startswith("too little trustworthy data") and few.endswith(
+        "; from 1 of 30 contacts read with confidence"
+    )
+    assert "))" not in few
+    # a view that cannot show a landing reads no contact: no count to give
+    assert message(GOOD, "oblique") == "an oblique view cannot show how the foot lands; film from the side"

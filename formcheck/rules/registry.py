@@ -151,14 +151,18 @@ def forefoot_landing(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         "{:.2f}",
         excluded=_lost(m, "strikes"),
     )
+    if ctx.view not in cfg.forefoot_landing.views:
+        return v  # the view cannot show a landing: no contact is read, so no count to give
     return _with_strike_count(v, m.strikes_classified, m.steps_backward)
 
 
 def _with_strike_count(v: Verdict, used: int, contacts: int) -> Verdict:
-    """The forefoot_landing verdict saying how many contacts it used: only strikes read with confidence count."""
+    """The forefoot_landing verdict saying how many contacts it used: only strikes read with confidence count. A
+    clause of its own, never a parenthesis inside the message's own ("...(1 of 3 needed; ...); from 1 of 4 contacts
+    read with confidence")."""
     if contacts == 0:
         return v
-    return replace(v, message=f"{v.message} (from {used} of {contacts} contacts read with confidence)")
+    return replace(v, message=f"{v.message}; from {used} of {contacts} contacts read with confidence")
 
 
 def arm_angle(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
