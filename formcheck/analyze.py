@@ -264,6 +264,7 @@ def _analyze_into(
                 forefoot_min_deg=config.events.forefoot_min_deg,
                 heel_max_deg=config.events.heel_max_deg,
                 thumbnails=_thumbnails(judgement, pictures, config, plan),
+                landing_views=tuple(config.rules.forefoot_landing.views),
             )
             write_html_report(page, outputs.path(REPORT_HTML))
         with stage(clock, "render pass"):

@@ -15,7 +15,7 @@ import pytest
 import typed_fixtures as tf
 
 from formcheck.analysis.step_score import pick_steps, step_fault
-from formcheck.analysis.types import Segment, StepPicks
+from formcheck.analysis.types import Segment, StepPicks, View
 from formcheck.config import load_config
 from formcheck.report.html import CSP, ReportPage, render_html, write_html_report
 from formcheck.report.player import SCRIPT
@@ -314,3 +314,19 @@ def test_step_thumbnails_are_upright_frames_at_the_picked_contacts(clip_factory)
         other = cv2.resize(frames[12 if idx == 2 else 2].rgb, (60, 80), interpolation=cv2.INTER_AREA).astype(float)
         assert np.abs(img - same).mean() < np.abs(img - other).mean()
     assert step_thumbnails(steps, StepPicks(), path, max_side_px=80) == {}
+
+
+def test_a_view_that_cannot_show_landings_gets_no_best_worst_step_nor_foot_angle_plot():
+    cfg = load_config()
+    steps = (tf.step(30, 1.0, strike="heel", foot_angle_deg=-20.0), tf.step(40, 1.3, foot_angle_deg=15.0))
+    assert pick_steps(steps, cfg, "side") == StepPicks(best=1, worst=0)
+    assert pick_steps(steps, cfg, "oblique") == StepPicks()
+    assert pick_steps(steps, cfg, "front") == StepPicks()
+    side = make_page(duration_s=10.0, fps=30.0)
+    plots_side = render_html(side).count('class="pwrap"')
+    assert plots_side == 4  # trunk lean, elbows, foot angle at contact, cadence
+    j = dataclasses.replace(side.judgement, view=View(kind="oblique", side="left"), picks=StepPicks())
+    oblique = dataclasses.replace(side, judgement=j)
+    text = render_html(oblique)
+    assert text.count('class="pwrap"') == plots_side - 1  # only the foot angle plot is left out
+    assert "No best/worst step: an oblique view cannot show how the foot lands." in text

@@ -106,7 +106,7 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
         metrics=metrics,
         verdicts=verdicts,
         tips=tuple(tips_of(list(verdicts))),
-        picks=pick_steps(steps, c),
+        picks=pick_steps(steps, c, view.kind),
         quality=quality,
     )
 

@@ -45,8 +45,12 @@ def step_fault(step: Step, config: Config) -> float | None:
     return sum(parts) if parts else None
 
 
-def pick_steps(steps: tuple[Step, ...], config: Config) -> StepPicks:
-    """The best and the worst step (indices into ``steps``)."""
+def pick_steps(steps: tuple[Step, ...], config: Config, view_kind: str = "side") -> StepPicks:
+    """The best and the worst step (indices into ``steps``); none in a view that cannot show how the foot lands
+    (``rules.forefoot_landing.views``): the fault score is made of landing measurements the rules do not trust
+    there."""
+    if view_kind not in config.rules.forefoot_landing.views:
+        return StepPicks()
     scored: list[tuple[float, int, bool]] = []
     for i, step in enumerate(steps):
         fault = step_fault(step, config)

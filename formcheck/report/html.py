@@ -88,7 +88,9 @@ class ReportPage:
     """What the page shows, as typed values: the ``video`` (container facts), the analysed person's pose
     ``seq`` (model, detection, person index), the ``judgement``, the strike-class bounds drawn on the foot-angle
     plot (``forefoot_min_deg``, ``heel_max_deg``, deg), optional step ``thumbnails`` (``{"best": jpeg, "worst":
-    jpeg}``), the ``athlete``'s name (batch mode) and the annotated video's file name beside the page."""
+    jpeg}``), the ``athlete``'s name (batch mode), the annotated video's file name beside the page and the camera
+    views that show how the foot lands (``landing_views``: rules.forefoot_landing.views; in others no foot angle
+    plot and no best/worst step)."""
 
     video: VideoInfo
     seq: PoseSequence
@@ -98,6 +100,7 @@ class ReportPage:
     thumbnails: Mapping[str, bytes] | None = None
     athlete: str | None = None
     annotated: str = "annotated.mp4"
+    landing_views: tuple[str, ...] = ("side",)
 
 
 def _finite(x: float | None) -> bool:
@@ -233,7 +236,13 @@ def _image_uri(data: bytes) -> str | None:
     return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}" if kind else None
 
 
-def _thumbs(steps: tuple[Step, ...], picks: StepPicks, thumbnails: Mapping[str, bytes] | None) -> str:
+def _thumbs(
+    steps: tuple[Step, ...],
+    picks: StepPicks,
+    thumbnails: Mapping[str, bytes] | None,
+    view_kind: str = "side",
+    shows_landing: bool = True,
+) -> str:
     figs = []
     for key, label, index in (("best", "Best step", picks.best), ("worst", "Worst step", picks.worst)):
         step = steps[index] if index is not None and index < len(steps) else None
@@ -252,6 +261,10 @@ def _thumbs(steps: tuple[Step, ...], picks: StepPicks, thumbnails: Mapping[str, 
         seek = seek_attrs(step.contact_s) if step is not None else ""
         figs.append(f"<figure{seek}>{pic}<figcaption>{caption}</figcaption></figure>")
     if not figs:
+        if not shows_landing:
+            article = "an" if view_kind[:1] in "aeiou" else "a"
+            why = f"{article} {e(view_kind)} view cannot show how the foot lands"
+            return f'<p class="muted">No best/worst step: {why}.</p>'
         return '<p class="muted">No step could be rated for the best/worst comparison.</p>'
     return f'<div class="thumbs">{"".join(figs)}</div>'
 
@@ -284,6 +297,12 @@ def _facts(page: ReportPage) -> str:
     return f'<dl class="facts panel">{items}</dl>'
 
 
+def _shows_landing(page: ReportPage) -> bool:
+    """Whether the camera view shows how the foot lands (forefoot_landing is judged in it): elsewhere foot angles
+    and the best/worst step are not shown."""
+    return page.judgement.view.kind in page.landing_views
+
+
 def _plots(page: ReportPage) -> str:
     j = page.judgement
     verdicts = {v.id: v for v in j.verdicts}
@@ -293,7 +312,7 @@ def _plots(page: ReportPage) -> str:
         plots.elbow_plot(
             times, j.angles.elbow_left, j.angles.elbow_right, plots.Band.of(verdicts.get("arm_angle")), j.segments
         ),
-        plots.foot_angle_plot(j.steps, page.forefoot_min_deg, page.heel_max_deg),
+        plots.foot_angle_plot(j.steps, page.forefoot_min_deg, page.heel_max_deg) if _shows_landing(page) else None,
         plots.cadence_plot(j.steps, j.metrics.cadence_spm),
     ]
     return (
@@ -313,7 +332,7 @@ def render_html(page: ReportPage) -> str:
         if j.tips
         else '<p class="muted">No tips: nothing to correct was found, or nothing could be judged.</p>'
     )
-    thumbs = _thumbs(j.steps, j.picks, page.thumbnails)
+    thumbs = _thumbs(j.steps, j.picks, page.thumbnails, j.view.kind, _shows_landing(page))
     cards = (
         "".join(_card(v, j.pose.times_s) for v in j.verdicts)
         or '<p class="muted">No rules were judged (the analysis produced no verdicts).</p>'
