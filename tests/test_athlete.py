@@ -18,15 +18,15 @@ FPS = 30.0
 CFG = load_config().athlete
 
 
-def figure(x: float, y: float, stride_phase: float | None, arm: float = 0.0) -> np.ndarray:
+def figure(x: float, y: float, stride_phase: float | None, arm: float = 0.0, part_px: float = 60.0) -> np.ndarray:
     """A side-view figure (33 landmarks, px), torso 100 px, hips at (x, y). ``stride_phase`` (rad) parts the
-    ankles +-60 px along x, alternating (None: feet together); ``arm`` moves the wrists (px)."""
+    ankles +-``part_px`` along x, alternating (None: feet together); ``arm`` moves the wrists (px)."""
     lm = np.zeros((33, 4), np.float32)
     lm[:, 3] = 0.9
     lm[:, 0], lm[:, 1] = x, y - 50
     lm[[LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER], 1] = y - 100
     lm[[LM.LEFT_HIP, LM.RIGHT_HIP], 1] = y
-    part = 60 * np.sin(stride_phase) if stride_phase is not None else 0.0
+    part = part_px * np.sin(stride_phase) if stride_phase is not None else 0.0
     for side, sign in ((0, 1), (1, -1)):
         knee, ankle = (LM.LEFT_KNEE, LM.LEFT_ANKLE) if side == 0 else (LM.RIGHT_KNEE, LM.RIGHT_ANKLE)
         lm[knee] = (x + sign * part / 2, y + 90, 0, 0.9)
@@ -228,6 +228,80 @@ def test_a_walker_crossing_part_of_the_clip_outranks_a_man_stepping_about_for_lo
     man, walker = choose(people, None, FPS, CFG)
     assert man.presence > walker.presence and man.gait > 0.9 and walker.gait > 0.9
     assert walker.score > man.score
-    linear = CFG.model_copy(update={"presence_power": 1.0})
+    # presence as a plain share of the clip (full presence only when seen throughout), counted linearly
+    linear = CFG.model_copy(update={"presence_power": 1.0, "presence_full_s": n / FPS})
     man1, walker1 = choose(people, None, FPS, linear)
-    assert man1.score > walker1.score  # the case the exponent is for
+    assert man1.score > walker1.score  # the case the exponent and the cap are for
+
+
+def test_presence_counts_up_to_presence_full_s():
+    """The Sports2D walk cropped to portrait, in numbers: a walker crossing in 2.1 s whose feet read only a weak
+    gait (the sweep's landmarks swap her feet) against a man on a box seen 6.2 s, who drifts 3 torso lengths and
+    whose feet shuffle. Seen longer than presence_full_s earns the man no more; as a share of the clip (square
+    root) he led."""
+    n = 230
+    people = np.full((2, n, 33, 4), np.nan, np.float32)
+    for t in range(n):
+        if t >= 44:
+            people[0, t] = figure(600 - 1.6 * (t - 44), 260, 2 * np.pi * t / (0.6 * FPS), part_px=12)
+        if 88 <= t < 151:
+            people[1, t] = figure(40 + 8 * (t - 88), 700, 2 * np.pi * t / (1.25 * FPS), part_px=15)
+    man, walker = choose(people, None, FPS, CFG)
+    assert walker.presence < 0.3 < 0.7 < man.presence
+    assert walker.gait < 0.5 and man.travel_torso > 2
+    assert walker.score > man.score
+    share = CFG.model_copy(update={"presence_full_s": n / FPS})
+    man1, walker1 = choose(people, None, FPS, share)
+    assert man1.score > walker1.score
+
+
+def test_gait_periods_up_to_the_stretch_over_min_strides():
+    """2 s of a walk with 1.25 s strides (1.6 strides): the stride is found, not capped at half the stretch."""
+    walk = np.stack([figure(500, 500, 2 * np.pi * t / (1.25 * FPS)) for t in range(60)])
+    g, stride = gait_periodicity(walk, FPS, 100.0, CFG)
+    assert stride == pytest.approx(1.25, abs=0.07) and g > 0.5
+    assert int(60 / CFG.min_strides) / FPS >= 1.25 > 60 / 2 / FPS
+
+
+def test_a_close_call_is_ranked_again_on_the_followed_landmarks():
+    """The sweep put the waver first by a hair (close); followed on every frame, the two are ranked again: the
+    walker comes first, both carry their new evidence, and every per-person field moves with its person while a
+    third candidate keeps its place."""
+    from formcheck.config import load_config as _load
+    from formcheck.pose.pose_pass import closer_choice
+    from formcheck.pose.store import PoseTracks
+
+    two = scene()
+    n = two.shape[1]
+    third = np.full((1, n, 33, 4), np.nan, np.float32)
+    third[0, :20] = figure(50, 50, None)
+    image = np.concatenate([two, third])
+    sweep_evidence = ({"score": 0.5, "confidence": 0.02, "close": True}, {"score": 0.49}, {"score": 0.1})
+    tracks = PoseTracks(
+        image=image,
+        world=image * 0.01,
+        scores=np.array([3.0, 2.0, 1.0]),
+        timestamps_s=np.arange(n) / FPS,
+        fps=FPS,
+        width=1600,
+        height=900,
+        source="clip.mp4",
+        model="full",
+        rotation_deg=0,
+        fingerprint="x",
+        evidence=sweep_evidence,
+        background_shift_px=np.zeros((n, 2)),
+        followed=(True, True, False),
+        follow_stats=({"frames_found": 150}, {"frames_found": 105}, {}),
+    )
+    out = closer_choice(tracks, _load())
+    assert np.array_equal(out.image[0], two[1], equal_nan=True)
+    assert np.array_equal(out.image[1], two[0], equal_nan=True)
+    assert np.array_equal(out.world[0], two[1] * 0.01, equal_nan=True)
+    assert list(out.scores) == [2.0, 3.0, 1.0]
+    assert out.follow_stats[0] == {"frames_found": 105} and out.follow_stats[2] == {}
+    assert out.followed == (True, True, False)
+    assert out.evidence[0]["followed_choice"] and out.evidence[1]["followed_choice"]
+    assert out.evidence[0]["gait"] > 0.8 and out.evidence[0]["confidence"] > CFG.close_confidence
+    assert not out.evidence[0]["close"] and out.evidence[2] == {"score": 0.1}
+    assert np.array_equal(out.image[2], third[0], equal_nan=True)

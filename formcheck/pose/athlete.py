@@ -8,7 +8,11 @@ athlete apart is
   windows seen, in torso lengths;
 - **gait**: the feet alternate periodically at a walking or running stride: the autocorrelation of the
   left-minus-right ankle offset is high at one stride period and negative at half of it (0..1);
-- **presence** (share of frames seen) and **size** (median torso length against the largest candidate's).
+- **presence** (seconds seen, counted up to ``presence_full_s``: seen longer than it takes to show a gait is no
+  more evidence of being the athlete) and **size** (median torso length against the largest candidate's).
+
+When the two best are close on the sweep's landmarks (a lighter model at a lower rate), both are followed on every
+frame with the full model and ranked again on those (:func:`rerank_followed`).
 
 Every cue is the same for the clip played forward, backward or mirrored (ranges and autocorrelations do not
 depend on time direction or left/right), so the choice is too, given the same tracks.
@@ -75,7 +79,8 @@ def gait_periodicity(image: np.ndarray, fps: float, torso_px: float, cfg: Athlet
     The left-minus-right ankle offset (px / torso length) projected on its main axis alternates sign every step;
     over the longest stretch seen (gaps up to ``cfg.max_fill_s`` filled) its autocorrelation ``r`` is taken at
     lags of ``cfg.stride_s`` (stride periods). gait = (r(P) - r(P/2)) / 2 at the best period P, scaled down when the
-    offset swings less than ``cfg.gait_full_swing_torso`` (p90 - p10)."""
+    offset swings less than ``cfg.gait_full_swing_torso`` (p90 - p10). Periods up to the stretch over
+    ``cfg.min_strides`` are tried (a walker crossing a crop in 2 s shows 1.6 strides of 1.25 s)."""
     d = (image[:, LM.LEFT_ANKLE, :2] - image[:, LM.RIGHT_ANKLE, :2]).astype(np.float64) / max(torso_px, 1.0)
     fill = max(int(round(cfg.max_fill_s * fps)), 1)
     d = np.stack([_fill_gaps(d[:, 0], fill), _fill_gaps(d[:, 1], fill)], axis=1)
@@ -95,7 +100,7 @@ def gait_periodicity(image: np.ndarray, fps: float, torso_px: float, cfg: Athlet
         return float(np.mean(s[:-lag] * s[lag:]) / var) if 0 < lag < s.size else 0.0
 
     best, best_p = 0.0, None
-    for p in range(max(lo, 2), min(hi, s.size // 2) + 1):
+    for p in range(max(lo, 2), min(hi, int(s.size / max(cfg.min_strides, 1.0))) + 1):
         g = (r(p) - r(max(p // 2, 1))) / 2.0
         if g > best:
             best, best_p = g, p
@@ -138,9 +143,9 @@ def background_track(shift_px: np.ndarray) -> np.ndarray:
 
 def choose(image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: AthleteConfig) -> list[Evidence]:
     """Evidence for each candidate of ``image [P, T, 33, 4]`` (in that order). ``shift_px [T, 2]``: the
-    background's shift per frame (None: a static camera). The score is presence^presence_power x
-    size^size_power x (a base + travel + gait, weighted; see :class:`formcheck.config.AthleteConfig`); the best
-    one's ``confidence`` is 1 - second score / best score."""
+    background's shift per frame (None: a static camera). The score is min(seconds seen / presence_full_s, 1)
+    ^presence_power x size^size_power x (a base + travel + gait, weighted; see
+    :class:`formcheck.config.AthleteConfig`); the best one's ``confidence`` is 1 - second score / best score."""
     p, t = image.shape[:2]
     bg = background_track(shift_px) if shift_px is not None else np.zeros((t, 2))
     torsos = [median_torso_px(image[i]) for i in range(p)]
@@ -148,12 +153,14 @@ def choose(image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: Athl
     weights = cfg.base_weight + cfg.travel_weight + cfg.gait_weight
     out = []
     for i in range(p):
-        presence = float(np.isfinite(image[i, :, 0, 0]).mean()) if t else 0.0
+        seen = np.isfinite(image[i, :, 0, 0])
+        presence = float(seen.mean()) if t else 0.0
+        credit = min(float(seen.sum()) / fps / cfg.presence_full_s, 1.0) if fps > 0 else presence
         size = torsos[i] / largest
         trav = travel_torso(image[i], bg, torsos[i], int(round(cfg.travel_window_s * fps)))
         gait, stride = gait_periodicity(image[i], fps, torsos[i], cfg)
         moving = cfg.base_weight + cfg.travel_weight * min(trav / cfg.travel_full_torso, 1.0) + cfg.gait_weight * gait
-        score = presence**cfg.presence_power * size**cfg.size_power * moving / weights
+        score = credit**cfg.presence_power * size**cfg.size_power * moving / weights
         out.append(Evidence(presence, torsos[i], size, trav, gait, stride, float(score)))
     return out
 
@@ -184,6 +191,17 @@ def order_candidates(
     first, with each one's evidence as a dict (in the new order)."""
     order, ranked = rank(choose(image, shift_px, fps, cfg), cfg.close_confidence)
     return image[order], world[order], scores[order], tuple(e.as_dict() for e in ranked)
+
+
+def rerank_followed(
+    image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: AthleteConfig
+) -> tuple[list[int], list[dict]]:
+    """A close call looked at again: the two best candidates' landmarks followed on every frame with the full
+    model (``image [2, T, 33, 4]``, ``shift_px [T, 2]`` the background's shift per frame, ``fps`` frames/s) ranked
+    by the same evidence. Returns their order (best first) and their evidence in that order, each with
+    ``followed_choice`` set."""
+    order, ranked = rank(choose(image, shift_px, fps, cfg), cfg.close_confidence)
+    return order, [{**e.as_dict(), "followed_choice": True} for e in ranked]
 
 
 def candidate_fields(evidence: tuple[dict, ...], index: int) -> dict[str, float | bool | None]:

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.config import Config
-from formcheck.pose.athlete import order_candidates
+from formcheck.pose.athlete import order_candidates, rerank_followed
 from formcheck.pose.carry import carry_sweep
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.follow import Followed, FollowPlan, FrameRun, extend_backward, follow_plan, run_follow
@@ -287,7 +287,31 @@ def run_pose_pass(
     if tracks.n_people == 0:
         return tracks
     with clocked(clock, "follow"):
-        return with_followed(tracks, 0, info, model_path, config, copy, progress, clock, in_place=True)
+        tracks = with_followed(tracks, 0, info, model_path, config, copy, progress, clock, in_place=True)
+        if tracks.n_people > 1 and tracks.evidence and tracks.evidence[0].get("close"):
+            tracks = with_followed(tracks, 1, info, model_path, config, copy, progress, clock, in_place=True)
+            tracks = closer_choice(tracks, config)
+    return tracks
+
+
+def closer_choice(tracks: PoseTracks, config: Config) -> PoseTracks:
+    """``tracks`` whose two best candidates, both followed, are ranked again on the followed landmarks
+    (:func:`formcheck.pose.athlete.rerank_followed`): the pair swapped when the second is the better, the evidence
+    of both replaced; the others keep their place and their sweep evidence."""
+    pair = tracks.image[:2]
+    order, evidence = rerank_followed(pair, tracks.background_shift_px, tracks.fps, config.athlete)
+    idx = np.array(order + list(range(2, tracks.n_people)))
+    stats = list(tracks.follow_stats) or [{} for _ in range(tracks.n_people)]
+    followed = list(tracks.followed) or [True] * tracks.n_people
+    return replace(
+        tracks,
+        image=tracks.image[idx],
+        world=tracks.world[idx],
+        scores=tracks.scores[idx],
+        evidence=tuple(evidence) + tuple(tracks.evidence[2:]),
+        followed=tuple(followed[i] for i in idx),
+        follow_stats=tuple(stats[i] for i in idx),
+    )
 
 
 def with_followed(
