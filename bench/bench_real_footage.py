@@ -43,6 +43,7 @@ def run_one(name: str, clip: dict, v: rf.Variant, out_root: Path, analyse: bool 
     else:
         return {"clip": name, "variant": v.name, "error": "no earlier outputs", "failed": ["analysis: not run"]}
     o = rf.evaluate(report, out, exp, clip)
+    unsettled = rf.load_labels().get("unsettled", {}).get(f"{name}/{v.name}", {})
     m = report.get("metrics", {})
     return {
         "clip": name,
@@ -58,7 +59,7 @@ def run_one(name: str, clip: dict, v: rf.Variant, out_root: Path, analyse: bool 
         "sway_stride": m.get("trunk_sway_stride_deg"),
         "verdicts": "".join(SHORT.get(o.verdicts.get(r, ""), "?") for r in sorted(o.verdicts)),
         "checks": {k: [bool(ok), t] for k, (ok, t) in o.checks.items()},
-        "failed": o.failed,
+        "failed": [f + (" (unsettled)" if f.split(":")[0] in unsettled else "") for f in o.failed],
     }
 
 

@@ -16,6 +16,7 @@ from formcheck.report.terminal import close_choice_note
 
 FPS = 30.0
 CFG = load_config().athlete
+CFG_T = load_config().tracking
 
 
 def figure(x: float, y: float, stride_phase: float | None, arm: float = 0.0, part_px: float = 60.0) -> np.ndarray:
@@ -305,3 +306,56 @@ def test_a_close_call_is_ranked_again_on_the_followed_landmarks():
     assert out.evidence[0]["gait"] > 0.8 and out.evidence[0]["confidence"] > CFG.close_confidence
     assert not out.evidence[0]["close"] and out.evidence[2] == {"score": 0.1}
     assert np.array_equal(out.image[2], third[0], equal_nan=True)
+
+
+def test_two_fragments_of_one_person_become_one_candidate():
+    """The sweep left one walker in two fragments (crowd clip mirrored and reversed: a close call); followed,
+    each covers much of the other's frames, landmark for landmark. They are made one candidate (each frame from
+    the first where it is seen), ranked against the others; two people who cross are not one person."""
+    from formcheck.config import load_config as _load
+    from formcheck.pose.pose_pass import closer_choice, one_person
+    from formcheck.pose.store import PoseTracks
+
+    n = 150
+    walker = scene(n)[1]  # seen from frame 45 on
+    first = walker.copy()
+    first[:60] = np.nan  # fragment A: 60..149
+    second = walker.copy()
+    second[120:] = np.nan  # fragment B: 45..119
+    bystander = np.full((n, 33, 4), np.nan, np.float32)
+    for t in range(20):
+        bystander[t] = figure(1500, 200, None)
+    image = np.stack([first, second, bystander])
+    assert one_person(first, second, CFG_T.duplicate_torso)
+    crosser = np.stack([figure(300 + 8 * t, 600, None) for t in range(n)])  # the other way: they meet at t = 56
+    assert not one_person(walker, crosser, CFG_T.duplicate_torso)
+    tracks = PoseTracks(
+        image=image,
+        world=image * 0.01,
+        scores=np.array([3.0, 2.0, 1.0]),
+        timestamps_s=np.arange(n) / FPS,
+        fps=FPS,
+        width=1600,
+        height=900,
+        source="clip.mp4",
+        model="full",
+        rotation_deg=0,
+        fingerprint="x",
+        evidence=({"score": 0.5, "close": True}, {"score": 0.49}, {"score": 0.1}),
+        background_shift_px=np.zeros((n, 2)),
+        followed=(True, True, False),
+        follow_stats=({"frames_found": 90}, {"frames_found": 75}, {}),
+    )
+    out = closer_choice(tracks, _load())
+    assert out.n_people == 2
+    seen = np.isfinite(out.image[0, :, 0, 0])
+    assert seen[45:].all() and not seen[:45].any()
+    assert np.array_equal(out.image[0, 60:], first[60:], equal_nan=True)
+    assert np.array_equal(out.image[0, 45:60], second[45:60], equal_nan=True)
+    assert out.follow_stats[0]["merged_frames"] == 15 and out.follow_stats[1] == {}
+    assert out.followed == (True, False)
+    assert np.array_equal(out.image[1], bystander, equal_nan=True)
+    ev = out.evidence[0]
+    assert ev["followed_choice"] and ev["presence"] == pytest.approx(105 / 150, abs=0.01)
+    assert ev["confidence"] > CFG.close_confidence and not ev["close"]
+    assert out.evidence[1]["score"] < ev["score"]

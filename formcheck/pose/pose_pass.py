@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.config import Config
-from formcheck.pose.athlete import order_candidates, rerank_followed
+from formcheck.pose.athlete import choose, order_candidates, rerank_followed
 from formcheck.pose.carry import carry_sweep
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.follow import Followed, FollowPlan, FrameRun, extend_backward, follow_plan, run_follow
@@ -37,7 +37,7 @@ from formcheck.pose.sequence import mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
 from formcheck.pose.sweep import Sweep, run_sweep
 from formcheck.pose.tiles import TiledLandmarker
-from formcheck.pose.tracking import PersonTracker
+from formcheck.pose.tracking import PersonTracker, torso_centre_and_length
 from formcheck.progress import Progress
 from formcheck.timing import StageClock
 from formcheck.timing import stage as clocked
@@ -297,7 +297,11 @@ def run_pose_pass(
 def closer_choice(tracks: PoseTracks, config: Config) -> PoseTracks:
     """``tracks`` whose two best candidates, both followed, are ranked again on the followed landmarks
     (:func:`formcheck.pose.athlete.rerank_followed`): the pair swapped when the second is the better, the evidence
-    of both replaced; the others keep their place and their sweep evidence."""
+    of both replaced; the others keep their place and their sweep evidence. When the two are one person (two
+    fragments of one track the sweep could not join, each now followed over the other's frames too:
+    :func:`one_person`), they become one candidate instead (:func:`merged_pair`)."""
+    if one_person(tracks.image[0], tracks.image[1], config.tracking.duplicate_torso):
+        return merged_pair(tracks, config)
     pair = tracks.image[:2]
     order, evidence = rerank_followed(pair, tracks.background_shift_px, tracks.fps, config.athlete)
     idx = np.array(order + list(range(2, tracks.n_people)))
@@ -311,6 +315,57 @@ def closer_choice(tracks: PoseTracks, config: Config) -> PoseTracks:
         evidence=tuple(evidence) + tuple(tracks.evidence[2:]),
         followed=tuple(followed[i] for i in idx),
         follow_stats=tuple(stats[i] for i in idx),
+    )
+
+
+def one_person(a: np.ndarray, b: np.ndarray, max_mean_distance_torso: float) -> bool:
+    """Whether two candidates' landmarks (``[T, 33, 4]`` px) are one person's: on the frames both are seen, their
+    landmarks lie on average within ``max_mean_distance_torso`` torso lengths of each other (median over those
+    frames; the same test as two detections of one frame, :func:`formcheck.pose.tracking.distinct_detections`).
+    Two people who cross share a place for a frame or two, not for most of the frames they are both seen."""
+    both = np.flatnonzero(np.isfinite(a[:, 0, 0]) & np.isfinite(b[:, 0, 0]))
+    if both.size == 0:
+        return False
+    d = np.nanmean(np.linalg.norm(a[both, :, :2] - b[both, :, :2], axis=-1), axis=1)
+    torso = np.array([torso_centre_and_length(a[i])[1] for i in both])
+    return bool(np.median(d / torso) <= max_mean_distance_torso)
+
+
+def merged_pair(tracks: PoseTracks, config: Config) -> PoseTracks:
+    """``tracks`` with candidates 0 and 1, one person, made one candidate (first): candidate 0's landmarks where it
+    is seen, candidate 1's elsewhere. Every candidate's evidence is taken again on the landmarks now held (the
+    athlete's followed on every frame); the merged one stays first, its confidence against the best of the
+    others (close when under ``athlete.close_confidence``), and its follow record says how many frames came from
+    the other fragment (``merged_frames``)."""
+    a_seen = np.isfinite(tracks.image[0, :, 0, 0])
+    image = np.where(a_seen[:, None, None], tracks.image[0], tracks.image[1])
+    world = np.where(a_seen[:, None, None], tracks.world[0], tracks.world[1])
+    added = int((~a_seen & np.isfinite(tracks.image[1, :, 0, 0])).sum())
+    keep = [0] + list(range(2, tracks.n_people))
+    all_image = np.concatenate([image[None], tracks.image[2:]])
+    all_world = np.concatenate([world[None], tracks.world[2:]])
+    cfg = config.athlete
+    found = choose(all_image, tracks.background_shift_px, tracks.fps, cfg)
+    others = sorted(range(1, len(found)), key=lambda i: -found[i].score)
+    best, second = found[0].score, max((found[i].score for i in others), default=0.0)
+    conf = max(1.0 - second / best, 0.0) if best > 0 else 0.0
+    first = {**found[0].as_dict(), "confidence": conf, "close": bool(others) and conf < cfg.close_confidence}
+    evidence = (first | {"followed_choice": True},) + tuple(found[i].as_dict() for i in others)
+    idx = [0] + others
+    stats = list(tracks.follow_stats) or [{} for _ in range(tracks.n_people)]
+    followed = list(tracks.followed) or [True] * tracks.n_people
+    stats0 = {**stats[0], "merged_frames": added}
+    kept_stats = [stats0] + [stats[k] for k in keep[1:]]
+    kept_followed = [True] + [followed[k] for k in keep[1:]]
+    scores = np.concatenate([[max(tracks.scores[0], tracks.scores[1])], tracks.scores[2:]])
+    return replace(
+        tracks,
+        image=all_image[idx],
+        world=all_world[idx],
+        scores=scores[idx],
+        evidence=evidence,
+        followed=tuple(kept_followed[i] for i in idx),
+        follow_stats=tuple(kept_stats[i] for i in idx),
     )
 
 
