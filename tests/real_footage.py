@@ -273,11 +273,12 @@ class Outcome:
 
 
 def main_direction(report: dict) -> str:
-    """The direction of the segments covering most of the clip's time: forward or backward, else 'none'
-    (standing, unknown, or nothing found)."""
+    """The direction of the segments covering most of the time the athlete is seen (``seen_s``): forward or
+    backward, else 'none' (standing, unknown, or nothing found)."""
     time: dict[str, float] = {}
     for s in report.get("segments", []):
-        time[s["direction"]] = time.get(s["direction"], 0.0) + s["end_s"] - s["start_s"]
+        seen = s.get("seen_s")
+        time[s["direction"]] = time.get(s["direction"], 0.0) + (s["end_s"] - s["start_s"] if seen is None else seen)
     best = max(time, key=lambda k: time[k]) if time else "none"
     return best if best in ("forward", "backward") else "none"
 

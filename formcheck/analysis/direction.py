@@ -104,6 +104,7 @@ class DirectionSegmenter:
         runs = _runs(labels)
         runs = _merge_short(runs, max(int(round(self.min_segment_s * fps)), 1))
         facing = facing_x_image(pose)
+        seen = athlete_seen(pose)
         name = {1: "backward", -1: "forward", 0: "standing"}
         ts = pose.times_s
         period = 1.0 / fps
@@ -120,9 +121,15 @@ class DirectionSegmenter:
                     end_s=float(ts[e - 1] + period),
                     direction=name[lab],  # type: ignore[arg-type]
                     facing_x=fx,
+                    seen_s=float(seen[s:e].sum() * period),
                 )
             )
         return tuple(out)
+
+
+def athlete_seen(pose: CleanPose) -> np.ndarray:
+    """Per frame: whether the athlete is seen (both hips located after the cleaning's gap filling), bool[T]."""
+    return np.isfinite(pose.xy[:, LM.LEFT_HIP, 0]) & np.isfinite(pose.xy[:, LM.RIGHT_HIP, 0])
 
 
 def depth_image_cues(pose: CleanPose) -> tuple[float, float]:
@@ -205,10 +212,15 @@ def _merge_short(runs: list[tuple[int, int, int]], min_len: int) -> list[tuple[i
     return runs
 
 
-def direction_per_frame(segments: tuple[Segment, ...], n_frames: int) -> list[str | None]:
-    """Each frame's direction name from the segments (None outside every segment)."""
+def direction_per_frame(
+    segments: tuple[Segment, ...], n_frames: int, seen: np.ndarray | None = None
+) -> list[str | None]:
+    """Each frame's direction name from the segments (None outside every segment, and where ``seen`` (bool[T],
+    optional) says the athlete is not seen: nothing there shows which way anyone travels)."""
     out: list[str | None] = [None] * n_frames
     for s in segments:
         for i in range(s.start_frame, min(s.end_frame, n_frames)):
             out[i] = s.direction
+    if seen is not None:
+        out = [d if i < len(seen) and seen[i] else None for i, d in enumerate(out)]
     return out

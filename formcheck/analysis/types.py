@@ -71,7 +71,8 @@ class View:
 @dataclass(frozen=True)
 class Segment:
     """A stretch of frames [start_frame, end_frame) with one direction of travel; times in s. ``facing_x``: +1 when
-    the chest faces image +x (right), -1 image left, 0 unknown (front/back views)."""
+    the chest faces image +x (right), -1 image left, 0 unknown (front/back views). ``seen_s``: how much of it
+    the athlete is seen in (s; the rest takes the direction of the nearest frame seen; None: not measured)."""
 
     start_frame: int
     end_frame: int
@@ -79,6 +80,7 @@ class Segment:
     end_s: float
     direction: DirectionName
     facing_x: int = 0
+    seen_s: float | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.analysis.direction import direction_per_frame
+from formcheck.analysis.direction import athlete_seen, direction_per_frame
 from formcheck.analysis.judge import Judgement
 from formcheck.analysis.plausibility import frame_notes
 
@@ -98,7 +98,7 @@ def build_plan(j: Judgement, hold_s: float) -> OverlayPlan:
         trunk_lean_deg=np.asarray(j.angles.trunk_lean, dtype=np.float64),
         elbow_left_deg=np.asarray(j.angles.elbow_left, dtype=np.float64),
         elbow_right_deg=np.asarray(j.angles.elbow_right, dtype=np.float64),
-        direction=tuple(direction_per_frame(j.segments, pose.n_frames)),
+        direction=tuple(direction_per_frame(j.segments, pose.n_frames, athlete_seen(pose))),
         touchdowns=touchdowns,
         hold_frames=max(int(round(hold_s * pose.fps)), 1),
         part_verdict={

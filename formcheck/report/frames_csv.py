@@ -7,7 +7,7 @@ import csv
 import io
 import math
 
-from formcheck.analysis.direction import direction_per_frame
+from formcheck.analysis.direction import athlete_seen, direction_per_frame
 from formcheck.analysis.judge import Judgement
 from formcheck.analysis.plausibility import frame_notes
 
@@ -35,7 +35,7 @@ def frames_csv_text(j: Judgement) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
     p, a = j.pose, j.angles
-    dirs = direction_per_frame(j.segments, p.n_frames)
+    dirs = direction_per_frame(j.segments, p.n_frames, athlete_seen(p))
     notes = frame_notes(j.quality)
     for i in range(p.n_frames):
         w.writerow(

@@ -145,7 +145,10 @@ def judgement_sections(j: Judgement) -> dict[str, Any]:
     """``segments``, ``view``, ``steps``, ``metrics``, ``rules`` and ``tips`` (see the README's output contract)."""
     return json_safe(
         {
-            "segments": [{"start_s": s.start_s, "end_s": s.end_s, "direction": s.direction} for s in j.segments],
+            "segments": [
+                {"start_s": s.start_s, "end_s": s.end_s, "direction": s.direction, "seen_s": s.seen_s}
+                for s in j.segments
+            ],
             "view": {"kind": j.view.kind, "side": j.view.side if j.view.kind in ("side", "oblique") else None},
             "steps": [step_record(s) for s in j.steps],
             "metrics": metrics_section(j.metrics),
