@@ -201,6 +201,7 @@ class EventsConfig(_Section):
     head_turn_min_s: float = Field(ge=0, description="shortest head turn counted (s)")
     head_turn_merge_s: float = Field(ge=0, description="turns closer than this are one look (s)")
     cadence_max_step_s: float = Field(gt=0, description="contacts further apart are a pause for cadence (s)")
+    cadence_min_steps: int = Field(ge=1, description="least step times for a cadence (count)")
     heel_lift_window_s: float = Field(gt=0, description="heel lift is the peak within this after toe-off (s)")
     stance_fallback_s: float = Field(gt=0, description="stance taken as this long when toe-off is unknown (s)")
     fatigue_min_frames: int = Field(ge=3, description="least measured frames to compare thirds (count)")

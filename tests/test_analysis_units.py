@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from formcheck.analysis.angles import foot_angle_deg, interior_angle, trunk_lean_deg
 from formcheck.analysis.clean import apply_leg_swaps, fill_gaps, leg_swap_masks, lowpass
@@ -234,3 +235,20 @@ def test_head_turns_toward_and_away_from_the_camera_are_both_found_and_a_flicker
     starts = np.flatnonzero(np.diff(np.concatenate([[0], turned.astype(np.int8)])) == 1).tolist()
     assert starts == [30, 120, 200]
     assert turned[214:216].all() and not turned[260:263].any() and not turned[:30].any()
+
+
+def test_cadence_needs_cadence_min_steps_step_times():
+    """One step time (two contacts) is no cadence: nothing to check it against (crowd clip mirrored and reversed:
+    150 steps/min from one 0.4 s step of a walker at ~105); two are; pauses do not count as steps."""
+    from typed_fixtures import step
+
+    from formcheck.analysis.metrics import _cadence_spm
+
+    ev = load_config().events
+    assert ev.cadence_min_steps == 2
+    one = [step(10, 1.0), step(14, 1.4)]
+    assert _cadence_spm(one, ev) is None
+    two = [*one, step(20, 2.0)]
+    assert _cadence_spm(two, ev) == pytest.approx(60.0 / 0.5)
+    paused = [*one, step(40, 4.0)]  # 2.6 s later: a pause, not a step
+    assert _cadence_spm(paused, ev) is None
