@@ -195,22 +195,7 @@ def test_pose_file_keeps_the_evidence(tmp_path):
 
     image = scene(40)
     ordered, world, scores, evidence = order_candidates(image, image.copy(), np.zeros(2), np.zeros((40, 2)), FPS, CFG)
-    tracks = PoseTracks(
-        image=ordered,
-        world=world,
-        scores=scores,
-        timestamps_s=np.arange(40) / FPS,
-        fps=FPS,
-        width=1600,
-        height=900,
-        source="x.mp4",
-        model="full",
-        rotation_deg=0,
-        fingerprint="f",
-        evidence=evidence,
-        background_shift_px=np.zeros((40, 2)),
-        tiled=True,
-    )
+    tracks = _tracks(ordered, evidence, world=world, scores=scores, tiled=True)
     back = PoseTracks.load(tracks.save(tmp_path / "pose.npz"))
     assert back.evidence == evidence and back.tiled and back.background_shift_px.shape == (40, 2)
 
@@ -264,24 +249,16 @@ def test_gait_periods_up_to_the_stretch_over_min_strides():
     assert int(60 / CFG.min_strides) / FPS >= 1.25 > 60 / 2 / FPS
 
 
-def test_a_close_call_is_ranked_again_on_the_followed_landmarks():
-    """The sweep put the waver first by a hair (close); followed on every frame, the two are ranked again: the
-    walker comes first, both carry their new evidence, and every per-person field moves with its person while a
-    third candidate keeps its place."""
-    from formcheck.config import load_config as _load
-    from formcheck.pose.pose_pass import closer_choice
+def _tracks(image: np.ndarray, evidence: tuple[dict, ...], **fields):
+    """PoseTracks of the candidates ``image [P, T, 33, 4]`` (world = image / 100, motion scores P..1 unless given in
+    ``fields``), at FPS in a 1600x900 clip."""
     from formcheck.pose.store import PoseTracks
 
-    two = scene()
-    n = two.shape[1]
-    third = np.full((1, n, 33, 4), np.nan, np.float32)
-    third[0, :20] = figure(50, 50, None)
-    image = np.concatenate([two, third])
-    sweep_evidence = ({"score": 0.5, "confidence": 0.02, "close": True}, {"score": 0.49}, {"score": 0.1})
-    tracks = PoseTracks(
+    p, n = image.shape[:2]
+    base = dict(world=image * 0.01, scores=np.arange(p, 0, -1, dtype=float), background_shift_px=np.zeros((n, 2)))
+    return PoseTracks(
+        **{**base, **fields},
         image=image,
-        world=image * 0.01,
-        scores=np.array([3.0, 2.0, 1.0]),
         timestamps_s=np.arange(n) / FPS,
         fps=FPS,
         width=1600,
@@ -290,12 +267,29 @@ def test_a_close_call_is_ranked_again_on_the_followed_landmarks():
         model="full",
         rotation_deg=0,
         fingerprint="x",
-        evidence=sweep_evidence,
-        background_shift_px=np.zeros((n, 2)),
-        followed=(True, True, False),
-        follow_stats=({"frames_found": 150}, {"frames_found": 105}, {}),
+        evidence=evidence,
     )
-    out = closer_choice(tracks, _load())
+
+
+def _three_candidates(image: np.ndarray, evidence: tuple[dict, ...], stats: tuple[dict, ...]):
+    """Three candidates, the first two followed (their follow records ``stats``)."""
+    return _tracks(image, evidence, followed=(True, True, False), follow_stats=stats)
+
+
+def test_a_close_call_is_ranked_again_on_the_followed_landmarks():
+    """The sweep put the waver first by a hair (close); followed on every frame, the two are ranked again: the
+    walker comes first, both carry their new evidence, and every per-person field moves with its person while a
+    third candidate keeps its place."""
+    from formcheck.pose.pose_pass import closer_choice
+
+    two = scene()
+    n = two.shape[1]
+    third = np.full((1, n, 33, 4), np.nan, np.float32)
+    third[0, :20] = figure(50, 50, None)
+    image = np.concatenate([two, third])
+    sweep_evidence = ({"score": 0.5, "confidence": 0.02, "close": True}, {"score": 0.49}, {"score": 0.1})
+    tracks = _three_candidates(image, sweep_evidence, ({"frames_found": 150}, {"frames_found": 105}, {}))
+    out = closer_choice(tracks, load_config())
     assert np.array_equal(out.image[0], two[1], equal_nan=True)
     assert np.array_equal(out.image[1], two[0], equal_nan=True)
     assert np.array_equal(out.world[0], two[1] * 0.01, equal_nan=True)
@@ -312,9 +306,7 @@ def test_two_fragments_of_one_person_become_one_candidate():
     """The sweep left one walker in two fragments (crowd clip mirrored and reversed: a close call); followed,
     each covers much of the other's frames, landmark for landmark. They are made one candidate (each frame from
     the first where it is seen), ranked against the others; two people who cross are not one person."""
-    from formcheck.config import load_config as _load
     from formcheck.pose.pose_pass import closer_choice, one_person
-    from formcheck.pose.store import PoseTracks
 
     n = 150
     walker = scene(n)[1]  # seen from frame 45 on
@@ -329,24 +321,9 @@ def test_two_fragments_of_one_person_become_one_candidate():
     assert one_person(first, second, CFG_T.duplicate_torso)
     crosser = np.stack([figure(300 + 8 * t, 600, None) for t in range(n)])  # the other way: they meet at t = 56
     assert not one_person(walker, crosser, CFG_T.duplicate_torso)
-    tracks = PoseTracks(
-        image=image,
-        world=image * 0.01,
-        scores=np.array([3.0, 2.0, 1.0]),
-        timestamps_s=np.arange(n) / FPS,
-        fps=FPS,
-        width=1600,
-        height=900,
-        source="clip.mp4",
-        model="full",
-        rotation_deg=0,
-        fingerprint="x",
-        evidence=({"score": 0.5, "close": True}, {"score": 0.49}, {"score": 0.1}),
-        background_shift_px=np.zeros((n, 2)),
-        followed=(True, True, False),
-        follow_stats=({"frames_found": 90}, {"frames_found": 75}, {}),
-    )
-    out = closer_choice(tracks, _load())
+    evidence = ({"score": 0.5, "close": True}, {"score": 0.49}, {"score": 0.1})
+    tracks = _three_candidates(image, evidence, ({"frames_found": 90}, {"frames_found": 75}, {}))
+    out = closer_choice(tracks, load_config())
     assert out.n_people == 2
     seen = np.isfinite(out.image[0, :, 0, 0])
     assert seen[45:].all() and not seen[:45].any()
