@@ -101,8 +101,8 @@ class AthleteConfig(_Section):
     travel_weight: float = Field(ge=0, description="score weight of travel (0..1)")
     gait_weight: float = Field(ge=0, description="score weight of a gait (0..1)")
     size_power: float = Field(ge=0, description="exponent of relative size in the score")
-    presence_power: float = Field(ge=0, description="exponent of presence (seconds seen, capped) in the score")
-    presence_full_s: float = Field(gt=0, description="seconds seen that count as full presence (s)")
+    presence_power: float = Field(ge=0, description="exponent of the presence credit in the score")
+    presence_full_s: float = Field(gt=0, description="seconds seen that count without a gait (s)")
     close_confidence: float = Field(ge=0, le=1, description="confidence below which the choice is close (0..1)")
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from formcheck.config import load_config
-from formcheck.pose.athlete import choose, gait_periodicity, order_candidates, rank, travel_torso
+from formcheck.pose.athlete import choose, gait_periodicity, order_candidates, presence_credit, rank, travel_torso
 from formcheck.pose.landmarks import LM
 from formcheck.pose.outliers import mangled_frames
 from formcheck.pose.pixels import N_REGIONS, PixelSampler, appearance_distance, person_colours, phase_shift
@@ -220,25 +220,43 @@ def test_a_walker_crossing_part_of_the_clip_outranks_a_man_stepping_about_for_lo
     assert man1.score > walker1.score  # the case the exponent and the cap are for
 
 
-def test_presence_counts_up_to_presence_full_s():
-    """The Sports2D walk cropped to portrait, in numbers: a walker crossing in 2.1 s whose feet read only a weak
-    gait (the sweep's landmarks swap her feet) against a man on a box seen 6.2 s, who drifts 3 torso lengths and
-    whose feet shuffle. Seen longer than presence_full_s earns the man no more; as a share of the clip (square
-    root) he led."""
+def test_presence_beyond_presence_full_s_counts_as_far_as_a_gait_is_shown():
+    """Two real cases pull presence two ways. The Sports2D walk cropped to portrait: a walker crossing in 2.1 s
+    (a weak gait on the sweep's landmarks) against a man on a box seen 6.2 s who drifts 3 torso lengths, his feet
+    shuffling at random: counted as a plain share of the clip he led. A gym clip: a runner on a treadmill seen for
+    30 s (no travel: the belt moves, not the runner) against someone walking past for 2.5 s: counted only up to
+    presence_full_s, the passer-by led. Seconds beyond presence_full_s count as far as a gait is shown: both right."""
+    rng = np.random.default_rng(3)
     n = 230
     people = np.full((2, n, 33, 4), np.nan, np.float32)
     for t in range(n):
         if t >= 44:
-            people[0, t] = figure(600 - 1.6 * (t - 44), 260, 2 * np.pi * t / (0.6 * FPS), part_px=12)
+            people[0, t] = figure(600 - 1.6 * (t - 44), 260, None)
+            people[0, t, [LM.LEFT_ANKLE, LM.RIGHT_ANKLE], 0] += rng.normal(0, 12, 2).astype(np.float32)
         if 88 <= t < 151:
             people[1, t] = figure(40 + 8 * (t - 88), 700, 2 * np.pi * t / (1.25 * FPS), part_px=15)
     man, walker = choose(people, None, FPS, CFG)
     assert walker.presence < 0.3 < 0.7 < man.presence
-    assert walker.gait < 0.5 and man.travel_torso > 2
+    assert walker.gait < 0.5 and man.gait < 0.2 and man.travel_torso > 2
     assert walker.score > man.score
-    share = CFG.model_copy(update={"presence_full_s": n / FPS})
+    share = CFG.model_copy(update={"presence_full_s": n / FPS})  # presence as a plain share of the clip
     man1, walker1 = choose(people, None, FPS, share)
     assert man1.score > walker1.score
+
+    n = int(30 * FPS)
+    gym = np.full((2, n, 33, 4), np.nan, np.float32)
+    for t in range(n):
+        gym[0, t] = figure(800, 500, 2 * np.pi * t / (0.7 * FPS))
+        if 60 <= t < 135:
+            gym[1, t] = figure(100 + 16 * (t - 60), 520, 2 * np.pi * t / (1.1 * FPS))
+    runner, passer = choose(gym, None, FPS, CFG)
+    assert runner.travel_torso < 0.1 < 10 < passer.travel_torso and runner.gait > 0.9
+    assert runner.score > 1.5 * passer.score
+    # presence counted only up to presence_full_s whatever the gait: the passer-by would lead
+    capped = presence_credit(n, n, 0.0, FPS, CFG.presence_full_s) / presence_credit(
+        n, n, runner.gait, FPS, CFG.presence_full_s
+    )
+    assert runner.score * capped**CFG.presence_power < passer.score
 
 
 def test_gait_periods_up_to_the_stretch_over_min_strides():
@@ -306,7 +324,8 @@ def test_two_fragments_of_one_person_become_one_candidate():
     """The sweep left one walker in two fragments (crowd clip mirrored and reversed: a close call); followed,
     each covers much of the other's frames, landmark for landmark. They are made one candidate (each frame from
     the first where it is seen), ranked against the others; two people who cross are not one person."""
-    from formcheck.pose.pose_pass import closer_choice, one_person
+    from formcheck.pose.pose_pass import closer_choice
+    from formcheck.pose.tracking import one_person
 
     n = 150
     walker = scene(n)[1]  # seen from frame 45 on
@@ -336,3 +355,46 @@ def test_two_fragments_of_one_person_become_one_candidate():
     assert ev["followed_choice"] and ev["presence"] == pytest.approx(105 / 150, abs=0.01)
     assert ev["confidence"] > CFG.close_confidence and not ev["close"]
     assert out.evidence[1]["score"] < ev["score"]
+
+
+def test_tracks_of_one_person_are_made_one_candidate_before_the_choice():
+    """Two tracks of one walker that share frames landmark for landmark (the crowd clip mirrored and reversed:
+    frames 0-127 and 120-171 at 10 Hz) are one candidate, with both stretches; a bystander and a second walker
+    who crosses her path stay apart."""
+    from formcheck.pose.tracking import merge_same_person
+
+    n = 150
+    walker = scene(n)[1]  # frames 45..149
+    a, b = walker.copy(), walker.copy()
+    a[110:] = np.nan
+    b[:100] = np.nan
+    crosser = np.stack([figure(300 + 8 * t, 600, None) for t in range(n)])
+    stand = np.full((n, 33, 4), np.nan, np.float32)
+    stand[:50] = figure(1500, 200, None)
+    image = np.stack([a, crosser, stand, b])
+    out, world, scores = merge_same_person(image, image * 0.01, np.array([4.0, 3.0, 2.0, 1.0]), CFG_T.duplicate_torso)
+    assert out.shape[0] == 3 and list(scores) == [5.0, 3.0, 2.0]
+    assert np.array_equal(out[0], walker, equal_nan=True)
+    assert np.array_equal(world[0], walker * 0.01, equal_nan=True)
+    assert np.array_equal(out[1], crosser) and np.array_equal(out[2], stand, equal_nan=True)
+
+
+def test_a_later_candidate_the_followed_athlete_reaches_is_merged_into_it():
+    """The athlete, followed, runs into frames where a later candidate is the same walker (the crowd clip
+    mirrored and reversed: the tracker started her afresh at frame 120, the follow pass reached 127): that
+    candidate is found and merged in, wherever it stands in the list; a bystander is not."""
+    from formcheck.pose.pose_pass import merged_pair, same_person_as_athlete
+
+    n = 150
+    walker = scene(n)[1]  # frames 45..149
+    athlete, fragment = walker.copy(), walker.copy()
+    athlete[128:] = np.nan
+    fragment[:120] = np.nan
+    stand = np.full((n, 33, 4), np.nan, np.float32)
+    stand[:50] = figure(1500, 200, None)
+    tracks = _three_candidates(np.stack([athlete, stand, fragment]), ({}, {}, {}), ({"frames_found": 83}, {}, {}))
+    assert same_person_as_athlete(tracks, load_config()) == 2
+    out = merged_pair(tracks, load_config(), 2)
+    assert out.n_people == 2 and np.array_equal(out.image[0], walker, equal_nan=True)
+    assert np.array_equal(out.image[1], stand, equal_nan=True) and out.follow_stats[0]["merged_frames"] == 22
+    assert same_person_as_athlete(out, load_config()) is None

@@ -8,8 +8,9 @@ athlete apart is
   windows seen, in torso lengths;
 - **gait**: the feet alternate periodically at a walking or running stride: the autocorrelation of the
   left-minus-right ankle offset is high at one stride period and negative at half of it (0..1);
-- **presence** (seconds seen, counted up to ``presence_full_s``: seen longer than it takes to show a gait is no
-  more evidence of being the athlete) and **size** (median torso length against the largest candidate's).
+- **presence** (the share of the clip seen; seconds beyond ``presence_full_s`` count only as far as the person
+  shows a gait: standing about for longer is no more evidence of being the athlete, running for longer is) and
+  **size** (median torso length against the largest candidate's).
 
 When the two best are close on the sweep's landmarks (a lighter model at a lower rate), both are followed on every
 frame with the full model and ranked again on those (:func:`rerank_followed`).
@@ -141,10 +142,22 @@ def background_track(shift_px: np.ndarray) -> np.ndarray:
     return np.cumsum(s, axis=0)
 
 
+def presence_credit(seen_frames: float, n_frames: int, gait: float, fps: float, full_s: float) -> float:
+    """Presence as evidence of being the athlete (0..1): the share of the clip seen, where seconds seen beyond the
+    first ``full_s`` count only as far as the person shows a gait (x ``gait``, 0..1). Someone standing on a box
+    for the whole clip earns no more than a walker who crosses in ``full_s``; a runner on a treadmill seen
+    throughout earns it all, against someone who walks past."""
+    if n_frames <= 0 or fps <= 0:
+        return 0.0
+    seen_s = seen_frames / fps
+    credited = min(seen_s, full_s) + gait * max(seen_s - full_s, 0.0)
+    return float(min(credited / (n_frames / fps), 1.0))
+
+
 def choose(image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: AthleteConfig) -> list[Evidence]:
     """Evidence for each candidate of ``image [P, T, 33, 4]`` (in that order). ``shift_px [T, 2]``: the
-    background's shift per frame (None: a static camera). The score is min(seconds seen / presence_full_s, 1)
-    ^presence_power x size^size_power x (a base + travel + gait, weighted; see
+    background's shift per frame (None: a static camera). The score is the presence credit
+    (:func:`presence_credit`)^presence_power x size^size_power x (a base + travel + gait, weighted; see
     :class:`formcheck.config.AthleteConfig`); the best one's ``confidence`` is 1 - second score / best score."""
     p, t = image.shape[:2]
     bg = background_track(shift_px) if shift_px is not None else np.zeros((t, 2))
@@ -155,10 +168,10 @@ def choose(image: np.ndarray, shift_px: np.ndarray | None, fps: float, cfg: Athl
     for i in range(p):
         seen = np.isfinite(image[i, :, 0, 0])
         presence = float(seen.mean()) if t else 0.0
-        credit = min(float(seen.sum()) / fps / cfg.presence_full_s, 1.0) if fps > 0 else presence
         size = torsos[i] / largest
         trav = travel_torso(image[i], bg, torsos[i], int(round(cfg.travel_window_s * fps)))
         gait, stride = gait_periodicity(image[i], fps, torsos[i], cfg)
+        credit = presence_credit(float(seen.sum()), t, gait, fps, cfg.presence_full_s)
         moving = cfg.base_weight + cfg.travel_weight * min(trav / cfg.travel_full_torso, 1.0) + cfg.gait_weight * gait
         score = credit**cfg.presence_power * size**cfg.size_power * moving / weights
         out.append(Evidence(presence, torsos[i], size, trav, gait, stride, float(score)))

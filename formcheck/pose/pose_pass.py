@@ -37,7 +37,7 @@ from formcheck.pose.sequence import mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
 from formcheck.pose.sweep import Sweep, run_sweep
 from formcheck.pose.tiles import TiledLandmarker
-from formcheck.pose.tracking import PersonTracker, torso_centre_and_length
+from formcheck.pose.tracking import PersonTracker, merge_same_person, one_person
 from formcheck.progress import Progress
 from formcheck.timing import StageClock
 from formcheck.timing import stage as clocked
@@ -111,6 +111,7 @@ def track_sweep(sweep: Sweep, fps: float, config: Config, frame_size: tuple[int,
     for j, index in enumerate(sweep.frames):
         tracker.update(j, float(sweep.times_s[index]), sweep.image[j], sweep.world[j], sweep.colours[j])
     image, world, scores, _ = tracker.finish(int(sweep.frames.size))
+    image, world, scores = merge_same_person(image, world, scores, t.duplicate_torso)
     image, world, scores, evidence = order_candidates(image, world, scores, sweep.shifts_px, rate, config.athlete)
     return Candidates(image, world, scores, evidence, rate)
 
@@ -288,6 +289,9 @@ def run_pose_pass(
         return tracks
     with clocked(clock, "follow"):
         tracks = with_followed(tracks, 0, info, model_path, config, copy, progress, clock, in_place=True)
+        while (k := same_person_as_athlete(tracks, config)) is not None:
+            tracks = with_followed(tracks, k, info, model_path, config, copy, progress, clock, in_place=True)
+            tracks = merged_pair(tracks, config, k)
         if tracks.n_people > 1 and tracks.evidence and tracks.evidence[0].get("close"):
             tracks = with_followed(tracks, 1, info, model_path, config, copy, progress, clock, in_place=True)
             tracks = closer_choice(tracks, config)
@@ -318,32 +322,19 @@ def closer_choice(tracks: PoseTracks, config: Config) -> PoseTracks:
     )
 
 
-def one_person(a: np.ndarray, b: np.ndarray, max_mean_distance_torso: float) -> bool:
-    """Whether two candidates' landmarks (``[T, 33, 4]`` px) are one person's: on the frames both are seen, their
-    landmarks lie on average within ``max_mean_distance_torso`` torso lengths of each other (median over those
-    frames; the same test as two detections of one frame, :func:`formcheck.pose.tracking.distinct_detections`).
-    Two people who cross share a place for a frame or two, not for most of the frames they are both seen."""
-    both = np.flatnonzero(np.isfinite(a[:, 0, 0]) & np.isfinite(b[:, 0, 0]))
-    if both.size == 0:
-        return False
-    d = np.nanmean(np.linalg.norm(a[both, :, :2] - b[both, :, :2], axis=-1), axis=1)
-    torso = np.array([torso_centre_and_length(a[i])[1] for i in both])
-    return bool(np.median(d / torso) <= max_mean_distance_torso)
-
-
-def merged_pair(tracks: PoseTracks, config: Config) -> PoseTracks:
-    """``tracks`` with candidates 0 and 1, one person, made one candidate (first): candidate 0's landmarks where it
-    is seen, candidate 1's elsewhere. Every candidate's evidence is taken again on the landmarks now held (the
-    athlete's followed on every frame); the merged one stays first, its confidence against the best of the
+def merged_pair(tracks: PoseTracks, config: Config, other: int = 1) -> PoseTracks:
+    """``tracks`` with candidates 0 and ``other``, one person, made one candidate (first): candidate 0's landmarks
+    where it is seen, the other's elsewhere. Every candidate's evidence is taken again on the landmarks now held
+    (the athlete's followed on every frame); the merged one stays first, its confidence against the best of the
     others (close when under ``athlete.close_confidence``), and its follow record says how many frames came from
-    the other fragment (``merged_frames``)."""
+    the other fragment (``merged_frames``, added up over merges)."""
     a_seen = np.isfinite(tracks.image[0, :, 0, 0])
-    image = np.where(a_seen[:, None, None], tracks.image[0], tracks.image[1])
-    world = np.where(a_seen[:, None, None], tracks.world[0], tracks.world[1])
-    added = int((~a_seen & np.isfinite(tracks.image[1, :, 0, 0])).sum())
-    keep = [0] + list(range(2, tracks.n_people))
-    all_image = np.concatenate([image[None], tracks.image[2:]])
-    all_world = np.concatenate([world[None], tracks.world[2:]])
+    image = np.where(a_seen[:, None, None], tracks.image[0], tracks.image[other])
+    world = np.where(a_seen[:, None, None], tracks.world[0], tracks.world[other])
+    added = int((~a_seen & np.isfinite(tracks.image[other, :, 0, 0])).sum())
+    keep = [0] + [k for k in range(1, tracks.n_people) if k != other]
+    all_image = np.concatenate([image[None], tracks.image[keep[1:]]])
+    all_world = np.concatenate([world[None], tracks.world[keep[1:]]])
     cfg = config.athlete
     found = choose(all_image, tracks.background_shift_px, tracks.fps, cfg)
     others = sorted(range(1, len(found)), key=lambda i: -found[i].score)
@@ -354,10 +345,10 @@ def merged_pair(tracks: PoseTracks, config: Config) -> PoseTracks:
     idx = [0] + others
     stats = list(tracks.follow_stats) or [{} for _ in range(tracks.n_people)]
     followed = list(tracks.followed) or [True] * tracks.n_people
-    stats0 = {**stats[0], "merged_frames": added}
+    stats0 = {**stats[0], "merged_frames": int(stats[0].get("merged_frames", 0)) + added}
     kept_stats = [stats0] + [stats[k] for k in keep[1:]]
     kept_followed = [True] + [followed[k] for k in keep[1:]]
-    scores = np.concatenate([[max(tracks.scores[0], tracks.scores[1])], tracks.scores[2:]])
+    scores = np.concatenate([[max(tracks.scores[0], tracks.scores[other])], tracks.scores[keep[1:]]])
     return replace(
         tracks,
         image=all_image[idx],
@@ -367,6 +358,14 @@ def merged_pair(tracks: PoseTracks, config: Config) -> PoseTracks:
         followed=tuple(kept_followed[i] for i in idx),
         follow_stats=tuple(kept_stats[i] for i in idx),
     )
+
+
+def same_person_as_athlete(tracks: PoseTracks, config: Config) -> int | None:
+    """The first other candidate that is the athlete (candidate 0, followed) again: one person on the frames
+    both are seen (:func:`formcheck.pose.tracking.one_person`), e.g. a stretch the tracker started afresh that
+    the follow pass has since reached; None when there is none."""
+    thr = config.tracking.duplicate_torso
+    return next((k for k in range(1, tracks.n_people) if one_person(tracks.image[0], tracks.image[k], thr)), None)
 
 
 def with_followed(

@@ -50,6 +50,46 @@ def distinct_detections(image: list[np.ndarray], max_mean_distance_torso: float)
     return keep
 
 
+def one_person(a: np.ndarray, b: np.ndarray, max_mean_distance_torso: float) -> bool:
+    """Whether two candidates' landmarks (``[T, 33, 4]`` px) are one person's: on the frames both are seen, their
+    landmarks lie on average within ``max_mean_distance_torso`` torso lengths of each other (median over those
+    frames; the same test as two detections of one frame, :func:`formcheck.pose.tracking.distinct_detections`).
+    Two people who cross share a place for a frame or two, not for most of the frames they are both seen."""
+    both = np.flatnonzero(np.isfinite(a[:, 0, 0]) & np.isfinite(b[:, 0, 0]))
+    if both.size == 0:
+        return False
+    d = np.nanmean(np.linalg.norm(a[both, :, :2] - b[both, :, :2], axis=-1), axis=1)
+    torso = np.array([torso_centre_and_length(a[i])[1] for i in both])
+    return bool(np.median(d / torso) <= max_mean_distance_torso)
+
+
+def merge_same_person(
+    image: np.ndarray, world: np.ndarray, scores: np.ndarray, max_mean_distance_torso: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidates (``image``/``world [P, T, 33, 4]``, ``scores [P]``) with any two that are one person
+    (:func:`one_person`: two tracks of one walker, e.g. one carried and one searched, that the tracker kept apart)
+    made one: the earlier candidate keeps its frames and takes the other's where it has none; the motion scores add
+    up. Order otherwise kept."""
+    image, world, scores = image.copy(), world.copy(), scores.astype(np.float64).copy()
+    alive = list(range(image.shape[0]))
+    merged = True
+    while merged:
+        merged = False
+        for i in alive:
+            for j in alive:
+                if j <= i or not one_person(image[i], image[j], max_mean_distance_torso):
+                    continue
+                fill = ~np.isfinite(image[i, :, 0, 0])
+                image[i, fill], world[i, fill] = image[j, fill], world[j, fill]
+                scores[i] += scores[j]
+                alive.remove(j)
+                merged = True
+                break
+            if merged:
+                break
+    return image[alive], world[alive], scores[alive]
+
+
 def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
     """Torso centre (x, y px) and torso length (px, shoulder-midpoint to hip-midpoint; at least 1 px)."""
     xy = image_lm[:, :2]
