@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from typed_fixtures import pose_tracks
 
 from formcheck.config import load_config
 from formcheck.pose.athlete import choose, gait_periodicity, order_candidates, presence_credit, rank, travel_torso
@@ -195,7 +196,9 @@ def test_pose_file_keeps_the_evidence(tmp_path):
 
     image = scene(40)
     ordered, world, scores, evidence = order_candidates(image, image.copy(), np.zeros(2), np.zeros((40, 2)), FPS, CFG)
-    tracks = _tracks(ordered, evidence, world=world, scores=scores, tiled=True)
+    tracks = pose_tracks(
+        ordered, FPS, world=world, scores=scores, evidence=evidence, background_shift_px=np.zeros((40, 2)), tiled=True
+    )
     back = PoseTracks.load(tracks.save(tmp_path / "pose.npz"))
     assert back.evidence == evidence and back.tiled and back.background_shift_px.shape == (40, 2)
 
@@ -267,31 +270,16 @@ def test_gait_periods_up_to_the_stretch_over_min_strides():
     assert int(60 / CFG.min_strides) / FPS >= 1.25 > 60 / 2 / FPS
 
 
-def _tracks(image: np.ndarray, evidence: tuple[dict, ...], **fields):
-    """PoseTracks of the candidates ``image [P, T, 33, 4]`` (world = image / 100, motion scores P..1 unless given in
-    ``fields``), at FPS in a 1600x900 clip."""
-    from formcheck.pose.store import PoseTracks
-
-    p, n = image.shape[:2]
-    base = dict(world=image * 0.01, scores=np.arange(p, 0, -1, dtype=float), background_shift_px=np.zeros((n, 2)))
-    return PoseTracks(
-        **{**base, **fields},
-        image=image,
-        timestamps_s=np.arange(n) / FPS,
-        fps=FPS,
-        width=1600,
-        height=900,
-        source="clip.mp4",
-        model="full",
-        rotation_deg=0,
-        fingerprint="x",
-        evidence=evidence,
-    )
-
-
 def _three_candidates(image: np.ndarray, evidence: tuple[dict, ...], stats: tuple[dict, ...]):
     """Three candidates, the first two followed (their follow records ``stats``)."""
-    return _tracks(image, evidence, followed=(True, True, False), follow_stats=stats)
+    return pose_tracks(
+        image,
+        FPS,
+        evidence=evidence,
+        background_shift_px=np.zeros((image.shape[1], 2)),
+        followed=(True, True, False),
+        follow_stats=stats,
+    )
 
 
 def test_a_close_call_is_ranked_again_on_the_followed_landmarks():

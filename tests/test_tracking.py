@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from typed_fixtures import pose_tracks
 
 from formcheck.config import load_config
 from formcheck.errors import NoPersonError, PoseFileError
@@ -68,18 +70,8 @@ def make_tracks(p: int = 2, t: int = 5) -> PoseTracks:
     image[0] = np.stack([person_at(100 + i) for i in range(t)])
     if p > 1:
         image[1, 2:] = person_at(500)
-    return PoseTracks(
-        image=image,
-        world=image.copy(),
-        scores=np.arange(p, 0, -1, dtype=float),
-        timestamps_s=np.arange(t) / 30.0,
-        fps=30.0,
-        width=640,
-        height=480,
-        source="v.mp4",
-        model="full",
-        rotation_deg=90,
-        fingerprint="abc",
+    return pose_tracks(
+        image, world=image.copy(), width=640, height=480, source="v.mp4", rotation_deg=90, fingerprint="abc"
     )
 
 
@@ -106,19 +98,7 @@ def test_a_corrupt_pose_file_is_a_clear_error(tmp_path: Path):
 def test_pose_sequence_validates_shapes():
     tracks = make_tracks(1, 4)
     with pytest.raises(PoseFileError, match="shape"):
-        PoseTracks(
-            image=tracks.image[:, :3],
-            world=tracks.world,
-            scores=tracks.scores,
-            timestamps_s=tracks.timestamps_s,
-            fps=30.0,
-            width=1,
-            height=1,
-            source="",
-            model="",
-            rotation_deg=0,
-            fingerprint="",
-        )
+        replace(tracks, image=tracks.image[:, :3])
 
 
 def test_fragments_split_by_a_long_gap_are_one_person():

@@ -9,6 +9,7 @@ from formcheck.analysis.judge import Judgement
 from formcheck.analysis.types import Angles, CleanPose, Metrics, Quality, Segment, Stats, Step, StepPicks, View
 from formcheck.pose.landmarks import LM
 from formcheck.pose.sequence import PoseSequence
+from formcheck.pose.store import PoseTracks
 from formcheck.report.html import ReportPage
 from formcheck.rules.verdict import Verdict
 from formcheck.video.reader import VideoInfo
@@ -188,3 +189,20 @@ def page(
         thumbnails=thumbnails,
         athlete=athlete,
     )
+
+
+def pose_tracks(image: np.ndarray, fps: float = 30.0, **fields) -> PoseTracks:
+    """PoseTracks of the candidates ``image [P, T, 33, 4]`` at ``fps``: world = image / 100 and motion scores
+    P..1 unless ``fields`` give them (or any other field); a 1600x900 clip "clip.mp4", model full."""
+    p, n = image.shape[:2]
+    base = dict(
+        world=image * 0.01,
+        scores=np.arange(p, 0, -1, dtype=float),
+        width=1600,
+        height=900,
+        source="clip.mp4",
+        model="full",
+        rotation_deg=0,
+        fingerprint="x",
+    )
+    return PoseTracks(**{**base, **fields}, image=image, timestamps_s=np.arange(n) / fps, fps=fps)
