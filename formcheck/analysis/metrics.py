@@ -90,7 +90,7 @@ def _cadence_spm(steps: list[Step], cfg: EventsConfig) -> float | None:
     times = np.array([s.contact_s for s in steps])
     dts = np.diff(times) if times.size >= 2 else np.zeros(0)
     dts = dts[(dts > 0) & (dts < cfg.cadence_max_step_s)]
-    return 60.0 / float(np.median(dts)) if dts.size >= max(cfg.cadence_min_steps, 1) else None
+    return 60.0 / float(np.median(dts)) if dts.size and dts.size >= cfg.cadence_min_steps else None
 
 
 def _asymmetry_pct(steps: list[Step], fps: float, cfg: EventsConfig) -> float | None:

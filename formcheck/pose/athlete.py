@@ -184,12 +184,18 @@ def rank(evidence: list[Evidence], close_confidence: float) -> tuple[list[int], 
     order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -evidence[i].presence, i))
     ranked = [evidence[i] for i in order]
     if ranked:
-        best = ranked[0].score
-        second = ranked[1].score if len(ranked) > 1 else 0.0
-        conf = 1.0 - second / best if best > 0 else 0.0
-        close = len(ranked) > 1 and conf < close_confidence
-        ranked[0] = replace(ranked[0], confidence=float(conf), close=bool(close))
+        second = ranked[1].score if len(ranked) > 1 else None
+        conf, close = choice_confidence(ranked[0].score, second, close_confidence)
+        ranked[0] = replace(ranked[0], confidence=conf, close=close)
     return order, ranked
+
+
+def choice_confidence(best: float, second: float | None, close_confidence: float) -> tuple[float, bool]:
+    """How clearly a candidate scoring ``best`` is the athlete against the next best (``second``; None when nobody
+    else was found): 1 - second / best (0..1, 0 when it does not lead), and whether that is under
+    ``close_confidence`` with someone else found."""
+    conf = max(1.0 - (second or 0.0) / best, 0.0) if best > 0 else 0.0
+    return float(conf), second is not None and conf < close_confidence
 
 
 def order_candidates(

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.config import Config
-from formcheck.pose.athlete import choose, order_candidates, rerank_followed
+from formcheck.pose.athlete import choice_confidence, choose, order_candidates, rerank_followed
 from formcheck.pose.carry import carry_sweep
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.follow import Followed, FollowPlan, FrameRun, extend_backward, follow_plan, run_follow
@@ -308,15 +308,37 @@ def closer_choice(tracks: PoseTracks, config: Config) -> PoseTracks:
         return merged_pair(tracks, config)
     pair = tracks.image[:2]
     order, evidence = rerank_followed(pair, tracks.background_shift_px, tracks.fps, config.athlete)
-    idx = np.array(order + list(range(2, tracks.n_people)))
-    stats = list(tracks.follow_stats) or [{} for _ in range(tracks.n_people)]
+    followed, stats = _follow_records(tracks)
+    return _candidates_in_order(
+        tracks,
+        order + list(range(2, tracks.n_people)),
+        (tracks.image, tracks.world, tracks.scores, followed, stats),
+        tuple(evidence) + tuple(tracks.evidence[2:]),
+    )
+
+
+def _follow_records(tracks: PoseTracks) -> tuple[list[bool], list[dict]]:
+    """Per candidate: whether it is followed and its follow record (files without them: followed, no record)."""
     followed = list(tracks.followed) or [True] * tracks.n_people
+    stats = list(tracks.follow_stats) or [{} for _ in range(tracks.n_people)]
+    return followed, stats
+
+
+def _candidates_in_order(
+    tracks: PoseTracks,
+    idx: list[int],
+    per_person: tuple[np.ndarray, np.ndarray, np.ndarray, list[bool], list[dict]],
+    evidence: tuple[dict, ...],
+) -> PoseTracks:
+    """``tracks`` holding the candidates ``per_person`` (image, world, motion scores, followed, follow records,
+    each indexed by candidate) in the order ``idx``, with ``evidence`` (already in that order)."""
+    image, world, scores, followed, stats = per_person
     return replace(
         tracks,
-        image=tracks.image[idx],
-        world=tracks.world[idx],
-        scores=tracks.scores[idx],
-        evidence=tuple(evidence) + tuple(tracks.evidence[2:]),
+        image=image[idx],
+        world=world[idx],
+        scores=scores[idx],
+        evidence=evidence,
         followed=tuple(followed[i] for i in idx),
         follow_stats=tuple(stats[i] for i in idx),
     )
@@ -338,25 +360,17 @@ def merged_pair(tracks: PoseTracks, config: Config, other: int = 1) -> PoseTrack
     cfg = config.athlete
     found = choose(all_image, tracks.background_shift_px, tracks.fps, cfg)
     others = sorted(range(1, len(found)), key=lambda i: -found[i].score)
-    best, second = found[0].score, max((found[i].score for i in others), default=0.0)
-    conf = max(1.0 - second / best, 0.0) if best > 0 else 0.0
-    first = {**found[0].as_dict(), "confidence": conf, "close": bool(others) and conf < cfg.close_confidence}
-    evidence = (first | {"followed_choice": True},) + tuple(found[i].as_dict() for i in others)
-    idx = [0] + others
-    stats = list(tracks.follow_stats) or [{} for _ in range(tracks.n_people)]
-    followed = list(tracks.followed) or [True] * tracks.n_people
+    second = max((found[i].score for i in others), default=None)
+    conf, close = choice_confidence(found[0].score, second, cfg.close_confidence)
+    first = {**found[0].as_dict(), "confidence": conf, "close": close, "followed_choice": True}
+    evidence = (first,) + tuple(found[i].as_dict() for i in others)
+    followed, stats = _follow_records(tracks)
     stats0 = {**stats[0], "merged_frames": int(stats[0].get("merged_frames", 0)) + added}
     kept_stats = [stats0] + [stats[k] for k in keep[1:]]
     kept_followed = [True] + [followed[k] for k in keep[1:]]
     scores = np.concatenate([[max(tracks.scores[0], tracks.scores[other])], tracks.scores[keep[1:]]])
-    return replace(
-        tracks,
-        image=all_image[idx],
-        world=all_world[idx],
-        scores=scores[idx],
-        evidence=evidence,
-        followed=tuple(kept_followed[i] for i in idx),
-        follow_stats=tuple(kept_stats[i] for i in idx),
+    return _candidates_in_order(
+        tracks, [0, *others], (all_image, all_world, scores, kept_followed, kept_stats), evidence
     )
 
 

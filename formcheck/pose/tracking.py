@@ -72,21 +72,17 @@ def merge_same_person(
     up. Order otherwise kept."""
     image, world, scores = image.copy(), world.copy(), scores.astype(np.float64).copy()
     alive = list(range(image.shape[0]))
-    merged = True
-    while merged:
-        merged = False
-        for i in alive:
-            for j in alive:
-                if j <= i or not one_person(image[i], image[j], max_mean_distance_torso):
-                    continue
-                fill = ~np.isfinite(image[i, :, 0, 0])
-                image[i, fill], world[i, fill] = image[j, fill], world[j, fill]
-                scores[i] += scores[j]
-                alive.remove(j)
-                merged = True
-                break
-            if merged:
-                break
+
+    def same_pair() -> tuple[int, int] | None:
+        pairs = ((i, j) for i in alive for j in alive if j > i)
+        return next(((i, j) for i, j in pairs if one_person(image[i], image[j], max_mean_distance_torso)), None)
+
+    while (pair := same_pair()) is not None:
+        i, j = pair
+        fill = ~np.isfinite(image[i, :, 0, 0])
+        image[i, fill], world[i, fill] = image[j, fill], world[j, fill]
+        scores[i] += scores[j]
+        alive.remove(j)
     return image[alive], world[alive], scores[alive]
 
 
