@@ -167,6 +167,7 @@ class DirectionConfig(_Section):
     standing_max_depth_m_s: float = Field(ge=0, description="the same for front/back views (m/s)")
     depth_rise_leg_s: float = Field(gt=0, description="front/back: stance-foot image rise that decides (leg/s)")
     depth_growth_per_s: float = Field(gt=0, description="front/back: figure growth rate that decides (1/s)")
+    depth_travel_log: float = Field(gt=0, description="side/oblique standing stretch: growth in all that is travel")
     min_segment_s: float = Field(ge=0, description="shorter segments are merged into a neighbour (s)")
 
 
@@ -201,6 +202,7 @@ class EventsConfig(_Section):
     head_turn_min_s: float = Field(ge=0, description="shortest head turn counted (s)")
     head_turn_merge_s: float = Field(ge=0, description="turns closer than this are one look (s)")
     cadence_max_step_s: float = Field(gt=0, description="contacts further apart are a pause for cadence (s)")
+    cadence_min_coverage: float = Field(ge=0, le=1, description="step times must cover this share of backward (0..1)")
     cadence_min_steps: int = Field(ge=1, description="least step times for a cadence (count)")
     heel_lift_window_s: float = Field(gt=0, description="heel lift is the peak within this after toe-off (s)")
     stance_fallback_s: float = Field(gt=0, description="stance taken as this long when toe-off is unknown (s)")

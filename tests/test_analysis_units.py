@@ -247,8 +247,26 @@ def test_cadence_needs_cadence_min_steps_step_times():
     ev = load_config().events
     assert ev.cadence_min_steps == 2
     one = [step(10, 1.0), step(14, 1.4)]
-    assert _cadence_spm(one, ev) is None
+    assert _cadence_spm(one, 1.0, ev) is None
     two = [*one, step(20, 2.0)]
-    assert _cadence_spm(two, ev) == pytest.approx(60.0 / 0.5)
+    assert _cadence_spm(two, 1.0, ev) == pytest.approx(60.0 / 0.5)
     paused = [*one, step(40, 4.0)]  # 2.6 s later: a pause, not a step
-    assert _cadence_spm(paused, ev) is None
+    assert _cadence_spm(paused, 4.0, ev) is None
+
+
+def test_cadence_needs_step_times_covering_the_backward_time():
+    """Contacts found only here and there are not the gait's steps: the crowd woman played backwards read 150
+    steps/min from step times covering 9 % of her 16.6 s backward, walking at ~105."""
+    from typed_fixtures import step
+
+    from formcheck.analysis.metrics import _cadence_spm, cadence_coverage
+
+    ev = load_config().events
+    assert 0 < ev.cadence_min_coverage <= 1
+    sporadic = [step(10, 1.0), step(14, 1.4), step(50, 5.0), step(54, 5.4), step(56, 5.6)]
+    assert cadence_coverage(sporadic, 16.0, ev) == pytest.approx(1.0 / 16.0)
+    assert _cadence_spm(sporadic, 16.0, ev) is None
+    # the same contacts over a 1.5 s backward stretch each side of them cover it: a cadence
+    assert cadence_coverage(sporadic, 1.5, ev) == pytest.approx(1.0 / 1.5)
+    assert _cadence_spm(sporadic, 1.5, ev) == pytest.approx(60.0 / 0.4)
+    assert cadence_coverage(sporadic, 0.0, ev) is None

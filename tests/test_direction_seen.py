@@ -33,7 +33,7 @@ def pose(n: int, unseen: slice) -> CleanPose:
 def test_segments_say_how_much_of_them_the_athlete_is_seen_in():
     p = pose(60, slice(0, 25))
     assert athlete_seen(p).sum() == 35
-    segs = DirectionSegmenter(load_config().direction).segment(p)
+    segs = DirectionSegmenter(load_config().direction, load_config().view).segment(p)
     assert segs[0].start_frame == 0 and segs[-1].end_frame == 60  # the clip is covered
     assert sum(s.seen_s or 0.0 for s in segs) == pytest.approx(3.5)
     assert segs[0].seen_s is not None and segs[0].seen_s < segs[0].end_s - segs[0].start_s

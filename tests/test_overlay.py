@@ -4,6 +4,7 @@ the synthetic athlete's truth."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import av
@@ -45,6 +46,14 @@ def test_plan_reads_touchdowns_counts_cadence_and_notices():
     assert any("forefoot landing: not assessable (front view)" in s for s in plan.notices)
     assert np.isnan(plan.elbow_left_deg).all() and plan.trunk_lean_deg[3] == 5.0
     assert plan.direction[0] == "backward"
+
+
+def test_no_live_cadence_where_the_clip_cadence_was_withheld():
+    n = 60
+    j = fake_judgement(n)
+    assert build_plan(j, hold_s=0.2).cadence_spm(45) == pytest.approx(180.0)
+    withheld = replace(j, metrics=replace(j.metrics, cadence_spm=None, cadence_coverage=0.1))
+    assert build_plan(withheld, hold_s=0.2).cadence_spm(45) is None
 
 
 def test_overlay_draws_markers_only_while_held():

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.types import CleanPose, Segment
-from formcheck.analysis.view import facing_world, facing_x_image
-from formcheck.config import DirectionConfig
+from formcheck.analysis.view import facing_world, facing_x_image, signed_width_ratio
+from formcheck.config import DirectionConfig, ViewConfig
 from formcheck.pose.landmarks import LM
 
 
@@ -56,12 +56,17 @@ class DirectionSegmenter:
     neighbour (s); ``standing_max_depth_m_s`` the standing threshold for front/back views, where the sweep is
     seen in depth only (m/s); ``depth_rise_leg_s`` a front/back view's stance foot rising or sinking in the image
     at least this fast (leg lengths/s, median) tells the direction; ``depth_growth_per_s`` so does the figure growing
-    or shrinking at least this fast (relative size change per s; static cameras).
+    or shrinking at least this fast (relative size change per s; static cameras); ``depth_travel_log`` in a side or
+    oblique view, a stretch read as standing whose figure grows or shrinks by at least this much in all (change of
+    the log torso length) while the runner's back or front is turned to the camera is travel in depth. From ``[view]``:
+    ``side_max_ratio``, the signed width ratio beyond which the back or the front is turned to the camera.
     """
 
-    def __init__(self, cfg: DirectionConfig) -> None:
+    def __init__(self, cfg: DirectionConfig, view_cfg: ViewConfig) -> None:
         self.depth_rise_leg_s = cfg.depth_rise_leg_s
         self.depth_growth_per_s = cfg.depth_growth_per_s
+        self.depth_travel_log = cfg.depth_travel_log
+        self.turned_min_ratio = view_cfg.side_max_ratio
         self.window_s = cfg.window_s
         self.standing_max_m_s = cfg.standing_max_m_s
         self.standing_max_depth_m_s = cfg.standing_max_depth_m_s
@@ -103,6 +108,8 @@ class DirectionSegmenter:
             labels = _fill_unknown(labels)
         runs = _runs(labels)
         runs = _merge_short(runs, max(int(round(self.min_segment_s * fps)), 1))
+        if not depth_view:
+            runs = _join_equal([(self._in_depth(pose, s, e) if lab == 0 else lab, s, e) for lab, s, e in runs])
         facing = facing_x_image(pose)
         seen = athlete_seen(pose)
         name = {1: "backward", -1: "forward", 0: "standing"}
@@ -126,6 +133,44 @@ class DirectionSegmenter:
             )
         return tuple(out)
 
+    def _in_depth(self, pose: CleanPose, s: int, e: int) -> int:
+        """The label (1 backward, -1 forward, 0 standing) of frames ``[s, e)`` read as standing by the stance sweep
+        of a side or oblique view, from travel in depth: a walker or runner going straight toward or away from the
+        camera sweeps the stance foot along MediaPipe's compressed depth axis, so the sweep reads standing. When the
+        runner's back or front is turned to the camera (the median signed width ratio beyond ``side_max_ratio``) and
+        the figure grows or shrinks at ``depth_growth_per_s`` or more, by ``depth_travel_log`` or more in all (more
+        than a step or a lunge on the spot can do), the travel is along the facing axis: approaching with the back
+        to the camera, or leaving it face on, is backward."""
+        turned = _nanmedian(signed_width_ratio(pose)[s:e])
+        if not np.isfinite(turned) or abs(turned) <= self.turned_min_ratio:
+            return 0
+        growth = torso_growth_per_s(pose, s, e)
+        if not np.isfinite(growth) or abs(growth) < self.depth_growth_per_s:
+            return 0
+        if abs(growth) * (pose.times_s[e - 1] - pose.times_s[s]) < self.depth_travel_log:
+            return 0
+        toward = 1.0 if turned < 0 else -1.0  # back to the camera: backward running approaches it
+        return 1 if growth * toward > 0 else -1
+
+
+def _nanmedian(a: np.ndarray) -> float:
+    a = a[np.isfinite(a)]
+    return float(np.median(a)) if a.size else float("nan")
+
+
+def torso_growth_per_s(pose: CleanPose, s: int = 0, e: int | None = None) -> float:
+    """Relative growth rate of the figure over frames ``[s, e)``: slope of the log torso length (image) against
+    time, 1/s (+ = the figure grows: it approaches the camera); NaN with fewer than 5 frames measured."""
+    xy = pose.xy[s:e]
+    torso = np.linalg.norm(
+        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
+        axis=1,
+    )
+    ok = np.isfinite(torso) & (torso > 1)
+    if ok.sum() < 5:
+        return float("nan")
+    return float(np.polyfit(pose.times_s[s:e][ok], np.log(torso[ok]), 1)[0])
+
 
 def athlete_seen(pose: CleanPose) -> np.ndarray:
     """Per frame: whether the athlete is seen (both hips located after the cleaning's gap filling), bool[T]."""
@@ -133,9 +178,12 @@ def athlete_seen(pose: CleanPose) -> np.ndarray:
 
 
 def depth_image_cues(pose: CleanPose) -> tuple[float, float]:
-    """Front/back-view direction cues from the image: (median image-y velocity of the lower foot while it stays
-    the lower one, leg lengths/s, + = down = toward the camera; relative growth rate of the torso length, 1/s,
-    + = the figure approaches the camera). NaN when not measurable."""
+    """Front/back-view direction cues from the image: (median image-y velocity of the lower foot relative to the
+    hips while it stays the lower one, leg lengths/s, + = down = the foot comes toward the camera relative to the
+    hips; relative growth rate of the torso length, 1/s, + = the figure approaches the camera). NaN when not
+    measurable. The foot is taken relative to the hips, with the figure's growth divided out, so the cue reads the
+    same for a camera that follows the runner and one that stands still (measured against the image alone, a stance
+    foot on a static camera's floor moves with the runner's travel, the opposite way to a following camera's)."""
     xy = pose.xy
     t = pose.n_frames
     if t < 5:
@@ -145,22 +193,22 @@ def depth_image_cues(pose: CleanPose) -> tuple[float, float]:
     left_low = fl >= fr
     same = np.zeros(t, dtype=bool)
     same[1:-1] = (left_low[1:-1] == left_low[:-2]) & (left_low[1:-1] == left_low[2:])
-    v = np.where(left_low, np.gradient(fl), np.gradient(fr)) * pose.fps
     hip_y = (xy[:, LM.LEFT_HIP, 1] + xy[:, LM.RIGHT_HIP, 1]) / 2.0
     ank_y = (xy[:, LM.LEFT_ANKLE, 1] + xy[:, LM.RIGHT_ANKLE, 1]) / 2.0
-    leg = np.nanmedian(np.abs(ank_y - hip_y)) if np.isfinite(ank_y - hip_y).any() else np.nan
-    v = v[same & np.isfinite(v)]
-    rise = float(np.median(v) / leg) if v.size >= 5 and np.isfinite(leg) and leg > 1 else float("nan")
     torso = np.linalg.norm(
         (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
         axis=1,
     )
-    ok = np.isfinite(torso) & (torso > 1)
-    growth = float("nan")
-    if ok.sum() >= 5:
-        slope = np.polyfit(pose.times_s[ok], np.log(torso[ok]), 1)[0]
-        growth = float(slope)
-    return rise, growth
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = _nanmedian(torso) / np.where(torso > 1, torso, np.nan)  # undo the figure's growth
+    leg = _nanmedian(np.abs(ank_y - hip_y) * scale)
+    rise = float("nan")
+    if np.isfinite(leg) and leg > 1:
+        rel = (np.where(left_low, fl, fr) - hip_y) * scale / leg
+        v = np.gradient(rel) * pose.fps  # kept only where the lower foot stays the same (``same``)
+        v = v[same & np.isfinite(v)]
+        rise = float(np.median(v)) if v.size >= 5 else float("nan")
+    return rise, torso_growth_per_s(pose)
 
 
 def _fill_unknown(labels: np.ndarray) -> np.ndarray:
@@ -185,6 +233,17 @@ def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
     return out
 
 
+def _join_equal(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Neighbouring runs of one label joined into one."""
+    out: list[tuple[int, int, int]] = []
+    for r in runs:
+        if out and out[-1][0] == r[0]:
+            out[-1] = (r[0], out[-1][1], r[2])
+        else:
+            out.append(r)
+    return out
+
+
 def _merge_short(runs: list[tuple[int, int, int]], min_len: int) -> list[tuple[int, int, int]]:
     """Give runs shorter than ``min_len`` frames to the longer neighbour, then join equal neighbours."""
     runs = list(runs)
@@ -202,13 +261,7 @@ def _merge_short(runs: list[tuple[int, int, int]], min_len: int) -> list[tuple[i
             j = i - 1 if lengths[i - 1] >= lengths[i + 1] else i + 1
         nl = runs[j][0]
         runs[i] = (nl, s, e)
-        merged: list[tuple[int, int, int]] = []
-        for r in runs:
-            if merged and merged[-1][0] == r[0]:
-                merged[-1] = (r[0], merged[-1][1], r[2])
-            else:
-                merged.append(r)
-        runs = merged
+        runs = _join_equal(runs)
     return runs
 
 

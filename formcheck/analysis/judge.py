@@ -73,7 +73,7 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
     frame_reasons = landmark_reasons(seq, c.plausibility)
     pose = Cleaner(c.cleaning).clean(seq, exclude=frame_reasons != 0)
     view = ViewClassifier(c.view).classify(pose)
-    segments = DirectionSegmenter(c.direction).segment(
+    segments = DirectionSegmenter(c.direction, c.view).segment(
         pose, depth_view=view.kind in ("front", "back"), view_kind=view.kind
     )
     facing = _facing_per_frame(pose, segments)

@@ -84,13 +84,31 @@ def _elbows(
     return elbow
 
 
-def _cadence_spm(steps: list[Step], cfg: EventsConfig) -> float | None:
-    """Steps/min from the median time between consecutive contacts (gaps of ``cadence_max_step_s`` or more are
-    pauses, not steps); None with fewer than ``cadence_min_steps`` such step times."""
+def _step_times_s(steps: list[Step], cfg: EventsConfig) -> np.ndarray:
+    """Times between consecutive contacts (s), gaps of ``cadence_max_step_s`` or more left out (pauses)."""
     times = np.array([s.contact_s for s in steps])
     dts = np.diff(times) if times.size >= 2 else np.zeros(0)
-    dts = dts[(dts > 0) & (dts < cfg.cadence_max_step_s)]
-    return 60.0 / float(np.median(dts)) if dts.size and dts.size >= cfg.cadence_min_steps else None
+    return dts[(dts > 0) & (dts < cfg.cadence_max_step_s)]
+
+
+def cadence_coverage(steps: list[Step], backward_s: float, cfg: EventsConfig) -> float | None:
+    """Share (0..1) of ``backward_s`` (the backward time seen, s) covered by the step times; None without it."""
+    if backward_s <= 0:
+        return None
+    return min(float(np.sum(_step_times_s(steps, cfg))) / backward_s, 1.0)
+
+
+def _cadence_spm(steps: list[Step], backward_s: float, cfg: EventsConfig) -> float | None:
+    """Steps/min from the median time between consecutive contacts (gaps of ``cadence_max_step_s`` or more are
+    pauses, not steps); None with fewer than ``cadence_min_steps`` such step times, or when they cover less than
+    ``cadence_min_coverage`` of the backward time seen (``backward_s``, s): contacts found here and there."""
+    dts = _step_times_s(steps, cfg)
+    if dts.size == 0 or dts.size < cfg.cadence_min_steps:
+        return None
+    cover = cadence_coverage(steps, backward_s, cfg)
+    if cover is None or cover < cfg.cadence_min_coverage:
+        return None
+    return 60.0 / float(np.median(dts))
 
 
 def _asymmetry_pct(steps: list[Step], fps: float, cfg: EventsConfig) -> float | None:
@@ -226,7 +244,8 @@ def compute_metrics(
         backward_frames=int(back.sum()),
         leg_length_px=leg_px,
         camera_static=static,
-        cadence_spm=_cadence_spm(bsteps, cfg),
+        cadence_spm=_cadence_spm(bsteps, back_s, cfg),
+        cadence_coverage=cadence_coverage(bsteps, back_s, cfg),
         steps_backward=len(bsteps),
         trunk_lean_deg=lean_stats,
         trunk_sway_deg=(lean_stats.p90 - lean_stats.p10) if lean_stats else None,

@@ -201,6 +201,8 @@ class Metrics:
     fatigue_uncertainty_deg: float | None
     strike_note: StrikeModelNote | None = None
     counts: dict[str, Count] = field(default_factory=dict)
+    cadence_coverage: float | None = None
+    """Share (0..1) of the backward time seen that the step times of the cadence cover; None with no backward time."""
 
     def elbow_deg(self, side: str | None) -> Stats | None:
         """The elbow statistics of ``side`` ("left"/"right"; None for anything else)."""

@@ -39,6 +39,22 @@ def width_ratio(pose: CleanPose) -> np.ndarray:
         return np.where(torso > 1e-6, (sh + hp) / 2.0 / torso, np.nan)
 
 
+def signed_width_ratio(pose: CleanPose) -> np.ndarray:
+    """Per frame: (left minus right shoulder x + left minus right hip x) / 2 / torso length (image), dimensionless.
+    + : the left side is on the image's right, the runner's front is turned to the camera; - : the back is. Its
+    size is :func:`width_ratio`; MediaPipe names left and right by the body it sees, so mirroring the video keeps
+    the sign."""
+    xy = pose.xy
+    sh = xy[:, LM.LEFT_SHOULDER, 0] - xy[:, LM.RIGHT_SHOULDER, 0]
+    hp = xy[:, LM.LEFT_HIP, 0] - xy[:, LM.RIGHT_HIP, 0]
+    torso = np.linalg.norm(
+        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
+        axis=1,
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(torso > 1e-6, (sh + hp) / 2.0 / torso, np.nan)
+
+
 def facing_world(pose: CleanPose) -> np.ndarray:
     """Per frame unit vector (x, z) in MediaPipe world axes (x image right, z away from the camera) of where the
     chest faces; NaN where unknown."""

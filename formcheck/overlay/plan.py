@@ -42,7 +42,9 @@ class OverlayPlan:
     ``elbow_right_deg``: float[T] (NaN where not measured); ``direction``: per frame "backward"/"forward"/
     "standing" or None; ``touchdowns`` in time order; ``hold_frames``: how long a touchdown marker stays (frames);
     ``part_verdict``: verdict per skeleton part (trunk, arms, legs); ``notices``: one line per not-assessable cue;
-    ``excluded``: per frame, what was excluded as implausible ("" when nothing; see ``frame_notes``).
+    ``excluded``: per frame, what was excluded as implausible ("" when nothing; see ``frame_notes``);
+    ``live_cadence``: whether the live cadence is shown (not where the clip's cadence was withheld: its contacts
+    were found only here and there).
     """
 
     xy: np.ndarray
@@ -56,6 +58,7 @@ class OverlayPlan:
     part_verdict: Mapping[str, str]
     notices: tuple[str, ...]
     excluded: tuple[str, ...] = ()
+    live_cadence: bool = True
 
     @property
     def n_frames(self) -> int:
@@ -71,7 +74,10 @@ class OverlayPlan:
         return sum(1 for t in self.touchdowns if t.frame <= frame)
 
     def cadence_spm(self, frame: int) -> float | None:
-        """Live cadence at ``frame`` (steps/min) over the last few steps; None before there are three."""
+        """Live cadence at ``frame`` (steps/min) over the last few steps; None before there are three, and when the
+        live cadence is not shown."""
+        if not self.live_cadence:
+            return None
         past = [t.time_s for t in self.touchdowns if t.frame <= frame][-CADENCE_STEPS:]
         if len(past) < 3 or past[-1] <= past[0]:
             return None
@@ -106,4 +112,5 @@ def build_plan(j: Judgement, hold_s: float) -> OverlayPlan:
         },
         notices=notices,
         excluded=tuple(frame_notes(j.quality)),
+        live_cadence=not (j.metrics.cadence_coverage is not None and j.metrics.cadence_spm is None),
     )

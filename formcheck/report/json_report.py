@@ -97,6 +97,7 @@ def metrics_section(m: Metrics) -> dict[str, Any]:
         "leg_length_px": m.leg_length_px,
         "camera_static": m.camera_static,
         "cadence_spm": m.cadence_spm,
+        "cadence_coverage": m.cadence_coverage,
         "steps_backward": m.steps_backward,
         "trunk_lean_deg": _stats(m.trunk_lean_deg),
         "trunk_sway_deg": m.trunk_sway_deg,

@@ -370,8 +370,8 @@ class Renderer:
         mask = np.zeros(bg.shape[:2], np.uint8)
         cv2.fillPoly(mask, [np.round(uv * 4).astype(np.int32)], 255, cv2.LINE_AA, 2)
         x0, y0 = np.maximum(uv.min(0).astype(int) - 12, 0)
-        x1, y1 = uv.max(0).astype(int) + 12
-        if x1 <= x0 or y1 <= y0:
+        x1, y1 = np.minimum(uv.max(0).astype(int) + 12, (bg.shape[1], bg.shape[0]))
+        if x1 <= x0 or y1 <= y0:  # the shadow falls outside the frame
             return bg
         sub = cv2.GaussianBlur(mask[y0:y1, x0:x1], (0, 0), 5).astype(np.float32) / 255.0
         out = bg.copy()
