@@ -194,6 +194,7 @@ class Expected:
     direction: str  # the athlete's main direction: forward / backward / none (no locomotion to judge)
     not_assessable: list[str]
     cadence_spm: tuple[float, float] | None
+    cadence_spm_if_any: tuple[float, float] | None  # a cadence given must be in range; none given is fine
     max_sway_deg: float | None
     in_view: tuple[int, int]  # frames in which the athlete is in view (first, last)
 
@@ -250,6 +251,7 @@ def expected(clip: dict, v: Variant) -> Expected:
         direction=direction,
         not_assessable=list(v.extra.get("not_assessable", na)),
         cadence_spm=tuple(cad) if cad and not v.crop else None,
+        cadence_spm_if_any=tuple(lab["cadence_spm_if_any"]) if "cadence_spm_if_any" in lab else None,
         max_sway_deg=lab.get("max_sway_deg") if v.reverse and not v.crop else None,
         in_view=(in_view[0], in_view[1]),
     )
@@ -384,6 +386,11 @@ def evaluate(report: dict, out_dir: Path, exp: Expected, clip: dict) -> Outcome:
         cad = m.get("cadence_spm")
         ok = cad is not None and exp.cadence_spm[0] <= cad <= exp.cadence_spm[1]
         out.checks["cadence"] = (ok, f"{cad} steps/min (labelled {exp.cadence_spm[0]}-{exp.cadence_spm[1]})")
+    if exp.cadence_spm_if_any:
+        cad = m.get("cadence_spm")
+        lo, hi = exp.cadence_spm_if_any
+        ok = cad is None or lo <= cad <= hi
+        out.checks["cadence"] = (ok, f"{cad} steps/min (labelled {lo}-{hi} when given)")
     if exp.max_sway_deg is not None:
         sway = m.get("trunk_sway_deg")
         ok = sway is not None and sway < exp.max_sway_deg

@@ -246,11 +246,11 @@ def test_cadence_needs_cadence_min_steps_step_times():
 
     ev = load_config().events
     assert ev.cadence_min_steps == 2
-    one = [step(10, 1.0), step(14, 1.4)]
+    one = [step(10, 1.0, foot="left"), step(14, 1.4, foot="right")]
     assert _cadence_spm(one, 1.0, ev) is None
-    two = [*one, step(20, 2.0)]
+    two = [*one, step(20, 2.0, foot="left")]
     assert _cadence_spm(two, 1.0, ev) == pytest.approx(60.0 / 0.5)
-    paused = [*one, step(40, 4.0)]  # 2.6 s later: a pause, not a step
+    paused = [*one, step(40, 4.0, foot="left")]  # 2.6 s later: a pause, not a step
     assert _cadence_spm(paused, 4.0, ev) is None
 
 
@@ -263,10 +263,28 @@ def test_cadence_needs_step_times_covering_the_backward_time():
 
     ev = load_config().events
     assert 0 < ev.cadence_min_coverage <= 1
-    sporadic = [step(10, 1.0), step(14, 1.4), step(50, 5.0), step(54, 5.4), step(56, 5.6)]
+    feet = ("left", "right", "left", "right", "left")
+    times = (1.0, 1.4, 5.0, 5.4, 5.6)
+    sporadic = [step(round(10 * t), t, foot=f) for t, f in zip(times, feet, strict=True)]
     assert cadence_coverage(sporadic, 16.0, ev) == pytest.approx(1.0 / 16.0)
     assert _cadence_spm(sporadic, 16.0, ev) is None
     # the same contacts over a 1.5 s backward stretch each side of them cover it: a cadence
     assert cadence_coverage(sporadic, 1.5, ev) == pytest.approx(1.0 / 1.5)
-    assert _cadence_spm(sporadic, 1.5, ev) == pytest.approx(60.0 / 0.4)
+    assert _cadence_spm(sporadic, 1.5, ev) == pytest.approx(60.0 / 0.4)  # step times: too few strides
     assert cadence_coverage(sporadic, 0.0, ev) is None
+
+
+def test_cadence_from_strides_is_immune_to_one_foot_read_late():
+    """Synthetic oblique clip: every right contact read 4 frames late at 30 fps made the step times alternate 6 and
+    14 frames; their median gave 139 steps/min for a runner at 180. Strides of each foot are 20 frames: 180."""
+    from typed_fixtures import step
+
+    from formcheck.analysis.metrics import _cadence_spm
+
+    ev = load_config().events
+    frames = [5 + 10 * k + (4 if k % 2 else 0) for k in range(10)]  # left on time, right 4 frames late
+    steps = [step(f, f / 30.0, foot="right" if k % 2 else "left") for k, f in enumerate(frames)]
+    assert _cadence_spm(steps, 3.3, ev) == pytest.approx(180.0)
+    # too few strides for a median (one of each foot is not two): the step times decide
+    three = steps[:3]
+    assert _cadence_spm(three, 0.7, ev) == pytest.approx(60.0 / (10 / 30.0))  # median of 14 and 6 frames

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import typed_fixtures as tf
 
@@ -16,6 +18,7 @@ from formcheck.report.frames_csv import frames_csv_text
 
 CFG = load_config()
 P = CFG.plausibility
+END_ON = CFG.view.front_min_ratio
 
 #: A standing body seen from its right side, facing +x (px): torso 100 px, legs 180 px, arms bent.
 BODY = {
@@ -130,7 +133,9 @@ def test_trunk_flips_and_backward_feet_are_excluded_only_where_they_happen():
     trunk[20] = -30.0  # within range, but a 35 deg jump: 1050 deg/s
     foot = np.full(30, 5.0)
     foot[15] = 130.0  # toe pointing backward past vertical (bound 110)
-    angles, q = screen_angles(pose, _angles(30, trunk, foot), np.zeros(30, np.int8), View("side", "right"), 30.0, P)
+    angles, q = screen_angles(
+        pose, _angles(30, trunk, foot), np.zeros(30, np.int8), View("side", "right"), 30.0, P, END_ON
+    )
     assert np.flatnonzero(q.trunk).tolist() == [9, 10, 11, 19, 20, 21]
     assert np.isnan(angles.trunk_lean[[9, 10, 11, 19, 20, 21]]).all() and angles.trunk_lean[5] == 5.0
     assert np.flatnonzero(q.foot_left).tolist() == [15] and np.isnan(angles.foot_left[15])
@@ -142,8 +147,39 @@ def test_trunk_flips_and_backward_feet_are_excluded_only_where_they_happen():
 def test_front_views_measure_no_foot_angle():
     seq = body_sequence(10)
     pose = Cleaner(CFG.cleaning).clean(seq)
-    angles, _ = screen_angles(pose, _angles(10), np.zeros(10, np.int8), View("front", None), 30.0, P)
+    angles, _ = screen_angles(pose, _angles(10), np.zeros(10, np.int8), View("front", None), 30.0, P, END_ON)
     assert np.isnan(angles.foot_left).all() and angles.trunk_lean[0] == 5.0
+
+
+def test_frames_seen_end_on_give_no_trunk_lean_or_elbow_in_a_side_view():
+    """A walker turning her back to the camera mid-clip (a raised camera, walking away in depth): on those frames
+    the lean and the arm swing lie along the camera axis; the image shows a sideways tilt and foreshortened arms."""
+    seq = body_sequence(20)
+    pose = Cleaner(CFG.cleaning).clean(seq)
+    xy = pose.xy.copy()
+    torso = 100.0
+    for left, right in ((LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER), (LM.LEFT_HIP, LM.RIGHT_HIP)):
+        mid_x = (xy[8:14, left, 0] + xy[8:14, right, 0]) / 2
+        xy[8:14, left, 0] = mid_x - 0.3 * torso  # back to the camera: width ratio 0.6
+        xy[8:14, right, 0] = mid_x + 0.3 * torso
+    turned = replace(pose, xy=xy)
+    angles, q = screen_angles(turned, _angles(20), np.zeros(20, np.int8), View("oblique", "right"), 30.0, P, END_ON)
+    assert 0.48 <= END_ON < 0.6
+    assert np.flatnonzero(q.trunk).tolist() == list(range(8, 14)) == np.flatnonzero(q.arms).tolist()
+    assert np.isnan(angles.trunk_lean[8:14]).all() and np.isnan(angles.elbow_left[8:14]).all()
+    assert angles.trunk_lean[7] == 5.0 and angles.elbow_right[14] == 90.0
+    assert frame_notes(q)[9] == "end_on" and frame_notes(q)[7] == ""
+    # a front or back view is not judged on these at all: nothing is excluded frame by frame there
+    _, q_back = screen_angles(turned, _angles(20), np.zeros(20, np.int8), View("back", None), 30.0, P, END_ON)
+    assert not q_back.trunk.any() and not q_back.arms.any()
+
+
+def test_unseen_frames_are_named_apart_from_implausible_ones():
+    from formcheck.analysis.types import Count
+
+    c = Count(used=5, excluded=50, why={"trunk": 30, "end_on": 12, "jump": 8})
+    assert c.note() == "38 excluded as implausible: 30 trunk, 8 jump; 12 seen end-on (front or back to the camera)"
+    assert Count(used=5, excluded=12, why={"end_on": 12}).note() == "12 seen end-on (front or back to the camera)"
 
 
 def test_contacts_closer_than_a_step_and_impossible_landings():

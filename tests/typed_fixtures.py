@@ -144,7 +144,7 @@ def judgement(
         verdicts=verdicts,
         tips=tips,
         picks=picks,
-        quality=Quality(*(np.zeros(n, np.int8) for _ in range(4))),
+        quality=Quality(*(np.zeros(n, np.int8) for _ in range(5))),
     )
 
 

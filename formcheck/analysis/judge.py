@@ -77,7 +77,9 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
         pose, depth_view=view.kind in ("front", "back"), view_kind=view.kind
     )
     facing = _facing_per_frame(pose, segments)
-    angles, quality = screen_angles(pose, compute_angles(pose, facing), frame_reasons, view, pose.fps, c.plausibility)
+    angles, quality = screen_angles(
+        pose, compute_angles(pose, facing), frame_reasons, view, pose.fps, c.plausibility, c.view.front_min_ratio
+    )
     leg = leg_length_px(pose, c.events.leg_percentile)
     steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events, c.strike, frames)
     gait, stride = gait_periodicity(seq.image, seq.fps, median_torso_px(seq.image), c.athlete)

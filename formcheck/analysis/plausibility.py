@@ -9,7 +9,10 @@ Three screens, each a small pure function returning reason codes (0 = kept, else
   treats it as missing and no measurement comes from it.
 - :func:`screen_angles`, on the per-frame angles: a trunk lean no runner holds or that changes faster than a trunk
   can (``trunk``); a foot pointing backward past vertical or folded onto the shank (``foot_angle``,
-  ``ankle_angle``). Only that angle is excluded.
+  ``ankle_angle``). Only that angle is excluded. In a side or oblique view, a frame where the runner's front or back
+  is turned to the camera (``end_on``) gives no trunk lean and no elbow angle: the lean and the arm swing lie along
+  the camera axis there, and the image shows a sideways tilt and a foreshortened arm instead. That is not
+  implausible, it is unseen; it is counted apart.
 - :func:`screen_steps`, on the steps: contacts closer than any step, or far closer than the track's own stride
   implies (``step_timing``: the step is excluded), a foot angle at contact outside what landings show
   (``contact_foot_angle``: no strike is classed from it).
@@ -26,6 +29,7 @@ from scipy.ndimage import median_filter
 
 from formcheck.analysis.angles import interior_angle, mid
 from formcheck.analysis.types import Angles, CleanPose, Quality, Step, View
+from formcheck.analysis.view import width_ratio
 from formcheck.config import PlausibilityConfig
 from formcheck.pose.landmarks import LM
 from formcheck.pose.sequence import PoseSequence
@@ -41,6 +45,7 @@ REASONS: tuple[str, ...] = (
     "ankle_angle",
     "step_timing",
     "contact_foot_angle",
+    "end_on",
 )
 CODE = {name: i for i, name in enumerate(REASONS) if name}
 
@@ -98,6 +103,8 @@ def frame_notes(q: Quality) -> list[str]:
             out.append(REASONS[int(q.frame[i])])
             continue
         parts = [REASONS[int(q.trunk[i])]] if q.trunk[i] else []
+        if q.arms[i] and not q.trunk[i]:
+            parts.append(REASONS[int(q.arms[i])])
         parts += [
             f"{REASONS[int(r[i])]}_{side}" for side, r in (("left", q.foot_left), ("right", q.foot_right)) if r[i]
         ]
@@ -132,13 +139,26 @@ def _foot_reasons(pose: CleanPose, foot_angle: np.ndarray, side: str, cfg: Plaus
 
 
 def screen_angles(
-    pose: CleanPose, angles: Angles, frame: np.ndarray, view: View, fps: float, cfg: PlausibilityConfig
+    pose: CleanPose,
+    angles: Angles,
+    frame: np.ndarray,
+    view: View,
+    fps: float,
+    cfg: PlausibilityConfig,
+    end_on_ratio: float,
 ) -> tuple[Angles, Quality]:
-    """The angles with every implausible value set to NaN, and why each was excluded. ``frame``: the landmark
-    reasons (:func:`landmark_reasons`); a front or back view shows no foot angle, so none is measured there."""
+    """The angles with every implausible or unseen value set to NaN, and why each was excluded. ``frame``: the
+    landmark reasons (:func:`landmark_reasons`); a front or back view shows no foot angle, so none is measured
+    there. ``end_on_ratio``: in a side or oblique view, frames whose width ratio (:func:`width_ratio`) is at or
+    above it have the front or back turned to the camera (``end_on``: no trunk lean, no elbow angle)."""
     bad_frame = frame != 0
-    trunk = np.where(bad_frame, 0, _trunk_reasons(angles.trunk_lean, fps, cfg)).astype(np.int8)
     side_view = view.kind in ("side", "oblique")
+    with np.errstate(invalid="ignore"):
+        end_on = side_view & (width_ratio(pose) >= end_on_ratio)
+    trunk = np.where(
+        bad_frame, 0, np.where(end_on, CODE["end_on"], _trunk_reasons(angles.trunk_lean, fps, cfg))
+    ).astype(np.int8)
+    arms = np.where(~bad_frame & end_on, CODE["end_on"], 0).astype(np.int8)
     feet = {}
     for side, fa in (("LEFT", angles.foot_left), ("RIGHT", angles.foot_right)):
         feet[side] = np.where(bad_frame, 0, _foot_reasons(pose, fa, side, cfg)).astype(np.int8)
@@ -152,12 +172,12 @@ def screen_angles(
     no_feet = np.zeros(pose.n_frames, dtype=bool) if side_view else np.ones(pose.n_frames, dtype=bool)
     screened = Angles(
         trunk_lean=keep(angles.trunk_lean, trunk),
-        elbow_left=keep(angles.elbow_left),
-        elbow_right=keep(angles.elbow_right),
+        elbow_left=keep(angles.elbow_left, arms),
+        elbow_right=keep(angles.elbow_right, arms),
         foot_left=np.where(no_feet, np.nan, keep(angles.foot_left, feet["LEFT"])),
         foot_right=np.where(no_feet, np.nan, keep(angles.foot_right, feet["RIGHT"])),
     )
-    return screened, Quality(frame=frame, trunk=trunk, foot_left=feet["LEFT"], foot_right=feet["RIGHT"])
+    return screened, Quality(frame=frame, trunk=trunk, foot_left=feet["LEFT"], foot_right=feet["RIGHT"], arms=arms)
 
 
 def screen_steps(steps: tuple[Step, ...], cfg: PlausibilityConfig, stride_s: float | None = None) -> tuple[Step, ...]:

@@ -114,12 +114,13 @@ class Step:
 class Quality:
     """Why measurements were excluded, per frame: int8[T] reason codes (0 = kept; names in
     :data:`formcheck.analysis.plausibility.REASONS`) of the whole landmark set (``frame``), the trunk lean
-    (``trunk``) and each foot's angle (``foot_left``, ``foot_right``)."""
+    (``trunk``), each foot's angle (``foot_left``, ``foot_right``) and the elbow angles (``arms``)."""
 
     frame: np.ndarray
     trunk: np.ndarray
     foot_left: np.ndarray
     foot_right: np.ndarray
+    arms: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -132,11 +133,19 @@ class Count:
     why: dict[str, int]
 
     def note(self) -> str:
-        """The exclusions as words, e.g. "12 excluded as implausible: 9 trunk, 3 jump" ("" when none)."""
+        """The exclusions as words, e.g. "12 excluded as implausible: 9 trunk, 3 jump" ("" when none); frames seen
+        end-on (not implausible: unseen) are named apart, e.g. "...; 20 seen end-on (front or back to the camera)"."""
         if not self.excluded:
             return ""
-        parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(self.why.items(), key=lambda kv: -kv[1]))
-        return f"{self.excluded} excluded as implausible: {parts}"
+        end_on = self.why.get("end_on", 0)
+        rest = sorted(((k, n) for k, n in self.why.items() if k != "end_on"), key=lambda kv: -kv[1])
+        out = []
+        if rest:
+            parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in rest)
+            out.append(f"{sum(n for _, n in rest)} excluded as implausible: {parts}")
+        if end_on:
+            out.append(f"{end_on} seen end-on (front or back to the camera)")
+        return "; ".join(out)
 
 
 @dataclass(frozen=True)

@@ -196,5 +196,10 @@ class VerdictOverlay:
         notices = p.notices
         excluded = p.excluded[frame] if frame < len(p.excluded) else ""
         if excluded:  # the quality mask is drawn, not hidden: say which measurement was left out and why
-            notices = (f"excluded as implausible here: {excluded.replace('_', ' ').replace('+', ', ')}", *notices)
+            what = excluded.split("+")
+            implausible = [s.replace("_", " ") for s in what if s != "end_on"]
+            if implausible:
+                notices = (f"excluded as implausible here: {', '.join(implausible)}", *notices)
+            if "end_on" in what:
+                notices = ("turned to the camera here: no trunk lean or elbow angle", *notices)
         return layout_frame(scene.shape, hud, notices, labels)
