@@ -158,14 +158,19 @@ def _nanmedian(a: np.ndarray) -> float:
     return float(np.median(a)) if a.size else float("nan")
 
 
+def _torso_px(xy: np.ndarray) -> np.ndarray:
+    """Per frame: shoulder-midpoint to hip-midpoint length (px) of landmarks ``xy [T, 33, 2]``."""
+    return np.linalg.norm(
+        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
+        axis=1,
+    )
+
+
 def torso_growth_per_s(pose: CleanPose, s: int = 0, e: int | None = None) -> float:
     """Relative growth rate of the figure over frames ``[s, e)``: slope of the log torso length (image) against
     time, 1/s (+ = the figure grows: it approaches the camera); NaN with fewer than 5 frames measured."""
     xy = pose.xy[s:e]
-    torso = np.linalg.norm(
-        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
-        axis=1,
-    )
+    torso = _torso_px(xy)
     ok = np.isfinite(torso) & (torso > 1)
     if ok.sum() < 5:
         return float("nan")
@@ -195,10 +200,7 @@ def depth_image_cues(pose: CleanPose) -> tuple[float, float]:
     same[1:-1] = (left_low[1:-1] == left_low[:-2]) & (left_low[1:-1] == left_low[2:])
     hip_y = (xy[:, LM.LEFT_HIP, 1] + xy[:, LM.RIGHT_HIP, 1]) / 2.0
     ank_y = (xy[:, LM.LEFT_ANKLE, 1] + xy[:, LM.RIGHT_ANKLE, 1]) / 2.0
-    torso = np.linalg.norm(
-        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
-        axis=1,
-    )
+    torso = _torso_px(xy)
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = _nanmedian(torso) / np.where(torso > 1, torso, np.nan)  # undo the figure's growth
     leg = _nanmedian(np.abs(ank_y - hip_y) * scale)
