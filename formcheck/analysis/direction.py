@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.types import CleanPose, Segment
-from formcheck.analysis.view import facing_world, facing_x_image, signed_width_ratio
+from formcheck.analysis.view import facing_world, facing_x_image, finite_median, signed_width_ratio, torso_px
 from formcheck.config import DirectionConfig, ViewConfig
 from formcheck.pose.landmarks import LM
 
@@ -141,7 +141,7 @@ class DirectionSegmenter:
         the figure grows or shrinks at ``depth_growth_per_s`` or more, by ``depth_travel_log`` or more in all (more
         than a step or a lunge on the spot can do), the travel is along the facing axis: approaching with the back
         to the camera, or leaving it face on, is backward."""
-        turned = _nanmedian(signed_width_ratio(pose)[s:e])
+        turned = finite_median(signed_width_ratio(pose)[s:e])
         if not np.isfinite(turned) or abs(turned) <= self.turned_min_ratio:
             return 0
         growth = torso_growth_per_s(pose, s, e)
@@ -153,24 +153,11 @@ class DirectionSegmenter:
         return 1 if growth * toward > 0 else -1
 
 
-def _nanmedian(a: np.ndarray) -> float:
-    a = a[np.isfinite(a)]
-    return float(np.median(a)) if a.size else float("nan")
-
-
-def _torso_px(xy: np.ndarray) -> np.ndarray:
-    """Per frame: shoulder-midpoint to hip-midpoint length (px) of landmarks ``xy [T, 33, 2]``."""
-    return np.linalg.norm(
-        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
-        axis=1,
-    )
-
-
 def torso_growth_per_s(pose: CleanPose, s: int = 0, e: int | None = None) -> float:
     """Relative growth rate of the figure over frames ``[s, e)``: slope of the log torso length (image) against
     time, 1/s (+ = the figure grows: it approaches the camera); NaN with fewer than 5 frames measured."""
     xy = pose.xy[s:e]
-    torso = _torso_px(xy)
+    torso = torso_px(xy)
     ok = np.isfinite(torso) & (torso > 1)
     if ok.sum() < 5:
         return float("nan")
@@ -200,10 +187,10 @@ def depth_image_cues(pose: CleanPose) -> tuple[float, float]:
     same[1:-1] = (left_low[1:-1] == left_low[:-2]) & (left_low[1:-1] == left_low[2:])
     hip_y = (xy[:, LM.LEFT_HIP, 1] + xy[:, LM.RIGHT_HIP, 1]) / 2.0
     ank_y = (xy[:, LM.LEFT_ANKLE, 1] + xy[:, LM.RIGHT_ANKLE, 1]) / 2.0
-    torso = _torso_px(xy)
+    torso = torso_px(xy)
     with np.errstate(invalid="ignore", divide="ignore"):
-        scale = _nanmedian(torso) / np.where(torso > 1, torso, np.nan)  # undo the figure's growth
-    leg = _nanmedian(np.abs(ank_y - hip_y) * scale)
+        scale = finite_median(torso) / np.where(torso > 1, torso, np.nan)  # undo the figure's growth
+    leg = finite_median(np.abs(ank_y - hip_y) * scale)
     rise = float("nan")
     if np.isfinite(leg) and leg > 1:
         rel = (np.where(left_low, fl, fr) - hip_y) * scale / leg

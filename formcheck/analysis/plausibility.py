@@ -102,9 +102,7 @@ def frame_notes(q: Quality) -> list[str]:
         if q.frame[i]:
             out.append(REASONS[int(q.frame[i])])
             continue
-        parts = [REASONS[int(q.trunk[i])]] if q.trunk[i] else []
-        if q.arms[i] and not q.trunk[i]:
-            parts.append(REASONS[int(q.arms[i])])
+        parts = [REASONS[int(q.trunk[i])]] if q.trunk[i] else []  # ``arms`` is end_on where ``trunk`` is
         parts += [
             f"{REASONS[int(r[i])]}_{side}" for side, r in (("left", q.foot_left), ("right", q.foot_right)) if r[i]
         ]

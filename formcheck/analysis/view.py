@@ -20,10 +20,18 @@ _L = [int(LM.LEFT_SHOULDER), int(LM.LEFT_HIP)]
 _R = [int(LM.RIGHT_SHOULDER), int(LM.RIGHT_HIP)]
 
 
-def _nanmedian(a: np.ndarray) -> float:
+def finite_median(a: np.ndarray) -> float:
     a = np.asarray(a, dtype=np.float64)
     a = a[np.isfinite(a)]
     return float(np.median(a)) if a.size else float("nan")
+
+
+def torso_px(xy: np.ndarray) -> np.ndarray:
+    """Per frame: shoulder-midpoint to hip-midpoint length (px) of landmarks ``xy [T, 33, 2]``."""
+    return np.linalg.norm(
+        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
+        axis=1,
+    )
 
 
 def width_ratio(pose: CleanPose) -> np.ndarray:
@@ -31,10 +39,7 @@ def width_ratio(pose: CleanPose) -> np.ndarray:
     xy = pose.xy
     sh = np.abs(xy[:, LM.LEFT_SHOULDER, 0] - xy[:, LM.RIGHT_SHOULDER, 0])
     hp = np.abs(xy[:, LM.LEFT_HIP, 0] - xy[:, LM.RIGHT_HIP, 0])
-    torso = np.linalg.norm(
-        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
-        axis=1,
-    )
+    torso = torso_px(xy)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(torso > 1e-6, (sh + hp) / 2.0 / torso, np.nan)
 
@@ -42,15 +47,12 @@ def width_ratio(pose: CleanPose) -> np.ndarray:
 def signed_width_ratio(pose: CleanPose) -> np.ndarray:
     """Per frame: (left minus right shoulder x + left minus right hip x) / 2 / torso length (image), dimensionless.
     + : the left side is on the image's right, the runner's front is turned to the camera; - : the back is. Its
-    size is :func:`width_ratio`; MediaPipe names left and right by the body it sees, so mirroring the video keeps
-    the sign."""
+    size is at most :func:`width_ratio`; MediaPipe names left and right by the body it sees, so mirroring the video
+    keeps the sign."""
     xy = pose.xy
     sh = xy[:, LM.LEFT_SHOULDER, 0] - xy[:, LM.RIGHT_SHOULDER, 0]
     hp = xy[:, LM.LEFT_HIP, 0] - xy[:, LM.RIGHT_HIP, 0]
-    torso = np.linalg.norm(
-        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
-        axis=1,
-    )
+    torso = torso_px(xy)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(torso > 1e-6, (sh + hp) / 2.0 / torso, np.nan)
 
@@ -100,11 +102,11 @@ class ViewClassifier:
 
     def classify(self, pose: CleanPose) -> View:
         """The clip's :class:`View` (median over detected frames); side view when nothing is measurable."""
-        ratio = _nanmedian(width_ratio(pose))
+        ratio = finite_median(width_ratio(pose))
         face = facing_world(pose)
-        fz = _nanmedian(face[:, 1])
-        zl = _nanmedian(pose.world[:, _L, 2].mean(axis=1))
-        zr = _nanmedian(pose.world[:, _R, 2].mean(axis=1))
+        fz = finite_median(face[:, 1])
+        zl = finite_median(pose.world[:, _L, 2].mean(axis=1))
+        zr = finite_median(pose.world[:, _R, 2].mean(axis=1))
         near: SideName | None = None
         if np.isfinite(zl) and np.isfinite(zr):
             near = "left" if zl < zr else "right"
