@@ -157,6 +157,9 @@ class ViewConfig(_Section):
 
     side_max_ratio: float = Field(gt=0, description="width/torso ratio at or below which: side view")
     front_min_ratio: float = Field(gt=0, description="width/torso ratio at or above which: front/back view")
+    facing_min_agreement: float = Field(
+        gt=0.5, le=1, description="share of a segment's facing votes that must agree to tell the facing (0..1)"
+    )
 
 
 class DirectionConfig(_Section):

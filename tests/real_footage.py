@@ -197,6 +197,10 @@ class Expected:
     cadence_spm_if_any: tuple[float, float] | None  # a cadence given must be in range; none given is fine
     max_sway_deg: float | None
     in_view: tuple[int, int]  # frames in which the athlete is in view (first, last)
+    # where the judged track, wherever it is seen, must be while someone else is close by (frame, x, y px; linear
+    # between them) and how near (px): the athlete need not be found there, but no frame may be on the other person
+    close_path: list[tuple[int, float, float]] = field(default_factory=list)
+    close_tol_px: float = 0.0
 
 
 def expected(clip: dict, v: Variant) -> Expected:
@@ -213,12 +217,17 @@ def expected(clip: dict, v: Variant) -> Expected:
     x0, y0, cw, ch = v.crop if v.crop else (0, 0, 10**9, 10**9)
     hips = []
     path = []  # every labelled hip position in the variant's frames and pixels, inside the crop or not
-    for f, x, y in lab.get("athlete_hips", []):
+
+    def place(x: float, y: float) -> tuple[float, float]:
         x = (w - 1 - x) if v.mirror else x
-        x, y = x * v.scale - x0, y * v.scale - y0
+        return x * v.scale - x0, y * v.scale - y0
+
+    for f, x, y in lab.get("athlete_hips", []):
+        x, y = place(x, y)
         path.append((frame(f), x))
         if 0 <= x < cw and 0 <= y < ch:
             hips.append((frame(f), x, y))
+    close = [(frame(f), *place(x, y)) for f, x, y in lab.get("athlete_path_close", [])]
     events = lab.get("toe_offs" if v.reverse else "contacts", [])
     if v.crop and path:
         # a crop shows only the landings made while the athlete is inside it: the hips (linear between the labels)
@@ -254,6 +263,8 @@ def expected(clip: dict, v: Variant) -> Expected:
         cadence_spm_if_any=tuple(lab["cadence_spm_if_any"]) if "cadence_spm_if_any" in lab else None,
         max_sway_deg=lab.get("max_sway_deg") if v.reverse and not v.crop else None,
         in_view=(in_view[0], in_view[1]),
+        close_path=sorted(close) if not v.crop else [],
+        close_tol_px=float(lab.get("path_close_tolerance_px", 0.0)) * v.scale,
     )
 
 
@@ -341,8 +352,18 @@ def _identity(hips: np.ndarray, exp: Expected, clip: dict) -> tuple[bool, str]:
         py = np.interp(inside, fs, [y for _, _, y in lab])
         d = np.hypot(hips[inside, 0] - px, hips[inside, 1] - py)
         off = int(np.sum(d > exp.hip_tol_px * float(clip["checks"]["path_tolerance_factor"])))
-    ok = outside == 0 and off == 0
-    return ok, f"{outside} frames outside the athlete's time in view, {off} off the labelled path"
+    near_other = 0
+    if len(exp.close_path) >= 2:
+        fs = np.array([f for f, _, _ in exp.close_path], dtype=float)
+        inside = seen[(seen >= fs[0]) & (seen <= fs[-1])]
+        px = np.interp(inside, fs, [x for _, x, _ in exp.close_path])
+        py = np.interp(inside, fs, [y for _, _, y in exp.close_path])
+        near_other = int(np.sum(np.hypot(hips[inside, 0] - px, hips[inside, 1] - py) > exp.close_tol_px))
+    ok = outside == 0 and off == 0 and near_other == 0
+    text = f"{outside} frames outside the athlete's time in view, {off} off the labelled path"
+    if exp.close_path:
+        text += f", {near_other} off the athlete's path beside someone else"
+    return ok, text
 
 
 def evaluate(report: dict, out_dir: Path, exp: Expected, clip: dict) -> Outcome:

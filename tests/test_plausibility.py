@@ -255,3 +255,58 @@ def test_steps_far_shorter_than_the_tracks_own_stride_are_step_timing():
     assert [s.excluded for s in screen_steps(steps, P)] == [None] * 6  # fine for a runner: no stride known
     out = screen_steps(steps, P, stride_s=1.2)
     assert [s.excluded for s in out] == [None, None, "step_timing", None, None, "step_timing"]
+
+
+def test_which_way_the_runner_faces_is_told_only_by_a_clear_majority_of_the_feet():
+    """The OpenCV pedestrian reversed (issue 10): 67 of her feet's votes say +x and 64 say -x over 14 s walking in
+    depth; the sign of her trunk lean followed that coin toss (-8.5 deg "leaning back" one run, +8.5 "upright" the
+    next). A side-view walker's feet agree 0.98-1.00."""
+    from formcheck.analysis.view import segment_facing
+
+    share = CFG.view.facing_min_agreement
+    coin = np.array([1.0] * 67 + [-1.0] * 64 + [np.nan] * 9)
+    assert segment_facing(coin, share) == 0
+    walker = np.array([-1.0] * 160 + [1.0] * 4)
+    assert segment_facing(walker, share) == -1 and segment_facing(-walker, share) == 1
+    assert segment_facing(np.full(5, np.nan), share) == 0  # no votes: unknown
+    edge = np.array([1.0] * 8 + [-1.0] * 2)  # exactly the share asked
+    assert segment_facing(edge, 0.8) == 1 and segment_facing(edge, 0.81) == 0
+
+
+def test_frames_of_unknown_facing_give_no_trunk_lean_and_no_head_turn():
+    seq = body_sequence(20)
+    pose = Cleaner(CFG.cleaning).clean(seq)
+    facing = np.ones(20)
+    facing[5:12] = np.nan
+    angles, q = screen_angles(
+        pose, _angles(20), np.zeros(20, np.int8), View("side", "right"), 30.0, P, END_ON, facing
+    )
+    assert np.flatnonzero(q.trunk).tolist() == list(range(5, 12)) == np.flatnonzero(q.head).tolist()
+    assert (q.trunk[5:12] == CODE["facing"]).all()
+    assert np.isnan(angles.trunk_lean[5:12]).all() and angles.trunk_lean[4] == 5.0
+    assert angles.elbow_left[7] == 90.0  # an elbow angle has no sign: still measured
+    assert frame_notes(q)[6] == "facing" and frame_notes(q)[4] == ""
+    from formcheck.analysis.types import Count
+
+    note = Count(used=0, excluded=7, why={"facing": 7}).note()
+    assert note == "7 facing unknown (the feet point at the camera)"
+
+
+def test_no_head_turn_is_judged_where_the_facing_is_unknown():
+    """Head turns are the nose leading the ears toward the facing side; with the facing unknown none can be told,
+    and "you never looked over your shoulder" would be a verdict on nothing."""
+    from formcheck.analysis.types import Count
+    from formcheck.rules.registry import RuleContext, look_over_shoulder
+
+    ctx = RuleContext(view="oblique", backward=True, evidence={})
+    unknown = tf.metrics(
+        head_turns=0,
+        head_turns_per_min=None,
+        head_turned_share=None,
+        counts={"head_turns": Count(used=0, excluded=140, why={"facing": 140})},
+    )
+    v = look_over_shoulder(unknown, ctx, CFG.rules)
+    assert v.verdict == "not_assessable"
+    assert "facing unknown" in v.message
+    known = tf.metrics(head_turns=0, head_turns_per_min=0.0, counts={"head_turns": Count(140, 0, {})})
+    assert look_over_shoulder(known, ctx, CFG.rules).verdict == "fail"  # seen, and never turned: judged

@@ -357,3 +357,68 @@ def test_followed_landmarks_keep_time_with_the_truth(tmp_path: Path) -> None:
     image = np.load(tmp_path / "pose.npz")["image"][0]
     lag = _lag_frames(image, truth_px)
     assert abs(lag) <= 0.2, f"followed landmarks {lag:+.1f} frames off the truth"
+
+
+def _painted(frames, where, colours):
+    """``frames`` with the person at ``where(t)`` painted ``colours[i]`` (RGB) on frame i: a column 20 px wide over
+    their 3 torso lengths (torso 20 px), far from the corners that code a crop's position."""
+    out = []
+    for (i, t, rgb), colour in zip(frames, colours, strict=True):
+        img = rgb.copy()
+        cx, cy = (int(round(v)) for v in where(t))
+        img[cy - 30 : cy + 31, cx - 10 : cx + 11] = colour
+        out.append((i, t, img))
+    return out
+
+
+def test_past_the_sweep_the_follow_pass_stops_at_someone_who_looks_different():
+    """Issue 10 (OpenCV crowd clip reversed): past the last frame the sweep saw her, a one-pose landmarker went on
+    to the man standing where she had stopped and followed him for 3 s. Past the plan a result must look like the
+    person followed so far: here frames 0-5 are planned, the same person is found on 6-7, and someone in red stands
+    in the same place from frame 8 on."""
+    cfg = load_config()
+    n = 12
+
+    def where(t: float) -> tuple[float, float]:
+        return 200.0 + 2 * round(t * 30), 200.0
+
+    blue, red = (60, 80, 160), (170, 40, 40)
+    runs = [_painted(_coded_frames(n, (512, 400)), where, [blue] * 8 + [red] * 4)]
+    centre = np.array([[200.0 + 2 * i, 200.0] if i < 6 else [np.nan, np.nan] for i in range(n)])
+    plan = FollowPlan(centre_px=centre, extent_px=np.full(n, 60.0), torso_px=20.0)
+    got = run_follow(plan, runs, (1.0, 1.0), (512, 400), lambda: _FakeFollower(where), cfg, extend_frames=3)
+    assert list(np.flatnonzero(np.isfinite(got.image[:, 0, 0]))) == list(range(8))
+    assert got.rejected == 3  # frames 8-10; 11 lies beyond reach of the last one found (7 + 3)
+
+    same = [_painted(_coded_frames(n, (512, 400)), where, [blue] * n)]
+    kept = run_follow(plan, same, (1.0, 1.0), (512, 400), lambda: _FakeFollower(where), cfg, extend_frames=3)
+    assert kept.found == n and kept.rejected == 0  # the same look is followed on to the end
+
+
+def test_back_before_the_sweep_the_follow_pass_stops_at_someone_who_looks_different():
+    from formcheck.pose.follow import Followed, extend_backward
+
+    cfg = load_config()
+    n = 12
+
+    def where(t: float) -> tuple[float, float]:
+        return 200.0 + 2 * round(t * 30), 200.0
+
+    blue, red = (60, 80, 160), (170, 40, 40)
+    frames = _painted(_coded_frames(n, (512, 400)), where, [red] * 4 + [blue] * 8)
+    image = np.full((n, 33, 4), np.nan, dtype=np.float32)
+    for i in range(8, n):  # the forward pass found frames 8-11
+        image[i] = tf.stick_person(*where(i / 30.0), 20.0)
+    got = Followed(image, image.copy(), looked=4, found=4, rejected=0, resets=0)
+    plan = FollowPlan(np.full((n, 2), np.nan), np.full(n, np.nan), torso_px=20.0)
+
+    class _Backward(_CtxFollower):
+        def detect(self, rgb, time_s):
+            frame = 8 - round((time_s - 8 / 30.0) * 30)  # times rise as the frames go back
+            return super().detect(rgb, frame / 30.0)
+
+    out = extend_backward(
+        got, plan, lambda i: (frames[i][1], frames[i][2]), (1.0, 1.0), (512, 400),
+        lambda: _Backward(where), cfg, extend_frames=2,
+    )  # fmt: skip
+    assert list(np.flatnonzero(np.isfinite(out.image[:, 0, 0]))) == list(range(4, n))  # not the red 0-3

@@ -12,7 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.types import CleanPose, Segment
-from formcheck.analysis.view import facing_world, facing_x_image, finite_median, signed_width_ratio, torso_px
+from formcheck.analysis.view import (
+    facing_world,
+    facing_x_image,
+    finite_median,
+    segment_facing,
+    signed_width_ratio,
+    torso_px,
+)
 from formcheck.config import DirectionConfig, ViewConfig
 from formcheck.pose.landmarks import LM
 
@@ -59,7 +66,8 @@ class DirectionSegmenter:
     or shrinking at least this fast (relative size change per s; static cameras); ``depth_travel_log`` in a side or
     oblique view, a stretch read as standing whose figure grows or shrinks by at least this much in all (change of
     the log torso length) while the runner's back or front is turned to the camera is travel in depth. From ``[view]``:
-    ``side_max_ratio``, the signed width ratio beyond which the back or the front is turned to the camera.
+    ``side_max_ratio``, the signed width ratio beyond which the back or the front is turned to the camera;
+    ``facing_min_agreement``, the share of a segment's facing votes that must agree for it to have a facing.
     """
 
     def __init__(self, cfg: DirectionConfig, view_cfg: ViewConfig) -> None:
@@ -67,6 +75,7 @@ class DirectionSegmenter:
         self.depth_growth_per_s = cfg.depth_growth_per_s
         self.depth_travel_log = cfg.depth_travel_log
         self.turned_min_ratio = view_cfg.side_max_ratio
+        self.facing_min_agreement = view_cfg.facing_min_agreement
         self.window_s = cfg.window_s
         self.standing_max_m_s = cfg.standing_max_m_s
         self.standing_max_depth_m_s = cfg.standing_max_depth_m_s
@@ -117,9 +126,7 @@ class DirectionSegmenter:
         period = 1.0 / fps
         out = []
         for lab, s, e in runs:
-            f = facing[s:e]
-            f = f[np.isfinite(f)]
-            fx = int(np.sign(np.sum(f))) if f.size else 0
+            fx = segment_facing(facing[s:e], self.facing_min_agreement)
             out.append(
                 Segment(
                     start_frame=s,

@@ -55,13 +55,12 @@ class Judgement:
 
 
 def _facing_per_frame(pose: CleanPose, segments: tuple[Segment, ...]) -> np.ndarray:
-    """+1/-1 per frame from the segment's facing (robust to head turns and single noisy frames); per-frame
-    estimate where the segment has none."""
-    per = facing_x_image(pose)
-    out = per.copy()
+    """+1/-1 per frame from the segment's facing (robust to head turns and single noisy frames); NaN (unknown)
+    where the segment has none (its feet's votes disagree: :func:`formcheck.analysis.view.segment_facing`), and the
+    per-frame estimate outside every segment."""
+    out = facing_x_image(pose).copy()
     for s in segments:
-        if s.facing_x:
-            out[s.start_frame : s.end_frame] = s.facing_x
+        out[s.start_frame : s.end_frame] = s.facing_x if s.facing_x else np.nan
     return out
 
 
@@ -78,7 +77,14 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
     )
     facing = _facing_per_frame(pose, segments)
     angles, quality = screen_angles(
-        pose, compute_angles(pose, facing), frame_reasons, view, pose.fps, c.plausibility, c.view.front_min_ratio
+        pose,
+        compute_angles(pose, facing),
+        frame_reasons,
+        view,
+        pose.fps,
+        c.plausibility,
+        c.view.front_min_ratio,
+        facing,
     )
     leg = leg_length_px(pose, c.events.leg_percentile)
     steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events, c.strike, frames)
@@ -91,7 +97,9 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
         note = StrikeModelNote(model=seq.model, suggested=c.events.strike_models[0])
     turned = head_turned(pose, facing, c.events)
     metrics = replace(
-        compute_metrics(pose, angles, segments, view, steps, heights, turned, leg, static, c.events),
+        compute_metrics(
+            pose, angles, segments, view, steps, heights, turned, leg, static, c.events, np.isfinite(facing)
+        ),
         strike_note=note,
         counts=metric_counts(pose, angles, quality, segments, steps),
     )

@@ -245,8 +245,11 @@ def compute_metrics(
     leg_px: float | None,
     static: bool,
     cfg: EventsConfig,
+    head_known: np.ndarray | None = None,
 ) -> Metrics:
-    """The :class:`Metrics` the rules judge (backward-running frames and steps only)."""
+    """The :class:`Metrics` the rules judge (backward-running frames and steps only). ``head_known`` (bool[T];
+    None: every frame): frames where a head turn can be told (which way the runner faces is known); head turns are
+    counted, and their rate and share taken, over those."""
     t = pose.n_frames
     back = backward_mask(pose, segments)
     bsteps = kept_backward_steps(steps)
@@ -255,7 +258,9 @@ def compute_metrics(
     lifts = _heel_lifts(bsteps, heights, pose.fps, cfg)
     lean = angles.trunk_lean[back]
     back_s = float(back.sum() / pose.fps) if t else 0.0
-    turns = len(true_runs(turned & back)) if t else 0
+    head = back & (head_known if head_known is not None else True)
+    head_s = float(head.sum() / pose.fps) if t else 0.0
+    turns = len(true_runs(turned & head)) if t else 0
     strikes = [s.strike for s in bsteps if s.strike is not None]
     lean_stats = _stats(lean)
     return Metrics(
@@ -281,8 +286,8 @@ def compute_metrics(
         heel_lift_steps=len(lifts),
         step_time_asymmetry_pct=_asymmetry_pct(bsteps, pose.fps, cfg),
         head_turns=turns,
-        head_turns_per_min=(60.0 * turns / back_s) if back_s > 0 else None,
-        head_turned_share=float(np.mean(turned[back])) if back.any() else None,
+        head_turns_per_min=(60.0 * turns / head_s) if head_s > 0 else None,
+        head_turned_share=float(np.mean(turned[head])) if head.any() else None,
         fatigue_lean_change_deg=_fatigue_deg(lean, cfg),
         fatigue_uncertainty_deg=fatigue_uncertainty_deg(lean, pose.fps, cfg),
     )
@@ -321,13 +326,14 @@ def metric_counts(
     ``strikes`` (heel_strike_share: steps with a strike class)."""
     back = backward_mask(pose, segments)
     seen = np.all(np.isfinite(pose.xy[:, [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER]]), axis=(1, 2))
+    head = quality.head if quality.head is not None else np.zeros(back.size, dtype=np.int8)
     kept = kept_backward_steps(steps)
     return {
         "trunk_lean_deg": _frame_count(np.isfinite(angles.trunk_lean), back, quality.frame, quality.trunk),
         "elbow_deg": _frame_count(
             np.isfinite(angles.elbow_left) | np.isfinite(angles.elbow_right), back, quality.frame, quality.arms
         ),
-        "head_turns": _frame_count(seen, back, quality.frame),
+        "head_turns": _frame_count(seen & (head == 0), back, quality.frame, head),
         "steps": _step_count(steps, kept, ("step_timing",)),
         "strikes": _step_count(steps, [s for s in kept if s.strike is not None], ("step_timing", "contact_foot_angle")),
     }

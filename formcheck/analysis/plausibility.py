@@ -11,8 +11,9 @@ Three screens, each a small pure function returning reason codes (0 = kept, else
   can (``trunk``); a foot pointing backward past vertical or folded onto the shank (``foot_angle``,
   ``ankle_angle``). Only that angle is excluded. In a side or oblique view, a frame where the runner's front or back
   is turned to the camera (``end_on``) gives no trunk lean and no elbow angle: the lean and the arm swing lie along
-  the camera axis there, and the image shows a sideways tilt and a foreshortened arm instead. That is not
-  implausible, it is unseen; it is counted apart.
+  the camera axis there, and the image shows a sideways tilt and a foreshortened arm instead. A frame where it is
+  not known which way the runner faces (``facing``: the feet do not tell it) gives no trunk lean and no head turn,
+  whose signs depend on it. Neither is implausible, they are unseen; they are counted apart.
 - :func:`screen_steps`, on the steps: contacts closer than any step, or far closer than the track's own stride
   implies (``step_timing``: the step is excluded), a foot angle at contact outside what landings show
   (``contact_foot_angle``: no strike is classed from it).
@@ -46,6 +47,7 @@ REASONS: tuple[str, ...] = (
     "step_timing",
     "contact_foot_angle",
     "end_on",
+    "facing",
 )
 CODE = {name: i for i, name in enumerate(REASONS) if name}
 
@@ -144,18 +146,29 @@ def screen_angles(
     fps: float,
     cfg: PlausibilityConfig,
     end_on_ratio: float,
+    facing_x: np.ndarray | None = None,
 ) -> tuple[Angles, Quality]:
     """The angles with every implausible or unseen value set to NaN, and why each was excluded. ``frame``: the
     landmark reasons (:func:`landmark_reasons`); a front or back view shows no foot angle, so none is measured
     there. ``end_on_ratio``: in a side or oblique view, frames whose width ratio (:func:`width_ratio`) is at or
-    above it have the front or back turned to the camera (``end_on``: no trunk lean, no elbow angle)."""
+    above it have the front or back turned to the camera (``end_on``: no trunk lean, no elbow angle).
+    ``facing_x``: the facing per frame the angles were measured with (+1, -1, NaN unknown: ``facing``, no trunk
+    lean and no head turn; None: known everywhere)."""
     bad_frame = frame != 0
     side_view = view.kind in ("side", "oblique")
     with np.errstate(invalid="ignore"):
         end_on = side_view & (width_ratio(pose) >= end_on_ratio)
+    unknown = ~np.isfinite(facing_x) if facing_x is not None else np.zeros(frame.size, dtype=bool)
     trunk = np.where(
-        bad_frame, 0, np.where(end_on, CODE["end_on"], _trunk_reasons(angles.trunk_lean, fps, cfg))
+        bad_frame,
+        0,
+        np.where(
+            end_on,
+            CODE["end_on"],
+            np.where(unknown, CODE["facing"], _trunk_reasons(angles.trunk_lean, fps, cfg)),
+        ),
     ).astype(np.int8)
+    head = np.where(~bad_frame & unknown, CODE["facing"], 0).astype(np.int8)
     arms = np.where(~bad_frame & end_on, CODE["end_on"], 0).astype(np.int8)
     feet = {}
     for side, fa in (("LEFT", angles.foot_left), ("RIGHT", angles.foot_right)):
@@ -175,7 +188,9 @@ def screen_angles(
         foot_left=np.where(no_feet, np.nan, keep(angles.foot_left, feet["LEFT"])),
         foot_right=np.where(no_feet, np.nan, keep(angles.foot_right, feet["RIGHT"])),
     )
-    return screened, Quality(frame=frame, trunk=trunk, foot_left=feet["LEFT"], foot_right=feet["RIGHT"], arms=arms)
+    return screened, Quality(
+        frame=frame, trunk=trunk, foot_left=feet["LEFT"], foot_right=feet["RIGHT"], arms=arms, head=head
+    )
 
 
 def screen_steps(steps: tuple[Step, ...], cfg: PlausibilityConfig, stride_s: float | None = None) -> tuple[Step, ...]:

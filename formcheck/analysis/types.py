@@ -114,13 +114,15 @@ class Step:
 class Quality:
     """Why measurements were excluded, per frame: int8[T] reason codes (0 = kept; names in
     :data:`formcheck.analysis.plausibility.REASONS`) of the whole landmark set (``frame``), the trunk lean
-    (``trunk``), each foot's angle (``foot_left``, ``foot_right``) and the elbow angles (``arms``)."""
+    (``trunk``), each foot's angle (``foot_left``, ``foot_right``), the elbow angles (``arms``) and the head turn
+    (``head``: None, as all zeros)."""
 
     frame: np.ndarray
     trunk: np.ndarray
     foot_left: np.ndarray
     foot_right: np.ndarray
     arms: np.ndarray
+    head: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -133,19 +135,25 @@ class Count:
     why: dict[str, int]
 
     def note(self) -> str:
-        """The exclusions as words, e.g. "12 excluded as implausible: 9 trunk, 3 jump" ("" when none); frames seen
-        end-on (not implausible: unseen) are named apart, e.g. "...; 20 seen end-on (front or back to the camera)"."""
+        """The exclusions as words, e.g. "12 excluded as implausible: 9 trunk, 3 jump" ("" when none); frames not
+        implausible but unseen are named apart (:data:`UNSEEN`), e.g. "...; 20 seen end-on (front or back to the
+        camera)"."""
         if not self.excluded:
             return ""
-        end_on = self.why.get("end_on", 0)
-        rest = sorted(((k, n) for k, n in self.why.items() if k != "end_on"), key=lambda kv: -kv[1])
+        rest = sorted(((k, n) for k, n in self.why.items() if k not in UNSEEN), key=lambda kv: -kv[1])
         out = []
         if rest:
             parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in rest)
             out.append(f"{sum(n for _, n in rest)} excluded as implausible: {parts}")
-        if end_on:
-            out.append(f"{end_on} seen end-on (front or back to the camera)")
+        out += [f"{self.why[k]} {words}" for k, words in UNSEEN.items() if self.why.get(k)]
         return "; ".join(out)
+
+
+#: Exclusion reasons that say a measurement was not seen rather than implausible, and their words in a note.
+UNSEEN: dict[str, str] = {
+    "end_on": "seen end-on (front or back to the camera)",
+    "facing": "facing unknown (the feet point at the camera)",
+}
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,20 @@ def facing_x_image(pose: CleanPose) -> np.ndarray:
     return np.where(np.isfinite(val) & (val != 0), val, np.nan)
 
 
+def segment_facing(votes: np.ndarray, min_agreement: float) -> int:
+    """A segment's facing from its per-frame votes (:func:`facing_x_image`: +1, -1 or NaN): the majority's sign when
+    at least ``min_agreement`` (share 0..1) of the votes cast agree, else 0 (unknown: no votes, or feet that do not
+    show which way the runner faces, e.g. pointing at the camera)."""
+    v = votes[np.isfinite(votes)]
+    if v.size == 0:
+        return 0
+    plus = int(np.sum(v > 0))
+    share = max(plus, v.size - plus) / v.size
+    if share < min_agreement:
+        return 0
+    return 1 if plus * 2 > v.size else -1
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(v, axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):

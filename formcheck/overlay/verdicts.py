@@ -60,6 +60,13 @@ PARTS: dict[str, tuple[tuple[int, int], ...]] = {
 FEET = {"left": (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), "right": (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX)}
 
 
+#: What the video says on a frame where a measurement was unseen rather than implausible, by reason.
+UNSEEN_HERE: dict[str, str] = {
+    "end_on": "turned to the camera here: no trunk lean or elbow angle",
+    "facing": "which way the runner faces is not clear here: no trunk lean or head turn",
+}
+
+
 def unit_px(shape: tuple[int, ...]) -> float:
     """The overlay's size unit (px): 1/240 of the frame's short side, so everything scales with the frame."""
     return max(min(shape[0], shape[1]) / 240.0, 1.0)
@@ -197,9 +204,8 @@ class VerdictOverlay:
         excluded = p.excluded[frame] if frame < len(p.excluded) else ""
         if excluded:  # the quality mask is drawn, not hidden: say which measurement was left out and why
             what = excluded.split("+")
-            implausible = [s.replace("_", " ") for s in what if s != "end_on"]
+            implausible = [s.replace("_", " ") for s in what if s not in UNSEEN_HERE]
             if implausible:
                 notices = (f"excluded as implausible here: {', '.join(implausible)}", *notices)
-            if "end_on" in what:
-                notices = ("turned to the camera here: no trunk lean or elbow angle", *notices)
+            notices = tuple(words for key, words in UNSEEN_HERE.items() if key in what) + notices
         return layout_frame(scene.shape, hud, notices, labels)

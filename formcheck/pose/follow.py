@@ -7,7 +7,10 @@ pose looks there: MediaPipe then follows the person from frame to frame and runs
 them, and a small runner fills the crop instead of a sliver of the frame. A result whose torso is further than
 ``pose.follow_max_offset_torso`` from where the sweep puts the candidate, or of another build, is someone else in
 the crop: it is rejected (and counted), and after ``pose.follow_reset_after`` rejections in a row the landmarker is
-made afresh. The video is split into runs of consecutive frames followed at once, one landmarker each.
+made afresh. Past the ends of what the sweep saw, where no sweep position vouches for who it is, a result must also
+look like the candidate followed so far (the colours of :mod:`formcheck.pose.pixels`, within
+``tracking.max_appearance``): a landmarker left to itself moves on to whoever stands closest. The video is split
+into runs of consecutive frames followed at once, one landmarker each.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import numpy as np
 
 from formcheck.config import Config
 from formcheck.pose.landmarks import LM, N_LANDMARKS
-from formcheck.pose.tracking import torso_centre_and_length, within_reach
+from formcheck.pose.pixels import person_colours
+from formcheck.pose.tracking import looks_alike, torso_centre_and_length, track_look, within_reach
 from formcheck.progress import Progress
 from formcheck.timing import StageClock
 from formcheck.timing import stage as clocked
@@ -152,6 +156,20 @@ def crop_box(
     return x0, y0, w, h
 
 
+def colours_of(
+    picture: Any, lm: np.ndarray, scale: tuple[float, float], frame: tuple[int, int], config: Config
+) -> np.ndarray:
+    """The colours (:func:`formcheck.pose.pixels.person_colours`) of the person with landmarks ``lm`` (px of the
+    input) on ``picture`` (a followed frame, ``scale`` (x, y) times the input, size ``frame``), read on the crop
+    the follow pass would cut around them."""
+    centre = torso_centre_and_length(lm)[0]
+    x0, y0, w, h = crop_box(centre, landmark_extent(lm), scale, frame, config)
+    at = lm.astype(np.float64).copy()
+    at[:, 0] = at[:, 0] * scale[0] - x0
+    at[:, 1] = at[:, 1] * scale[1] - y0
+    return person_colours(cut_picture(picture, x0, y0, w, h), at)
+
+
 def nearest_detection(
     found: list[np.ndarray], x0: int, y0: int, to_input: np.ndarray, ref: np.ndarray
 ) -> tuple[int, np.ndarray]:
@@ -176,6 +194,7 @@ class _Follower:
         self.lm = make()
         self.misses = 0
         self.last: tuple[int, np.ndarray, float] | None = None  # frame, torso centre and extent (px of the input)
+        self.colours: list[np.ndarray] = []  # the colours of what it found, latest last
 
     def renew(self) -> None:
         self.lm.close()  # type: ignore[attr-defined]
@@ -247,9 +266,13 @@ def run_follow(
                 return False
             k, lm = nearest_detection(found, x0, y0, to_input, ref)
             centre, torso = torso_centre_and_length(lm)
-            if within_reach(centre, torso, ref, plan.torso_at(i), reach, change):
+            colours = person_colours(crop, found[k])
+            seen_as = track_look(me.colours[-config.tracking.appearance_memory :])
+            alike = planned[i] or looks_alike(colours, seen_as, config.tracking)
+            if alike and within_reach(centre, torso, ref, plan.torso_at(i), reach, change):
                 me.misses = 0
                 me.last = (i, centre, landmark_extent(lm))
+                me.colours.append(colours)
                 image[i], world[i] = lm, worlds[k]
                 return True
             me.misses += 1
@@ -298,11 +321,15 @@ def extend_backward(
     to_input = np.array([1 / scale[0], 1 / scale[1], 1 / scale[0], 1.0], dtype=np.float32)
     change, jump = config.tracking.max_torso_change, config.tracking.max_jump_torso
     looked = added = 0
+    memory = config.tracking.appearance_memory
     starts = [s for s in range(1, found.size) if found[s] and not found[s - 1]]
     for s in starts:
         last_i, last_c = s, torso_centre_and_length(image[s])[0]
         last_e = landmark_extent(image[s])
         t0, _ = read(s)
+        # the candidate's look: its colours on the first frames of the stretch (input px -> followed-frame px)
+        ahead = [j for j in range(s, min(s + memory, found.size)) if found[j]][:5]
+        seen_as = track_look([colours_of(read(j)[1], image[j], scale, frame_size, config) for j in ahead])
         with make() as lm:
             j = s
             while j >= 0 and last_i - j <= extend_frames:
@@ -310,12 +337,14 @@ def extend_backward(
                     break
                 t, rgb = read(j)
                 x0, y0, w, h = crop_box(last_c, last_e, scale, frame_size, config)
-                people, worlds = lm.detect(cut_picture(rgb, x0, y0, w, h), t0 + (t0 - t))
+                crop = cut_picture(rgb, x0, y0, w, h)
+                people, worlds = lm.detect(crop, t0 + (t0 - t))
                 looked += j < s
                 if people and j < s:
                     k, one = nearest_detection(people, x0, y0, to_input, last_c)
                     centre, torso = torso_centre_and_length(one)
-                    if within_reach(centre, torso, last_c, plan.torso_at(j), jump * (last_i - j), change):
+                    alike = looks_alike(person_colours(crop, people[k]), seen_as, config.tracking)
+                    if alike and within_reach(centre, torso, last_c, plan.torso_at(j), jump * (last_i - j), change):
                         image[j], world[j] = one, worlds[k]
                         last_i, last_c = j, centre
                         added += 1

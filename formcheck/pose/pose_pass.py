@@ -54,15 +54,22 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
     return [(a, b if i < len(runs) - 1 else None) for i, (a, b) in enumerate(runs)]
 
 
+#: Raised whenever a change of the pose pass's code changes what it finds for the same settings, so pose files
+#: kept in output folders are computed again rather than reused: 2 = sleeves in the appearance, and the follow
+#: pass's look check past the sweep (issue 10).
+POSE_PASS_REVISION = 2
+
+
 def pose_settings_key(config: Config) -> str:
-    """SHA-256 of what, beside the video and the model, decides the pose file: the formcheck version and the pose
-    tracking and athlete-choice settings. A pose file made with another key is computed again rather than
-    reused."""
+    """SHA-256 of what, beside the video and the model, decides the pose file: the formcheck version, the pose
+    pass's revision (:data:`POSE_PASS_REVISION`) and the pose tracking and athlete-choice settings. A pose file
+    made with another key is computed again rather than reused."""
     from formcheck import __version__
 
     blob = json.dumps(
         {
             "formcheck": __version__,
+            "revision": POSE_PASS_REVISION,
             "pose": config.pose.model_dump(),
             "tracking": config.tracking.model_dump(),
             "athlete": config.athlete.model_dump(),

@@ -184,10 +184,11 @@ def arm_angle(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
 
 def look_over_shoulder(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Head turns per minute; never turning fails, never facing forward (turned most of the time) warns."""
+    told = m.counts.get("head_turns")
     v = _band(
         "look_over_shoulder",
         m.head_turns_per_min,
-        m.backward_frames,
+        told.used if told is not None else m.backward_frames,
         "/min",
         cfg.look_over_shoulder,
         ctx,
