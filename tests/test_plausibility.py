@@ -278,9 +278,7 @@ def test_frames_of_unknown_facing_give_no_trunk_lean_and_no_head_turn():
     pose = Cleaner(CFG.cleaning).clean(seq)
     facing = np.ones(20)
     facing[5:12] = np.nan
-    angles, q = screen_angles(
-        pose, _angles(20), np.zeros(20, np.int8), View("side", "right"), 30.0, P, END_ON, facing
-    )
+    angles, q = screen_angles(pose, _angles(20), np.zeros(20, np.int8), View("side", "right"), 30.0, P, END_ON, facing)
     assert np.flatnonzero(q.trunk).tolist() == list(range(5, 12)) == np.flatnonzero(q.head).tolist()
     assert (q.trunk[5:12] == CODE["facing"]).all()
     assert np.isnan(angles.trunk_lean[5:12]).all() and angles.trunk_lean[4] == 5.0
