@@ -275,6 +275,7 @@ class RulesConfig(_Section):
     fatigue: BandRule
     fatigue_min_s: float = Field(ge=0, description="backward running needed to compare thirds (s)")
     fatigue_z: float = Field(gt=0, description="standard errors in the fatigue change's 95 % half-width")
+    symmetry_z: float = Field(gt=0, description="standard errors in the step-time asymmetry's 95 % half-width")
     fatigue_max_half_width_deg: float = Field(
         gt=0, description="fatigue not assessable when the change's 95 % half-width is over this (deg)"
     )

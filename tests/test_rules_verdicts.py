@@ -185,3 +185,43 @@ def test_forefoot_landing_says_how_many_contacts_it_read_in_a_clause_of_its_own(
     assert "))" not in few
     # a view that cannot show a landing reads no contact: no count to give
     assert message(GOOD, "oblique") == "an oblique view cannot show how the foot lands; film from the side"
+
+
+@pytest.mark.parametrize(
+    "asym,se,verdict",
+    [
+        (2.0, None, "ok"),  # no uncertainty known (older metrics): judged on the value
+        (2.0, 0.5, "ok"),  # 2 +- 1 % lies in the ok band
+        (2.0, 5.0, "not_assessable"),  # 2 +- 9.8 % reaches into warn
+        (12.0, 1.0, "warn"),  # 12 +- 2 %: warn throughout
+        (30.0, 5.0, "fail"),  # 30 +- 9.8 %: a limp however the step times scatter
+        (12.4, 11.8, "not_assessable"),  # the Sports2D walker shown twice per frame at 60 fps (issue 10)
+    ],
+)
+def test_symmetry_is_judged_only_when_its_95_percent_interval_lies_in_one_band(asym, se, verdict):
+    m = replace(GOOD, step_time_asymmetry_pct=asym, step_time_asymmetry_uncertainty_pct=se)
+    v = {v.id: v for v in judge_rules(m, _ctx(), CFG.rules)}["symmetry"]
+    assert v.verdict == verdict
+    if verdict == "not_assessable":
+        assert "scatter too much" in v.message and f"{asym:.1f} +- {CFG.rules.symmetry_z * se:.1f} %" in v.message
+
+
+def test_symmetry_is_not_judged_in_an_oblique_view():
+    """The synthetic 45 deg runner (even steps every 10 frames) had its far foot's landings 3-5 frames late:
+    58.5 % "uneven"."""
+    v = {v.id: v for v in judge_rules(GOOD, _ctx("oblique"), CFG.rules)}["symmetry"]
+    assert v.verdict == "not_assessable" and "an oblique view" in v.message
+
+
+def test_the_asymmetry_uncertainty_comes_from_the_step_times_scatter():
+    from formcheck.analysis.metrics import asymmetry_uncertainty_pct
+
+    def steps(times: list[float]) -> list:
+        return [tf.step(int(t * 30), t, foot="left" if i % 2 == 0 else "right") for i, t in enumerate(times)]
+
+    even = steps([0.0, 0.6, 1.2, 1.8, 2.4])  # left->right 0.6, 0.6; right->left 0.6, 0.6
+    assert asymmetry_uncertainty_pct(even, CFG.events) == pytest.approx(0.0)
+    uneven = steps([0.0, 0.5, 1.1, 1.8, 2.4])  # left->right 0.5, 0.7 (sd 0.141); right->left 0.6, 0.6
+    # 1.2533 x 0.1414 / sqrt(2) = 0.1253 s, of a mean step of (0.6 + 0.6) / 2 s
+    assert asymmetry_uncertainty_pct(uneven, CFG.events) == pytest.approx(100 * 0.12533 / 0.6, rel=1e-3)
+    assert asymmetry_uncertainty_pct(steps([0.0, 0.6, 1.2]), CFG.events) is None  # one of each kind

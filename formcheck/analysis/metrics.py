@@ -130,9 +130,9 @@ def _cadence_spm(steps: list[Step], backward_s: float, cfg: EventsConfig) -> flo
     return 60.0 / float(np.median(dts))
 
 
-def _asymmetry_pct(steps: list[Step], fps: float, cfg: EventsConfig) -> float | None:
-    """Left->right vs right->left step-time difference, % of the mean step time, less the contact timing
-    uncertainty; None with fewer than two steps of each kind."""
+def _step_times_by_kind(steps: list[Step], cfg: EventsConfig) -> tuple[list[float], list[float]] | None:
+    """The left->right and the right->left step times (s) of ``steps`` (in time order); None with fewer than two
+    of either."""
     pairs = list(zip(steps[:-1], steps[1:], strict=True))
     lr = [b.contact_s - a.contact_s for a, b in pairs if a.foot == "left" and b.foot == "right"]
     rl = [b.contact_s - a.contact_s for a, b in pairs if a.foot == "right" and b.foot == "left"]
@@ -140,6 +140,30 @@ def _asymmetry_pct(steps: list[Step], fps: float, cfg: EventsConfig) -> float | 
     rl = [x for x in rl if 0 < x < cfg.cadence_max_step_s]
     if len(lr) < 2 or len(rl) < 2:
         return None
+    return lr, rl
+
+
+def asymmetry_uncertainty_pct(steps: list[Step], cfg: EventsConfig) -> float | None:
+    """Standard error (% of the mean step time) of the difference between the left->right and the right->left
+    step-time medians: each median is known to about 1.25 x the scatter (sample standard deviation) of its step
+    times over the square root of their count (the median of a normal sample). None with fewer than two of
+    either."""
+    kinds = _step_times_by_kind(steps, cfg)
+    if kinds is None:
+        return None
+    lr, rl = kinds
+    se = [1.2533 * float(np.std(v, ddof=1)) / math.sqrt(len(v)) for v in (lr, rl)]
+    mean_step = (float(np.median(lr)) + float(np.median(rl))) / 2.0
+    return 100.0 * math.hypot(*se) / mean_step
+
+
+def _asymmetry_pct(steps: list[Step], fps: float, cfg: EventsConfig) -> float | None:
+    """Left->right vs right->left step-time difference, % of the mean step time, less the contact timing
+    uncertainty; None with fewer than two steps of each kind."""
+    kinds = _step_times_by_kind(steps, cfg)
+    if kinds is None:
+        return None
+    lr, rl = kinds
     ml, mr = float(np.median(lr)), float(np.median(rl))
     # a contact timed b frames late on one foot only lengthens one step time and shortens the other by b:
     # differences within 2 x the contact timing uncertainty are not asymmetry (at 30 fps, 1 frame is 10% of a
@@ -285,6 +309,7 @@ def compute_metrics(
         heel_lift_leg=float(np.median(lifts)) if lifts else None,
         heel_lift_steps=len(lifts),
         step_time_asymmetry_pct=_asymmetry_pct(bsteps, pose.fps, cfg),
+        step_time_asymmetry_uncertainty_pct=asymmetry_uncertainty_pct(bsteps, cfg),
         head_turns=turns,
         head_turns_per_min=(60.0 * turns / head_s) if head_s > 0 else None,
         head_turned_share=float(np.mean(turned[head])) if head.any() else None,

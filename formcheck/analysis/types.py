@@ -220,6 +220,9 @@ class Metrics:
     counts: dict[str, Count] = field(default_factory=dict)
     cadence_coverage: float | None = None
     """Share (0..1) of the backward time seen that the step times of the cadence cover; None with no backward time."""
+    step_time_asymmetry_uncertainty_pct: float | None = None
+    """Standard error (% of the mean step time) of the left->right minus right->left step-time medians, from their
+    scatter; None when the asymmetry is not measured."""
 
     def elbow_deg(self, side: str | None) -> Stats | None:
         """The elbow statistics of ``side`` ("left"/"right"; None for anything else)."""

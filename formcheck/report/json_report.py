@@ -112,6 +112,7 @@ def metrics_section(m: Metrics) -> dict[str, Any]:
         "heel_lift_leg": m.heel_lift_leg,
         "heel_lift_steps": m.heel_lift_steps,
         "step_time_asymmetry_pct": m.step_time_asymmetry_pct,
+        "step_time_asymmetry_uncertainty_pct": m.step_time_asymmetry_uncertainty_pct,
         "head_turns": m.head_turns,
         "head_turns_per_min": m.head_turns_per_min,
         "head_turned_share": m.head_turned_share,

@@ -225,8 +225,9 @@ def heel_drag(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
 
 
 def symmetry(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Left->right vs right->left step-time difference, % of the mean step time."""
-    return _band(
+    """Left->right vs right->left step-time difference, % of the mean step time; not assessable when its 95 %
+    interval (``symmetry_z`` standard errors either side) reaches into another band than the value's own."""
+    v = _band(
         "symmetry",
         m.step_time_asymmetry_pct,
         m.steps_backward,
@@ -236,6 +237,23 @@ def symmetry(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         "left-right symmetry",
         excluded=_lost(m, "steps"),
     )
+    se = _finite(m.step_time_asymmetry_uncertainty_pct)
+    if v.verdict == "not_assessable" or v.value is None or se is None:
+        return v
+    half = cfg.symmetry_z * se
+    ends = {band_verdict(max(v.value - half, 0.0), cfg.symmetry)[0], band_verdict(v.value + half, cfg.symmetry)[0]}
+    if ends == {v.verdict}:
+        return v
+    return _na(
+        "symmetry",
+        "%",
+        cfg.symmetry,
+        f"the step times scatter too much to tell left from right: {v.value:.1f} +- {half:.1f} % (95 %) reaches "
+        f"from {min(ends, key=_BAND_ORDER.index)} to {max(ends, key=_BAND_ORDER.index)}; more steps narrow it",
+    )
+
+
+_BAND_ORDER = ("ok", "warn", "fail")
 
 
 def trunk_stability(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
