@@ -48,6 +48,18 @@ def test_plan_reads_touchdowns_counts_cadence_and_notices():
     assert plan.direction[0] == "backward"
 
 
+def test_a_contact_excluded_for_its_timing_is_no_step_on_the_video():
+    """The Sports2D walker played backwards: two contacts 2 frames apart (one excluded as ``step_timing``) made
+    the live cadence read 146 steps/min for a walker at 97."""
+    n = 60
+    j = fake_judgement(n)
+    extra = tf.step(12, 0.4, foot="right", strike="forefoot", excluded="step_timing")
+    plan = build_plan(replace(j, steps=(*j.steps, extra)), hold_s=0.2)
+    assert [t.frame for t in plan.touchdowns] == [10, 20, 30, 40]
+    assert plan.steps_done(35) == 3 and plan.cadence_spm(45) == pytest.approx(180.0)
+    assert [t.number for t in plan.touchdowns] == [1, 2, 3, 4]
+
+
 def test_no_live_cadence_where_the_clip_cadence_was_withheld():
     n = 60
     j = fake_judgement(n)

@@ -88,7 +88,8 @@ def build_plan(j: Judgement, hold_s: float) -> OverlayPlan:
     """The overlay plan of judgement ``j``. ``hold_s``: how long a touchdown marker stays on screen (s)."""
     pose = j.pose
     verdicts = {v.id: v for v in j.verdicts}
-    steps = sorted(j.steps, key=lambda s: s.contact_frame)
+    # a contact whose timing cannot be true (``step_timing``) counts nowhere: no ring, no step, no live cadence
+    steps = sorted((s for s in j.steps if s.excluded != "step_timing"), key=lambda s: s.contact_frame)
     touchdowns = tuple(
         Touchdown(foot=s.foot, frame=s.contact_frame, time_s=s.contact_s, strike=s.strike, number=k + 1)
         for k, s in enumerate(steps)
