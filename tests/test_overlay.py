@@ -143,11 +143,18 @@ def test_frames_with_excluded_measurements_say_so_on_the_video():
     trunk[7] = 4  # "trunk" in plausibility.REASONS
     j = replace(j, quality=replace(j.quality, trunk=trunk))
     plan = build_plan(j, hold_s=0.2)
-    assert plan.excluded[7] == "trunk" and plan.excluded[6] == ""
+    assert plan.excluded[7] == ("trunk",) and plan.excluded[6] == ()
     overlay = VerdictOverlay(plan)
 
     def texts(frame: int) -> str:
-        return " ".join(p.text for p in overlay.draw_graphics(np.zeros((480, 640, 3), np.uint8), frame))
+        drawn = " ".join(p.text for p in overlay.draw_graphics(np.zeros((480, 640, 3), np.uint8), frame))
+        return " ".join(drawn.split())
 
     assert "implausible" in texts(7) and "trunk" in texts(7)
     assert "implausible" not in texts(6)
+    # unseen, not implausible: the frame says what was not measured and why, in its own words
+    trunk[8], trunk[9] = 9, 10  # "end_on", "facing" in plausibility.REASONS
+    plan = build_plan(replace(j, quality=replace(j.quality, trunk=trunk)), hold_s=0.2)
+    overlay = VerdictOverlay(plan)
+    assert "turned to the camera here" in texts(8) and "implausible" not in texts(8)
+    assert "which way the runner faces is not clear here" in texts(9) and "implausible" not in texts(9)

@@ -96,20 +96,26 @@ def landmark_reasons(seq: PoseSequence, cfg: PlausibilityConfig) -> np.ndarray:
     return out
 
 
-def frame_notes(q: Quality) -> list[str]:
-    """Per frame, what was excluded as words ("" when nothing): the whole frame's reason, else the excluded
-    angles, e.g. "trunk" or "foot_angle_left"."""
-    out = []
+def frame_exclusions(q: Quality) -> list[tuple[str, ...]]:
+    """Per frame, what was excluded (empty when nothing): the whole frame's reason, else the excluded angles'
+    reasons, e.g. ("trunk",) or ("end_on", "foot_angle_left")."""
+    out: list[tuple[str, ...]] = []
     for i in range(q.frame.size):
         if q.frame[i]:
-            out.append(REASONS[int(q.frame[i])])
+            out.append((REASONS[int(q.frame[i])],))
             continue
         parts = [REASONS[int(q.trunk[i])]] if q.trunk[i] else []  # ``arms`` is end_on where ``trunk`` is
         parts += [
             f"{REASONS[int(r[i])]}_{side}" for side, r in (("left", q.foot_left), ("right", q.foot_right)) if r[i]
         ]
-        out.append("+".join(parts))
+        out.append(tuple(parts))
     return out
+
+
+def frame_notes(q: Quality) -> list[str]:
+    """Per frame, what was excluded as words for frames.csv ("" when nothing): :func:`frame_exclusions` joined by
+    "+", e.g. "trunk" or "end_on+foot_angle_left"."""
+    return ["+".join(parts) for parts in frame_exclusions(q)]
 
 
 def _outside(x: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:

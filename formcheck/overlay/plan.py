@@ -13,7 +13,7 @@ import numpy as np
 
 from formcheck.analysis.direction import athlete_seen, direction_per_frame
 from formcheck.analysis.judge import Judgement
-from formcheck.analysis.plausibility import frame_notes
+from formcheck.analysis.plausibility import frame_exclusions
 
 #: Which rule colours which part of the skeleton.
 PART_RULES: dict[str, str] = {"trunk": "upright_posture", "arms": "arm_angle", "legs": "forefoot_landing"}
@@ -42,7 +42,7 @@ class OverlayPlan:
     ``elbow_right_deg``: float[T] (NaN where not measured); ``direction``: per frame "backward"/"forward"/
     "standing" or None; ``touchdowns`` in time order; ``hold_frames``: how long a touchdown marker stays (frames);
     ``part_verdict``: verdict per skeleton part (trunk, arms, legs); ``notices``: one line per not-assessable cue;
-    ``excluded``: per frame, what was excluded as implausible ("" when nothing; see ``frame_notes``);
+    ``excluded``: per frame, the reasons of what was excluded (empty when nothing; see ``frame_exclusions``);
     ``live_cadence``: whether the live cadence is shown (not where the clip's cadence was withheld: its contacts
     were found only here and there).
     """
@@ -57,7 +57,7 @@ class OverlayPlan:
     hold_frames: int
     part_verdict: Mapping[str, str]
     notices: tuple[str, ...]
-    excluded: tuple[str, ...] = ()
+    excluded: tuple[tuple[str, ...], ...] = ()
     live_cadence: bool = True
 
     @property
@@ -112,6 +112,6 @@ def build_plan(j: Judgement, hold_s: float) -> OverlayPlan:
             part: verdicts[rule].verdict if rule in verdicts else "not_assessable" for part, rule in PART_RULES.items()
         },
         notices=notices,
-        excluded=tuple(frame_notes(j.quality)),
+        excluded=tuple(frame_exclusions(j.quality)),
         live_cadence=not (j.metrics.cadence_coverage is not None and j.metrics.cadence_spm is None),
     )

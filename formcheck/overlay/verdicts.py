@@ -201,9 +201,8 @@ class VerdictOverlay:
         direction = p.direction[frame] if frame < len(p.direction) else None
         hud = hud_lines(p.steps_done(frame), p.cadence_spm(frame), direction)
         notices = p.notices
-        excluded = p.excluded[frame] if frame < len(p.excluded) else ""
-        if excluded:  # the quality mask is drawn, not hidden: say which measurement was left out and why
-            what = excluded.split("+")
+        what = p.excluded[frame] if frame < len(p.excluded) else ()
+        if what:  # the quality mask is drawn, not hidden: say which measurement was left out and why
             implausible = [s.replace("_", " ") for s in what if s not in UNSEEN_HERE]
             if implausible:
                 notices = (f"excluded as implausible here: {', '.join(implausible)}", *notices)
