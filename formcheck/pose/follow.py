@@ -15,6 +15,7 @@ into runs of consecutive frames followed at once, one landmarker each.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -189,12 +190,12 @@ def nearest_detection(
 class _Follower:
     """One run's landmarker and what it last found (see :func:`run_follow`)."""
 
-    def __init__(self, make: Callable[[], Any]) -> None:
+    def __init__(self, make: Callable[[], Any], memory: int) -> None:
         self.make = make
         self.lm = make()
         self.misses = 0
         self.last: tuple[int, np.ndarray, float] | None = None  # frame, torso centre and extent (px of the input)
-        self.colours: list[np.ndarray] = []  # the colours of what it found, latest last
+        self.colours: deque[np.ndarray] = deque(maxlen=memory)  # the colours of what it last found, latest last
 
     def renew(self) -> None:
         self.lm.close()  # type: ignore[attr-defined]
@@ -244,7 +245,7 @@ def run_follow(
     made: list[_Follower] = []
 
     def worker() -> Callable[[tuple[int, float, np.ndarray]], bool]:
-        me = _Follower(make)
+        me = _Follower(make, config.tracking.appearance_memory)
         made.append(me)
 
         def follow(item: tuple[int, float, np.ndarray]) -> bool:
@@ -267,7 +268,7 @@ def run_follow(
             k, lm = nearest_detection(found, x0, y0, to_input, ref)
             centre, torso = torso_centre_and_length(lm)
             colours = person_colours(crop, found[k])
-            seen_as = track_look(me.colours[-config.tracking.appearance_memory :])
+            seen_as = track_look(list(me.colours))
             alike = planned[i] or looks_alike(colours, seen_as, config.tracking)
             if alike and within_reach(centre, torso, ref, plan.torso_at(i), reach, change):
                 me.misses = 0
