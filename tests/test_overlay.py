@@ -158,3 +158,11 @@ def test_frames_with_excluded_measurements_say_so_on_the_video():
     overlay = VerdictOverlay(plan)
     assert "turned to the camera here" in texts(8) and "implausible" not in texts(8)
     assert "which way the runner faces is not clear here" in texts(9) and "implausible" not in texts(9)
+
+
+def test_the_hud_says_standing_not_running_standing():
+    from formcheck.overlay.verdicts import hud_lines
+
+    assert [t for t, _ in hud_lines(3, None, "standing")] == ["steps 3 | cadence -", "STANDING"]
+    assert hud_lines(3, 180.0, "backward")[1][0] == "running BACKWARD"
+    assert len(hud_lines(0, None, None)) == 1  # the athlete not seen: no direction line

@@ -142,3 +142,34 @@ def test_drawing_on_a_strided_view_matches_a_plain_frame():
         draw_text(plain, p)
         draw_text(strided, p)
     assert plain.max() == 255 and np.array_equal(plain, strided)
+
+
+@pytest.mark.parametrize("h,w", SHAPES)
+def test_notices_go_under_the_hud_when_asked_inside_the_frame_and_apart(h, w):
+    notices = NOTICES[:1] if w < 300 else NOTICES[:2]
+    boxes_ok(layout_frame((h, w, 3), HUD, notices, hostile_labels(h, w), notices_top=True), h, w)
+    placed = layout_frame((h, w, 3), HUD, notices, [], notices_top=True)
+    hud = {(p.text, p.box) for p in layout_frame((h, w, 3), HUD, (), [])}
+    lines = [p for p in placed if (p.text, p.box) not in hud]
+    assert " ".join(p.text for p in lines).split() == " ".join(notices).split()  # all of them, in order
+    assert min(p.box[1] for p in lines) >= max(b[3] for _, b in hud)  # under the HUD
+    assert max(p.box[3] for p in lines) <= h * 0.6  # in the upper part, off an athlete near the bottom
+
+
+def test_notices_move_up_only_for_an_athlete_who_stays_near_the_bottom():
+    from formcheck.overlay.plan import notices_at_top
+
+    n, h = 40, 576
+    low = np.full((n, 33, 2), np.nan)
+    low[:, :, 1] = np.linspace(450, 570, 33)  # the OpenCV crowd walker near the bottom of a raised camera's view
+    assert notices_at_top(low, h)
+    tall = np.full((n, 33, 2), np.nan)
+    tall[:, :, 1] = np.linspace(100, 560, 33)  # a runner filling the height: the top is not free either
+    assert not notices_at_top(tall, h)
+    mid = low.copy()
+    mid[:, :, 1] -= 200  # in the middle of the picture: the bottom is free
+    assert not notices_at_top(mid, h)
+    assert not notices_at_top(np.full((n, 33, 2), np.nan), h)  # nobody seen
+    half = low.copy()
+    half[: n // 2 + 1] = mid[: n // 2 + 1]  # near the bottom on fewer than half the frames
+    assert not notices_at_top(half, h)

@@ -21,6 +21,26 @@ PART_RULES: dict[str, str] = {"trunk": "upright_posture", "arms": "arm_angle", "
 NOTICE_RULES = ("upright_posture", "forefoot_landing", "short_steps", "arm_angle")
 #: Live cadence is measured over this many most recent steps.
 CADENCE_STEPS = 6
+#: The notices go to the top of the frame (under the HUD) instead of the bottom when, on most frames the athlete is
+#: seen, their lowest landmark is in this bottom share of the frame and their highest below this top share: a
+#: walker near the bottom of a raised camera's picture (the OpenCV crowd clip) was hidden under the notices.
+NOTICES_UP_BOTTOM_SHARE = 0.25
+NOTICES_UP_TOP_SHARE = 0.45
+
+
+def notices_at_top(xy: np.ndarray, height: int) -> bool:
+    """Whether the notices are better at the top of a ``height`` px frame for an athlete with landmarks ``xy``
+    ``[T, 33, 2]`` (px; NaN unseen): on most frames the athlete is seen, they stand in the bottom
+    :data:`NOTICES_UP_BOTTOM_SHARE` of the frame and leave its top :data:`NOTICES_UP_TOP_SHARE` free. One choice
+    per clip: notices that jump from frame to frame are not read."""
+    y = xy[..., 1]
+    seen = np.isfinite(y).any(axis=1)
+    if not seen.any():
+        return False
+    with np.errstate(invalid="ignore"):
+        low, high = np.nanmax(y[seen], axis=1), np.nanmin(y[seen], axis=1)
+    up = (low > (1.0 - NOTICES_UP_BOTTOM_SHARE) * height) & (high > NOTICES_UP_TOP_SHARE * height)
+    return bool(np.mean(up) > 0.5)
 
 
 @dataclass(frozen=True)
@@ -44,7 +64,8 @@ class OverlayPlan:
     ``part_verdict``: verdict per skeleton part (trunk, arms, legs); ``notices``: one line per not-assessable cue;
     ``excluded``: per frame, the reasons of what was excluded (empty when nothing; see ``frame_exclusions``);
     ``live_cadence``: whether the live cadence is shown (not where the clip's cadence was withheld: its contacts
-    were found only here and there).
+    were found only here and there); ``notices_top``: the notices go at the top (under the HUD), off an athlete
+    who stays near the bottom of the picture (:func:`notices_at_top`).
     """
 
     xy: np.ndarray
@@ -59,6 +80,7 @@ class OverlayPlan:
     notices: tuple[str, ...]
     excluded: tuple[tuple[str, ...], ...] = ()
     live_cadence: bool = True
+    notices_top: bool = False
 
     @property
     def n_frames(self) -> int:
@@ -114,4 +136,5 @@ def build_plan(j: Judgement, hold_s: float) -> OverlayPlan:
         notices=notices,
         excluded=tuple(frame_exclusions(j.quality)),
         live_cadence=not (j.metrics.cadence_coverage is not None and j.metrics.cadence_spm is None),
+        notices_top=notices_at_top(np.asarray(pose.xy, dtype=np.float64), pose.height),
     )

@@ -192,17 +192,19 @@ def layout_frame(
     notices: Sequence[str] = (),
     labels: Sequence[Label] = (),
     notice_rgb: RGB = (225, 225, 225),
+    notices_top: bool = False,
 ) -> list[Placed]:
     """Where every text of one frame goes (pure: nothing is drawn).
 
     ``hud``: (text, colour) lines stacked at the top left, wrapped to the frame width; ``notices``: sentences
-    wrapped and stacked at the bottom (at most :data:`NOTICE_SHARE` of the height, the last line cut with "...");
+    wrapped and stacked at the bottom, or under the HUD with ``notices_top`` (at most :data:`NOTICE_SHARE` of the
+    height, the last line cut with "...");
     ``labels``: placed in the given order (most important first) beside their anchors, never overlapping a text
     placed before; a label that finds no free place inside the frame is left out. Every returned box lies inside
     the frame, at least a margin from its edges.
     """
     size = (int(shape[0]), int(shape[1]))
-    placed = list(_fixed_layout(size, tuple(hud), tuple(notices), notice_rgb))
+    placed = list(_fixed_layout(size, tuple(hud), tuple(notices), notice_rgb, notices_top))
     taken = [p.box for p in placed]
     margin = _margin(size)
     for label in labels:
@@ -220,9 +222,14 @@ def _margin(size: tuple[int, int]) -> int:
 
 @lru_cache(maxsize=64)
 def _fixed_layout(
-    size: tuple[int, int], hud: tuple[tuple[str, RGB], ...], notices: tuple[str, ...], notice_rgb: RGB
+    size: tuple[int, int],
+    hud: tuple[tuple[str, RGB], ...],
+    notices: tuple[str, ...],
+    notice_rgb: RGB,
+    notices_top: bool = False,
 ) -> tuple[Placed, ...]:
-    """The HUD lines at the top and the notices at the bottom (cached: they change rarely from frame to frame)."""
+    """The HUD lines at the top and the notices at the bottom, or under the HUD (cached: they change rarely from
+    frame to frame)."""
     fh, fw = size
     body = text_style(size, 1.0)
     margin = _margin(size)
@@ -236,7 +243,10 @@ def _fixed_layout(
     if lines:
         _, asc, desc = measure("Hg", note_style)
         height = len(lines) * (asc + desc) + (len(lines) - 1) * (note_style.gap_px // 2)
-        placed += _block([(ln, notice_rgb) for ln in lines], note_style, margin, fh - margin - height)
+        top = fh - margin - height
+        if notices_top:  # under the HUD (its last line's bottom, 0 without one), a gap apart
+            top = used_top + note_style.gap_px if placed else margin
+        placed += _block([(ln, notice_rgb) for ln in lines], note_style, margin, top)
     return tuple(placed)
 
 

@@ -145,7 +145,7 @@ def hud_lines(steps: int, cadence_spm: float | None, direction: str | None) -> l
     lines: list[tuple[str, RGB]] = [(f"steps {steps} | cadence {cadence}", (255, 255, 255))]
     if direction:
         colour = (120, 200, 255) if direction == "backward" else (230, 230, 230)
-        lines.append((f"running {direction.upper()}", colour))
+        lines.append(("STANDING" if direction == "standing" else f"running {direction.upper()}", colour))
     return lines
 
 
@@ -207,4 +207,4 @@ class VerdictOverlay:
             if implausible:
                 notices = (f"excluded as implausible here: {', '.join(implausible)}", *notices)
             notices = tuple(words for key, words in UNSEEN_HERE.items() if key in what) + notices
-        return layout_frame(scene.shape, hud, notices, labels)
+        return layout_frame(scene.shape, hud, notices, labels, notices_top=p.notices_top)
