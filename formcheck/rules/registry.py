@@ -224,6 +224,10 @@ def heel_drag(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     )
 
 
+#: Band verdicts from best to worst (for saying which bands an interval spans).
+_BAND_ORDER = ("ok", "warn", "fail")
+
+
 def symmetry(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Left->right vs right->left step-time difference, % of the mean step time; not assessable when its 95 %
     interval (``symmetry_z`` standard errors either side) reaches into another band than the value's own."""
@@ -251,9 +255,6 @@ def symmetry(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         f"the step times scatter too much to tell left from right: {v.value:.1f} +- {half:.1f} % (95 %) reaches "
         f"from {min(ends, key=_BAND_ORDER.index)} to {max(ends, key=_BAND_ORDER.index)}; more steps narrow it",
     )
-
-
-_BAND_ORDER = ("ok", "warn", "fail")
 
 
 def trunk_stability(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
