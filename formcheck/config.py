@@ -172,6 +172,7 @@ class DirectionConfig(_Section):
     depth_growth_per_s: float = Field(gt=0, description="front/back: figure growth rate that decides (1/s)")
     depth_travel_log: float = Field(gt=0, description="side/oblique standing stretch: growth in all that is travel")
     min_segment_s: float = Field(ge=0, description="shorter segments are merged into a neighbour (s)")
+    min_locomotion_steps: int = Field(ge=1, description="contacts in a row that make a stretch locomotion (count)")
 
 
 class EventsConfig(_Section):

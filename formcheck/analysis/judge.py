@@ -11,6 +11,7 @@ from formcheck.analysis.clean import Cleaner
 from formcheck.analysis.direction import DirectionSegmenter
 from formcheck.analysis.events import leg_length_px
 from formcheck.analysis.foot_pixels import FrameSource
+from formcheck.analysis.locomotion import on_the_spot
 from formcheck.analysis.metrics import compute_metrics, head_turned, metric_counts
 from formcheck.analysis.plausibility import landmark_reasons, screen_angles, screen_steps
 from formcheck.analysis.runs import true_runs
@@ -90,6 +91,9 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
     steps, static, heights = detect_steps(pose, angles, segments, view, leg, c.events, c.strike, frames)
     gait, stride = gait_periodicity(seq.image, seq.fps, median_torso_px(seq.image), c.athlete)
     steps = screen_steps(steps, c.plausibility, stride if gait >= c.plausibility.min_gait else None)
+    segments, steps = on_the_spot(
+        segments, steps, pose, view, c.direction.min_locomotion_steps, c.events.cadence_max_step_s, c.strike.min_foot_px
+    )
     note = None
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess
