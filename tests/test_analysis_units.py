@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import typed_fixtures as tf
 
 from formcheck.analysis.angles import foot_angle_deg, interior_angle, trunk_lean_deg
 from formcheck.analysis.clean import apply_leg_swaps, fill_gaps, leg_swap_masks, lowpass
@@ -106,16 +107,7 @@ def _pose_from_feet(heights_px: np.ndarray, fps: float = 30.0) -> CleanPose:
     for k, (heel, toe) in enumerate(((LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX))):
         xy[:, heel, 1] = ground - heights_px[:, k]
         xy[:, toe, 1] = ground - heights_px[:, k]
-    return CleanPose(
-        xy=xy,
-        conf=np.ones((t, 33)),
-        world=np.zeros((t, 33, 3)),
-        times_s=np.arange(t) / fps,
-        detected=np.ones(t, bool),
-        fps=fps,
-        width=640,
-        height=480,
-    )
+    return tf.clean_pose(xy, fps)
 
 
 def test_contacts_found_where_the_foot_lands():
@@ -209,16 +201,7 @@ def _pose_from_nose_lead(lead_px: np.ndarray, fps: float = 30.0) -> CleanPose:
     xy = np.zeros((t, 33, 2))
     xy[:, LM.LEFT_EAR, 0] = xy[:, LM.RIGHT_EAR, 0] = 100.0
     xy[:, LM.NOSE, 0] = 100.0 + lead_px
-    return CleanPose(
-        xy=xy,
-        conf=np.ones((t, 33)),
-        world=np.zeros((t, 33, 3)),
-        times_s=np.arange(t) / fps,
-        detected=np.ones(t, bool),
-        fps=fps,
-        width=640,
-        height=480,
-    )
+    return tf.clean_pose(xy, fps)
 
 
 def test_head_turns_toward_and_away_from_the_camera_are_both_found_and_a_flicker_is_one_look():

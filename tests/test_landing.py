@@ -4,6 +4,7 @@ against them, on hand-made sequences."""
 from __future__ import annotations
 
 import numpy as np
+import typed_fixtures as tf
 
 from formcheck.analysis.events import ContactDetector
 from formcheck.analysis.landing import reconcile, sweep_landings, sweep_leg
@@ -24,16 +25,7 @@ def _pose(pelvis_x: np.ndarray, foot_x: np.ndarray, foot_y: np.ndarray, fps: flo
     xy[:, [LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX], 1] = foot_y[:, None]
     xy[:, [LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX], 0] = pelvis_x[:, None]
     xy[:, [LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX], 1] = 400.0
-    return CleanPose(
-        xy=xy,
-        conf=np.ones((t, 33)),
-        world=np.zeros((t, 33, 3)),
-        times_s=np.arange(t) / fps,
-        detected=np.ones(t, bool),
-        fps=fps,
-        width=640,
-        height=480,
-    )
+    return tf.clean_pose(xy, fps)
 
 
 def _walker(t: int = 120, travel: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -20,16 +20,7 @@ def pose_with_feet(foot_px: float) -> CleanPose:
     for heel, toe in ((LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX)):
         xy[:, heel] = (300.0, 900.0)
         xy[:, toe] = (300.0 + foot_px, 905.0)
-    return CleanPose(
-        xy=xy,
-        conf=np.ones((N, 33)),
-        world=np.zeros((N, 33, 3)),
-        times_s=np.arange(N) / FPS,
-        detected=np.ones(N, bool),
-        fps=FPS,
-        width=1080,
-        height=1920,
-    )
+    return tf.clean_pose(xy, FPS, 1080, 1920)
 
 
 def steps_at(times: list[float], feet: str = "lr") -> tuple:

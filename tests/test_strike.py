@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import typed_fixtures as tf
 
 from formcheck.analysis.angles import foot_angle_deg
 from formcheck.analysis.strike import StrikeCues, classify_contact, stance_masks, strike_cues
@@ -46,16 +47,7 @@ def _landing(first: str, pitch_px: float = 10.0, angle_bias_px: float = 0.0) -> 
     xy[:, LM.LEFT_FOOT_INDEX, 1] = GROUND - toe_h
     xy[:, LM.LEFT_ANKLE] = np.stack([np.full(t, 108.0), xy[:, LM.LEFT_HEEL, 1] - 12], axis=1)
     xy[:, LM.LEFT_KNEE] = xy[:, LM.LEFT_ANKLE] + np.array([5.0, -100.0])
-    return CleanPose(
-        xy=xy,
-        conf=np.ones((t, 33)),
-        world=np.zeros((t, 33, 3)),
-        times_s=np.arange(t) / FPS,
-        detected=np.ones(t, bool),
-        fps=FPS,
-        width=640,
-        height=480,
-    )
+    return tf.clean_pose(xy, FPS)
 
 
 def _cues(pose: CleanPose) -> StrikeCues:

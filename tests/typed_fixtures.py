@@ -95,6 +95,21 @@ def step(frame: int, time_s: float, **changes) -> Step:
     return Step(**base)  # type: ignore[arg-type]
 
 
+def clean_pose(xy: np.ndarray, fps: float, width: int = 640, height: int = 480) -> CleanPose:
+    """A cleaned pose of landmarks ``xy [T, 33, 2]`` (px), every landmark sure, every frame detected."""
+    n = xy.shape[0]
+    return CleanPose(
+        xy=xy,
+        conf=np.ones((n, 33)),
+        world=np.zeros((n, 33, 3)),
+        times_s=np.arange(n) / fps,
+        detected=np.ones(n, bool),
+        fps=fps,
+        width=width,
+        height=height,
+    )
+
+
 def judgement(
     n: int,
     fps: float,
@@ -113,17 +128,7 @@ def judgement(
 ) -> Judgement:
     """A judgement of ``n`` frames at ``fps`` from the given pieces (NaN angles where none are given)."""
     nan = np.full(n, np.nan)
-    times = np.arange(n) / fps
-    pose = CleanPose(
-        xy=np.zeros((n, 33, 2)) if xy is None else xy,
-        conf=np.ones((n, 33)),
-        world=np.zeros((n, 33, 3)),
-        times_s=times,
-        detected=np.ones(n, bool),
-        fps=fps,
-        width=640,
-        height=480,
-    )
+    pose = clean_pose(np.zeros((n, 33, 2)) if xy is None else xy, fps)
     angles = Angles(
         trunk_lean=nan if lean is None else lean,
         elbow_left=nan if elbow_left is None else elbow_left,
