@@ -86,15 +86,16 @@ def main() -> int:
         r = rows[-1]
         print(f"... {name}/{v.name}: {'ok' if not r['failed'] else '; '.join(r['failed'])}", file=sys.stderr)
     print("verdict letters (rules in id order): o ok, w warn, F fail, n not_assessable")
-    head = f"{'clip':<11}{'variant':<13}{'person':>6}{'of':>4}{'conf':>6}  {'direction':<18}{'contacts':>9}"
+    w = max([len("clip")] + [len(r["clip"]) for r in rows]) + 1  # the clip names' width
+    head = f"{'clip':<{w}}{'variant':<13}{'person':>6}{'of':>4}{'conf':>6}  {'direction':<18}{'contacts':>9}"
     print(head + f"{'cadence':>9}{'sway':>7}{'stride':>7}  verdicts   failed checks")
     for r in rows:
         if "error" in r:
-            print(f"{r['clip']:<11}{r['variant']:<13}  {r['error']}")
+            print(f"{r['clip']:<{w}}{r['variant']:<13}  {r['error']}")
             continue
         d = f"{r['direction']} ({r['direction_expected']})"
         print(
-            f"{r['clip']:<11}{r['variant']:<13}{r['person']:>6}{fmt(r['people']):>4}{fmt(r['confidence']):>6}  "
+            f"{r['clip']:<{w}}{r['variant']:<13}{r['person']:>6}{fmt(r['people']):>4}{fmt(r['confidence']):>6}  "
             f"{d:<18}{r['contacts']:>9}{fmt(r['cadence'], 0):>9}{fmt(r['sway'], 1):>7}{fmt(r['sway_stride'], 1):>7}  "
             f"{r['verdicts']:<10} "
             f"{'; '.join(r['failed']) or '-'}"
