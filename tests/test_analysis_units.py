@@ -225,16 +225,16 @@ def test_cadence_needs_cadence_min_steps_step_times():
     150 steps/min from one 0.4 s step of a walker at ~105); two are; pauses do not count as steps."""
     from typed_fixtures import step
 
-    from formcheck.analysis.metrics import _cadence_spm
+    from formcheck.analysis.metrics import _cadence_spm, cadence_coverage
 
     ev = load_config().events
     assert ev.cadence_min_steps == 2
     one = [step(10, 1.0, foot="left"), step(14, 1.4, foot="right")]
-    assert _cadence_spm(one, 1.0, ev) is None
+    assert _cadence_spm(one, cadence_coverage(one, 1.0, ev), ev) is None
     two = [*one, step(20, 2.0, foot="left")]
-    assert _cadence_spm(two, 1.0, ev) == pytest.approx(60.0 / 0.5)
+    assert _cadence_spm(two, cadence_coverage(two, 1.0, ev), ev) == pytest.approx(60.0 / 0.5)
     paused = [*one, step(40, 4.0, foot="left")]  # 2.6 s later: a pause, not a step
-    assert _cadence_spm(paused, 4.0, ev) is None
+    assert _cadence_spm(paused, cadence_coverage(paused, 4.0, ev), ev) is None
 
 
 def test_cadence_needs_step_times_covering_the_backward_time():
@@ -250,10 +250,11 @@ def test_cadence_needs_step_times_covering_the_backward_time():
     times = (1.0, 1.4, 5.0, 5.4, 5.6)
     sporadic = [step(round(10 * t), t, foot=f) for t, f in zip(times, feet, strict=True)]
     assert cadence_coverage(sporadic, 16.0, ev) == pytest.approx(1.0 / 16.0)
-    assert _cadence_spm(sporadic, 16.0, ev) is None
+    assert _cadence_spm(sporadic, cadence_coverage(sporadic, 16.0, ev), ev) is None
     # the same contacts over a 1.5 s backward stretch each side of them cover it: a cadence
     assert cadence_coverage(sporadic, 1.5, ev) == pytest.approx(1.0 / 1.5)
-    assert _cadence_spm(sporadic, 1.5, ev) == pytest.approx(60.0 / 0.4)  # step times: too few strides
+    # step times: too few strides
+    assert _cadence_spm(sporadic, cadence_coverage(sporadic, 1.5, ev), ev) == pytest.approx(60.0 / 0.4)
     assert cadence_coverage(sporadic, 0.0, ev) is None
 
 
@@ -262,12 +263,13 @@ def test_cadence_from_strides_is_immune_to_one_foot_read_late():
     14 frames; their median gave 139 steps/min for a runner at 180. Strides of each foot are 20 frames: 180."""
     from typed_fixtures import step
 
-    from formcheck.analysis.metrics import _cadence_spm
+    from formcheck.analysis.metrics import _cadence_spm, cadence_coverage
 
     ev = load_config().events
     frames = [5 + 10 * k + (4 if k % 2 else 0) for k in range(10)]  # left on time, right 4 frames late
     steps = [step(f, f / 30.0, foot="right" if k % 2 else "left") for k, f in enumerate(frames)]
-    assert _cadence_spm(steps, 3.3, ev) == pytest.approx(180.0)
+    assert _cadence_spm(steps, cadence_coverage(steps, 3.3, ev), ev) == pytest.approx(180.0)
     # too few strides for a median (one of each foot is not two): the step times decide
     three = steps[:3]
-    assert _cadence_spm(three, 0.7, ev) == pytest.approx(60.0 / (10 / 30.0))  # median of 14 and 6 frames
+    # the median of 14 and 6 frames
+    assert _cadence_spm(three, cadence_coverage(three, 0.7, ev), ev) == pytest.approx(60.0 / (10 / 30.0))

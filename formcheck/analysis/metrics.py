@@ -110,18 +110,17 @@ def _stride_times_s(steps: list[Step], cfg: EventsConfig) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros(0)
 
 
-def _cadence_spm(steps: list[Step], backward_s: float, cfg: EventsConfig) -> float | None:
+def _cadence_spm(steps: list[Step], cover: float | None, cfg: EventsConfig) -> float | None:
     """Steps/min: two steps per median stride time (consecutive contacts of one foot), or from the median time
     between consecutive contacts while there are fewer than ``cadence_min_steps`` strides (gaps of
     ``cadence_max_step_s`` or more between steps are pauses). Strides first: a foot whose contacts all read a few
     frames late (the far foot of an oblique view) makes the step times alternate short and long, and their median
     is either; its strides are right (synthetic oblique clip: 139 from step times, 181 from strides, truth 180).
     None with fewer than ``cadence_min_steps`` step times, or when they cover less than ``cadence_min_coverage`` of
-    the backward time seen (``backward_s``, s): contacts found here and there."""
+    the backward time seen (``cover``: :func:`cadence_coverage`): contacts found here and there."""
     dts = _step_times_s(steps, cfg)
     if dts.size == 0 or dts.size < cfg.cadence_min_steps:
         return None
-    cover = cadence_coverage(steps, backward_s, cfg)
     if cover is None or cover < cfg.cadence_min_coverage:
         return None
     strides = _stride_times_s(steps, cfg)
@@ -287,13 +286,14 @@ def compute_metrics(
     turns = len(true_runs(turned & head)) if t else 0
     strikes = [s.strike for s in bsteps if s.strike is not None]
     lean_stats = _stats(lean)
+    cover = cadence_coverage(bsteps, back_s, cfg)
     return Metrics(
         backward_s=back_s,
         backward_frames=int(back.sum()),
         leg_length_px=leg_px,
         camera_static=static,
-        cadence_spm=_cadence_spm(bsteps, back_s, cfg),
-        cadence_coverage=cadence_coverage(bsteps, back_s, cfg),
+        cadence_spm=_cadence_spm(bsteps, cover, cfg),
+        cadence_coverage=cover,
         steps_backward=len(bsteps),
         trunk_lean_deg=lean_stats,
         trunk_sway_deg=(lean_stats.p90 - lean_stats.p10) if lean_stats else None,
