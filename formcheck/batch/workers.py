@@ -31,6 +31,8 @@ PR_SET_PDEATHSIG = 1
 
 _busy = False
 _raised = False  # an Interrupted is on its way out (its clean-up must not be interrupted again)
+_swallowed = 0  # the signal number of a stop a finalizer swallowed, to be delivered again (0: none)
+_in_hook = False
 #: Delay (s) before a stop swallowed by a finalizer is delivered again.
 REDELIVER_S = 0.01
 
@@ -47,23 +49,48 @@ def _on_stop(signum: int, frame: FrameType | None) -> None:
 
 def _unraisable(info: Any) -> None:
     """A stop raised while Python ran a finalizer (a weakref callback, ``__del__``) is swallowed there ("Exception
-    ignored in ..."), and the worker would go on working: deliver the signal again, to land in ordinary code."""
-    global _raised
+    ignored in ..."), and the worker would go on working: deliver it again, to land in ordinary code.
+
+    The redelivery is a SIGALRM a moment later (:data:`REDELIVER_S`), not a thread: starting a thread waits, and a
+    second stop signal arriving in that wait would raise inside this hook and print a traceback. ``_raised`` stays
+    set, so further stop signals are ignored until the redelivered one has unwound."""
+    global _swallowed, _in_hook
     if isinstance(info.exc_value, Interrupted):
-        _raised = False
-        threading.Timer(REDELIVER_S, os.kill, (os.getpid(), info.exc_value.signum)).start()
+        _in_hook = True
+        _swallowed = info.exc_value.signum
+        signal.setitimer(signal.ITIMER_REAL, REDELIVER_S)
+        _in_hook = False
         return
     sys.__unraisablehook__(info)
+
+
+def _redeliver(signum: int, frame: FrameType | None) -> None:
+    """SIGALRM: raise the stop a finalizer swallowed (again later if this, too, lands in the hook above)."""
+    if not _swallowed:
+        return
+    if _in_hook:
+        signal.setitimer(signal.ITIMER_REAL, REDELIVER_S)
+        return
+    if not _busy:
+        os._exit(128 + _swallowed)
+    raise Interrupted(_swallowed)
+
+
+def install_stop_handlers() -> None:
+    """SIGINT ignored, SIGTERM and SIGHUP raise :class:`Interrupted` while busy (exit at once while idle), and a
+    stop swallowed by a finalizer is delivered again."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _on_stop)
+    signal.signal(signal.SIGALRM, _redeliver)
+    sys.unraisablehook = _unraisable
 
 
 def init_worker(parent_pid: int) -> None:
     """Pool initializer: the C allocator's arenas capped (:mod:`formcheck.malloc`, as the CLI does at start-up),
     the signal handling above, and death with the parent ``parent_pid``."""
     limit_arenas()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _on_stop)
-    sys.unraisablehook = _unraisable
+    install_stop_handlers()
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
