@@ -86,6 +86,10 @@ class TrackingConfig(_Section):
     max_torso_change: float = Field(gt=1, description="largest torso length change against recent frames (x)")
     outlier_window_s: float = Field(gt=0, description="frames either side that judge a detection (s)")
     max_hip_off_torso: float = Field(gt=0, description="largest hip offset from the frames around (torso lengths)")
+    look_change_max: float = Field(gt=0, description="largest look change of one followed person (0..~1)")
+    look_change_min_s: float = Field(gt=0, description="shortest part of a followed track judged by its look (s)")
+    look_change_min_frames: int = Field(ge=2, description="fewest frames of such a part (count)")
+    look_change_guard_s: float = Field(ge=0, description="frames beside a change of look also cut (s)")
 
 
 class AthleteConfig(_Section):

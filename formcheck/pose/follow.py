@@ -24,7 +24,7 @@ import numpy as np
 
 from formcheck.config import Config
 from formcheck.pose.landmarks import LM, N_LANDMARKS
-from formcheck.pose.pixels import person_colours
+from formcheck.pose.pixels import N_REGIONS, person_colours
 from formcheck.pose.tracking import looks_alike, torso_centre_and_length, track_look, within_reach
 from formcheck.progress import Progress
 from formcheck.timing import StageClock
@@ -72,7 +72,9 @@ class FollowPlan:
 @dataclass(frozen=True)
 class Followed:
     """The follow pass's result: ``image``/``world [T, 33, 4]`` (NaN where not found); counts of frames looked
-    at, found, rejected (someone else in the crop) and landmarkers made afresh."""
+    at, found, rejected (someone else in the crop) and landmarkers made afresh; ``colours [T, N_REGIONS, 3]``
+    the mean RGB of each found frame's regions (:func:`formcheck.pose.pixels.person_colours`, NaN elsewhere;
+    None when not sampled)."""
 
     image: np.ndarray
     world: np.ndarray
@@ -80,6 +82,7 @@ class Followed:
     found: int
     rejected: int
     resets: int
+    colours: np.ndarray | None = None
 
 
 def landmark_extent(lm: np.ndarray) -> float:
@@ -237,6 +240,7 @@ def run_follow(
         image.fill(np.nan)
         world.fill(np.nan)
     counts = {"looked": 0, "found": 0, "rejected": 0, "resets": 0}
+    looks = np.full((n, N_REGIONS, 3), np.nan, dtype=np.float32)
     to_input = np.array([1 / scale[0], 1 / scale[1], 1 / scale[0], 1.0], dtype=np.float32)
     limit = config.pose.follow_max_offset_torso
     change = config.tracking.max_torso_change
@@ -274,7 +278,7 @@ def run_follow(
                 me.misses = 0
                 me.last = (i, centre, landmark_extent(lm))
                 me.colours.append(colours)
-                image[i], world[i] = lm, worlds[k]
+                image[i], world[i], looks[i] = lm, worlds[k], colours
                 return True
             me.misses += 1
             counts["rejected"] += 1
@@ -296,7 +300,7 @@ def run_follow(
     finally:
         for me in made:
             me.lm.close()  # type: ignore[attr-defined]
-    return Followed(image, world, counts["looked"], counts["found"], counts["rejected"], counts["resets"])
+    return Followed(image, world, counts["looked"], counts["found"], counts["rejected"], counts["resets"], looks)
 
 
 def extend_backward(
@@ -322,6 +326,7 @@ def extend_backward(
     to_input = np.array([1 / scale[0], 1 / scale[1], 1 / scale[0], 1.0], dtype=np.float32)
     change, jump = config.tracking.max_torso_change, config.tracking.max_jump_torso
     looked = added = 0
+    looks = got.colours if got.colours is not None else np.full((found.size, N_REGIONS, 3), np.nan, np.float32)
     memory = config.tracking.appearance_memory
     starts = [s for s in range(1, found.size) if found[s] and not found[s - 1]]
     for s in starts:
@@ -344,10 +349,11 @@ def extend_backward(
                 if people and j < s:
                     k, one = nearest_detection(people, x0, y0, to_input, last_c)
                     centre, torso = torso_centre_and_length(one)
-                    alike = looks_alike(person_colours(crop, people[k]), seen_as, config.tracking)
+                    colours = person_colours(crop, people[k])
+                    alike = looks_alike(colours, seen_as, config.tracking)
                     if alike and within_reach(centre, torso, last_c, plan.torso_at(j), jump * (last_i - j), change):
-                        image[j], world[j] = one, worlds[k]
+                        image[j], world[j], looks[j] = one, worlds[k], colours
                         last_i, last_c = j, centre
                         added += 1
                 j -= 1
-    return Followed(image, world, got.looked + looked, got.found + added, got.rejected, got.resets)
+    return Followed(image, world, got.looked + looked, got.found + added, got.rejected, got.resets, looks)

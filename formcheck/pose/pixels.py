@@ -111,11 +111,20 @@ def appearance_distance(a: np.ndarray, b: np.ndarray, dark_floor: float) -> floa
     is seen in both. ``dark_floor`` (grey levels) is added to every channel first: near black, a colour has no
     chromaticity (a black coat reading RGB (3, 0, 1) one frame and (0, 0, 0) the next is noise, not a change of
     colour), so dark regions count as grey."""
-    both = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
-    if not both.any():
-        return float("nan")
-    a, b = a[both].astype(np.float64) + dark_floor, b[both].astype(np.float64) + dark_floor
-    sa, sb = a.sum(axis=1, keepdims=True), b.sum(axis=1, keepdims=True)
-    chroma = np.abs(a / sa - b / sb)[:, :2].sum(axis=1) * 4.0
-    rel = np.abs(sa[:, 0] / sa.mean() - sb[:, 0] / sb.mean())
-    return float(np.mean(chroma + rel) / 2.0)
+    return float(appearance_distances(a[None], b, dark_floor)[0])
+
+
+def appearance_distances(many: np.ndarray, one: np.ndarray, dark_floor: float) -> np.ndarray:
+    """:func:`appearance_distance` of each of ``many`` (``[T, N_REGIONS, 3]``) from ``one`` (``[N_REGIONS, 3]``):
+    ``float64 [T]``."""
+    both = np.isfinite(many).all(axis=2) & np.isfinite(one).all(axis=1)[None]
+    a = np.where(both[..., None], many, 0.0).astype(np.float64) + dark_floor
+    b = np.where(both[..., None], one[None], 0.0).astype(np.float64) + dark_floor
+    sa, sb = a.sum(axis=2), b.sum(axis=2)
+    chroma = np.abs(a / sa[..., None] - b / sb[..., None])[..., :2].sum(axis=2) * 4.0
+    n = both.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ma = np.where(both, sa, 0.0).sum(axis=1) / n
+        mb = np.where(both, sb, 0.0).sum(axis=1) / n
+        rel = np.abs(sa / ma[:, None] - sb / mb[:, None])
+        return np.where(both, chroma + rel, 0.0).sum(axis=1) / n / 2.0

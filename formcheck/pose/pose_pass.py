@@ -32,6 +32,7 @@ from formcheck.pose.carry import carry_sweep
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.follow import Followed, FollowPlan, FrameRun, extend_backward, follow_plan, run_follow
 from formcheck.pose.models import ensure_model
+from formcheck.pose.one_look import cut_to_one_look
 from formcheck.pose.outliers import mangled_frames
 from formcheck.pose.sequence import mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
@@ -56,8 +57,8 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 
 #: Raised whenever a change of the pose pass's code changes what it finds for the same settings, so pose files
 #: kept in output folders are computed again rather than reused: 2 = sleeves in the appearance, and the follow
-#: pass's look check past the sweep (issue 10).
-POSE_PASS_REVISION = 2
+#: pass's look check past the sweep (issue 10); 3 = a followed track cut to one look (:mod:`formcheck.pose.one_look`).
+POSE_PASS_REVISION = 3
 
 
 def pose_settings_key(config: Config) -> str:
@@ -418,6 +419,14 @@ def with_followed(
     t = config.tracking
     bad = mangled_frames(image, fps, t.outlier_window_s, t.max_torso_change, t.max_hip_off_torso)
     image[bad], world[bad] = np.nan, np.nan
+    other = np.zeros(bad.shape, dtype=bool)
+    if got.colours is not None:  # a track that passed from one person to another keeps its longer part
+        looks = got.colours.copy()
+        looks[bad] = np.nan
+        min_side = max(int(round(t.look_change_min_s * fps)), t.look_change_min_frames)
+        guard = max(int(round(t.look_change_guard_s * fps)), 1)
+        other = cut_to_one_look(looks, min_side, t.look_change_max, t.appearance_dark_floor, guard)
+        image[other], world[other] = np.nan, np.nan
     all_image, all_world = (tracks.image, tracks.world) if in_place else (tracks.image.copy(), tracks.world.copy())
     all_image[person], all_world[person] = image, world
     followed = list(tracks.followed) or [False] * tracks.n_people
@@ -429,5 +438,6 @@ def with_followed(
         "rejected_someone_else": got.rejected,
         "landmarkers_renewed": got.resets,
         "implausible_dropped": int(bad.sum()),
+        "cut_another_look": int(other.sum()),
     }
     return replace(tracks, image=all_image, world=all_world, followed=tuple(followed), follow_stats=tuple(stats))

@@ -1,0 +1,78 @@
+"""A followed track that passes from one person to another is cut to one look (formcheck/pose/one_look.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.config import load_config
+from formcheck.pose.one_look import cut_to_one_look, look_change
+from formcheck.pose.pixels import N_REGIONS
+
+CFG = load_config().tracking
+FLOOR = CFG.appearance_dark_floor
+MAX = CFG.look_change_max
+
+# man: bare skin torso and arms, black shorts, skin legs; woman: grey shirt, blue jeans (RGB 0..255 per region:
+# chest, pelvis, thighs L/R, shanks L/R, upper arms L/R)
+HIM = np.array([[190, 140, 110], [30, 30, 30], [40, 40, 40], [40, 40, 40], [190, 140, 110], [190, 140, 110],
+                [190, 140, 110], [190, 140, 110]], dtype=np.float32)  # fmt: skip
+HER = np.array([[160, 160, 165], [60, 70, 110], [60, 70, 110], [60, 70, 110], [60, 70, 110], [60, 70, 110],
+                [200, 160, 130], [200, 160, 130]], dtype=np.float32)  # fmt: skip
+
+
+def _track(looks: list[tuple[np.ndarray, int]], seed: int = 0, noise: float = 8.0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    rows = [np.repeat(look[None], n, axis=0) for look, n in looks]
+    out = np.concatenate(rows).astype(np.float32)
+    return np.clip(out + rng.normal(0, noise, out.shape), 0, 255).astype(np.float32)
+
+
+def test_a_track_that_ends_on_someone_else_loses_its_end() -> None:
+    blend = [((HIM * (1 - w) + HER * w), 1) for w in np.linspace(0.2, 0.8, 4)]
+    cols = _track([(HIM, 80), *blend, (HER, 20)])
+    change = look_change(cols, 10, FLOOR)
+    assert change is not None and change[0] > MAX
+    assert 80 <= change[1] <= 84  # within the four mixed frames
+    drop = cut_to_one_look(cols, 10, MAX, FLOOR)
+    assert not drop[:80].any() and drop[84:].all()
+    guarded = cut_to_one_look(cols, 10, MAX, FLOOR, guard=3)  # the mixed frames next to the change go too
+    assert np.flatnonzero(guarded)[0] == np.flatnonzero(drop)[0] - 3 and guarded[84:].all()
+
+
+def test_the_same_played_backwards_loses_its_start() -> None:
+    cols = _track([(HER, 20), (HIM, 80)], seed=1)
+    drop = cut_to_one_look(cols, 10, MAX, FLOOR)
+    assert drop[:20].all() and not drop[20:].any()
+    guarded = cut_to_one_look(cols, 10, MAX, FLOOR, guard=2)
+    assert guarded[:22].all() and not guarded[22:].any()
+
+
+def test_unseen_frames_are_neither_counted_nor_dropped() -> None:
+    cols = _track([(HIM, 60), (HER, 25)], seed=2)
+    cols[10:30] = np.nan  # not found there
+    drop = cut_to_one_look(cols, 10, MAX, FLOOR)
+    assert not drop[:60].any() and drop[60:].all()
+
+
+def test_one_person_from_sun_to_shade_and_turning_round_is_not_cut() -> None:
+    shade = HIM * 0.45
+    turned = HIM.copy()
+    turned[[6, 7]] = turned[[7, 6]]  # arms swap sides
+    turned[0] = [170, 125, 100]  # the back is a little darker than the chest
+    cols = _track([(HIM, 50), (shade, 50), (turned, 50)], seed=3, noise=12.0)
+    change = look_change(cols, 10, FLOOR)
+    assert change is not None and change[0] < MAX
+    assert not cut_to_one_look(cols, 10, MAX, FLOOR).any()
+
+
+@pytest.mark.parametrize("n_other", [0, 4])
+def test_a_change_under_half_the_shortest_part_is_left(n_other: int) -> None:
+    # the last 10 frames are the shortest part looked at: with 4 of them someone else, its median is still him
+    cols = _track([(HIM, 60), (HER, n_other)], seed=4)
+    assert not cut_to_one_look(cols, 10, MAX, FLOOR).any()
+
+
+def test_a_track_too_short_for_two_parts_has_no_change() -> None:
+    assert look_change(_track([(HIM, 19)]), 10, FLOOR) is None
+    assert look_change(np.full((50, N_REGIONS, 3), np.nan, dtype=np.float32), 10, FLOOR) is None
