@@ -160,6 +160,19 @@ def test_frames_with_excluded_measurements_say_so_on_the_video():
     assert "which way the runner faces is not clear here" in texts(9) and "implausible" not in texts(9)
 
 
+def test_a_frame_without_the_athlete_says_so_on_the_video():
+    plan = build_plan(fake_judgement(12), hold_s=0.2)
+    plan.xy[5] = np.nan  # not found there (out of view, hidden, or cut from the track as someone else)
+    overlay = VerdictOverlay(plan)
+
+    def texts(frame: int) -> str:
+        drawn = " ".join(p.text for p in overlay.draw_graphics(np.zeros((480, 640, 3), np.uint8), frame))
+        return " ".join(drawn.split())
+
+    assert "athlete not found here" in texts(5)
+    assert "not found" not in texts(4) and "not found" not in texts(6)
+
+
 def test_the_hud_says_standing_not_running_standing():
     from formcheck.overlay.verdicts import hud_lines
 

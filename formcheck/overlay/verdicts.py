@@ -61,6 +61,9 @@ FEET = {"left": (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), "right": (LM.RIGHT_HEEL, LM.
 
 
 #: What the video says on a frame where a measurement was unseen rather than implausible, by reason.
+#: Said on a frame where the athlete is not found at all (not in view, hidden, or cut from the track as someone
+#: else: :mod:`formcheck.pose.one_look`), so a skeleton that vanishes is not taken for a fault of the video.
+NOT_FOUND_HERE = "athlete not found here"
 UNSEEN_HERE: dict[str, str] = {
     "end_on": "turned to the camera here: no trunk lean or elbow angle",
     "facing": "which way the runner faces is not clear here: no trunk lean or head turn",
@@ -207,4 +210,6 @@ class VerdictOverlay:
             if implausible:
                 notices = (f"excluded as implausible here: {', '.join(implausible)}", *notices)
             notices = tuple(words for key, words in UNSEEN_HERE.items() if key in what) + notices
+        if not np.isfinite(p.xy[frame]).any():
+            notices = (NOT_FOUND_HERE, *notices)
         return layout_frame(scene.shape, hud, notices, labels, notices_top=p.notices_top)
