@@ -160,6 +160,13 @@ def test_frames_with_excluded_measurements_say_so_on_the_video():
     assert "which way the runner faces is not clear here" in texts(9) and "implausible" not in texts(9)
 
 
+def test_the_video_and_the_notes_name_the_same_reasons_unseen_rather_than_implausible():
+    from formcheck.analysis.types import UNSEEN
+    from formcheck.overlay.verdicts import UNSEEN_HERE
+
+    assert set(UNSEEN_HERE) == set(UNSEEN)  # a new "unseen" reason must not read "implausible" on the video
+
+
 def test_a_frame_without_the_athlete_says_so_on_the_video():
     plan = build_plan(fake_judgement(12), hold_s=0.2)
     plan.xy[5] = np.nan  # not found there (out of view, hidden, or cut from the track as someone else)
