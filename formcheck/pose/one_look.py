@@ -59,16 +59,16 @@ def look_change(colours: np.ndarray, min_side: int, dark_floor: float) -> tuple[
 
 
 def cut_to_one_look(
-    colours: np.ndarray, min_side: int, max_appearance: float, dark_floor: float, guard: int = 0
+    colours: np.ndarray, min_side: int, max_change: float, dark_floor: float, guard: int = 0
 ) -> np.ndarray:
     """Boolean ``[T]``: the frames of a followed track to drop so that what is left is one person by look. While
-    the track's look changes by more than ``max_appearance`` (:func:`look_change`), the side with fewer frames
+    the track's look changes by more than ``max_change`` (:func:`look_change`), the side with fewer frames
     seen is dropped, with the ``guard`` frames of the other side next to the change (the landmarker passes from
     one person to the other over a frame or two of mixed skeletons), and the rest looked at again."""
     colours = colours.copy()
     n = colours.shape[0]
     drop = np.zeros(n, dtype=bool)
-    while (change := look_change(colours, min_side, dark_floor)) is not None and change[0] > max_appearance:
+    while (change := look_change(colours, min_side, dark_floor)) is not None and change[0] > max_change:
         seen = np.isfinite(colours).all(axis=2).any(axis=1)
         at = change[1]
         before = np.arange(n) < at
