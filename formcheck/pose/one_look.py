@@ -3,7 +3,7 @@
 The checks while tracking compare each detection with the track's recent look, so a track that passes from one
 person to another through a few mixed detections (two people overlapping, the detector reporting one skeleton for
 the pair) drifts through without any step being far enough to stop it: on the held-out Pose2Sim cam03 clip
-(issue 10) the man's track ends on the woman he steps behind, each detection within ``tracking.max_appearance``
+(issue 10) the man's track ends on the woman he stands against, each detection within ``tracking.max_appearance``
 of the last fifteen. Over the whole track the change is plain: the median looks of its frames before the moment
 it passed to her and after differ by 0.37 (0.32 at half size), where one person's halves in the real-footage suite
 differ by at most 0.20 (walkers from sun to shade, a man turning round). Past ``tracking.look_change_max`` the
