@@ -76,3 +76,35 @@ def test_a_change_under_half_the_shortest_part_is_left(n_other: int) -> None:
 def test_a_track_too_short_for_two_parts_has_no_change() -> None:
     assert look_change(_track([(HIM, 19)]), 10, FLOOR) is None
     assert look_change(np.full((50, N_REGIONS, 3), np.nan, dtype=np.float32), 10, FLOOR) is None
+
+
+def test_the_median_look_is_numpys_nanmedian() -> None:
+    import warnings
+
+    from formcheck.pose.one_look import _median_look
+
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 7, 40):
+        x = rng.uniform(0, 255, (n, N_REGIONS, 3))
+        x[rng.random((n, N_REGIONS)) < 0.3] = np.nan  # regions out of the frame on some frames
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            want = np.nanmedian(x, axis=0)
+        np.testing.assert_allclose(_median_look(x), want, equal_nan=True)
+
+
+def test_noise_is_cut_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    # colours that change at random from frame to frame (no real track looks like this) read as a change of person
+    # at every split: the track is cut three times at most, not ten frames at a time down to nothing
+    from formcheck.pose import one_look
+
+    calls = []
+
+    def counted(*args: object) -> tuple[float, int] | None:
+        calls.append(1)
+        return look_change(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(one_look, "look_change", counted)
+    cols = np.random.default_rng(6).uniform(0, 255, (600, N_REGIONS, 3)).astype(np.float32)
+    drop = cut_to_one_look(cols, 10, MAX, FLOOR, guard=2)
+    assert len(calls) == 3 and 0 < drop.sum() < 300
