@@ -386,3 +386,30 @@ def test_a_later_candidate_the_followed_athlete_reaches_is_merged_into_it():
     assert out.n_people == 2 and np.array_equal(out.image[0], walker, equal_nan=True)
     assert np.array_equal(out.image[1], stand, equal_nan=True) and out.follow_stats[0]["merged_frames"] == 22
     assert same_person_as_athlete(out, load_config()) is None
+
+
+def test_the_evidence_is_taken_again_when_part_of_the_athletes_track_was_someone_else():
+    """The sweep's evidence of the athlete was taken on a track that passed on to someone else; once that part is
+    cut (pose/one_look.py), the report's evidence and confidence come from what is left, and the athlete stays
+    first."""
+    from formcheck.pose.pose_pass import after_cut
+
+    waver, walker = scene()
+    walker = walker.copy()
+    walker[100:] = np.nan  # frames 100-149 cut: another look
+    sweep_evidence = ({"presence": 1.0, "score": 0.9, "confidence": 0.95, "close": False}, {"score": 0.05})
+    tracks = pose_tracks(
+        np.stack([walker, waver]),
+        FPS,
+        evidence=sweep_evidence,
+        background_shift_px=np.zeros((walker.shape[0], 2)),
+        followed=(True, False),
+        follow_stats=({"frames_found": 105, "cut_another_look": 50}, {}),
+    )
+    out = after_cut(tracks, load_config())
+    assert np.array_equal(out.image[0], walker, equal_nan=True) and out.follow_stats[0]["cut_another_look"] == 50
+    ev = out.evidence[0]
+    assert ev["followed_choice"] and ev["presence"] == pytest.approx(55 / 150, abs=0.01)
+    assert ev["score"] != 0.9 and ev["confidence"] != 0.95
+    assert 0.0 <= ev["confidence"] <= 1.0 and ev["close"] == (ev["confidence"] < CFG.close_confidence)
+    assert out.evidence[1]["score"] != 0.05  # the others' evidence is taken on the same footing

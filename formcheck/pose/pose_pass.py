@@ -297,6 +297,8 @@ def run_pose_pass(
         return tracks
     with clocked(clock, "follow"):
         tracks = with_followed(tracks, 0, info, model_path, config, copy, progress, clock, in_place=True)
+        if tracks.follow_stats and tracks.follow_stats[0].get("cut_another_look"):
+            tracks = after_cut(tracks, config)
         while (k := same_person_as_athlete(tracks, config)) is not None:
             tracks = with_followed(tracks, k, info, model_path, config, copy, progress, clock, in_place=True)
             tracks = merged_pair(tracks, config, k)
@@ -365,21 +367,39 @@ def merged_pair(tracks: PoseTracks, config: Config, other: int = 1) -> PoseTrack
     keep = [0] + [k for k in range(1, tracks.n_people) if k != other]
     all_image = np.concatenate([image[None], tracks.image[keep[1:]]])
     all_world = np.concatenate([world[None], tracks.world[keep[1:]]])
-    cfg = config.athlete
-    found = choose(all_image, tracks.background_shift_px, tracks.fps, cfg)
-    others = sorted(range(1, len(found)), key=lambda i: -found[i].score)
-    second = max((found[i].score for i in others), default=None)
-    conf, close = choice_confidence(found[0].score, second, cfg.close_confidence)
-    first = {**found[0].as_dict(), "confidence": conf, "close": close, "followed_choice": True}
-    evidence = (first,) + tuple(found[i].as_dict() for i in others)
     followed, stats = _follow_records(tracks)
     stats0 = {**stats[0], "merged_frames": int(stats[0].get("merged_frames", 0)) + added}
     kept_stats = [stats0] + [stats[k] for k in keep[1:]]
     kept_followed = [True] + [followed[k] for k in keep[1:]]
     scores = np.concatenate([[max(tracks.scores[0], tracks.scores[other])], tracks.scores[keep[1:]]])
-    return _candidates_in_order(
-        tracks, [0, *others], (all_image, all_world, scores, kept_followed, kept_stats), evidence
-    )
+    return _first_with_fresh_evidence(tracks, config, (all_image, all_world, scores, kept_followed, kept_stats))
+
+
+def after_cut(tracks: PoseTracks, config: Config) -> PoseTracks:
+    """``tracks`` whose athlete (candidate 0, followed) had part of its track cut as someone else's look
+    (``cut_another_look``): every candidate's evidence taken again on the landmarks now held, the athlete first, its
+    confidence against the best of the others (close when under ``athlete.close_confidence``, so the second is
+    then followed and the pair ranked again). The sweep's evidence was taken on the track with both people in it."""
+    followed, stats = _follow_records(tracks)
+    return _first_with_fresh_evidence(tracks, config, (tracks.image, tracks.world, tracks.scores, followed, stats))
+
+
+def _first_with_fresh_evidence(
+    tracks: PoseTracks,
+    config: Config,
+    per_person: tuple[np.ndarray, np.ndarray, np.ndarray, list[bool], list[dict]],
+) -> PoseTracks:
+    """``tracks`` holding the candidates ``per_person`` (image, world, motion scores, followed, follow records;
+    candidate 0 the athlete, followed), each one's evidence taken on those landmarks: the athlete stays first, the
+    others in order of their score, and the athlete's confidence is against the best of them."""
+    cfg = config.athlete
+    found = choose(per_person[0], tracks.background_shift_px, tracks.fps, cfg)
+    others = sorted(range(1, len(found)), key=lambda i: -found[i].score)
+    second = max((found[i].score for i in others), default=None)
+    conf, close = choice_confidence(found[0].score, second, cfg.close_confidence)
+    first = {**found[0].as_dict(), "confidence": conf, "close": close, "followed_choice": True}
+    evidence = (first,) + tuple(found[i].as_dict() for i in others)
+    return _candidates_in_order(tracks, [0, *others], per_person, evidence)
 
 
 def same_person_as_athlete(tracks: PoseTracks, config: Config) -> int | None:
