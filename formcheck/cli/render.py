@@ -15,6 +15,15 @@ def _skipped(video: dict) -> str:
     return f" ({n} damaged frame{'s' if n != 1 else ''} skipped: could not be decoded)" if n else ""
 
 
+def _cut(pose: dict) -> str:
+    """What the chosen track lost to someone else's look (``cut_another_look`` of its follow record), if anything."""
+    mine: dict = next((c for c in pose.get("candidates", []) if c.get("person") == pose.get("person")), {})
+    n = int((mine.get("follow") or {}).get("cut_another_look") or 0)
+    if not n:
+        return ""
+    return f"; {n} frame{'s' if n != 1 else ''} left out where the track passed to someone who looks different"
+
+
 def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
     """(label, text) rows of the analysis summary: the video, the detection, and where the outputs are."""
     rep = result.report
@@ -31,7 +40,7 @@ def summary_lines(result: AnalysisResult) -> list[tuple[str, str]]:
         (
             "pose",
             f"model {p['model']}: athlete found in {p['detected_frames']}/{v['frames']} frames "
-            f"({100 * p['detection_rate']:.1f}%){people}{reused}",
+            f"({100 * p['detection_rate']:.1f}%){_cut(p)}{people}{reused}",
         ),
         ("annotated", str(result.annotated)),
         ("report", f"{result.html_path} (open in a browser), {result.report_path}"),
