@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import typed_fixtures as tf
 
-from formcheck.analysis.locomotion import foot_length_px, on_the_spot, shows_steps
+from formcheck.analysis.locomotion import on_the_spot, shows_steps
+from formcheck.analysis.strike import foot_length_px
 from formcheck.analysis.types import CleanPose, Segment, View
 from formcheck.config import load_config
 from formcheck.pose.landmarks import LM

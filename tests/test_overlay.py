@@ -134,6 +134,12 @@ def test_touchdown_markers_appear_at_truth_contacts_with_truth_strike(tmp_path: 
     assert sum(shown != "unknown" for shown, _ in classes) >= 0.4 * len(classes), classes
 
 
+def _texts(overlay: VerdictOverlay, frame: int) -> str:
+    """Every text the overlay draws on ``frame`` (640x480), words single-spaced."""
+    drawn = " ".join(p.text for p in overlay.draw_graphics(np.zeros((480, 640, 3), np.uint8), frame))
+    return " ".join(drawn.split())
+
+
 def test_frames_with_excluded_measurements_say_so_on_the_video():
     from dataclasses import replace
 
@@ -146,18 +152,15 @@ def test_frames_with_excluded_measurements_say_so_on_the_video():
     assert plan.excluded[7] == ("trunk",) and plan.excluded[6] == ()
     overlay = VerdictOverlay(plan)
 
-    def texts(frame: int) -> str:
-        drawn = " ".join(p.text for p in overlay.draw_graphics(np.zeros((480, 640, 3), np.uint8), frame))
-        return " ".join(drawn.split())
-
-    assert "implausible" in texts(7) and "trunk" in texts(7)
-    assert "implausible" not in texts(6)
+    assert "implausible" in _texts(overlay, 7) and "trunk" in _texts(overlay, 7)
+    assert "implausible" not in _texts(overlay, 6)
     # unseen, not implausible: the frame says what was not measured and why, in its own words
     trunk[8], trunk[9] = 9, 10  # "end_on", "facing" in plausibility.REASONS
     plan = build_plan(replace(j, quality=replace(j.quality, trunk=trunk)), hold_s=0.2)
     overlay = VerdictOverlay(plan)
-    assert "turned to the camera here" in texts(8) and "implausible" not in texts(8)
-    assert "which way the runner faces is not clear here" in texts(9) and "implausible" not in texts(9)
+    assert "turned to the camera here" in _texts(overlay, 8) and "implausible" not in _texts(overlay, 8)
+    assert "which way the runner faces is not clear here" in _texts(overlay, 9)
+    assert "implausible" not in _texts(overlay, 9)
 
 
 def test_the_video_and_the_notes_name_the_same_reasons_unseen_rather_than_implausible():
@@ -172,12 +175,8 @@ def test_a_frame_without_the_athlete_says_so_on_the_video():
     plan.xy[5] = np.nan  # not found there (out of view, hidden, or cut from the track as someone else)
     overlay = VerdictOverlay(plan)
 
-    def texts(frame: int) -> str:
-        drawn = " ".join(p.text for p in overlay.draw_graphics(np.zeros((480, 640, 3), np.uint8), frame))
-        return " ".join(drawn.split())
-
-    assert "athlete not found here" in texts(5)
-    assert "not found" not in texts(4) and "not found" not in texts(6)
+    assert "athlete not found here" in _texts(overlay, 5)
+    assert "not found" not in _texts(overlay, 4) and "not found" not in _texts(overlay, 6)
 
 
 def test_the_hud_says_standing_not_running_standing():

@@ -15,19 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
+from formcheck.analysis.strike import foot_length_px
 from formcheck.analysis.types import CleanPose, Segment, Step, View
-from formcheck.pose.landmarks import LM
-
-_FEET = ((LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX))
-
-
-def foot_length_px(pose: CleanPose) -> float | None:
-    """The feet's median length in the image (heel to foot index, px, both feet, every frame seen); None unseen."""
-    lengths = np.concatenate([np.linalg.norm(pose.xy[:, t] - pose.xy[:, h], axis=1) for h, t in _FEET])
-    lengths = lengths[np.isfinite(lengths)]
-    return float(np.median(lengths)) if lengths.size else None
 
 
 def shows_steps(steps: list[Step], min_steps: int, max_step_s: float) -> bool:
@@ -52,7 +41,8 @@ def on_the_spot(
 ) -> tuple[tuple[Segment, ...], tuple[Step, ...]]:
     """``segments`` and ``steps`` with every forward or backward segment that shows no steps
     (:func:`shows_steps` on its contacts whose timing is plausible) made ``standing``, and its steps with it; both
-    unchanged outside side and oblique views or when the feet are under ``min_foot_px`` (px) long."""
+    unchanged outside side and oblique views or when the feet are under ``min_foot_px`` (px) long (both feet's
+    median length, :func:`formcheck.analysis.strike.foot_length_px`)."""
     foot = foot_length_px(pose)
     if view.kind not in ("side", "oblique") or foot is None or foot < min_foot_px:
         return segments, steps

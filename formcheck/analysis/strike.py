@@ -73,16 +73,23 @@ class FootSeries:
     usual_shank_foot_deg: float | None
 
 
+def foot_length_px(pose: CleanPose, feet: tuple[str, ...] = ("left", "right")) -> float | None:
+    """The median length in the image (heel to foot index, px) of ``feet`` ("left", "right") over every frame each
+    is seen; None when none is."""
+    xy = pose.xy
+    lengths = np.concatenate([np.linalg.norm(xy[:, _LM[f][1]] - xy[:, _LM[f][0]], axis=1) for f in feet])
+    lengths = lengths[np.isfinite(lengths)]
+    return float(np.median(lengths)) if lengths.size else None
+
+
 def foot_series(pose: CleanPose, foot: str, leg_px: float, stance: np.ndarray, cfg: StrikeConfig) -> FootSeries:
     """The :class:`FootSeries` of ``foot`` (``stance`` bool per frame, this foot on the ground)."""
     heel, toe, ankle, knee = _LM[foot]
     xy, fps = pose.xy, pose.fps
-    lengths = np.linalg.norm(xy[:, toe] - xy[:, heel], axis=1)
-    lengths = lengths[np.isfinite(lengths)]
     shank_foot = interior_angle(xy[:, knee], xy[:, ankle], xy[:, ankle] + (xy[:, toe] - xy[:, heel]))
     usual = shank_foot[stance & np.isfinite(shank_foot)]
     return FootSeries(
-        foot_px=float(np.median(lengths)) if lengths.size else None,
+        foot_px=foot_length_px(pose, (foot,)),
         heel_leg=landmark_height_leg(xy[:, heel, 1], fps, leg_px, cfg.ground_window_s),
         toe_leg=landmark_height_leg(xy[:, toe, 1], fps, leg_px, cfg.ground_window_s),
         shank_foot_deg=shank_foot,

@@ -60,10 +60,10 @@ PARTS: dict[str, tuple[tuple[int, int], ...]] = {
 FEET = {"left": (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), "right": (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX)}
 
 
-#: What the video says on a frame where a measurement was unseen rather than implausible, by reason.
 #: Said on a frame where the athlete is not found at all (not in view, hidden, or cut from the track as someone
 #: else: :mod:`formcheck.pose.one_look`), so a skeleton that vanishes is not taken for a fault of the video.
 NOT_FOUND_HERE = "athlete not found here"
+#: What the video says on a frame where a measurement was unseen rather than implausible, by reason.
 UNSEEN_HERE: dict[str, str] = {
     "end_on": "turned to the camera here: no trunk lean or elbow angle",
     "facing": "which way the runner faces is not clear here: no trunk lean or head turn",
