@@ -52,3 +52,25 @@ def test_no_direction_where_the_athlete_is_not_seen():
     assert list(athlete_seen(p)) == [True] * 3 + [False] * 2 + [True] * 5
     p.xy[7, LM.LEFT_HIP] = np.nan  # one hip lost: not located
     assert not athlete_seen(p)[7]
+
+
+def test_a_blip_beside_an_unseen_stretch_is_not_a_segment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OpenCV crowd walker mirrored (issue 10): unseen for 6 s, then 0.2 s whose sweep read backward at the edge
+    of view, 0.7 s standing, then walking forward. The unseen frames take the nearest label; counted by its span,
+    the blip's run was 6.4 s long and swallowed the standing frames after it: the clip's first 7.1 s read
+    backward. Counted by the frames it was measured on (2), it is merged away: no backward segment."""
+    import formcheck.analysis.direction as direction
+
+    n = 140
+    sweep = np.full(n, np.nan)
+    sweep[60:62] = 1.0  # 0.2 s "backward" (m/s, the stance foot's sweep along the facing direction)
+    sweep[62:70] = 0.0  # standing
+    sweep[70:] = -1.0  # walking forward
+    monkeypatch.setattr(direction, "stance_sweep_m_s", lambda _pose: sweep)
+    segs = DirectionSegmenter(load_config().direction, load_config().view).segment(pose(n, slice(0, 60)))
+    assert [s.direction for s in segs] == ["forward"]
+    # a backward stretch measured on enough frames (1.5 s) stays a segment of its own
+    sweep[60:75] = 1.0
+    segs = DirectionSegmenter(load_config().direction, load_config().view).segment(pose(n, slice(0, 60)))
+    assert [s.direction for s in segs] == ["backward", "forward"]
+    assert segs[0].start_frame == 0 and segs[-1].end_frame == n

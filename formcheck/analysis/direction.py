@@ -89,6 +89,7 @@ class DirectionSegmenter:
             return ()
         fps = pose.fps
         raw = stance_sweep_m_s(pose)
+        known = None  # frames the label was measured on (None: all)
         if depth_view:
             # front/back: the sweep is along the camera axis, where MediaPipe's depth is compressed and noisy;
             # one direction for the whole clip, from three cues that each vote when clear (normalised by their
@@ -114,9 +115,13 @@ class DirectionSegmenter:
                 2,
                 np.where(sweep > self.standing_max_m_s, 1, np.where(sweep < -self.standing_max_m_s, -1, 0)),
             )
+            known = np.isfinite(sweep)
             labels = _fill_unknown(labels)
         runs = _runs(labels)
-        runs = _merge_short(runs, max(int(round(self.min_segment_s * fps)), 1))
+        # a run's length is the frames it was measured on: frames unseen take the nearest label, and a blip of two
+        # frames beside a long unseen stretch must not become a segment of its own (crowd mirrored: 0.2 s read
+        # backward at the edge of view became the first 7.1 s of the clip)
+        runs = _merge_short(runs, max(int(round(self.min_segment_s * fps)), 1), known)
         if not depth_view:
             runs = _join_equal([(self._in_depth(pose, s, e) if lab == 0 else lab, s, e) for lab, s, e in runs])
         facing = facing_x_image(pose)
@@ -240,11 +245,14 @@ def _join_equal(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     return out
 
 
-def _merge_short(runs: list[tuple[int, int, int]], min_len: int) -> list[tuple[int, int, int]]:
-    """Give runs shorter than ``min_len`` frames to the longer neighbour, then join equal neighbours."""
+def _merge_short(
+    runs: list[tuple[int, int, int]], min_len: int, measured: np.ndarray | None = None
+) -> list[tuple[int, int, int]]:
+    """Give runs shorter than ``min_len`` frames to the longer neighbour, then join equal neighbours. ``measured``
+    (bool per frame, optional): a run's length counts only these frames."""
     runs = list(runs)
     while len(runs) > 1:
-        lengths = [e - s for _, s, e in runs]
+        lengths = [int(measured[s:e].sum()) if measured is not None else e - s for _, s, e in runs]
         i = int(np.argmin(lengths))
         if lengths[i] >= min_len:
             break
