@@ -13,7 +13,7 @@ import numpy as np
 
 from formcheck.overlay.plan import OverlayPlan
 from formcheck.overlay.text import Label, Placed, draw_text, layout_frame
-from formcheck.pose.landmarks import LM
+from formcheck.pose.landmarks import BODY_PARTS, LM
 
 RGB = tuple[int, int, int]
 VERDICT_RGB: dict[str, RGB] = {
@@ -29,34 +29,7 @@ STRIKE_RGB: dict[str | None, RGB] = {
     "heel": (255, 40, 40),
     None: (200, 200, 200),
 }
-PARTS: dict[str, tuple[tuple[int, int], ...]] = {
-    "trunk": (
-        (LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER),
-        (LM.LEFT_HIP, LM.RIGHT_HIP),
-        (LM.LEFT_SHOULDER, LM.LEFT_HIP),
-        (LM.RIGHT_SHOULDER, LM.RIGHT_HIP),
-        (LM.NOSE, LM.LEFT_EAR),
-        (LM.NOSE, LM.RIGHT_EAR),
-    ),
-    "arms": (
-        (LM.LEFT_SHOULDER, LM.LEFT_ELBOW),
-        (LM.LEFT_ELBOW, LM.LEFT_WRIST),
-        (LM.RIGHT_SHOULDER, LM.RIGHT_ELBOW),
-        (LM.RIGHT_ELBOW, LM.RIGHT_WRIST),
-    ),
-    "legs": (
-        (LM.LEFT_HIP, LM.LEFT_KNEE),
-        (LM.LEFT_KNEE, LM.LEFT_ANKLE),
-        (LM.LEFT_ANKLE, LM.LEFT_HEEL),
-        (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX),
-        (LM.LEFT_ANKLE, LM.LEFT_FOOT_INDEX),
-        (LM.RIGHT_HIP, LM.RIGHT_KNEE),
-        (LM.RIGHT_KNEE, LM.RIGHT_ANKLE),
-        (LM.RIGHT_ANKLE, LM.RIGHT_HEEL),
-        (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX),
-        (LM.RIGHT_ANKLE, LM.RIGHT_FOOT_INDEX),
-    ),
-}
+PARTS = BODY_PARTS
 FEET = {"left": (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), "right": (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX)}
 
 

@@ -45,16 +45,20 @@ class LM(IntEnum):
     RIGHT_FOOT_INDEX = 32
 
 
-#: Bones drawn as the skeleton: pairs of landmark indices.
-SKELETON_EDGES: tuple[tuple[int, int], ...] = (
+_TRUNK: tuple[tuple[int, int], ...] = (
     (LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER),
     (LM.LEFT_HIP, LM.RIGHT_HIP),
     (LM.LEFT_SHOULDER, LM.LEFT_HIP),
     (LM.RIGHT_SHOULDER, LM.RIGHT_HIP),
+)
+_HEAD: tuple[tuple[int, int], ...] = ((LM.NOSE, LM.LEFT_EAR), (LM.NOSE, LM.RIGHT_EAR))
+_ARMS: tuple[tuple[int, int], ...] = (
     (LM.LEFT_SHOULDER, LM.LEFT_ELBOW),
     (LM.LEFT_ELBOW, LM.LEFT_WRIST),
     (LM.RIGHT_SHOULDER, LM.RIGHT_ELBOW),
     (LM.RIGHT_ELBOW, LM.RIGHT_WRIST),
+)
+_LEGS: tuple[tuple[int, int], ...] = (
     (LM.LEFT_HIP, LM.LEFT_KNEE),
     (LM.LEFT_KNEE, LM.LEFT_ANKLE),
     (LM.LEFT_ANKLE, LM.LEFT_HEEL),
@@ -65,9 +69,11 @@ SKELETON_EDGES: tuple[tuple[int, int], ...] = (
     (LM.RIGHT_ANKLE, LM.RIGHT_HEEL),
     (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX),
     (LM.RIGHT_ANKLE, LM.RIGHT_FOOT_INDEX),
-    (LM.NOSE, LM.LEFT_EAR),
-    (LM.NOSE, LM.RIGHT_EAR),
 )
+#: Bones drawn as the skeleton: pairs of landmark indices.
+SKELETON_EDGES: tuple[tuple[int, int], ...] = _TRUNK + _ARMS + _LEGS + _HEAD
+#: The same bones by body part (the trunk with the head), e.g. coloured by the verdict on that part.
+BODY_PARTS: dict[str, tuple[tuple[int, int], ...]] = {"trunk": _TRUNK + _HEAD, "arms": _ARMS, "legs": _LEGS}
 
 #: Landmarks whose name starts with LEFT_ paired with their RIGHT_ twin (for swap detection/correction).
 LEFT_RIGHT_PAIRS: tuple[tuple[int, int], ...] = tuple(
