@@ -28,11 +28,11 @@ from dataclasses import replace
 import numpy as np
 from scipy.ndimage import median_filter
 
-from formcheck.analysis.angles import interior_angle, mid
+from formcheck.analysis.angles import interior_angle
 from formcheck.analysis.types import Angles, CleanPose, Quality, Step, View
 from formcheck.analysis.view import width_ratio
 from formcheck.config import PlausibilityConfig
-from formcheck.pose.landmarks import LM
+from formcheck.pose.landmarks import LM, shoulder_and_hip_midpoints, torso_lengths
 from formcheck.pose.sequence import PoseSequence
 
 #: Reason names by code (code 0: kept).
@@ -57,8 +57,7 @@ BONES = (("HIP", "KNEE"), ("KNEE", "ANKLE"), ("SHOULDER", "ELBOW"), ("ELBOW", "W
 
 def _torso(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(torso length px [T], hip midpoint px [T, 2])."""
-    hip = mid(xy, LM.LEFT_HIP, LM.RIGHT_HIP)
-    return np.linalg.norm(mid(xy, LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER) - hip, axis=1), hip
+    return torso_lengths(xy), shoulder_and_hip_midpoints(xy)[1]
 
 
 def _running_median(x: np.ndarray, window: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 
 from formcheck.analysis.types import CleanPose, SideName, View, ViewKind
 from formcheck.config import ViewConfig
-from formcheck.pose.landmarks import LM
+from formcheck.pose.landmarks import LM, torso_lengths
 
 _L = [int(LM.LEFT_SHOULDER), int(LM.LEFT_HIP)]
 _R = [int(LM.RIGHT_SHOULDER), int(LM.RIGHT_HIP)]
@@ -28,10 +28,7 @@ def finite_median(a: np.ndarray) -> float:
 
 def torso_px(xy: np.ndarray) -> np.ndarray:
     """Per frame: shoulder-midpoint to hip-midpoint length (px) of landmarks ``xy [T, 33, 2]``."""
-    return np.linalg.norm(
-        (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2 - (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2,
-        axis=1,
-    )
+    return torso_lengths(xy)
 
 
 def width_ratio(pose: CleanPose) -> np.ndarray:

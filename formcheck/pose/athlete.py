@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from formcheck.config import AthleteConfig
-from formcheck.pose.landmarks import LM
+from formcheck.pose.landmarks import LM, torso_lengths
 
 
 @dataclass(frozen=True)
@@ -129,9 +129,7 @@ def travel_torso(image: np.ndarray, background_px: np.ndarray, torso_px: float, 
 
 def median_torso_px(image: np.ndarray) -> float:
     """Median shoulder-mid to hip-mid length (px) over the frames seen; 1 px if never seen."""
-    sh = (image[:, LM.LEFT_SHOULDER, :2] + image[:, LM.RIGHT_SHOULDER, :2]) / 2
-    hp = (image[:, LM.LEFT_HIP, :2] + image[:, LM.RIGHT_HIP, :2]) / 2
-    t = np.linalg.norm(sh - hp, axis=1)
+    t = torso_lengths(image)
     t = t[np.isfinite(t)]
     return max(float(np.median(t)), 1.0) if t.size else 1.0
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.config import Config
-from formcheck.pose.landmarks import LM, N_LANDMARKS
+from formcheck.pose.landmarks import N_LANDMARKS, shoulder_and_hip_midpoints
 from formcheck.pose.pixels import N_REGIONS, person_colours
 from formcheck.pose.tracking import looks_alike, torso_centre_and_length, track_look, within_reach
 from formcheck.progress import Progress
@@ -92,9 +92,7 @@ def landmark_extent(lm: np.ndarray) -> float:
 
 
 def _torso_centres(track: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    xy = track[:, :, :2].astype(np.float64)
-    sh = (xy[:, LM.LEFT_SHOULDER] + xy[:, LM.RIGHT_SHOULDER]) / 2
-    hp = (xy[:, LM.LEFT_HIP] + xy[:, LM.RIGHT_HIP]) / 2
+    sh, hp = shoulder_and_hip_midpoints(track[:, :, :2].astype(np.float64))
     return (sh + hp) / 2, np.linalg.norm(sh - hp, axis=1)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import numpy as np
+
 N_LANDMARKS = 33
 
 
@@ -79,3 +81,17 @@ BODY_PARTS: dict[str, tuple[tuple[int, int], ...]] = {"trunk": _TRUNK + _HEAD, "
 LEFT_RIGHT_PAIRS: tuple[tuple[int, int], ...] = tuple(
     (int(m), int(LM[m.name.replace("LEFT_", "RIGHT_")])) for m in LM if m.name.startswith("LEFT_")
 )
+
+
+def shoulder_and_hip_midpoints(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The shoulder and hip midpoints ``[..., 2]`` (px) of landmarks ``xy [..., 33, >=2]``."""
+    sh = (xy[..., LM.LEFT_SHOULDER, :2] + xy[..., LM.RIGHT_SHOULDER, :2]) / 2
+    hp = (xy[..., LM.LEFT_HIP, :2] + xy[..., LM.RIGHT_HIP, :2]) / 2
+    return sh, hp
+
+
+def torso_lengths(xy: np.ndarray) -> np.ndarray:
+    """Shoulder-midpoint to hip-midpoint length (px) of landmarks ``xy [..., 33, >=2]``: ``[...]`` (NaN where a
+    shoulder or a hip is unknown)."""
+    sh, hp = shoulder_and_hip_midpoints(xy)
+    return np.linalg.norm(sh - hp, axis=-1)

@@ -23,7 +23,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from formcheck.config import TrackingConfig
-from formcheck.pose.landmarks import LM, N_LANDMARKS
+from formcheck.pose.landmarks import LM, N_LANDMARKS, torso_lengths
 from formcheck.pose.outliers import mangled_frames
 from formcheck.pose.pixels import appearance_distance
 
@@ -88,10 +88,7 @@ def merge_same_person(
 
 def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
     """Torso centre (x, y px) and torso length (px, shoulder-midpoint to hip-midpoint; at least 1 px)."""
-    xy = image_lm[:, :2]
-    shoulders = (xy[LM.LEFT_SHOULDER] + xy[LM.RIGHT_SHOULDER]) / 2
-    hips = (xy[LM.LEFT_HIP] + xy[LM.RIGHT_HIP]) / 2
-    return xy[_TORSO].mean(axis=0), max(float(np.linalg.norm(shoulders - hips)), 1.0)
+    return image_lm[_TORSO, :2].mean(axis=0), max(float(torso_lengths(image_lm)), 1.0)
 
 
 def within_reach(
