@@ -123,7 +123,12 @@ class DirectionSegmenter:
         # backward at the edge of view became the first 7.1 s of the clip)
         runs = _merge_short(runs, max(int(round(self.min_segment_s * fps)), 1), known)
         if not depth_view:
-            runs = _join_equal([(self._in_depth(pose, s, e) if lab == 0 else lab, s, e) for lab, s, e in runs])
+            runs = _join_equal(
+                [
+                    (self._in_depth(pose, s, e, _moving_beside(runs, i)) if lab == 0 else lab, s, e)
+                    for i, (lab, s, e) in enumerate(runs)
+                ]
+            )
         facing = facing_x_image(pose)
         seen = athlete_seen(pose)
         name = {1: "backward", -1: "forward", 0: "standing"}
@@ -145,24 +150,26 @@ class DirectionSegmenter:
             )
         return tuple(out)
 
-    def _in_depth(self, pose: CleanPose, s: int, e: int) -> int:
+    def _in_depth(self, pose: CleanPose, s: int, e: int, moving_beside: frozenset[int] = frozenset()) -> int:
         """The label (1 backward, -1 forward, 0 standing) of frames ``[s, e)`` read as standing by the stance sweep
         of a side or oblique view, from travel in depth: a walker or runner going straight toward or away from the
         camera sweeps the stance foot along MediaPipe's compressed depth axis, so the sweep reads standing. When the
         runner's back or front is turned to the camera (the median signed width ratio beyond ``side_max_ratio``) and
         the figure grows or shrinks at ``depth_growth_per_s`` or more, by ``depth_travel_log`` or more in all (more
         than a step or a lunge on the spot can do), the travel is along the facing axis: approaching with the back
-        to the camera, or leaving it face on, is backward."""
+        to the camera, or leaving it face on, is backward. ``moving_beside``: the labels (1, -1) of the segments
+        either side that travel; a stretch whose depth cue reads the way a neighbour travels continues that travel
+        (nobody lunges on the spot in the middle of a walk), so the total is not asked of it, only the rate."""
         turned = finite_median(signed_width_ratio(pose)[s:e])
         if not np.isfinite(turned) or abs(turned) <= self.turned_min_ratio:
             return 0
         growth = torso_growth_per_s(pose, s, e)
         if not np.isfinite(growth) or abs(growth) < self.depth_growth_per_s:
             return 0
-        if abs(growth) * (pose.times_s[e - 1] - pose.times_s[s]) < self.depth_travel_log:
-            return 0
         toward = 1.0 if turned < 0 else -1.0  # back to the camera: backward running approaches it
-        return 1 if growth * toward > 0 else -1
+        label = 1 if growth * toward > 0 else -1
+        travelled = abs(growth) * (pose.times_s[e - 1] - pose.times_s[s]) >= self.depth_travel_log
+        return label if travelled or label in moving_beside else 0
 
 
 def torso_growth_per_s(pose: CleanPose, s: int = 0, e: int | None = None) -> float:
@@ -232,6 +239,11 @@ def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
             out.append((int(labels[start]), start, i))
             start = i
     return out
+
+
+def _moving_beside(runs: list[tuple[int, int, int]], i: int) -> frozenset[int]:
+    """The travel labels (1 backward, -1 forward) of the runs either side of run ``i``."""
+    return frozenset(runs[j][0] for j in (i - 1, i + 1) if 0 <= j < len(runs) and runs[j][0] in (1, -1))
 
 
 def _join_equal(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
