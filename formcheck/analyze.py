@@ -256,7 +256,7 @@ def _analyze_into(
             _write_json(outputs.path(REPORT), report)
             _write_text(outputs.path(FRAMES_CSV), frames_csv_text(judgement))
             write_steps_csv(judgement.steps, outputs.path(STEPS_CSV))
-            plan = build_plan(judgement, config.video.touchdown_hold_s)
+            plan = build_plan(judgement, config.video.touchdown_hold_s, config.events.cadence_max_step_s)
             page = ReportPage(
                 video=info,
                 seq=seq,

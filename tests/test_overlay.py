@@ -185,3 +185,23 @@ def test_the_hud_says_standing_not_running_standing():
     assert [t for t, _ in hud_lines(3, None, "standing")] == ["steps 3 | cadence -", "STANDING"]
     assert hud_lines(3, 180.0, "backward")[1][0] == "running BACKWARD"
     assert len(hud_lines(0, None, None)) == 1  # the athlete not seen: no direction line
+
+
+def test_the_live_cadence_counts_no_gap_as_a_step() -> None:
+    """The OpenCV crowd walker at 10 fps: her contacts are found only here and there, and the live cadence read 35-45
+    steps/min across the gaps for a walker at ~100. Touchdowns ``max_step_s`` or more apart are a pause or missed
+    contacts: the cadence counts only the steps since the last such gap, and none is shown ``max_step_s`` after the
+    last touchdown."""
+    n = 150
+    steps = tuple(
+        tf.step(f, f / 30.0, foot="left" if k % 2 == 0 else "right", strike=None)
+        for k, f in enumerate((10, 28, 46, 100, 118, 136))  # 0.6 s steps (100/min), then 1.8 s missed, then three more
+    )
+    j = tf.judgement(n, 30.0, steps=steps, verdicts=())
+    plain = build_plan(j, hold_s=0.2)
+    assert plain.cadence_spm(137) == pytest.approx(60.0 * 5 / (136 - 10) * 30)  # across the gap: 71/min
+    plan = build_plan(j, hold_s=0.2, max_step_s=1.0)
+    assert plan.cadence_spm(50) == pytest.approx(100.0)
+    assert plan.cadence_spm(80) is None  # 1.1 s since the last touchdown: a pause, no live cadence
+    assert plan.cadence_spm(119) is None  # two steps since the gap: not a cadence yet
+    assert plan.cadence_spm(137) == pytest.approx(100.0)
