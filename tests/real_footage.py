@@ -104,7 +104,8 @@ def fetch_source(name: str, clip: dict) -> Path:
 class Variant:
     """How a variant is made from its clip: frames ``[start, stop)`` of the source, then reversed / mirrored,
     each frame repeated ``repeat`` times (30 -> 60 fps), scaled by ``scale``, cropped to ``crop`` (x, y, w, h px of
-    the scaled frame)."""
+    the scaled frame); ``boomerang``: played forwards, then backwards from its last frame but one (a track that
+    passes to someone near the end then passes back)."""
 
     name: str
     reverse: bool = False
@@ -113,6 +114,7 @@ class Variant:
     scale: float = 1.0
     crop: tuple[int, int, int, int] | None = None
     extra: dict = field(default_factory=dict)
+    boomerang: bool = False
 
 
 def variants(clip: dict) -> list[Variant]:
@@ -131,6 +133,7 @@ def variants(clip: dict) -> list[Variant]:
                 scale=float(spec.pop("scale", 1.0)),
                 crop=tuple(crop) if crop else None,
                 extra=spec,
+                boomerang="boomerang" in parts,
             )
         )
     return out
@@ -166,6 +169,8 @@ def make_variant(name: str, clip: dict, v: Variant) -> Path:
             frames.append(np.ascontiguousarray(img))
     if v.reverse:
         frames.reverse()
+    if v.boomerang:
+        frames = frames + frames[-2::-1]
     part = dest.with_suffix(".part.mp4")
     with av.open(str(part), "w") as out:
         st = out.add_stream("libx264", rate=fps * v.repeat, options={"crf": "18", "preset": "veryfast"})
@@ -208,10 +213,18 @@ def expected(clip: dict, v: Variant) -> Expected:
     start, stop = clip.get("segment", [0, clip["frames"]])
     n = stop - start
     lab = clip["labels"]
+    if v.boomerang and (lab.get("direction", "none") != "none" or lab.get("contacts") or lab.get("toe_offs")):
+        raise ValueError("a boomerang variant is for clips without travel or contacts (they would turn round)")
 
     def frame(f: int) -> int:
         f = f - start
         return (n - 1 - f if v.reverse else f) * v.repeat
+
+    def frames_of(f: int) -> list[int]:
+        """Where source frame ``f`` is shown: once, or twice in a boomerang (on the way there and back)."""
+        there = frame(f)
+        back = (2 * (n - 1) * v.repeat - there) if v.boomerang else there
+        return sorted({there, back})
 
     w = clip["width"]
     x0, y0, cw, ch = v.crop if v.crop else (0, 0, 10**9, 10**9)
@@ -224,10 +237,11 @@ def expected(clip: dict, v: Variant) -> Expected:
 
     for f, x, y in lab.get("athlete_hips", []):
         x, y = place(x, y)
-        path.append((frame(f), x))
-        if 0 <= x < cw and 0 <= y < ch:
-            hips.append((frame(f), x, y))
-    close = [(frame(f), *place(x, y)) for f, x, y in lab.get("athlete_path_close", [])]
+        for g in frames_of(f):
+            path.append((g, x))
+            if 0 <= x < cw and 0 <= y < ch:
+                hips.append((g, x, y))
+    close = [(g, *place(x, y)) for f, x, y in lab.get("athlete_path_close", []) for g in frames_of(f)]
     events = lab.get("toe_offs" if v.reverse else "contacts", [])
     if v.crop and path:
         # a crop shows only the landings made while the athlete is inside it: the hips (linear between the labels)
@@ -239,6 +253,8 @@ def expected(clip: dict, v: Variant) -> Expected:
     window = sorted((frame(win[0]), frame(win[1])))
     seen = lab.get("athlete_in_view", [start, stop - 1])
     in_view = sorted((frame(seen[0]), frame(seen[1]) + v.repeat - 1))
+    if v.boomerang:
+        in_view = [min(in_view[0], *frames_of(seen[1])), max(in_view[1], *frames_of(seen[0]))]
     if v.crop and hips:  # the crop shows the athlete only around the labelled frames inside it
         span = sorted(f for f, _, _ in hips)
         in_view = [
@@ -251,7 +267,7 @@ def expected(clip: dict, v: Variant) -> Expected:
     na = lab.get("not_assessable_reversed" if v.reverse else "not_assessable", [])
     cad = lab.get("cadence_spm_reversed") if v.reverse else lab.get("cadence_spm")
     return Expected(
-        n_frames=n * v.repeat,
+        n_frames=(2 * n - 1 if v.boomerang else n) * v.repeat,
         hips=hips,
         hip_tol_px=float(lab.get("hip_tolerance_px", 100)) * v.scale,
         contacts=sorted(frame(f) for f in events),

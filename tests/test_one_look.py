@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from formcheck.config import load_config
-from formcheck.pose.one_look import cut_to_one_look, look_change
+from formcheck.pose.one_look import changed_stretch, cut_to_one_look, look_change
 from formcheck.pose.pixels import N_REGIONS
 
 CFG = load_config().tracking
@@ -100,11 +100,34 @@ def test_noise_is_cut_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch)
 
     calls = []
 
-    def counted(*args: object) -> tuple[float, int] | None:
+    def counted(*args: object) -> tuple[float, int, int] | None:
         calls.append(1)
-        return look_change(*args)  # type: ignore[arg-type]
+        return changed_stretch(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(one_look, "look_change", counted)
+    monkeypatch.setattr(one_look, "changed_stretch", counted)
     cols = np.random.default_rng(6).uniform(0, 255, (600, N_REGIONS, 3)).astype(np.float32)
     drop = cut_to_one_look(cols, 10, MAX, FLOOR, guard=2)
     assert len(calls) == 3 and 0 < drop.sum() < 300
+
+
+def test_a_track_that_passes_to_someone_and_back_loses_the_middle() -> None:
+    """Pose2Sim cam03 played forwards then backwards (issue 10): the man's track passes to the woman he stands against
+    and back, 0.73 s of her in the middle of his 3.3 s; each end alone is him, so no change between a start and an
+    end was found and nothing was cut."""
+    blend = [((HIM * (1 - w) + HER * w), 1) for w in np.linspace(0.2, 0.8, 3)]
+    cols = _track([(HIM, 70), *blend, (HER, 40), *blend[::-1], (HIM, 70)], seed=7)
+    change = changed_stretch(cols, 10, FLOOR)
+    assert change is not None and change[0] > MAX and 70 <= change[1] <= 73 and 113 <= change[2] <= 116
+    drop = cut_to_one_look(cols, 10, MAX, FLOOR, guard=2)
+    assert not drop[:68].any() and drop[73:113].all() and not drop[118:].any()
+
+
+def test_a_track_on_someone_else_at_both_ends_keeps_its_middle() -> None:
+    cols = _track([(HER, 15), (HIM, 70), (HER, 15)], seed=8)
+    drop = cut_to_one_look(cols, 10, MAX, FLOOR, guard=2)
+    assert drop[:17].all() and drop[83:].all() and not drop[17:83].any()
+
+
+def test_one_person_in_shade_for_a_while_is_not_cut() -> None:
+    cols = _track([(HIM, 60), (HIM * 0.45, 20), (HIM, 60)], seed=9, noise=12.0)
+    assert not cut_to_one_look(cols, 10, MAX, FLOOR).any()

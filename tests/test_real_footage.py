@@ -69,3 +69,18 @@ def test_labels_map_into_every_variant() -> None:
     # the portrait crop (x 620-1180) shows only the landings made while her hips are inside it: toe-offs 102, 120
     # and 138 of the original (hips at ~1018, ~845, ~665 px), not the five made further right or left
     assert p.contacts == [229 - 138, 229 - 120, 229 - 102]
+
+
+def test_a_boomerang_shows_each_label_twice() -> None:
+    """Played forwards then backwards from the last frame but one: 2n - 1 frames, each labelled frame on the way there
+    and on the way back; only for clips without travel or contacts, which would turn round."""
+    by = {(n, v.name): (c, v) for n, c, v in SUITE}
+    clip, boom = by[("lab_two_cam03", "boomerang")]
+    e = rf.expected(clip, boom)
+    assert e.n_frames == 199 and e.in_view == (0, 198)
+    assert sorted(f for f, _, _ in e.hips) == [5, 50, 95, 103, 148, 193]
+    at = {f: xy for f, *xy in e.hips}
+    assert at[95] == at[103] == [390, 806] and at[5] == at[193]
+    walk, _ = by[("walk", "fwd")]
+    with pytest.raises(ValueError, match="boomerang"):
+        rf.expected(walk, boom)

@@ -7,7 +7,10 @@ the pair) drifts through without any step being far enough to stop it: on the he
 of the last fifteen. Over the whole track the change is plain: the median looks of its frames before the moment
 it passed to her and after differ by 0.37 (0.32 at half size), where one person's halves in the real-footage suite
 differ by at most 0.20 (walkers from sun to shade, a man turning round). Past ``tracking.look_change_max`` the
-shorter part is cut from the track.
+shorter part is cut from the track. The part may also lie inside the track (a track that passes to someone and
+back): any stretch of it against the rest, where one person's stretches differ by at most 0.20 (real and
+synthetic), and cam03 played forwards then backwards, on the woman for 0.73 s in the middle, by 0.33 (any single
+split there: 0.11).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from formcheck.pose.pixels import appearance_distance, appearance_distances
 #: (the split is then placed frame by frame, see :func:`look_change`).
 _MAX_SAMPLES = 240
 _MAX_SPLITS = 60
+#: Ends tried for a stretch of another look, at most (each pair of them is one stretch: ~500 pairs).
+_MAX_BOUNDS = 30
 #: Cuts of one track, at most: a track passes from one person to another once or twice, not more.
 _MAX_CUTS = 3
 
@@ -64,28 +69,84 @@ def look_change(colours: np.ndarray, min_side: int, dark_floor: float) -> tuple[
     return best, int(seen[k])
 
 
+def changed_stretch(colours: np.ndarray, min_side: int, dark_floor: float) -> tuple[float, int, int] | None:
+    """The stretch of a track whose look differs most from the rest's: ``(distance, start, stop)``, the appearance
+    distance between the median look of frames ``[start, stop)`` and of the frames outside, each at least
+    ``min_side`` frames seen (None when the track is too short to have both). The stretch may touch either end of
+    the track (a track that passes from one person to another: :func:`look_change`) or lie inside it (one that
+    passes to someone and back, A -> B -> A: Pose2Sim cam03 played forwards then backwards, 0.73 s on the woman in
+    the middle of the man's 3.3 s). ``colours``: ``[T, N_REGIONS, 3]`` mean RGB per frame, NaN where not seen. The
+    ends are placed frame by frame: the frames inside are those nearer the stretch's median than the rest's, in
+    one run (most total distance saved)."""
+    seen = np.flatnonzero(np.isfinite(colours).all(axis=2).any(axis=1))
+    if seen.size < 2 * max(min_side, 1):
+        return None
+    pick = np.unique(np.linspace(0, seen.size - 1, min(seen.size, _MAX_SAMPLES)).round().astype(int))
+    sample = colours[seen[pick]]
+    least = max(int(np.ceil(min_side * pick.size / seen.size)), 1)  # min_side, in samples
+    grid = np.unique(np.linspace(0, pick.size, min(pick.size, _MAX_BOUNDS) + 1).round().astype(int))
+    best, at = -1.0, (0, 0)
+    for a in grid:
+        for b in grid[grid >= a + least]:
+            if a + pick.size - b < least:
+                continue
+            inside, outside = sample[a:b], np.concatenate([sample[:a], sample[b:]])
+            d = appearance_distance(_median_look(inside), _median_look(outside), dark_floor)
+            if np.isfinite(d) and d > best:
+                best, at = d, (int(a), int(b))
+    if best < 0:
+        return None
+    a, b = at
+    inner = _median_look(sample[a:b])
+    outer = _median_look(np.concatenate([sample[:a], sample[b:]]))
+    gain = np.nan_to_num(appearance_distances(colours[seen], outer, dark_floor)) - np.nan_to_num(
+        appearance_distances(colours[seen], inner, dark_floor)
+    )
+    i, j = _best_run(gain)
+    if j - i < min_side or seen.size - (j - i) < min_side:  # the run found is too short a part: the coarse ends
+        i, j = int(np.searchsorted(seen, seen[pick[a]])), int(np.searchsorted(seen, seen[pick[b - 1]])) + 1
+    return best, int(seen[i]), int(seen[j - 1]) + 1
+
+
+def _best_run(gain: np.ndarray) -> tuple[int, int]:
+    """``(i, j)``: the run ``gain[i:j]`` of largest sum (Kadane; at least one element)."""
+    best, best_at = -np.inf, (0, 1)
+    total, start = 0.0, 0
+    for k, g in enumerate(gain):
+        if total <= 0:
+            total, start = 0.0, k
+        total += float(g)
+        if total > best:
+            best, best_at = total, (start, k + 1)
+    return best_at
+
+
 def cut_to_one_look(
     colours: np.ndarray, min_side: int, max_change: float, dark_floor: float, guard: int = 0
 ) -> np.ndarray:
     """Boolean ``[T]``: the frames of a followed track to drop so that what is left is one person by look. While
-    the track's look changes by more than ``max_change`` (:func:`look_change`), the side with fewer frames
-    seen is dropped, with the ``guard`` frames of the other side next to the change (the landmarker passes from
-    one person to the other over a frame or two of mixed skeletons), and the rest looked at again (at most
-    :data:`_MAX_CUTS` times)."""
+    some stretch's look differs from the rest's by more than ``max_change`` (:func:`changed_stretch`), the stretch
+    or the rest, whichever has fewer frames seen, is dropped, with the ``guard`` frames of the other next to each
+    change (the landmarker passes from one person to the other over a frame or two of mixed skeletons), and what is
+    left looked at again (at most :data:`_MAX_CUTS` times)."""
     colours = colours.copy()
     n = colours.shape[0]
     drop = np.zeros(n, dtype=bool)
+    frame = np.arange(n)
     for _ in range(_MAX_CUTS):
-        change = look_change(colours, min_side, dark_floor)
+        change = changed_stretch(colours, min_side, dark_floor)
         if change is None or change[0] <= max_change:
             break
         seen = np.isfinite(colours).all(axis=2).any(axis=1)
-        at = change[1]
-        before = np.arange(n) < at
-        if seen[before].sum() >= seen[~before].sum():
-            side = np.arange(n) >= at - guard  # the part from the change on goes
+        _, start, stop = change
+        inside = (frame >= start) & (frame < stop)
+        kept_at = np.flatnonzero(seen)
+        before = guard if start > kept_at[0] else 0  # a change at the stretch's start (not the track's)
+        after = guard if stop <= kept_at[-1] else 0
+        if seen[inside].sum() <= seen[~inside].sum():
+            side = (frame >= start - before) & (frame < stop + after)  # the stretch goes
         else:
-            side = np.arange(n) < at + guard
+            side = (frame < start + before) | (frame >= stop - after)  # the rest goes
         drop |= side & seen
         colours[side] = np.nan
     return drop

@@ -57,8 +57,9 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 
 #: Raised whenever a change of the pose pass's code changes what it finds for the same settings, so pose files
 #: kept in output folders are computed again rather than reused: 2 = sleeves in the appearance, and the follow
-#: pass's look check past the sweep (issue 10); 3 = a followed track cut to one look (:mod:`formcheck.pose.one_look`).
-POSE_PASS_REVISION = 3
+#: pass's look check past the sweep (issue 10); 3 = a followed track cut to one look (:mod:`formcheck.pose.one_look`);
+#: 4 = a stretch of another look inside the track is cut too (A -> B -> A).
+POSE_PASS_REVISION = 4
 
 
 def pose_settings_key(config: Config) -> str:
