@@ -19,11 +19,10 @@ import numpy as np
 
 from formcheck.pose.pixels import appearance_distance, appearance_distances
 
-#: Frames whose median makes a look, at most (a long video is subsampled evenly), and split points tried, at most
-#: (the split is then placed frame by frame, see :func:`look_change`).
+#: Frames whose median makes a look, at most (a long video is subsampled evenly), and ends tried for a stretch of
+#: another look, at most (each pair of them is one stretch: ~500 pairs; its ends are then placed frame by frame, see
+#: :func:`changed_stretch`).
 _MAX_SAMPLES = 240
-_MAX_SPLITS = 60
-#: Ends tried for a stretch of another look, at most (each pair of them is one stretch: ~500 pairs).
 _MAX_BOUNDS = 30
 #: Cuts of one track, at most: a track passes from one person to another once or twice, not more.
 _MAX_CUTS = 3
@@ -40,40 +39,11 @@ def _median_look(colours: np.ndarray) -> np.ndarray:
     return np.where(n > 0, med, np.nan)
 
 
-def look_change(colours: np.ndarray, min_side: int, dark_floor: float) -> tuple[float, int] | None:
-    """Where a track's look changes most: ``(distance, frame)``, the appearance distance between the median look
-    of the frames before ``frame`` and of those from it on, each side at least ``min_side`` frames seen (None when
-    the track is too short to have two). ``colours``: ``[T, N_REGIONS, 3]`` mean RGB per frame, NaN where not
-    seen. The frame is placed where each frame's own look goes from nearer the first median to nearer the second
-    (least total distance), not merely at the widest split."""
-    seen = np.flatnonzero(np.isfinite(colours).all(axis=2).any(axis=1))
-    if seen.size < 2 * max(min_side, 1):
-        return None
-    pick = np.unique(np.linspace(0, seen.size - 1, min(seen.size, _MAX_SAMPLES)).round().astype(int))
-    sample = colours[seen[pick]]
-    lo = max(int(np.searchsorted(pick, min_side)), 1)
-    hi = min(int(np.searchsorted(pick, seen.size - min_side, side="right")), pick.size)
-    best, at = -1.0, -1
-    for j in np.unique(np.linspace(lo, hi - 1, min(max(hi - lo, 0), _MAX_SPLITS)).round().astype(int)):
-        d = appearance_distance(_median_look(sample[:j]), _median_look(sample[j:]), dark_floor)
-        if np.isfinite(d) and d > best:
-            best, at = d, j
-    if at < 0:
-        return None
-    a, b = _median_look(sample[:at]), _median_look(sample[at:])
-    to_a = np.nan_to_num(appearance_distances(colours[seen], a, dark_floor))
-    to_b = np.nan_to_num(appearance_distances(colours[seen], b, dark_floor))
-    # total distance with the split before seen[k]: frames before it measured against a, the rest against b
-    cost = np.concatenate([[0.0], np.cumsum(to_a)]) + np.concatenate([np.cumsum(to_b[::-1])[::-1], [0.0]])
-    k = min(max(int(np.argmin(cost[min_side : seen.size - min_side + 1])) + min_side, 1), seen.size - 1)
-    return best, int(seen[k])
-
-
 def changed_stretch(colours: np.ndarray, min_side: int, dark_floor: float) -> tuple[float, int, int] | None:
     """The stretch of a track whose look differs most from the rest's: ``(distance, start, stop)``, the appearance
     distance between the median look of frames ``[start, stop)`` and of the frames outside, each at least
     ``min_side`` frames seen (None when the track is too short to have both). The stretch may touch either end of
-    the track (a track that passes from one person to another: :func:`look_change`) or lie inside it (one that
+    the track (a track that passes from one person to another) or lie inside it (one that
     passes to someone and back, A -> B -> A: Pose2Sim cam03 played forwards then backwards, 0.73 s on the woman in
     the middle of the man's 3.3 s). ``colours``: ``[T, N_REGIONS, 3]`` mean RGB per frame, NaN where not seen. The
     ends are placed frame by frame: the frames inside are those nearer the stretch's median than the rest's, in
