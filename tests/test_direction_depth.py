@@ -156,3 +156,9 @@ def test_a_standing_read_between_travel_the_same_way_continues_it(
     segs = DirectionSegmenter(cfg, load_config().view).segment(p, view_kind="oblique")
     middle = [s.direction for s in segs if s.start_frame <= 45 < s.end_frame]
     assert middle == [expected]
+    # after the last stretch of travel (a last step toward the camera, then standing still, grows the figure at the
+    # rate of travel too) it stays standing: nothing travels beyond it
+    last = walker(6.0, -0.06, -0.5)
+    monkeypatch.setattr(direction, "stance_sweep_m_s", lambda _pose: sweep[:60])
+    segs = DirectionSegmenter(cfg, load_config().view).segment(last, view_kind="oblique")
+    assert [s.direction for s in segs if s.start_frame <= 45 < s.end_frame] == ["standing"]

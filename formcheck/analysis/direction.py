@@ -157,9 +157,10 @@ class DirectionSegmenter:
         runner's back or front is turned to the camera (the median signed width ratio beyond ``side_max_ratio``) and
         the figure grows or shrinks at ``depth_growth_per_s`` or more, by ``depth_travel_log`` or more in all (more
         than a step or a lunge on the spot can do), the travel is along the facing axis: approaching with the back
-        to the camera, or leaving it face on, is backward. ``moving_beside``: the labels (1, -1) of the segments
-        either side that travel; a stretch whose depth cue reads the way a neighbour travels continues that travel
-        (nobody lunges on the spot in the middle of a walk), so the total is not asked of it, only the rate."""
+        to the camera, or leaving it face on, is backward. ``moving_beside``: the label (1, -1) of the segments
+        either side when both travel the same way; a stretch between them whose depth cue reads that way continues
+        that travel (nobody lunges on the spot in the middle of a walk), so the total is not asked of it, only the
+        rate."""
         turned = finite_median(signed_width_ratio(pose)[s:e])
         if not np.isfinite(turned) or abs(turned) <= self.turned_min_ratio:
             return 0
@@ -242,8 +243,12 @@ def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
 
 
 def _moving_beside(runs: list[tuple[int, int, int]], i: int) -> frozenset[int]:
-    """The travel labels (1 backward, -1 forward) of the runs either side of run ``i``."""
-    return frozenset(runs[j][0] for j in (i - 1, i + 1) if 0 <= j < len(runs) and runs[j][0] in (1, -1))
+    """The travel label (1 backward, -1 forward) of the runs either side of run ``i`` when both travel the same way
+    (a stretch between them); empty otherwise: after the last stretch of travel, a last step toward the camera and
+    seconds standing still grow the figure at the rate of travel in depth."""
+    if 0 < i < len(runs) - 1 and runs[i - 1][0] == runs[i + 1][0] and runs[i - 1][0] in (1, -1):
+        return frozenset({runs[i - 1][0]})
+    return frozenset()
 
 
 def _join_equal(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
