@@ -18,10 +18,9 @@ from formcheck.analysis.view import (
     finite_median,
     segment_facing,
     signed_width_ratio,
-    torso_px,
 )
 from formcheck.config import DirectionConfig, ViewConfig
-from formcheck.pose.landmarks import LM
+from formcheck.pose.landmarks import LM, torso_lengths
 
 
 def _moving_nanmean(x: np.ndarray, win: int) -> np.ndarray:
@@ -125,7 +124,7 @@ class DirectionSegmenter:
         if not depth_view:
             runs = _join_equal(
                 [
-                    (self._in_depth(pose, s, e, _moving_beside(runs, i)) if lab == 0 else lab, s, e)
+                    (self._in_depth(pose, s, e, _travel_beside(runs, i)) if lab == 0 else lab, s, e)
                     for i, (lab, s, e) in enumerate(runs)
                 ]
             )
@@ -150,17 +149,17 @@ class DirectionSegmenter:
             )
         return tuple(out)
 
-    def _in_depth(self, pose: CleanPose, s: int, e: int, moving_beside: frozenset[int] = frozenset()) -> int:
+    def _in_depth(self, pose: CleanPose, s: int, e: int, beside: int = 0) -> int:
         """The label (1 backward, -1 forward, 0 standing) of frames ``[s, e)`` read as standing by the stance sweep
         of a side or oblique view, from travel in depth: a walker or runner going straight toward or away from the
         camera sweeps the stance foot along MediaPipe's compressed depth axis, so the sweep reads standing. When the
         runner's back or front is turned to the camera (the median signed width ratio beyond ``side_max_ratio``) and
         the figure grows or shrinks at ``depth_growth_per_s`` or more, by ``depth_travel_log`` or more in all (more
         than a step or a lunge on the spot can do), the travel is along the facing axis: approaching with the back
-        to the camera, or leaving it face on, is backward. ``moving_beside``: the label (1, -1) of the segments
-        either side when both travel the same way; a stretch between them whose depth cue reads that way continues
-        that travel (nobody lunges on the spot in the middle of a walk), so the total is not asked of it, only the
-        rate."""
+        to the camera, or leaving it face on, is backward. ``beside``: the label (1, -1) of the segments either
+        side when both travel the same way (0: they do not); a stretch between them whose depth cue reads that way
+        continues that travel (nobody lunges on the spot in the middle of a walk), so the total is not asked of it,
+        only the rate."""
         turned = finite_median(signed_width_ratio(pose)[s:e])
         if not np.isfinite(turned) or abs(turned) <= self.turned_min_ratio:
             return 0
@@ -170,14 +169,14 @@ class DirectionSegmenter:
         toward = 1.0 if turned < 0 else -1.0  # back to the camera: backward running approaches it
         label = 1 if growth * toward > 0 else -1
         travelled = abs(growth) * (pose.times_s[e - 1] - pose.times_s[s]) >= self.depth_travel_log
-        return label if travelled or label in moving_beside else 0
+        return label if travelled or label == beside else 0
 
 
 def torso_growth_per_s(pose: CleanPose, s: int = 0, e: int | None = None) -> float:
     """Relative growth rate of the figure over frames ``[s, e)``: slope of the log torso length (image) against
     time, 1/s (+ = the figure grows: it approaches the camera); NaN with fewer than 5 frames measured."""
     xy = pose.xy[s:e]
-    torso = torso_px(xy)
+    torso = torso_lengths(xy)
     ok = np.isfinite(torso) & (torso > 1)
     if ok.sum() < 5:
         return float("nan")
@@ -207,7 +206,7 @@ def depth_image_cues(pose: CleanPose) -> tuple[float, float]:
     same[1:-1] = (left_low[1:-1] == left_low[:-2]) & (left_low[1:-1] == left_low[2:])
     hip_y = (xy[:, LM.LEFT_HIP, 1] + xy[:, LM.RIGHT_HIP, 1]) / 2.0
     ank_y = (xy[:, LM.LEFT_ANKLE, 1] + xy[:, LM.RIGHT_ANKLE, 1]) / 2.0
-    torso = torso_px(xy)
+    torso = torso_lengths(xy)
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = finite_median(torso) / np.where(torso > 1, torso, np.nan)  # undo the figure's growth
     leg = finite_median(np.abs(ank_y - hip_y) * scale)
@@ -242,13 +241,13 @@ def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
     return out
 
 
-def _moving_beside(runs: list[tuple[int, int, int]], i: int) -> frozenset[int]:
+def _travel_beside(runs: list[tuple[int, int, int]], i: int) -> int:
     """The travel label (1 backward, -1 forward) of the runs either side of run ``i`` when both travel the same way
-    (a stretch between them); empty otherwise: after the last stretch of travel, a last step toward the camera and
+    (a stretch between them); 0 otherwise: after the last stretch of travel, a last step toward the camera and
     seconds standing still grow the figure at the rate of travel in depth."""
     if 0 < i < len(runs) - 1 and runs[i - 1][0] == runs[i + 1][0] and runs[i - 1][0] in (1, -1):
-        return frozenset({runs[i - 1][0]})
-    return frozenset()
+        return runs[i - 1][0]
+    return 0
 
 
 def _join_equal(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

@@ -32,7 +32,7 @@ from formcheck.analysis.angles import interior_angle
 from formcheck.analysis.types import Angles, CleanPose, Quality, Step, View
 from formcheck.analysis.view import width_ratio
 from formcheck.config import PlausibilityConfig
-from formcheck.pose.landmarks import LM, shoulder_and_hip_midpoints, torso_lengths
+from formcheck.pose.landmarks import LM, shoulder_and_hip_midpoints
 from formcheck.pose.sequence import PoseSequence
 
 #: Reason names by code (code 0: kept).
@@ -57,7 +57,8 @@ BONES = (("HIP", "KNEE"), ("KNEE", "ANKLE"), ("SHOULDER", "ELBOW"), ("ELBOW", "W
 
 def _torso(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(torso length px [T], hip midpoint px [T, 2])."""
-    return torso_lengths(xy), shoulder_and_hip_midpoints(xy)[1]
+    shoulders, hips = shoulder_and_hip_midpoints(xy)
+    return np.linalg.norm(shoulders - hips, axis=-1), hips
 
 
 def _running_median(x: np.ndarray, window: int) -> np.ndarray:

@@ -26,17 +26,12 @@ def finite_median(a: np.ndarray) -> float:
     return float(np.median(a)) if a.size else float("nan")
 
 
-def torso_px(xy: np.ndarray) -> np.ndarray:
-    """Per frame: shoulder-midpoint to hip-midpoint length (px) of landmarks ``xy [T, 33, 2]``."""
-    return torso_lengths(xy)
-
-
 def width_ratio(pose: CleanPose) -> np.ndarray:
     """Per frame: mean of shoulder and hip widths (image x) / torso length (image), dimensionless."""
     xy = pose.xy
     sh = np.abs(xy[:, LM.LEFT_SHOULDER, 0] - xy[:, LM.RIGHT_SHOULDER, 0])
     hp = np.abs(xy[:, LM.LEFT_HIP, 0] - xy[:, LM.RIGHT_HIP, 0])
-    torso = torso_px(xy)
+    torso = torso_lengths(xy)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(torso > 1e-6, (sh + hp) / 2.0 / torso, np.nan)
 
@@ -49,7 +44,7 @@ def signed_width_ratio(pose: CleanPose) -> np.ndarray:
     xy = pose.xy
     sh = xy[:, LM.LEFT_SHOULDER, 0] - xy[:, LM.RIGHT_SHOULDER, 0]
     hp = xy[:, LM.LEFT_HIP, 0] - xy[:, LM.RIGHT_HIP, 0]
-    torso = torso_px(xy)
+    torso = torso_lengths(xy)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(torso > 1e-6, (sh + hp) / 2.0 / torso, np.nan)
 

@@ -30,7 +30,7 @@ _MAX_CUTS = 3
 
 def _median_look(colours: np.ndarray) -> np.ndarray:
     """The median colours ``[N_REGIONS, 3]`` of ``colours [T, N_REGIONS, 3]``, each region over the frames it is
-    seen on (NaN where never): NumPy's ``nanmedian``, sorted once instead of per column (it is called ~100 times
+    seen on (NaN where never): NumPy's ``nanmedian``, sorted once instead of per column (it is called ~1000 times
     per track)."""
     s = np.sort(colours, axis=0)  # NaN last
     n = np.isfinite(colours).sum(axis=0)
@@ -74,7 +74,7 @@ def changed_stretch(colours: np.ndarray, min_side: int, dark_floor: float) -> tu
     )
     i, j = _best_run(gain)
     if j - i < min_side or seen.size - (j - i) < min_side:  # the run found is too short a part: the coarse ends
-        i, j = int(np.searchsorted(seen, seen[pick[a]])), int(np.searchsorted(seen, seen[pick[b - 1]])) + 1
+        i, j = int(pick[a]), int(pick[b - 1]) + 1
     return best, int(seen[i]), int(seen[j - 1]) + 1
 
 
