@@ -82,6 +82,9 @@ class TrackingConfig(_Section):
     stitch_slack_torso_per_s: float = Field(
         ge=0, description="speed change allowed across a joined gap (torso lengths/s)"
     )
+    stitch_size_change_per_s: float = Field(
+        ge=0, description="size change allowed across a gap beyond max_torso_change (log ratio per s)"
+    )
     stitch_ambiguity: float = Field(gt=0, le=1, description="cost ratio under which the best join is clear (0..1)")
     max_torso_change: float = Field(gt=1, description="largest torso length change against recent frames (x)")
     outlier_window_s: float = Field(gt=0, description="frames either side that judge a detection (s)")
@@ -90,6 +93,9 @@ class TrackingConfig(_Section):
     look_change_min_s: float = Field(gt=0, description="shortest part of a followed track judged by its look (s)")
     look_change_min_frames: int = Field(ge=2, description="fewest frames of such a part (count)")
     look_change_guard_s: float = Field(ge=0, description="frames beside a change of look also cut (s)")
+    mixed_window_s: float = Field(ge=0, description="frames beside a cut checked for a mixed skeleton (s)")
+    mixed_path_s: float = Field(gt=0, description="kept frames beyond them whose path they are checked against (s)")
+    mixed_max_off_torso: float = Field(gt=0, description="farthest off that path one person's hips lie (torso lengths)")
 
 
 class AthleteConfig(_Section):

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from formcheck.config import load_config
-from formcheck.pose.one_look import changed_stretch, cut_to_one_look
+from formcheck.pose.landmarks import LM
+from formcheck.pose.one_look import changed_stretch, cut_to_one_look, mixed_beside_cuts
 from formcheck.pose.pixels import N_REGIONS
 
 CFG = load_config().tracking
@@ -134,3 +135,80 @@ def test_a_track_on_someone_else_at_both_ends_keeps_its_middle() -> None:
 def test_one_person_in_shade_for_a_while_is_not_cut() -> None:
     cols = _track([(HIM, 60), (HIM * 0.45, 20), (HIM, 60)], seed=9, noise=12.0)
     assert not cut_to_one_look(cols, 10, MAX, FLOOR).any()
+
+
+# Mixed skeletons beside a cut: 60 fps, a 0.1 s window, a 0.4 s path, the configured bound.
+FPS = 60
+WINDOW, PATH = (max(round(secs * FPS), 1) for secs in (CFG.mixed_window_s, CFG.mixed_path_s))
+OFF = CFG.mixed_max_off_torso
+
+
+def _skeletons(hips: np.ndarray, torso: float = 250.0) -> np.ndarray:
+    """``[T, 33, 4]`` landmarks with the hip midpoints ``hips [T, 2]`` (px) and shoulders ``torso`` px above."""
+    out = np.full((hips.shape[0], 33, 4), np.nan)
+    for side, dx in ((LM.LEFT_HIP, -12.0), (LM.RIGHT_HIP, 12.0)):
+        out[:, side, :2] = hips + (dx, 0.0)
+    for side, dx in ((LM.LEFT_SHOULDER, -20.0), (LM.RIGHT_SHOULDER, 20.0)):
+        out[:, side, :2] = hips + (dx, -torso)
+    return out
+
+
+def _him_walking(n: int = 150, seed: int = 0) -> np.ndarray:
+    """Hips of a man walking right at 2 px/frame, bouncing 0.04 torso lengths twice a 1.1 s stride, with 3 px of
+    landmark noise."""
+    t = np.arange(n)
+    rng = np.random.default_rng(seed)
+    x = 500 + 2.0 * t + rng.normal(0, 3, n)
+    y = 800 + 10 * np.sin(2 * np.pi * t / (0.55 * FPS)) + rng.normal(0, 3, n)
+    return np.stack([x, y], axis=1)
+
+
+def test_mixed_skeletons_after_a_cut_go_with_it() -> None:
+    # the boomerang's way back: cut on the woman (hips 150 px to his left) until frame 60, then the landmarker
+    # leaves her over four frames, 25, 66, 82 and 134 px off his path
+    hips = _him_walking()
+    cut = np.zeros(len(hips), dtype=bool)
+    cut[40:61] = True
+    hips[40:61, 0] -= 150
+    hips[61:65, 0] -= [25, 66, 82, 134]
+    got = mixed_beside_cuts(_skeletons(hips), cut, WINDOW, PATH, OFF)
+    assert np.flatnonzero(got).tolist() == [61, 62, 63, 64]
+
+
+def test_mixed_skeletons_before_a_cut_go_with_it_too() -> None:
+    hips = _him_walking()
+    cut = np.zeros(len(hips), dtype=bool)
+    cut[90:110] = True
+    hips[90:110, 0] -= 150
+    hips[86:90, 0] -= [134, 82, 66, 25]
+    got = mixed_beside_cuts(_skeletons(hips), cut, WINDOW, PATH, OFF)
+    assert np.flatnonzero(got).tolist() == [86, 87, 88, 89]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_one_person_beside_a_cut_keeps_every_frame(seed: int) -> None:
+    hips = _him_walking(seed=seed)
+    cut = np.zeros(len(hips), dtype=bool)
+    cut[40:61] = True
+    cut[120:] = True  # and a cut at the track's end
+    hips[cut, 0] -= 150
+    assert not mixed_beside_cuts(_skeletons(hips), cut, WINDOW, PATH, OFF).any()
+
+
+def test_off_path_frames_away_from_a_cut_or_beside_unseen_frames_are_left() -> None:
+    hips = _him_walking()
+    hips[50:55] = np.nan  # unseen, not cut
+    hips[55:58, 0] -= 134
+    hips[100:103, 0] -= 134  # far from any cut
+    cut = np.zeros(len(hips), dtype=bool)
+    cut[130:] = True
+    assert not mixed_beside_cuts(_skeletons(hips), cut, WINDOW, PATH, OFF).any()
+
+
+def test_a_side_with_too_few_frames_beyond_is_left() -> None:
+    hips = _him_walking(n=80)
+    cut = np.zeros(len(hips), dtype=bool)
+    cut[:60] = True
+    hips[66:, :] = np.nan  # 60-65: the window only, nothing beyond it to fit a path to
+    hips[60:62, 0] -= 134
+    assert not mixed_beside_cuts(_skeletons(hips), cut, WINDOW, PATH, OFF).any()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.pose.landmarks import shoulder_and_hip_midpoints, torso_lengths
 from formcheck.pose.pixels import appearance_distance, appearance_distances
 
 #: Frames whose median makes a look, at most (a long video is subsampled evenly), and ends tried for a stretch of
@@ -120,3 +121,41 @@ def cut_to_one_look(
         drop |= side & seen
         colours[side] = np.nan
     return drop
+
+
+def mixed_beside_cuts(image: np.ndarray, cut: np.ndarray, window: int, span: int, max_off_torso: float) -> np.ndarray:
+    """Boolean ``[T]``: frames next to a cut (``cut [T]``, from :func:`cut_to_one_look`) that are still a mixed
+    skeleton. The landmarker leaves the other person over a few frames, each skeleton further from them, and those
+    frames' look can read nearer the kept person's than the other's (Pose2Sim cam03 played forwards then backwards:
+    the man's track leaves the woman over four frames, 25 -> 66 -> 82 -> 134 px off his path, the last one's look
+    already nearer hers). So on each kept side of a cut, the first ``window`` frames are compared with the kept
+    person's path there: a straight line (hip midpoint against frame) fitted to the next ``span`` frames beyond,
+    extrapolated back. When one of them lies more than ``max_off_torso`` torso lengths (the fit frames' median) off
+    it, it and every frame between it and the cut are returned. ``image``: ``[T, 33, >=2]`` landmarks (px, NaN
+    where not seen); a side with fewer than half of ``span`` frames seen (at least 3) is left as it is."""
+    n = cut.shape[0]
+    hips, torso = shoulder_and_hip_midpoints(image)[1], torso_lengths(image)
+    seen = np.isfinite(hips).all(axis=1) & np.isfinite(torso)
+    gone = cut | ~seen
+    usable = seen & ~cut
+    out = np.zeros(n, dtype=bool)
+    for k in np.flatnonzero(gone[:-1] != gone[1:]):
+        step = 1 if gone[k] else -1  # the kept side begins at k + 1 and goes on (a cut ends at k), or at k and back
+        start = k + 1 if step == 1 else k
+        end = start - step  # the gone run on the other side, from its frame next to the kept side
+        while 0 <= end - step < n and gone[end - step]:
+            end -= step
+        if not cut[min(start - step, end) : max(start - step, end) + 1].any():
+            continue  # frames merely unseen, not a cut
+        run = np.arange(start, start + step * window, step)
+        fit = np.arange(start + step * window, start + step * (window + span), step)
+        run, fit = run[(run >= 0) & (run < n)], fit[(fit >= 0) & (fit < n)]
+        fit = fit[usable[fit]]
+        if fit.size < max(3, (span + 1) // 2) or not usable[run].any():
+            continue
+        slope, offset = np.polyfit(fit.astype(float), hips[fit], 1)  # each [2] (x, y)
+        off = np.linalg.norm(hips[run] - (np.outer(run, slope) + offset), axis=1) / np.median(torso[fit])
+        far = np.flatnonzero(np.nan_to_num(off) > max_off_torso)
+        if far.size:
+            out[run[: far[-1] + 1]] = True
+    return out & usable

@@ -32,7 +32,7 @@ from formcheck.pose.carry import carry_sweep
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.follow import Followed, FollowPlan, FrameRun, extend_backward, follow_plan, run_follow
 from formcheck.pose.models import ensure_model
-from formcheck.pose.one_look import cut_to_one_look
+from formcheck.pose.one_look import cut_to_one_look, mixed_beside_cuts
 from formcheck.pose.outliers import mangled_frames
 from formcheck.pose.sequence import mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
@@ -58,8 +58,9 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: Raised whenever a change of the pose pass's code changes what it finds for the same settings, so pose files
 #: kept in output folders are computed again rather than reused: 2 = sleeves in the appearance, and the follow
 #: pass's look check past the sweep (issue 10); 3 = a followed track cut to one look (:mod:`formcheck.pose.one_look`);
-#: 4 = a stretch of another look inside the track is cut too (A -> B -> A).
-POSE_PASS_REVISION = 4
+#: 4 = a stretch of another look inside the track is cut too (A -> B -> A); 5 = mixed skeletons beside a cut;
+#: 6 = fragments of another size are not joined across a gap.
+POSE_PASS_REVISION = 6
 
 
 def pose_settings_key(config: Config) -> str:
@@ -447,6 +448,9 @@ def with_followed(
         min_side = max(int(round(t.look_change_min_s * fps)), t.look_change_min_frames)
         guard = max(int(round(t.look_change_guard_s * fps)), 1)
         other = cut_to_one_look(looks, min_side, t.look_change_max, t.appearance_dark_floor, guard)
+        if other.any():
+            window, path = (max(int(round(secs * fps)), 1) for secs in (t.mixed_window_s, t.mixed_path_s))
+            other |= mixed_beside_cuts(image, other, window, path, t.mixed_max_off_torso)
         image[other], world[other] = np.nan, np.nan
     all_image, all_world = (tracks.image, tracks.world) if in_place else (tracks.image.copy(), tracks.world.copy())
     all_image[person], all_world[person] = image, world

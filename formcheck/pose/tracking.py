@@ -30,6 +30,7 @@ from formcheck.pose.pixels import appearance_distance
 _TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
 TORSO_MEMORY = 9  # frames whose torso lengths set a track's gate scale
 _CENTRE_MEMORY = 5  # detections whose centres say where a track is expected next
+_SIZE_FRAMES = 5  # detections at a fragment's end whose torso lengths give its size there
 
 
 def distinct_detections(image: list[np.ndarray], max_mean_distance_torso: float) -> list[int]:
@@ -89,6 +90,11 @@ def merge_same_person(
 def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
     """Torso centre (x, y px) and torso length (px, shoulder-midpoint to hip-midpoint; at least 1 px)."""
     return image_lm[_TORSO, :2].mean(axis=0), max(float(torso_lengths(image_lm)), 1.0)
+
+
+def _end_torso(images: list[np.ndarray]) -> float:
+    """Median torso length (px) of a few detections ``[33, >=2]`` at a fragment's end."""
+    return float(np.median(torso_lengths(np.stack(images))))
 
 
 def within_reach(
@@ -305,8 +311,10 @@ class PersonTracker:
         detections replace the chain's over the shared frames. Across a gap (at most ``max_stitch_gap_s``) each end,
         extrapolated across the gap at its own velocity, must land near the other end: within one frame's jump
         plus ``stitch_slack_torso_per_s`` x gap, and inside the frame (when its size is known): someone who walked
-        out of the view and someone who walked in are not told apart by where they were. Looks and build must agree, and
-        when two chains could continue a fragment about as well, it is cut (starts its own chain), not joined.
+        out of the view and someone who walked in are not told apart by where they were. Looks and build must agree,
+        and size: torso lengths within ``max_torso_change``, and ``stitch_size_change_per_s`` (log ratio) more per
+        second of gap (someone coming nearer grows only so fast). When two chains could continue a fragment about as
+        well, it is cut (starts its own chain), not joined.
         """
         chains: list[_Track] = []
         for tr in sorted(self._tracks, key=lambda t: t.frames[0]):
@@ -389,6 +397,11 @@ class PersonTracker:
             if gap_s > cfg.max_stitch_gap_s:
                 return None
         last_c, torso = torso_centre_and_length(ch.image[-1])
+        if (
+            abs(np.log(_end_torso(tr.image[:_SIZE_FRAMES]) / _end_torso(ch.image[-_SIZE_FRAMES:])))
+            > np.log(cfg.max_torso_change) + cfg.stitch_size_change_per_s * gap_s
+        ):
+            return None  # another size: someone else, unless they came that much nearer in the gap
         jump = float(np.linalg.norm(here - last_c)) / torso
         reach = cfg.max_jump_torso + cfg.max_speed_torso_per_s * gap_s
         if jump > reach:
