@@ -183,6 +183,7 @@ class DirectionConfig(_Section):
     depth_travel_log: float = Field(gt=0, description="side/oblique standing stretch: growth in all that is travel")
     min_segment_s: float = Field(ge=0, description="shorter segments are merged into a neighbour (s)")
     min_locomotion_steps: int = Field(ge=1, description="contacts in a row that make a stretch locomotion (count)")
+    min_travel_torso: float = Field(ge=0, description="ground covered making locomotion, small feet (torso lengths)")
 
 
 class EventsConfig(_Section):

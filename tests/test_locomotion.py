@@ -58,12 +58,48 @@ def test_a_lunge_on_the_spot_with_big_feet_is_standing_not_running_backward():
     assert segments == SEGMENTS and steps == running
 
 
-def test_where_contacts_cannot_be_found_travel_is_read_without_them():
-    lunge = steps_at([0.4])
-    small = pose_with_feet(10.0)  # the crowd walker's ~10 px feet: contacts only here and there
-    assert on_the_spot(SEGMENTS, lunge, small, View("oblique", "left"), *ARGS) == (SEGMENTS, lunge)
+def _walking(foot_px: float, hips_px_per_s: float, torso_px: float = 40.0, growth_per_s: float = 0.0) -> CleanPose:
+    """Feet ``foot_px`` long, hips moving right at ``hips_px_per_s`` (the whole figure growing by ``growth_per_s`` in
+    log size per s), a torso ``torso_px`` long, a 3 px lunge back and forth at 1 Hz on top."""
+    t = np.arange(N) / FPS
+    scale = np.exp(growth_per_s * t)
+    hips = np.stack([200.0 + hips_px_per_s * t + 3 * np.sin(2 * np.pi * t), np.full(N, 600.0)], axis=1)
+    xy = np.zeros((N, 33, 2))
+    for i in (LM.LEFT_HIP, LM.RIGHT_HIP):
+        xy[:, i] = hips
+    for i in (LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER):
+        xy[:, i] = hips - np.stack([np.zeros(N), torso_px * scale], axis=1)
+    for heel, toe in ((LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX)):
+        xy[:, heel] = hips + np.stack([np.zeros(N), 2.0 * torso_px * scale], axis=1)
+        xy[:, toe] = xy[:, heel] + (foot_px, 0.0)
+    return tf.clean_pose(xy, FPS, 1080, 1920)
+
+
+KW = dict(
+    min_travel_torso=CFG.direction.min_travel_torso,
+    travel_window=round(CFG.athlete.travel_window_s * FPS),
+    depth_travel_log=CFG.direction.depth_travel_log,
+)
+
+
+def test_where_contacts_cannot_be_found_travel_is_ground_covered():
+    """The Pose2Sim man at a third of the size: feet ~15 px, lunging on the spot, read as 1.7 s of walking."""
+    one = steps_at([0.4])
+    lunger = _walking(10.0, 0.0)
+    out, steps = on_the_spot(SEGMENTS, one, lunger, View("oblique", "left"), *ARGS, **KW)
+    assert [s.direction for s in out] == ["standing"] and {s.direction for s in steps} == {"standing"}
+    # a walker as far away, 2 torso lengths/s across the image, or with a following camera's pan taken out
+    walker = _walking(10.0, 80.0)
+    assert on_the_spot(SEGMENTS, one, walker, View("oblique", "left"), *ARGS, **KW) == (SEGMENTS, one)
+    held = _walking(10.0, 0.0)
+    pan = np.stack([-80.0 * np.arange(N) / FPS, np.zeros(N)], axis=1)  # the background slides left past them
+    assert on_the_spot(SEGMENTS, one, held, View("side", "left"), *ARGS, background_px=pan, **KW) == (SEGMENTS, one)
+    # and one walking straight toward the camera: growing 0.2 in log size in 1.7 s
+    nearer = _walking(10.0, 0.0, growth_per_s=0.15)
+    assert on_the_spot(SEGMENTS, one, nearer, View("oblique", "left"), *ARGS, **KW) == (SEGMENTS, one)
+    # a front or back view reads travel in depth without either
     big = pose_with_feet(60.0)
-    assert on_the_spot(SEGMENTS, lunge, big, View("back", None), *ARGS) == (SEGMENTS, lunge)  # depth: no contacts
+    assert on_the_spot(SEGMENTS, one, big, View("back", None), *ARGS, **KW) == (SEGMENTS, one)
 
 
 def test_a_segment_made_standing_joins_its_standing_neighbour():

@@ -92,7 +92,17 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
     gait, stride = gait_periodicity(seq.image, seq.fps, median_torso_px(seq.image), c.athlete)
     steps = screen_steps(steps, c.plausibility, stride if gait >= c.plausibility.min_gait else None)
     segments, steps = on_the_spot(
-        segments, steps, pose, view, c.direction.min_locomotion_steps, c.events.cadence_max_step_s, c.strike.min_foot_px
+        segments,
+        steps,
+        pose,
+        view,
+        c.direction.min_locomotion_steps,
+        c.events.cadence_max_step_s,
+        c.strike.min_foot_px,
+        background_px=seq.background_px,
+        min_travel_torso=c.direction.min_travel_torso,
+        travel_window=max(int(round(c.athlete.travel_window_s * pose.fps)), 1),
+        depth_travel_log=c.direction.depth_travel_log,
     )
     note = None
     if seq.model and seq.model not in c.events.strike_models:

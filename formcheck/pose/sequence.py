@@ -9,6 +9,8 @@ Units and conventions
 - ``timestamps_s``: ``float64[T]`` real presentation times in seconds, strictly increasing (variable frame rate
   is kept as it is).
 - ``fps``: float, the mean frame rate (frames per second) derived from the timestamps; never rounded.
+- ``background_px``: ``float64[T, 2]`` or None: where a background point that started at (0, 0) is in each frame
+  (px; a following camera's pan moves it), as the pose pass estimated it; None when not known.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class PoseSequence:
     model: str = ""
     person: int = 0
     rotation_deg: int = 0
+    background_px: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         image = np.asarray(self.image, dtype=np.float32)
@@ -56,6 +59,10 @@ class PoseSequence:
             world.shape == (t, N_LANDMARKS, 4), f"world must have shape ({t}, {N_LANDMARKS}, 4)", f"shape {world.shape}"
         )
         _expect(det.shape == (t,), f"detected must have shape ({t},)", f"shape {det.shape}")
+        if self.background_px is not None:
+            bg = np.asarray(self.background_px, dtype=np.float64)
+            _expect(bg.shape == (t, 2), f"background_px must have shape ({t}, 2)", f"shape {bg.shape}")
+            object.__setattr__(self, "background_px", bg)
         _expect(bool(np.all(np.isfinite(ts))), "timestamps_s must be finite", "non-finite values")
         _expect(
             t < 2 or bool(np.all(np.diff(ts) > 0)), "timestamps_s must be strictly increasing", "a non-increasing step"

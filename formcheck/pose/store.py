@@ -17,6 +17,7 @@ import numpy as np
 
 from formcheck.atomic import atomic_path
 from formcheck.errors import NoPersonError, OutputError, PoseFileError
+from formcheck.pose.athlete import background_track
 from formcheck.pose.landmarks import N_LANDMARKS
 from formcheck.pose.sequence import PoseSequence
 
@@ -117,6 +118,7 @@ class PoseTracks:
             model=self.model,
             person=index,
             rotation_deg=self.rotation_deg,
+            background_px=None if self.background_shift_px is None else background_track(self.background_shift_px),
         )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
