@@ -212,3 +212,14 @@ def test_a_side_with_too_few_frames_beyond_is_left() -> None:
     hips[66:, :] = np.nan  # 60-65: the window only, nothing beyond it to fit a path to
     hips[60:62, 0] -= 134
     assert not mixed_beside_cuts(_skeletons(hips), cut, WINDOW, PATH, OFF).any()
+
+
+def test_frames_between_two_cuts_close_together_are_judged_on_their_own() -> None:
+    # a second cut 4 frames after the first: its frames (on her, far off his path) lie in the first cut's window
+    # but are not his frames leaving her
+    hips = _him_walking()
+    cut = np.zeros(len(hips), dtype=bool)
+    cut[40:61] = True
+    cut[65:70] = True
+    hips[cut, 0] -= 150
+    assert not mixed_beside_cuts(_skeletons(hips), cut, WINDOW, PATH, OFF).any()

@@ -10,7 +10,8 @@ differ by at most 0.20 (walkers from sun to shade, a man turning round). Past ``
 shorter part is cut from the track. The part may also lie inside the track (a track that passes to someone and
 back): any stretch of it against the rest, where one person's stretches differ by at most 0.20 (real and
 synthetic), and cam03 played forwards then backwards, on the woman for 0.73 s in the middle, by 0.33 (any single
-split there: 0.11).
+split there: 0.11). Beside a cut, frames still leaving the other person (off the path the kept frames beyond lead
+along) go with it.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ def mixed_beside_cuts(image: np.ndarray, cut: np.ndarray, window: int, span: int
             continue
         slope, offset = np.polyfit(fit.astype(float), hips[fit], 1)  # each [2] (x, y)
         off = np.linalg.norm(hips[run] - (np.outer(run, slope) + offset), axis=1) / np.median(torso[fit])
-        far = np.flatnonzero(np.nan_to_num(off) > max_off_torso)
+        far = np.flatnonzero(usable[run] & (np.nan_to_num(off) > max_off_torso))  # not frames of another cut
         if far.size:
             out[run[: far[-1] + 1]] = True
     return out & usable

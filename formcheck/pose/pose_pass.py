@@ -59,8 +59,9 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: kept in output folders are computed again rather than reused: 2 = sleeves in the appearance, and the follow
 #: pass's look check past the sweep (issue 10); 3 = a followed track cut to one look (:mod:`formcheck.pose.one_look`);
 #: 4 = a stretch of another look inside the track is cut too (A -> B -> A); 5 = mixed skeletons beside a cut;
-#: 6 = fragments of another size are not joined across a gap.
-POSE_PASS_REVISION = 6
+#: 6 = fragments of another size are not joined across a gap; 7 = the mixed-skeleton check passes over the frames of
+#: another cut.
+POSE_PASS_REVISION = 7
 
 
 def pose_settings_key(config: Config) -> str:
@@ -449,8 +450,8 @@ def with_followed(
         guard = max(int(round(t.look_change_guard_s * fps)), 1)
         other = cut_to_one_look(looks, min_side, t.look_change_max, t.appearance_dark_floor, guard)
         if other.any():
-            window, path = (max(int(round(secs * fps)), 1) for secs in (t.mixed_window_s, t.mixed_path_s))
-            other |= mixed_beside_cuts(image, other, window, path, t.mixed_max_off_torso)
+            window, span = (max(int(round(secs * fps)), 1) for secs in (t.mixed_window_s, t.mixed_path_s))
+            other |= mixed_beside_cuts(image, other, window, span, t.mixed_max_off_torso)
         image[other], world[other] = np.nan, np.nan
     all_image, all_world = (tracks.image, tracks.world) if in_place else (tracks.image.copy(), tracks.world.copy())
     all_image[person], all_world[person] = image, world
