@@ -163,26 +163,23 @@ def _him_walking(n: int = 150, seed: int = 0) -> np.ndarray:
     return np.stack([x, y], axis=1)
 
 
-def test_mixed_skeletons_after_a_cut_go_with_it() -> None:
-    # the boomerang's way back: cut on the woman (hips 150 px to his left) until frame 60, then the landmarker
-    # leaves her over four frames, 25, 66, 82 and 134 px off his path
+# the boomerang's way back: cut on the woman (hips 150 px to his left) until frame 60, then the landmarker leaves her
+# over four frames, 25, 66, 82 and 134 px off his path; and the same before a cut
+@pytest.mark.parametrize(
+    ("cut_at", "mixed_at", "offsets"),
+    [((40, 61), (61, 65), [25, 66, 82, 134]), ((90, 110), (86, 90), [134, 82, 66, 25])],
+    ids=["after", "before"],
+)
+def test_mixed_skeletons_beside_a_cut_go_with_it(
+    cut_at: tuple[int, int], mixed_at: tuple[int, int], offsets: list[int]
+) -> None:
     hips = _him_walking()
     cut = np.zeros(len(hips), dtype=bool)
-    cut[40:61] = True
-    hips[40:61, 0] -= 150
-    hips[61:65, 0] -= [25, 66, 82, 134]
+    cut[slice(*cut_at)] = True
+    hips[cut, 0] -= 150
+    hips[slice(*mixed_at), 0] -= offsets
     got = mixed_beside_cuts(_skeletons(hips), cut, WINDOW, PATH, OFF)
-    assert np.flatnonzero(got).tolist() == [61, 62, 63, 64]
-
-
-def test_mixed_skeletons_before_a_cut_go_with_it_too() -> None:
-    hips = _him_walking()
-    cut = np.zeros(len(hips), dtype=bool)
-    cut[90:110] = True
-    hips[90:110, 0] -= 150
-    hips[86:90, 0] -= [134, 82, 66, 25]
-    got = mixed_beside_cuts(_skeletons(hips), cut, WINDOW, PATH, OFF)
-    assert np.flatnonzero(got).tolist() == [86, 87, 88, 89]
+    assert np.flatnonzero(got).tolist() == list(range(*mixed_at))
 
 
 @pytest.mark.parametrize("seed", range(5))
