@@ -395,6 +395,25 @@ def test_past_the_sweep_the_follow_pass_stops_at_someone_who_looks_different():
     assert kept.found == n and kept.rejected == 0  # the same look is followed on to the end
 
 
+def test_within_the_sweep_a_result_that_looks_like_someone_else_is_rejected_too():
+    """Issue 10's crowd clip at 0.6x, mirrored and reversed: where the sweep saw the walker, the landmarker gave for
+    3 frames her hips and legs with the shoulders of the man in red behind her, within reach of her sighting. Every
+    frame is planned here; frames 8-9 carry someone in red where she is."""
+    cfg = load_config()
+    n = 12
+
+    def where(t: float) -> tuple[float, float]:
+        return 200.0 + 2 * round(t * 30), 200.0
+
+    blue, red = (60, 80, 160), (170, 40, 40)
+    runs = [_painted(_coded_frames(n, (512, 400)), where, [blue] * 8 + [red] * 2 + [blue] * 2)]
+    centre = np.array([where(i / 30.0) for i in range(n)])
+    plan = FollowPlan(centre_px=centre, extent_px=np.full(n, 60.0), torso_px=20.0)
+    got = run_follow(plan, runs, (1.0, 1.0), (512, 400), lambda: _FakeFollower(where), cfg)
+    assert list(np.flatnonzero(np.isfinite(got.image[:, 0, 0]))) == [*range(8), 10, 11]
+    assert got.rejected == 2
+
+
 def test_back_before_the_sweep_the_follow_pass_stops_at_someone_who_looks_different():
     from formcheck.pose.follow import Followed, extend_backward
 

@@ -7,10 +7,11 @@ pose looks there: MediaPipe then follows the person from frame to frame and runs
 them, and a small runner fills the crop instead of a sliver of the frame. A result whose torso is further than
 ``pose.follow_max_offset_torso`` from where the sweep puts the candidate, or of another build, is someone else in
 the crop: it is rejected (and counted), and after ``pose.follow_reset_after`` rejections in a row the landmarker is
-made afresh. Past the ends of what the sweep saw, where no sweep position vouches for who it is, a result must also
-look like the candidate followed so far (the colours of :mod:`formcheck.pose.pixels`, within
-``tracking.max_appearance``): a landmarker left to itself moves on to whoever stands closest. The video is split
-into runs of consecutive frames followed at once, one landmarker each.
+made afresh. A result must also look like the candidate followed so far (the colours of :mod:`formcheck.pose.pixels`,
+within ``tracking.max_appearance``): past the ends of what the sweep saw no sweep position vouches for who it is,
+and a landmarker left to itself moves on to whoever stands closest; and within them a skeleton of two people can lie
+within reach (the crowd walker at 0.6x size: her hips and legs with the shoulders of the man behind her). The video
+is split into runs of consecutive frames followed at once, one landmarker each.
 """
 
 from __future__ import annotations
@@ -271,7 +272,7 @@ def run_follow(
             centre, torso = torso_centre_and_length(lm)
             colours = person_colours(crop, found[k])
             seen_as = track_look(list(me.colours))
-            alike = planned[i] or looks_alike(colours, seen_as, config.tracking)
+            alike = looks_alike(colours, seen_as, config.tracking)
             if alike and within_reach(centre, torso, ref, plan.torso_at(i), reach, change):
                 me.misses = 0
                 me.last = (i, centre, landmark_extent(lm))
