@@ -90,18 +90,18 @@ def on_the_spot(
     small = foot < min_foot_px
     out_segments: list[Segment] = []
     out_steps = list(steps)
-    for seg in segments:
-        inside = [
-            k
-            for k, s in enumerate(out_steps)
-            if seg.start_frame <= s.contact_frame < seg.end_frame and s.excluded != "step_timing"
-        ]
-        travel = seg.direction in ("forward", "backward")
+
+    def _moves(seg: Segment) -> bool:
+        """Whether travelling segment ``seg`` shows it: ground covered (small feet) or steps."""
         if small:
-            moves = covers_ground(pose, background_px, seg, min_travel_torso, travel_window, depth_travel_log)
-        else:
-            moves = shows_steps([out_steps[k] for k in inside], min_steps, max_step_s)
-        if travel and not moves:
+            return covers_ground(pose, background_px, seg, min_travel_torso, travel_window, depth_travel_log)
+        inside = [
+            s for s in out_steps if seg.start_frame <= s.contact_frame < seg.end_frame and s.excluded != "step_timing"
+        ]
+        return shows_steps(inside, min_steps, max_step_s)
+
+    for seg in segments:
+        if seg.direction in ("forward", "backward") and not _moves(seg):
             seg = replace(seg, direction="standing")
             for k, s in enumerate(out_steps):
                 if seg.start_frame <= s.contact_frame < seg.end_frame:

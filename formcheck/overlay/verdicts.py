@@ -29,7 +29,6 @@ STRIKE_RGB: dict[str | None, RGB] = {
     "heel": (255, 40, 40),
     None: (200, 200, 200),
 }
-PARTS = BODY_PARTS
 FEET = {"left": (LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX), "right": (LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX)}
 
 
@@ -59,7 +58,7 @@ class VerdictSkeletonAnnotator:
         """Draw on ``scene`` in place; ``xy`` [33, 2] px in scene coordinates."""
         u = unit_px(scene.shape)
         width = max(int(round(0.9 * u)), 2)
-        for part, bones in PARTS.items():
+        for part, bones in BODY_PARTS.items():
             colour = VERDICT_RGB.get(part_verdict.get(part, "not_assessable"), VERDICT_RGB["not_assessable"])
             for a, b in bones:
                 pa, pb = _pt(xy[a]), _pt(xy[b])

@@ -23,6 +23,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from formcheck.config import TrackingConfig
+from formcheck.pose.athlete import median_torso_px
 from formcheck.pose.landmarks import LM, N_LANDMARKS, torso_lengths
 from formcheck.pose.outliers import mangled_frames
 from formcheck.pose.pixels import appearance_distance
@@ -90,11 +91,6 @@ def merge_same_person(
 def torso_centre_and_length(image_lm: np.ndarray) -> tuple[np.ndarray, float]:
     """Torso centre (x, y px) and torso length (px, shoulder-midpoint to hip-midpoint; at least 1 px)."""
     return image_lm[_TORSO, :2].mean(axis=0), max(float(torso_lengths(image_lm)), 1.0)
-
-
-def _end_torso(images: list[np.ndarray]) -> float:
-    """Median torso length (px) of a few detections ``[33, >=2]`` at a fragment's end."""
-    return float(np.median(torso_lengths(np.stack(images))))
 
 
 def within_reach(
@@ -397,10 +393,9 @@ class PersonTracker:
             if gap_s > cfg.max_stitch_gap_s:
                 return None
         last_c, torso = torso_centre_and_length(ch.image[-1])
-        if (
-            abs(np.log(_end_torso(tr.image[:_SIZE_FRAMES]) / _end_torso(ch.image[-_SIZE_FRAMES:])))
-            > np.log(cfg.max_torso_change) + cfg.stitch_size_change_per_s * gap_s
-        ):
+        size_then = median_torso_px(np.stack(ch.image[-_SIZE_FRAMES:]))
+        size_now = median_torso_px(np.stack(tr.image[:_SIZE_FRAMES]))
+        if abs(np.log(size_now / size_then)) > np.log(cfg.max_torso_change) + cfg.stitch_size_change_per_s * gap_s:
             return None  # another size: someone else, unless they came that much nearer in the gap
         jump = float(np.linalg.norm(here - last_c)) / torso
         reach = cfg.max_jump_torso + cfg.max_speed_torso_per_s * gap_s
