@@ -27,6 +27,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from PIL import Image
 
 LABELS = Path(__file__).with_name("real_footage_labels.toml")
 HIP_L, HIP_R = 23, 24
@@ -102,10 +103,13 @@ def fetch_source(name: str, clip: dict) -> Path:
 
 @dataclass(frozen=True)
 class Variant:
-    """How a variant is made from its clip: frames ``[start, stop)`` of the source, then reversed / mirrored,
-    each frame repeated ``repeat`` times (30 -> 60 fps), scaled by ``scale``, cropped to ``crop`` (x, y, w, h px of
-    the scaled frame); ``boomerang``: played forwards, then backwards from its last frame but one (a track that
-    passes to someone near the end then passes back)."""
+    """How a variant is made from its clip: frames ``[start, stop)`` of the source, every ``step``-th kept (30 ->
+    15 fps), then reversed / mirrored, each frame repeated ``repeat`` times (30 -> 60 fps), scaled by ``scale``,
+    cropped to ``crop`` (x, y, w, h px of the scaled frame), turned ``tilt_deg`` counter-clockwise about its centre
+    (a phone held crooked; the corners black), darkened to ``gain`` times its values with Gaussian noise of
+    ``noise`` (8-bit levels; a dim room), and encoded at H.264 quality ``crf`` (35: a heavily compressed upload);
+    ``boomerang``: played forwards, then backwards from its last frame but one (a track that passes to someone
+    near the end then passes back)."""
 
     name: str
     reverse: bool = False
@@ -115,6 +119,26 @@ class Variant:
     crop: tuple[int, int, int, int] | None = None
     extra: dict = field(default_factory=dict)
     boomerang: bool = False
+    step: int = 1
+    tilt_deg: float = 0.0
+    gain: float = 1.0
+    noise: float = 0.0
+    crf: int = 18
+
+    def cache_key(self) -> dict:
+        """The fields that make the video; those added later count only when set, so the variants made before
+        them keep their cached files."""
+        later = {"step": 1, "tilt_deg": 0.0, "gain": 1.0, "noise": 0.0, "crf": 18}
+        return {k: x for k, x in self.__dict__.items() if k not in later or x != later[k]}
+
+    def place(self, x: float, y: float, size: tuple[float, float]) -> tuple[float, float]:
+        """Where a point (px) of the cropped, scaled frame of ``size`` (w, h) lies once the frame is tilted."""
+        if not self.tilt_deg:
+            return x, y
+        a = math.radians(self.tilt_deg)
+        cx, cy = size[0] / 2, size[1] / 2
+        dx, dy = x - cx, y - cy
+        return cx + dx * math.cos(a) + dy * math.sin(a), cy - dx * math.sin(a) + dy * math.cos(a)
 
 
 def variants(clip: dict) -> list[Variant]:
@@ -124,6 +148,7 @@ def variants(clip: dict) -> list[Variant]:
         spec = dict(clip.get("variant_specs", {}).get(name, {}))
         parts = name.split("_")
         crop = spec.pop("crop", None)
+        dark = "dark" in parts
         out.append(
             Variant(
                 name=name,
@@ -134,6 +159,11 @@ def variants(clip: dict) -> list[Variant]:
                 crop=tuple(crop) if crop else None,
                 extra=spec,
                 boomerang="boomerang" in parts,
+                step=int(spec.pop("step", 2 if "halfrate" in parts else 1)),
+                tilt_deg=float(spec.pop("tilt_deg", 5.0 if "tilt" in parts else 0.0)),
+                gain=float(spec.pop("gain", 0.4 if dark else 1.0)),
+                noise=float(spec.pop("noise", 6.0 if dark else 0.0)),
+                crf=int(spec.pop("crf", 35 if "lowq" in parts else 18)),
             )
         )
     return out
@@ -142,7 +172,7 @@ def variants(clip: dict) -> list[Variant]:
 def make_variant(name: str, clip: dict, v: Variant) -> Path:
     """The variant's video file (cached), written with PyAV as H.264 (CRF 18)."""
     src = fetch_source(name, clip)
-    key = hashlib.sha256(json.dumps([clip["sha256"], v.__dict__, clip.get("segment")], default=str).encode())
+    key = hashlib.sha256(json.dumps([clip["sha256"], v.cache_key(), clip.get("segment")], default=str).encode())
     dest = cache_root() / "variants" / f"{name}__{v.name}__{key.hexdigest()[:10]}.mp4"
     if dest.exists():
         return dest
@@ -155,7 +185,7 @@ def make_variant(name: str, clip: dict, v: Variant) -> Path:
         for i, fr in enumerate(inp.decode(stream)):
             if i >= stop:
                 break
-            if i < start:
+            if i < start or (i - start) % v.step:
                 continue
             w, h = fr.width, fr.height
             if v.scale != 1.0:
@@ -166,6 +196,11 @@ def make_variant(name: str, clip: dict, v: Variant) -> Path:
             if v.crop:
                 x, y, cw, ch = v.crop
                 img = img[y : y + ch, x : x + cw]
+            if v.tilt_deg:
+                img = np.asarray(Image.fromarray(img).rotate(v.tilt_deg, resample=Image.Resampling.BILINEAR))
+            if v.gain != 1.0 or v.noise:
+                noise = np.random.default_rng(i).normal(0.0, v.noise, img.shape) if v.noise else 0.0
+                img = np.clip(img * v.gain + noise, 0, 255).astype(np.uint8)
             frames.append(np.ascontiguousarray(img))
     if v.reverse:
         frames.reverse()
@@ -173,7 +208,8 @@ def make_variant(name: str, clip: dict, v: Variant) -> Path:
         frames = frames + frames[-2::-1]
     part = dest.with_suffix(".part.mp4")
     with av.open(str(part), "w") as out:
-        st = out.add_stream("libx264", rate=fps * v.repeat, options={"crf": "18", "preset": "veryfast"})
+        rate = fps * v.repeat / v.step
+        st = out.add_stream("libx264", rate=rate, options={"crf": str(v.crf), "preset": "veryfast"})
         st.height, st.width = frames[0].shape[:2]
         st.pix_fmt = "yuv420p"
         for img in frames:
@@ -211,13 +247,13 @@ class Expected:
 def expected(clip: dict, v: Variant) -> Expected:
     """Map the labels (original frames and pixels) into variant ``v``."""
     start, stop = clip.get("segment", [0, clip["frames"]])
-    n = stop - start
+    n = -(-(stop - start) // v.step)  # frames kept
     lab = clip["labels"]
     if v.boomerang and (lab.get("direction", "none") != "none" or lab.get("contacts") or lab.get("toe_offs")):
         raise ValueError("a boomerang variant is for clips without travel or contacts (they would turn round)")
 
     def frame(f: int) -> int:
-        f = f - start
+        f = min(int(round((f - start) / v.step)), n - 1)
         return (n - 1 - f if v.reverse else f) * v.repeat
 
     def frames_of(f: int) -> list[int]:
@@ -231,9 +267,12 @@ def expected(clip: dict, v: Variant) -> Expected:
     hips = []
     path = []  # every labelled hip position in the variant's frames and pixels, inside the crop or not
 
+    sw, sh = (int(round(d * v.scale / 2) * 2) if v.scale != 1.0 else d for d in (w, clip["height"]))
+    size = (min(cw, sw), min(ch, sh))  # the frame tilted: scaled, then cropped
+
     def place(x: float, y: float) -> tuple[float, float]:
         x = (w - 1 - x) if v.mirror else x
-        return x * v.scale - x0, y * v.scale - y0
+        return v.place(x * v.scale - x0, y * v.scale - y0, size)
 
     for f, x, y in lab.get("athlete_hips", []):
         x, y = place(x, y)
@@ -258,8 +297,8 @@ def expected(clip: dict, v: Variant) -> Expected:
     if v.crop and hips:  # the crop shows the athlete only around the labelled frames inside it
         span = sorted(f for f, _, _ in hips)
         in_view = [
-            max(in_view[0], span[0] - int(lab.get("crop_margin_frames", 0)) * v.repeat),
-            min(in_view[1], span[-1] + int(lab.get("crop_margin_frames", 0)) * v.repeat),
+            max(in_view[0], span[0] - int(lab.get("crop_margin_frames", 0)) // v.step * v.repeat),
+            min(in_view[1], span[-1] + int(lab.get("crop_margin_frames", 0)) // v.step * v.repeat),
         ]
     direction = lab.get("direction", "none")
     if v.reverse and direction in ("forward", "backward"):
@@ -271,7 +310,7 @@ def expected(clip: dict, v: Variant) -> Expected:
         hips=hips,
         hip_tol_px=float(lab.get("hip_tolerance_px", 100)) * v.scale,
         contacts=sorted(frame(f) for f in events),
-        contact_tol=int(lab.get("contact_tolerance_frames", 4)) * v.repeat,
+        contact_tol=max(1, round(int(lab.get("contact_tolerance_frames", 4)) / v.step)) * v.repeat,
         contact_window=(window[0], window[1]),
         direction=direction,
         not_assessable=list(v.extra.get("not_assessable", na)),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import real_footage as rf
 
@@ -84,3 +85,28 @@ def test_a_boomerang_shows_each_label_twice() -> None:
     walk, _ = by[("walk", "fwd")]
     with pytest.raises(ValueError, match="boomerang"):
         rf.expected(walk, boom)
+
+
+def test_labels_map_into_half_rate_and_tilted_variants() -> None:
+    """Every second frame kept (30 -> 15 fps): frames and the contact tolerance halve; a tilted frame moves each
+    labelled point as PIL's rotation moves its pixels (a dot drawn there and turned lands where the label says)."""
+    from PIL import Image
+
+    by = {(n, v.name): (c, v) for n, c, v in SUITE}
+    clip, rev = by[("walk", "rev")]
+    half = rf.Variant(name="halfrate_rev", reverse=True, step=2)
+    r, h = rf.expected(clip, rev), rf.expected(clip, half)
+    assert h.n_frames == 115 and h.contact_tol == r.contact_tol // 2
+    assert h.contacts == sorted(114 - round(f / 2) for f in clip["labels"]["toe_offs"])
+    assert h.hips[0] == (114 - 35, 1311, 711)
+    tilt = rf.Variant(name="tilt", tilt_deg=7.0, scale=0.25)
+    t = rf.expected(clip, tilt)
+    img = np.zeros((int(round(994 * 0.25 / 2) * 2), int(round(1768 * 0.25 / 2) * 2)), np.uint8)
+    for f, x, y in rf.expected(clip, rf.Variant(name="fwd", scale=0.25)).hips:
+        img[:] = 0
+        img[int(round(y)) - 1 : int(round(y)) + 2, int(round(x)) - 1 : int(round(x)) + 2] = 255
+        turned = np.asarray(Image.fromarray(img).rotate(7.0, resample=Image.Resampling.BILINEAR)).astype(float)
+        ys, xs = np.nonzero(turned)
+        cx, cy = np.average(xs, weights=turned[ys, xs]), np.average(ys, weights=turned[ys, xs])
+        tx, ty = next((a, b) for g, a, b in t.hips if g == f)
+        assert abs(tx - cx) < 1.0 and abs(ty - cy) < 1.0, (f, tx, ty, cx, cy)
