@@ -252,6 +252,7 @@ class StrikeConfig(_Section):
     far_min_confidence: float = Field(ge=0, le=1, description="far foot: strike unknown below this confidence")
     min_foot_px: float = Field(ge=0, description="strike unknown when heel->toe is shorter (px)")
     far_foot_min_visibility: float = Field(ge=0, le=1, description="far foot strike unknown below this (0..1)")
+    edge_of_view_s: float = Field(ge=0, description="strike unknown with the person lost this near the contact (s)")
     pixel_check_contacts: int = Field(ge=1, description="contacts per foot whose pixels are checked")
     pixel_radius_foot: float = Field(gt=0, description="half-side of the checked square, share of the foot")
     min_landmark_contrast: float = Field(ge=0, description="heel/toe image structure below this: unknown (grey)")

@@ -126,3 +126,21 @@ def test_cues_from_a_foot_series_made_once_equal_those_made_per_contact() -> Non
         assert series.foot_px == pytest.approx(40.0) and series.usual_shank_foot_deg is not None
         once = strike_cues(pose, angle, "left", CONTACT, CONTACT, 100.0, stance, cfg, series)
         assert once == _cues(pose) and once.touch_s is not None
+
+
+def test_a_landing_beside_frames_where_the_person_is_lost_is_unknown() -> None:
+    """Issue 10's walk (reversed, mirrored, compressed): 2 frames before the walker went behind a tree her hidden foot
+    was put on the visible one and read as a heel landing. Lost (hips unseen) within strike.edge_of_view_s of the
+    contact, on either side: no strike class; lost further away, or a frame filled by the cleaning: read."""
+    cfg = load_config().strike
+    edge = int(round(cfg.edge_of_view_s * FPS))
+    for lost_at, unknown in ((CONTACT + 2, True), (CONTACT - edge, True), (CONTACT + edge + 1, False)):
+        pose = _landing("toe")
+        pose.xy[lost_at:, [LM.LEFT_HIP, LM.RIGHT_HIP]] = np.nan
+        if lost_at < CONTACT:  # lost before it and found again just before it: coming out from behind something
+            pose.xy[lost_at + 1 :, [LM.LEFT_HIP, LM.RIGHT_HIP]] = 100.0
+            pose.xy[: lost_at + 1, [LM.LEFT_HIP, LM.RIGHT_HIP]] = np.nan
+        cues = _cues(pose)
+        assert cues.lost_near is unknown, lost_at
+        strike, conf = classify_contact(cues, "left", SIDE, cfg)
+        assert (strike is None) is unknown and conf is not None and conf > 0.5, lost_at

@@ -34,6 +34,7 @@ from formcheck.analysis.types import CleanPose, StrikeName, View
 from formcheck.config import StrikeConfig
 from formcheck.pose.landmarks import LM
 
+_HIPS = [int(LM.LEFT_HIP), int(LM.RIGHT_HIP)]
 _LM: dict[str, tuple[int, int, int, int]] = {  # heel, foot index, ankle, knee
     "left": (int(LM.LEFT_HEEL), int(LM.LEFT_FOOT_INDEX), int(LM.LEFT_ANKLE), int(LM.LEFT_KNEE)),
     "right": (int(LM.RIGHT_HEEL), int(LM.RIGHT_FOOT_INDEX), int(LM.RIGHT_ANKLE), int(LM.RIGHT_KNEE)),
@@ -47,7 +48,8 @@ class StrikeCues:
     after contact (+ the heel came down: forefoot); ``ankle_deg`` shank-foot angle at contact minus its stance
     median (+ plantarflexed); ``foot_px`` the foot's median length in the image; ``visibility`` the mean visibility
     (0..1) of heel and foot index within ``touch_window_s`` of the contact; ``structure`` the image structure around
-    the foot's landmarks (grey levels, analysis/foot_pixels.py; None = not measured)."""
+    the foot's landmarks (grey levels, analysis/foot_pixels.py; None = not measured); ``lost_near`` the person is
+    lost (unseen past what the cleaning fills) within ``edge_of_view_s`` of the contact, inside the clip."""
 
     angle_deg: float | None
     touch_s: float | None
@@ -56,6 +58,7 @@ class StrikeCues:
     foot_px: float | None
     visibility: float = 1.0
     structure: float | None = None
+    lost_near: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,17 @@ def strike_cues(
         ankle_rel = float(fs.shank_foot_deg[contact] - fs.usual_shank_foot_deg)
     vis = pose.conf[max(contact - k, 0) : contact + k + 1][:, [heel, toe]]
     visibility = float(np.mean(vis)) if vis.size else 0.0
-    return StrikeCues(angle, touch, rotation, ankle_rel, fs.foot_px, visibility)
+    lost = lost_near(pose, contact, cfg)
+    return StrikeCues(angle, touch, rotation, ankle_rel, fs.foot_px, visibility, lost_near=lost)
+
+
+def lost_near(pose: CleanPose, contact: int, cfg: StrikeConfig) -> bool:
+    """Whether the person is lost (hips unseen after cleaning: a gap longer than it fills) on a frame of the clip
+    within ``cfg.edge_of_view_s`` of frame ``contact``: they are going out of view or behind something there, or
+    coming out, and the landmarker holds a part-hidden body (a hidden foot put on the visible one)."""
+    e = max(int(round(cfg.edge_of_view_s * pose.fps)), 1)
+    hips = pose.xy[max(contact - e, 0) : contact + e + 1, _HIPS, 0]
+    return bool(not np.all(np.isfinite(hips)))
 
 
 def votes(cues: StrikeCues, cfg: StrikeConfig) -> dict[str, float]:
@@ -187,6 +200,8 @@ def classify_contact(
     confidence = float(min(abs(score), 1.0))
     if cues.structure is not None and cues.structure < cfg.min_landmark_contrast:
         return None, confidence  # the pixels show no foot there: the landmarks are a guess
+    if cues.lost_near:
+        return None, confidence  # at the edge of view or of an occlusion: the body is part hidden
     far = view.side is not None and foot != view.side
     if far and cues.visibility < cfg.far_foot_min_visibility:
         return None, confidence
