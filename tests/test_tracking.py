@@ -233,3 +233,17 @@ def test_within_reach_is_the_same_person_check_of_reach_and_build():
     assert within_reach(ref, 65.0, ref, 50.0, 1.0, 1.3) and not within_reach(ref, 65.5, ref, 50.0, 1.0, 1.3)
     assert within_reach(ref, 50.0 / 1.3, ref, 50.0, 1.0, 1.3) and not within_reach(ref, 38.0, ref, 50.0, 1.0, 1.3)
     assert not within_reach(np.array([101.5, 100.0]), 1.0, ref, 0.0, 1.0, 1.3)  # a torso under 1 px counts as 1
+
+
+def test_the_stitch_measures_distances_in_the_smaller_persons_torso():
+    # issue 10's walk, heavily compressed, mirrored and reversed: the man on the box (torso 1.65x hers) lost as the
+    # walker came into view 1 s later, 3.3 of his torso lengths away (within one frame's jump plus the slack of a
+    # 1 s gap, 4.0) but 5.5 of hers: she was joined to him, and the follow pass took his place for a frame
+    cfg = load_config().tracking
+    frames: list[list[np.ndarray]] = [[_scaled(person_at(660), 1.65)] for _ in range(30)]
+    frames += [[] for _ in range(31)]
+    frames += [[person_at(1150 - 2 * i)] for i in range(60)]
+    tracker = PersonTracker(cfg, 30.0, frame_size=(1280, 720))
+    run(tracker, frames)
+    image, _, _, members = tracker.finish(len(frames))
+    assert image.shape[0] == 2 and all(len(m) == 1 for m in members)

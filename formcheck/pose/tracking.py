@@ -26,7 +26,7 @@ from formcheck.config import TrackingConfig
 from formcheck.pose.athlete import median_torso_px
 from formcheck.pose.landmarks import LM, N_LANDMARKS, torso_lengths
 from formcheck.pose.outliers import mangled_frames
-from formcheck.pose.pixels import appearance_distance
+from formcheck.pose.pixels import appearance_distance, visible_colours
 
 _TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
 TORSO_MEMORY = 9  # frames whose torso lengths set a track's gate scale
@@ -122,6 +122,14 @@ def looks_alike(a: np.ndarray | None, b: np.ndarray | None, config: TrackingConf
         return True
     d = appearance_distance(a, b, config.appearance_dark_floor)
     return not (np.isfinite(d) and d > config.max_appearance)
+
+
+def looks_alike_where_seen(
+    colours: np.ndarray, lm: np.ndarray, look: np.ndarray | None, config: TrackingConfig
+) -> bool:
+    """:func:`looks_alike` for one detection (``colours`` of the person with landmarks ``lm [33, 4]``) against a
+    track's ``look``, on the regions whose landmarks are all at least ``config.look_min_visibility`` visible."""
+    return looks_alike(visible_colours(colours, lm, config.look_min_visibility), look, config)
 
 
 def track_look(colours: list[np.ndarray]) -> np.ndarray | None:
@@ -392,11 +400,14 @@ class PersonTracker:
             here, gap_s = torso_centre_and_length(tr.image[0])[0], -overlap_s
             if gap_s > cfg.max_stitch_gap_s:
                 return None
-        last_c, torso = torso_centre_and_length(ch.image[-1])
+        last_c = torso_centre_and_length(ch.image[-1])[0]
         size_then = median_torso_px(np.stack(ch.image[-_SIZE_FRAMES:]))
         size_now = median_torso_px(np.stack(tr.image[:_SIZE_FRAMES]))
         if abs(np.log(size_now / size_then)) > np.log(cfg.max_torso_change) + cfg.stitch_size_change_per_s * gap_s:
             return None  # another size: someone else, unless they came that much nearer in the gap
+        # distances in the smaller end's torso lengths: in the larger one's, someone twice another's size standing
+        # far from them looks near
+        torso = min(size_then, size_now)
         jump = float(np.linalg.norm(here - last_c)) / torso
         reach = cfg.max_jump_torso + cfg.max_speed_torso_per_s * gap_s
         if jump > reach:
