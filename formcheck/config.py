@@ -222,6 +222,8 @@ class EventsConfig(_Section):
     cadence_min_steps: int = Field(ge=1, description="least step times for a cadence (count)")
     heel_lift_window_s: float = Field(gt=0, description="heel lift is the peak within this after toe-off (s)")
     stance_fallback_s: float = Field(gt=0, description="stance taken as this long when toe-off is unknown (s)")
+    ground_slope_min_steps: int = Field(ge=2, description="least footprints for the ground's slope (count)")
+    ground_slope_min_span_leg: float = Field(gt=0, description="footprints must span this across (leg lengths)")
     fatigue_min_frames: int = Field(ge=3, description="least measured frames to compare thirds (count)")
     fatigue_block_s: float = Field(gt=0, description="lean blocks for the fatigue change's uncertainty (s)")
     sway_highpass_hz: float = Field(gt=0, description="trunk sway is the lean above this frequency (Hz)")
@@ -253,6 +255,7 @@ class StrikeConfig(_Section):
     far_min_confidence: float = Field(ge=0, le=1, description="far foot: strike unknown below this confidence")
     min_foot_px: float = Field(ge=0, description="strike unknown when heel->toe is shorter (px)")
     far_foot_min_visibility: float = Field(ge=0, le=1, description="far foot strike unknown below this (0..1)")
+    min_fps: float = Field(gt=0, description="no strike class from videos under this frame rate (fps)")
     edge_of_view_s: float = Field(ge=0, description="strike unknown with the person lost this near the contact (s)")
     pixel_check_contacts: int = Field(ge=1, description="contacts per foot whose pixels are checked")
     pixel_radius_foot: float = Field(gt=0, description="half-side of the checked square, share of the foot")
@@ -296,6 +299,9 @@ class RulesConfig(_Section):
     look_max_turned_share: float = Field(ge=0, le=1, description="head turned more than this share: warn")
     evidence_frames_max: int = Field(ge=1, description="most extreme-lean frames a rule cites (count)")
     step_fault_foot_angle_deg: float = Field(gt=0, description="foot angle short of forefoot per fault unit (deg)")
+    level_max_ground_slope_deg: float = Field(
+        gt=0, description="posture and landing not assessable when the ground slopes more in the picture (deg)"
+    )
 
 
 class Config(_Section):

@@ -308,3 +308,18 @@ def test_no_head_turn_is_judged_where_the_facing_is_unknown():
     assert "facing unknown" in v.message
     known = tf.metrics(head_turns=0, head_turns_per_min=0.0, counts={"head_turns": Count(140, 0, {})})
     assert look_over_shoulder(known, ctx, CFG.rules).verdict == "fail"  # seen, and never turned: judged
+
+
+def test_under_the_strike_frame_rate_no_landing_is_classed_and_the_rule_says_why():
+    # issue 10's held-out walker played backwards at 15 fps read 2 of 5 toe-first landings as heel
+    from formcheck.analysis.types import StrikeRateNote
+    from formcheck.rules.registry import RuleContext, judge_rules
+
+    slow = judge(body_sequence(60, fps=15.0), CFG)
+    assert slow.metrics.strike_note == StrikeRateNote(fps=15.0, min_fps=CFG.strike.min_fps)
+    assert all(s.strike is None for s in slow.steps)
+    assert judge(body_sequence(60, fps=CFG.strike.min_fps), CFG).metrics.strike_note is None
+    m = tf.metrics(strike_note=slow.metrics.strike_note)
+    rules = judge_rules(m, RuleContext(view="side", backward=True, evidence={}), CFG.rules)
+    v = next(v for v in rules if v.id == "forefoot_landing")
+    assert v.verdict == "not_assessable" and "15 fps" in v.message and "30 fps" in v.message

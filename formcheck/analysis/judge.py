@@ -26,6 +26,7 @@ from formcheck.analysis.types import (
     Step,
     StepPicks,
     StrikeModelNote,
+    StrikeRateNote,
     View,
 )
 from formcheck.analysis.view import ViewClassifier, facing_x_image
@@ -104,11 +105,14 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
         travel_window=max(int(round(c.athlete.travel_window_s * pose.fps)), 1),
         depth_travel_log=c.direction.depth_travel_log,
     )
-    note = None
+    note: StrikeModelNote | StrikeRateNote | None = None
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess
-        steps = tuple(replace(s, strike=None, strike_confidence=None) for s in steps)
         note = StrikeModelNote(model=seq.model, suggested=c.events.strike_models[0])
+    elif pose.fps < c.strike.min_fps:
+        note = StrikeRateNote(fps=pose.fps, min_fps=c.strike.min_fps)  # too few frames to see a landing happen
+    if note is not None:
+        steps = tuple(replace(s, strike=None, strike_confidence=None) for s in steps)
     turned = head_turned(pose, facing, c.events)
     metrics = replace(
         compute_metrics(

@@ -11,6 +11,7 @@ import math
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
+from formcheck.analysis.ground_slope import ground_slope_deg
 from formcheck.analysis.plausibility import REASONS
 from formcheck.analysis.runs import true_runs
 from formcheck.analysis.types import Angles, CleanPose, Count, Metrics, Quality, Segment, Stats, Step, View
@@ -315,6 +316,7 @@ def compute_metrics(
         head_turned_share=float(np.mean(turned[head])) if head.any() else None,
         fatigue_lean_change_deg=_fatigue_deg(lean, cfg),
         fatigue_uncertainty_deg=fatigue_uncertainty_deg(lean, pose.fps, cfg),
+        ground_slope_deg=ground_slope_deg(pose, steps, view, static, leg_px, cfg),
     )
 
 

@@ -168,6 +168,22 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class StrikeRateNote:
+    """The video's frame rate (``fps``) is under ``min_fps``, the least at which landings are read."""
+
+    fps: float
+    min_fps: float
+
+    @property
+    def text(self) -> str:
+        """The reason, as the report and the forefoot_landing rule say it."""
+        return (
+            f"at {self.fps:.0f} fps the foot turns through tens of degrees between frames: landings are read from "
+            f"{self.min_fps:.0f} fps up; film at 30 fps or more"
+        )
+
+
+@dataclass(frozen=True)
 class StrikeModelNote:
     """The pose ``model`` cannot tell heel from forefoot landings; ``suggested`` is one that can."""
 
@@ -216,13 +232,16 @@ class Metrics:
     head_turned_share: float | None
     fatigue_lean_change_deg: float | None
     fatigue_uncertainty_deg: float | None
-    strike_note: StrikeModelNote | None = None
+    strike_note: StrikeModelNote | StrikeRateNote | None = None
     counts: dict[str, Count] = field(default_factory=dict)
     cadence_coverage: float | None = None
     """Share (0..1) of the backward time seen that the step times of the cadence cover; None with no backward time."""
     step_time_asymmetry_uncertainty_pct: float | None = None
     """Standard error (% of the mean step time) of the left->right minus right->left step-time medians, from their
     scatter; None when the asymmetry is not measured."""
+    ground_slope_deg: float | None = None
+    """Slope (deg, + rising to the right) of the ground under the runner in the picture, from their footprints (all
+    steps; :mod:`formcheck.analysis.ground_slope`): a static camera's roll seen from the side; None otherwise."""
 
     def elbow_deg(self, side: str | None) -> Stats | None:
         """The elbow statistics of ``side`` ("left"/"right"; None for anything else)."""

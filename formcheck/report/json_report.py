@@ -96,6 +96,7 @@ def metrics_section(m: Metrics) -> dict[str, Any]:
         "backward_frames": m.backward_frames,
         "leg_length_px": m.leg_length_px,
         "camera_static": m.camera_static,
+        "ground_slope_deg": m.ground_slope_deg,
         "cadence_spm": m.cadence_spm,
         "cadence_coverage": m.cadence_coverage,
         "steps_backward": m.steps_backward,

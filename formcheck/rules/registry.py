@@ -87,6 +87,19 @@ def _band(
     )
 
 
+def _tilted(v: Verdict, m: Metrics, cfg: RulesConfig, band: BandRule, what: str) -> Verdict:
+    """``v``, or not assessable when it was judged on a picture whose ground slopes more than
+    ``cfg.level_max_ground_slope_deg`` (``what`` is measured against the picture's level, not gravity's)."""
+    slope = _finite(m.ground_slope_deg)
+    if v.verdict == "not_assessable" or slope is None or abs(slope) <= cfg.level_max_ground_slope_deg:
+        return v
+    reason = (
+        f"the ground slopes {slope:+.1f} deg in the picture (a tilted camera, or a slope): {what} is measured against "
+        "the picture's level; film with the phone level"
+    )
+    return _na(v.id, v.unit, band, reason)
+
+
 def upright_posture(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Median trunk lean (deg, + forward) over backward running. Outside the band, the message and tip say which
     way: leaning back (below the band) or hunched forward (above it)."""
@@ -108,7 +121,7 @@ def upright_posture(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
             message=MESSAGES["upright_posture"][key].format(value=f"{v.value:.1f}", unit=v.unit),
             tip=TIPS["upright_posture"][key],
         )
-    return v
+    return _tilted(v, m, cfg, cfg.upright_posture, "the trunk lean")
 
 
 def short_steps(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
@@ -153,7 +166,9 @@ def forefoot_landing(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     )
     if ctx.view not in cfg.forefoot_landing.views:
         return v  # the view cannot show a landing: no contact is read, so no count to give
-    return _with_strike_count(v, m.strikes_classified, m.steps_backward)
+    return _with_strike_count(
+        _tilted(v, m, cfg, cfg.forefoot_landing, "the foot's angle"), m.strikes_classified, m.steps_backward
+    )
 
 
 def _with_strike_count(v: Verdict, used: int, contacts: int) -> Verdict:
