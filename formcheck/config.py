@@ -76,7 +76,6 @@ class TrackingConfig(_Section):
     max_overlap_s: float = Field(ge=0, description="longest overlap of two fragments still joined (s)")
     max_appearance: float = Field(gt=0, description="largest appearance distance of one person (0..~1)")
     appearance_dark_floor: float = Field(ge=0, description="grey level added before chromaticity (0..255)")
-    look_min_visibility: float = Field(ge=0, le=1, description="a region is compared only this visible (0..1)")
     appearance_memory: int = Field(ge=1, description="detections whose colours make a track's look (count)")
     max_proportion_ratio: float = Field(gt=1, description="largest leg/torso ratio change of one person (x)")
     max_stitch_gap_s: float = Field(ge=0, description="longest gap across which fragments are joined (s)")

@@ -38,7 +38,7 @@ from formcheck.pose.sweep import Sweep
 from formcheck.pose.tracking import (
     TORSO_MEMORY,
     distinct_detections,
-    looks_alike_where_seen,
+    looks_alike,
     torso_centre_and_length,
     track_look,
     within_reach,
@@ -119,8 +119,7 @@ def carry_people(
         """Whether a result can be the candidate expected at ``ref`` with ``torso`` (px): within ``reach`` torso
         lengths of it, of that build, of the candidate's look."""
         c, length = torso_centre_and_length(got[0])
-        alike = looks_alike_where_seen(got[2], got[0], look, t)
-        return within_reach(c, length, ref, torso, reach, t.max_torso_change) and alike
+        return within_reach(c, length, ref, torso, reach, t.max_torso_change) and looks_alike(got[2], look, t)
 
     def add(k: int, got: Found) -> None:
         nonlocal added

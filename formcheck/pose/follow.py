@@ -26,12 +26,7 @@ import numpy as np
 from formcheck.config import Config
 from formcheck.pose.landmarks import N_LANDMARKS, shoulder_and_hip_midpoints
 from formcheck.pose.pixels import N_REGIONS, person_colours
-from formcheck.pose.tracking import (
-    looks_alike_where_seen,
-    torso_centre_and_length,
-    track_look,
-    within_reach,
-)
+from formcheck.pose.tracking import looks_alike, torso_centre_and_length, track_look, within_reach
 from formcheck.progress import Progress
 from formcheck.timing import StageClock
 from formcheck.timing import stage as clocked
@@ -277,7 +272,7 @@ def run_follow(
             centre, torso = torso_centre_and_length(lm)
             colours = person_colours(crop, found[k])
             seen_as = track_look(list(me.colours))
-            alike = looks_alike_where_seen(colours, found[k], seen_as, config.tracking)
+            alike = looks_alike(colours, seen_as, config.tracking)
             if alike and within_reach(centre, torso, ref, plan.torso_at(i), reach, change):
                 me.misses = 0
                 me.last = (i, centre, landmark_extent(lm))
@@ -354,7 +349,7 @@ def extend_backward(
                     k, one = nearest_detection(people, x0, y0, to_input, last_c)
                     centre, torso = torso_centre_and_length(one)
                     colours = person_colours(crop, people[k])
-                    alike = looks_alike_where_seen(colours, people[k], seen_as, config.tracking)
+                    alike = looks_alike(colours, seen_as, config.tracking)
                     if alike and within_reach(centre, torso, last_c, plan.torso_at(j), jump * (last_i - j), change):
                         image[j], world[j], looks[j] = one, worlds[k], colours
                         last_i, last_c = j, centre

@@ -88,17 +88,6 @@ def person_colours(rgb: np.ndarray, lm: np.ndarray) -> np.ndarray:
     return out
 
 
-def visible_colours(colours: np.ndarray, lm: np.ndarray, min_visibility: float) -> np.ndarray:
-    """``colours`` (:func:`person_colours` of the person with landmarks ``lm [33, 4]``) with the regions that have
-    a landmark less visible than ``min_visibility`` (0..1) set to NaN (not compared): a hidden limb's landmarks are
-    guessed and its patch reads whatever lies there."""
-    out = colours.copy()
-    for k, (a, b, _) in enumerate(REGIONS):
-        if float(np.min(lm[list(a) + list(b), 3])) < min_visibility:
-            out[k] = np.nan
-    return out
-
-
 class PixelSampler:
     """One per run of consecutive frames (one per landmarker): keeps the previous frame's thumbnail."""
 

@@ -60,9 +60,10 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: pass's look check past the sweep (issue 10); 3 = a followed track cut to one look (:mod:`formcheck.pose.one_look`);
 #: 4 = a stretch of another look inside the track is cut too (A -> B -> A); 5 = mixed skeletons beside a cut;
 #: 6 = fragments of another size are not joined across a gap; 7 = the mixed-skeleton check passes over the frames of
-#: another cut; 8 = the follow pass asks the look on frames the sweep saw too; 9 = the carry and follow look gates
-#: leave out hidden limbs (tracking.look_min_visibility), and the stitch measures in the smaller end's torso lengths.
-POSE_PASS_REVISION = 9
+#: another cut; 8 = the follow pass asks the look on frames the sweep saw too; 9 = the stitch measures in the smaller
+#: end's torso lengths, and the carry and follow looks leave out hidden limbs; 10 = those looks ask every limb again
+#: (leaving hidden ones out let the carry take someone else in the crowd clip, tilted and mirrored).
+POSE_PASS_REVISION = 10
 
 
 def pose_settings_key(config: Config) -> str:

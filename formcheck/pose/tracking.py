@@ -26,7 +26,7 @@ from formcheck.config import TrackingConfig
 from formcheck.pose.athlete import median_torso_px
 from formcheck.pose.landmarks import LM, N_LANDMARKS, torso_lengths
 from formcheck.pose.outliers import mangled_frames
-from formcheck.pose.pixels import appearance_distance, visible_colours
+from formcheck.pose.pixels import appearance_distance
 
 _TORSO = [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER, LM.LEFT_HIP, LM.RIGHT_HIP]
 TORSO_MEMORY = 9  # frames whose torso lengths set a track's gate scale
@@ -122,14 +122,6 @@ def looks_alike(a: np.ndarray | None, b: np.ndarray | None, config: TrackingConf
         return True
     d = appearance_distance(a, b, config.appearance_dark_floor)
     return not (np.isfinite(d) and d > config.max_appearance)
-
-
-def looks_alike_where_seen(
-    colours: np.ndarray, lm: np.ndarray, look: np.ndarray | None, config: TrackingConfig
-) -> bool:
-    """:func:`looks_alike` for one detection (``colours`` of the person with landmarks ``lm [33, 4]``) against a
-    track's ``look``, on the regions whose landmarks are all at least ``config.look_min_visibility`` visible."""
-    return looks_alike(visible_colours(colours, lm, config.look_min_visibility), look, config)
 
 
 def track_look(colours: list[np.ndarray]) -> np.ndarray | None:
