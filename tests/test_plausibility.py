@@ -312,11 +312,11 @@ def test_no_head_turn_is_judged_where_the_facing_is_unknown():
 
 def test_under_the_strike_frame_rate_no_landing_is_classed_and_the_rule_says_why():
     # issue 10's held-out walker played backwards at 15 fps read 2 of 5 toe-first landings as heel
-    from formcheck.analysis.types import StrikeRateNote
+    from formcheck.analysis.types import StrikeNote
     from formcheck.rules.registry import RuleContext, judge_rules
 
     slow = judge(body_sequence(60, fps=15.0), CFG)
-    assert slow.metrics.strike_note == StrikeRateNote(fps=15.0, min_fps=CFG.strike.min_fps)
+    assert slow.metrics.strike_note == StrikeNote.of_frame_rate(15.0, CFG.strike.min_fps)
     assert all(s.strike is None for s in slow.steps)
     assert judge(body_sequence(60, fps=CFG.strike.min_fps), CFG).metrics.strike_note is None
     m = tf.metrics(strike_note=slow.metrics.strike_note)

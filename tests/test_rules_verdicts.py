@@ -9,7 +9,7 @@ import typed_fixtures as tf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formcheck.analysis.types import Metrics, Stats, StrikeModelNote
+from formcheck.analysis.types import Metrics, Stats, StrikeNote
 from formcheck.config import load_config
 from formcheck.rules import RULE_IDS, VERDICTS, judge_rules
 from formcheck.rules.registry import RuleContext, tips_of
@@ -149,7 +149,7 @@ def test_posture_message_and_tip_say_which_way(lean, word, tip_word):
 
 
 def test_forefoot_landing_not_assessable_when_the_model_cannot_read_strikes():
-    m = replace(GOOD, strike_note=StrikeModelNote(model="lite", suggested="full"))
+    m = replace(GOOD, strike_note=StrikeNote.of_model("lite", "full"))
     v = next(v for v in judge_rules(m, _ctx(), CFG.rules) if v.id == "forefoot_landing")
     assert v.verdict == "not_assessable" and v.score is None and "lite" in v.message
     assert next(v for v in judge_rules(GOOD, _ctx(), CFG.rules) if v.id == "forefoot_landing").verdict == "ok"

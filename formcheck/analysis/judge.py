@@ -25,8 +25,7 @@ from formcheck.analysis.types import (
     Segment,
     Step,
     StepPicks,
-    StrikeModelNote,
-    StrikeRateNote,
+    StrikeNote,
     View,
 )
 from formcheck.analysis.view import ViewClassifier, facing_x_image
@@ -105,12 +104,12 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
         travel_window=max(int(round(c.athlete.travel_window_s * pose.fps)), 1),
         depth_travel_log=c.direction.depth_travel_log,
     )
-    note: StrikeModelNote | StrikeRateNote | None = None
+    note: StrikeNote | None = None
     if seq.model and seq.model not in c.events.strike_models:
         # this model's foot landmarks cannot tell a heel landing from a forefoot one: unknown, never a guess
-        note = StrikeModelNote(model=seq.model, suggested=c.events.strike_models[0])
+        note = StrikeNote.of_model(seq.model, c.events.strike_models[0])
     elif pose.fps < c.strike.min_fps:
-        note = StrikeRateNote(fps=pose.fps, min_fps=c.strike.min_fps)  # too few frames to see a landing happen
+        note = StrikeNote.of_frame_rate(pose.fps, c.strike.min_fps)  # too few frames to see a landing happen
     if note is not None:
         steps = tuple(replace(s, strike=None, strike_confidence=None) for s in steps)
     turned = head_turned(pose, facing, c.events)

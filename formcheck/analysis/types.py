@@ -168,34 +168,23 @@ class Stats:
 
 
 @dataclass(frozen=True)
-class StrikeRateNote:
-    """The video's frame rate (``fps``) is under ``min_fps``, the least at which landings are read."""
+class StrikeNote:
+    """Why no landing of the video is classed (``text``, as the report's ``strike_note`` and the forefoot_landing
+    rule say it)."""
 
-    fps: float
-    min_fps: float
+    text: str
 
-    @property
-    def text(self) -> str:
-        """The reason, as the report and the forefoot_landing rule say it."""
-        return (
-            f"at {self.fps:.0f} fps the foot turns through tens of degrees between frames: landings are read from "
-            f"{self.min_fps:.0f} fps up; film at 30 fps or more"
-        )
+    @classmethod
+    def of_model(cls, model: str, suggested: str) -> StrikeNote:
+        """The pose ``model`` cannot tell heel from forefoot landings; ``suggested`` is one that can."""
+        return cls(f"the {model} pose model cannot tell heel from forefoot landings; analyse with --model {suggested}")
 
-
-@dataclass(frozen=True)
-class StrikeModelNote:
-    """The pose ``model`` cannot tell heel from forefoot landings; ``suggested`` is one that can."""
-
-    model: str
-    suggested: str
-
-    @property
-    def text(self) -> str:
-        """The reason, as the report and the forefoot_landing rule say it."""
-        return (
-            f"the {self.model} pose model cannot tell heel from forefoot landings; analyse with --model "
-            f"{self.suggested}"
+    @classmethod
+    def of_frame_rate(cls, fps: float, min_fps: float) -> StrikeNote:
+        """The video's frame rate (``fps``) is under ``min_fps``, the least at which landings are read."""
+        return cls(
+            f"at {fps:.0f} fps the foot turns through tens of degrees between frames: landings are read from "
+            f"{min_fps:.0f} fps up; film at 30 fps or more"
         )
 
 
@@ -232,7 +221,7 @@ class Metrics:
     head_turned_share: float | None
     fatigue_lean_change_deg: float | None
     fatigue_uncertainty_deg: float | None
-    strike_note: StrikeModelNote | StrikeRateNote | None = None
+    strike_note: StrikeNote | None = None
     counts: dict[str, Count] = field(default_factory=dict)
     cadence_coverage: float | None = None
     """Share (0..1) of the backward time seen that the step times of the cadence cover; None with no backward time."""
