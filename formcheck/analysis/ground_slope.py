@@ -4,7 +4,7 @@ Trunk lean and foot angles are measured against the picture's vertical and horiz
 tilts them by its roll: the Sports2D walker played backwards read -8.7 deg ("leaning back", fail) on a level picture
 and -3.3 ("a bit back", warn) turned 5 deg (issue 10's held-out variants). A static camera seeing a runner cross from
 the side sees their footprints on one line across the picture; on level ground filmed level that line is level (the
-synthetic static clips read within 0.2 deg of it, the real walker 0.4-1.2 deg), and its slope is the camera's roll
+synthetic static clips read within 0.2 deg of it, the real walker 0.2-1.3 deg), and its slope is the camera's roll
 (or a slope of the ground: either way, the lean against the picture is not the lean against gravity).
 """
 
