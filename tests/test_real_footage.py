@@ -1,7 +1,8 @@
 """The real-footage suite: real clips from the package registries (Sports2D, Pose2Sim, OpenCV's vtest.avi) and
 variants made from them (time-reversed, mirrored, 30 -> 60 and 15 fps, downscaled, cropped to portrait, tilted,
 heavily compressed), each analysed and checked against hand labels (tests/real_footage_labels.toml): the athlete on
-every labelled frame, one person per track, the direction, contacts, no implausible angle, what must be not assessable, cadence and trunk sway.
+every labelled frame, one person per track, the direction, contacts, no implausible angle, what must be not
+assessable, cadence and trunk sway.
 
 The clips are fetched and cached under ~/.cache/formcheck/real_footage (skipped with the reason when the registry
 cannot be reached). Checks the analysis does not meet yet are listed in the labels' ``known_failures`` with the
