@@ -94,7 +94,7 @@ def _tilted(v: Verdict, m: Metrics, cfg: RulesConfig, band: BandRule, what: str)
     if v.verdict == "not_assessable" or slope is None or abs(slope) <= cfg.level_max_ground_slope_deg:
         return v
     reason = (
-        f"the ground slopes {slope:+.1f} deg in the picture (a tilted camera, or a slope): {what} is measured against "
+        f"the ground slopes {slope:+.1f} deg in the picture, a tilted camera or a slope: {what} is measured against "
         "the picture's level; film with the phone level"
     )
     return _na(v.id, v.unit, band, reason)
