@@ -21,7 +21,7 @@ import sys
 import tempfile
 import tomllib
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from pathlib import Path
 
@@ -128,7 +128,7 @@ class Variant:
     def cache_key(self) -> dict:
         """The fields that make the video; those added later count only when set, so the variants made before
         them keep their cached files."""
-        later = {"step": 1, "tilt_deg": 0.0, "gain": 1.0, "noise": 0.0, "crf": 18}
+        later = {f.name: f.default for f in fields(self) if f.name in ("step", "tilt_deg", "gain", "noise", "crf")}
         return {k: x for k, x in self.__dict__.items() if k not in later or x != later[k]}
 
     def place(self, x: float, y: float, size: tuple[float, float]) -> tuple[float, float]:
@@ -170,7 +170,7 @@ def variants(clip: dict) -> list[Variant]:
 
 
 def make_variant(name: str, clip: dict, v: Variant) -> Path:
-    """The variant's video file (cached), written with PyAV as H.264 (CRF 18)."""
+    """The variant's video file (cached), written with PyAV as H.264 (at ``v.crf``)."""
     src = fetch_source(name, clip)
     key = hashlib.sha256(json.dumps([clip["sha256"], v.cache_key(), clip.get("segment")], default=str).encode())
     dest = cache_root() / "variants" / f"{name}__{v.name}__{key.hexdigest()[:10]}.mp4"
