@@ -298,6 +298,9 @@ class RulesConfig(_Section):
     look_max_turned_share: float = Field(ge=0, le=1, description="head turned more than this share: warn")
     evidence_frames_max: int = Field(ge=1, description="most extreme-lean frames a rule cites (count)")
     step_fault_foot_angle_deg: float = Field(gt=0, description="foot angle short of forefoot per fault unit (deg)")
+    lean_min_facing_share: float = Field(
+        ge=0, le=1, description="lean rules need the facing told on this share of side-seen frames (0..1)"
+    )
     level_max_ground_slope_deg: float = Field(
         gt=0, description="posture and landing not assessable when the ground slopes more in the picture (deg)"
     )

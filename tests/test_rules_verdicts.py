@@ -225,3 +225,23 @@ def test_the_asymmetry_uncertainty_comes_from_the_step_times_scatter():
     # 1.2533 x 0.1414 / sqrt(2) = 0.1253 s, of a mean step of (0.6 + 0.6) / 2 s
     assert asymmetry_uncertainty_pct(uneven, CFG.events) == pytest.approx(100 * 0.12533 / 0.6, rel=1e-3)
     assert asymmetry_uncertainty_pct(steps([0.0, 0.6, 1.2]), CFG.events) is None  # one of each kind
+
+
+@pytest.mark.parametrize(
+    ("used", "unknown", "judged"), [(26, 33, False), (15, 37, False), (30, 29, True), (164, 0, True)]
+)
+def test_lean_rules_need_the_facing_told_on_half_the_side_seen_frames(used, unknown, judged):
+    # issue 10's crowd walker played backwards, compressed (26 of 59) or at 0.6x (15 of 52): her posture and sway were
+    # judged on the few stretches where her small feet agreed on a facing; frames seen end-on do not count
+    from formcheck.analysis.types import Count
+
+    lean = Stats(median=-7.7, p10=-11.9, p90=-3.5, n=used)
+    counts = {"trunk_lean_deg": Count(used=used, excluded=unknown + 34, why={"end_on": 34, "facing": unknown})}
+    m = replace(GOOD, trunk_lean_deg=lean, counts=counts, backward_s=30.0)
+    verdicts = {v.id: v for v in judge_rules(m, _ctx(), CFG.rules)}
+    for rule in ("upright_posture", "trunk_stability", "fatigue"):
+        v = verdicts[rule]
+        assert (v.verdict != "not_assessable") is judged, (rule, v.message)
+        if not judged and used >= getattr(CFG.rules, rule).min_count:  # else too few frames says it first
+            assert f"only {used} of the {used + unknown} frames" in v.message
+    assert verdicts["arm_angle"].verdict != "not_assessable"

@@ -100,6 +100,25 @@ def _tilted(v: Verdict, m: Metrics, cfg: RulesConfig, band: BandRule, what: str)
     return _na(v.id, v.unit, band, reason)
 
 
+def _facing_rarely_told(v: Verdict, m: Metrics, cfg: RulesConfig, band: BandRule) -> Verdict:
+    """``v``, or not assessable when it was judged on the trunk lean of too few of the frames seen from a side: the
+    lean's sign needs the way the runner faces, and where the feet tell it on under ``cfg.lean_min_facing_share``
+    of those frames (small feet pointing at the camera, telling it only here and there), the stretches where they
+    happened to agree are not trusted to stand for the run."""
+    count = m.counts.get("trunk_lean_deg")
+    unknown = count.why.get("facing", 0) if count else 0
+    if v.verdict == "not_assessable" or count is None or not unknown:
+        return v
+    side = count.used + unknown
+    if count.used >= cfg.lean_min_facing_share * side:
+        return v
+    reason = (
+        f"the feet told which way the runner faces on only {count.used} of the {side} frames seen from a side "
+        f"({count.used / side:.0%}, under {cfg.lean_min_facing_share:.0%}): too few to trust the trunk lean"
+    )
+    return _na(v.id, v.unit, band, reason)
+
+
 def upright_posture(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Median trunk lean (deg, + forward) over backward running. Outside the band, the message and tip say which
     way: leaning back (below the band) or hunched forward (above it)."""
@@ -121,6 +140,7 @@ def upright_posture(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
             message=MESSAGES["upright_posture"][key].format(value=f"{v.value:.1f}", unit=v.unit),
             tip=TIPS["upright_posture"][key],
         )
+    v = _facing_rarely_told(v, m, cfg, cfg.upright_posture)
     return _tilted(v, m, cfg, cfg.upright_posture, "the trunk lean")
 
 
@@ -276,7 +296,7 @@ def trunk_stability(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     """Trunk sway within strides: p90 - p10 of the trunk lean above a slow drift (deg; a slow drift over the
     clip is the camera's perspective or the fatigue rule's, not an unsteady trunk)."""
     n = m.trunk_lean_deg.n if m.trunk_lean_deg else 0
-    return _band(
+    v = _band(
         "trunk_stability",
         m.trunk_sway_stride_deg,
         n,
@@ -286,6 +306,7 @@ def trunk_stability(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         "trunk sway",
         excluded=_lost(m, "trunk_lean_deg"),
     )
+    return _facing_rarely_told(v, m, cfg, cfg.trunk_stability)
 
 
 def fatigue(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
@@ -304,6 +325,7 @@ def fatigue(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     v = _band(
         "fatigue", m.fatigue_lean_change_deg, n, "deg", cfg.fatigue, ctx, "fatigue", excluded=_lost(m, "trunk_lean_deg")
     )
+    v = _facing_rarely_told(v, m, cfg, cfg.fatigue)
     if v.verdict == "not_assessable":
         return v
     noise = _noisy_lean(m, cfg)
