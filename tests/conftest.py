@@ -79,3 +79,9 @@ def clip_factory(tmp_path: Path):
         return make_clip(tmp_path / name, **kwargs)
 
     return factory
+
+
+@pytest.fixture(scope="module")
+def real_footage_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where a real-footage test file writes its variants' outputs (one folder per file)."""
+    return tmp_path_factory.mktemp("real_footage")

@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -474,12 +475,58 @@ def evaluate(report: dict, out_dir: Path, exp: Expected, clip: dict) -> Outcome:
     return out
 
 
-def suite() -> list[tuple[str, dict, Variant]]:
-    """Every (clip name, clip labels, variant) of the suite."""
+#: Clips whose variants run in a test file of their own (tests/test_real_footage_walk.py): pytest-xdist gives each
+#: file one worker, and the full-HD walking clip's variants take about as long as all the others together.
+OWN_FILE = ("walk",)
+
+
+def suite(only: tuple[str, ...] | None = None, but: tuple[str, ...] = ()) -> list[tuple[str, dict, Variant]]:
+    """Every (clip name, clip labels, variant) of the suite: of the clips in ``only`` (None: all), not in ``but``."""
     labels = load_labels()
     checks = labels["checks"]
     out = []
     for name, clip in labels["clips"].items():
+        if (only is not None and name not in only) or name in but:
+            continue
         clip = dict(clip, checks=checks)
         out.extend((name, clip, v) for v in variants(clip))
     return out
+
+
+def variant_test(cases: list[tuple[str, dict, Variant]]) -> Any:
+    """A slow pytest test over ``cases`` (clip name, clip labels, variant): each analysed and checked by
+    :func:`check_variant`, skipped with the reason when its clip cannot be fetched."""
+    import pytest
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize(("name", "clip", "variant"), cases, ids=[f"{n}-{v.name}" for n, _, v in cases])
+    def test(name: str, clip: dict, variant: Variant, real_footage_out: Path) -> None:
+        try:
+            check_variant(name, clip, variant, real_footage_out)
+        except Unavailable as exc:
+            pytest.skip(f"real footage not available: {exc}")
+
+    return test
+
+
+def check_variant(name: str, clip: dict, variant: Variant, out_root: Path) -> None:
+    """Analyse variant ``variant`` of clip ``name`` (outputs under ``out_root``) and assert its labelled checks:
+    each passes, except the labels' ``known_failures`` (which must still fail, so the list cannot go stale) and
+    ``unsettled`` ones (not asserted either way). Raises :class:`Unavailable` when the clip cannot be fetched."""
+    from formcheck.analyze import analyze_video
+
+    video = make_variant(name, clip, variant)
+    out = out_root / f"{name}__{variant.name}"
+    report = analyze_video(video, out_dir=out).report
+    outcome = evaluate(report, out, expected(clip, variant), clip)
+    labels = load_labels()
+    known = labels.get("known_failures", {}).get(f"{name}/{variant.name}", {})
+    unsettled = labels.get("unsettled", {}).get(f"{name}/{variant.name}", {})
+    checks = {k: v for k, v in outcome.checks.items() if k not in unsettled}
+    unexpected = [f"{k}: {t}" for k, (ok, t) in checks.items() if not ok and k not in known]
+    fixed = [k for k, (ok, _) in checks.items() if ok and k in known]
+    assert not unexpected, f"{name}/{variant.name}: " + "; ".join(unexpected)
+    assert not fixed, f"{name}/{variant.name}: now passes {fixed}: remove from known_failures"
+    assert set(known) <= set(outcome.checks), f"known_failures names a check that was not made: {known}"
+    assert set(unsettled) <= set(outcome.checks), f"unsettled names a check that was not made: {unsettled}"
+    assert not set(known) & set(unsettled), "a check is both a known failure and unsettled"

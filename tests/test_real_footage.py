@@ -12,43 +12,15 @@ reason; each must still fail (when it passes, the list is out of date and the te
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import real_footage as rf
 
-from formcheck.analyze import analyze_video
-
-SUITE = rf.suite()
-
-
-@pytest.fixture(scope="module")
-def out_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("real_footage")
+SUITE = rf.suite()  # every variant, for the label-mapping tests below
+HERE = rf.suite(but=rf.OWN_FILE)  # the variants analysed in this file (the walking clip's: test_real_footage_walk.py)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("name", "clip", "variant"), SUITE, ids=[f"{n}-{v.name}" for n, _, v in SUITE])
-def test_real_footage(name: str, clip: dict, variant: rf.Variant, out_root: Path) -> None:
-    try:
-        video = rf.make_variant(name, clip, variant)
-    except rf.Unavailable as exc:
-        pytest.skip(f"real footage not available: {exc}")
-    out = out_root / f"{name}__{variant.name}"
-    report = analyze_video(video, out_dir=out).report
-    outcome = rf.evaluate(report, out, rf.expected(clip, variant), clip)
-    labels = rf.load_labels()
-    known = labels.get("known_failures", {}).get(f"{name}/{variant.name}", {})
-    unsettled = labels.get("unsettled", {}).get(f"{name}/{variant.name}", {})
-    checks = {k: v for k, v in outcome.checks.items() if k not in unsettled}
-    unexpected = [f"{k}: {t}" for k, (ok, t) in checks.items() if not ok and k not in known]
-    fixed = [k for k, (ok, _) in checks.items() if ok and k in known]
-    assert not unexpected, f"{name}/{variant.name}: " + "; ".join(unexpected)
-    assert not fixed, f"{name}/{variant.name}: now passes {fixed}: remove from known_failures"
-    assert set(known) <= set(outcome.checks), f"known_failures names a check that was not made: {known}"
-    assert set(unsettled) <= set(outcome.checks), f"unsettled names a check that was not made: {unsettled}"
-    assert not set(known) & set(unsettled), "a check is both a known failure and unsettled"
+test_real_footage = rf.variant_test(HERE)
 
 
 def test_labels_map_into_every_variant() -> None:
