@@ -14,12 +14,10 @@ import math
 
 import numpy as np
 
+from formcheck.analysis.events import FEET
 from formcheck.analysis.types import CleanPose, Step, View
 from formcheck.config import EventsConfig
-from formcheck.pose.landmarks import LM
 
-#: Heel and foot index of each foot.
-_SOLE = {"left": [int(LM.LEFT_HEEL), int(LM.LEFT_FOOT_INDEX)], "right": [int(LM.RIGHT_HEEL), int(LM.RIGHT_FOOT_INDEX)]}
 _FLAT_FRAMES = 4  # the stance's first frames, the foot coming flat: its lowest point is where it stands
 
 
@@ -30,7 +28,7 @@ def footprints(pose: CleanPose, steps: tuple[Step, ...]) -> np.ndarray:
     for s in steps:
         if s.excluded == "step_timing":
             continue
-        pts = pose.xy[s.contact_frame : s.contact_frame + _FLAT_FRAMES, _SOLE[s.foot]].reshape(-1, 2)
+        pts = pose.xy[s.contact_frame : s.contact_frame + _FLAT_FRAMES, list(FEET[s.foot])].reshape(-1, 2)
         pts = pts[np.all(np.isfinite(pts), axis=1)]
         if pts.size:
             out.append(pts[np.argmax(pts[:, 1])])

@@ -87,36 +87,39 @@ def _band(
     )
 
 
-def _tilted(v: Verdict, m: Metrics, cfg: RulesConfig, band: BandRule, what: str) -> Verdict:
-    """``v``, or not assessable when it was judged on a picture whose ground slopes more than
-    ``cfg.level_max_ground_slope_deg`` (``what`` is measured against the picture's level, not gravity's)."""
+def _held_back(v: Verdict, band: BandRule, reason: str) -> Verdict:
+    """``v``, or not assessable for ``reason`` when it was judged and there is one ("" when none)."""
+    return v if v.verdict == "not_assessable" or not reason else _na(v.id, v.unit, band, reason)
+
+
+def _tilted(m: Metrics, cfg: RulesConfig, what: str) -> str:
+    """Why ``what`` cannot be judged on this picture ("" when it can): its ground slopes more than
+    ``cfg.level_max_ground_slope_deg``, and ``what`` is measured against the picture's level, not gravity's."""
     slope = _finite(m.ground_slope_deg)
-    if v.verdict == "not_assessable" or slope is None or abs(slope) <= cfg.level_max_ground_slope_deg:
-        return v
-    reason = (
+    if slope is None or abs(slope) <= cfg.level_max_ground_slope_deg:
+        return ""
+    return (
         f"the ground slopes {slope:+.1f} deg in the picture, a tilted camera or a slope: {what} is measured against "
         "the picture's level; film with the phone level"
     )
-    return _na(v.id, v.unit, band, reason)
 
 
-def _facing_rarely_told(v: Verdict, m: Metrics, cfg: RulesConfig, band: BandRule) -> Verdict:
-    """``v``, or not assessable when it was judged on the trunk lean of too few of the frames seen from a side: the
-    lean's sign needs the way the runner faces, and where the feet tell it on under ``cfg.lean_min_facing_share``
+def _facing_rarely_told(m: Metrics, cfg: RulesConfig) -> str:
+    """Why the trunk lean cannot be judged ("" when it can): it was measured on too few of the frames seen from a
+    side. Its sign needs the way the runner faces, and where the feet tell it on under ``cfg.lean_min_facing_share``
     of those frames (small feet pointing at the camera, telling it only here and there), the stretches where they
     happened to agree are not trusted to stand for the run."""
     count = m.counts.get("trunk_lean_deg")
     unknown = count.why.get("facing", 0) if count else 0
-    if v.verdict == "not_assessable" or count is None or not unknown:
-        return v
+    if count is None or not unknown:
+        return ""
     side = count.used + unknown
     if count.used >= cfg.lean_min_facing_share * side:
-        return v
-    reason = (
+        return ""
+    return (
         f"the feet told which way the runner faces on only {count.used} of the {side} frames seen from a side "
         f"({count.used / side:.0%}, under {cfg.lean_min_facing_share:.0%}): too few to trust the trunk lean"
     )
-    return _na(v.id, v.unit, band, reason)
 
 
 def upright_posture(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
@@ -140,8 +143,8 @@ def upright_posture(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
             message=MESSAGES["upright_posture"][key].format(value=f"{v.value:.1f}", unit=v.unit),
             tip=TIPS["upright_posture"][key],
         )
-    v = _facing_rarely_told(v, m, cfg, cfg.upright_posture)
-    return _tilted(v, m, cfg, cfg.upright_posture, "the trunk lean")
+    v = _held_back(v, cfg.upright_posture, _facing_rarely_told(m, cfg))
+    return _held_back(v, cfg.upright_posture, _tilted(m, cfg, "the trunk lean"))
 
 
 def short_steps(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
@@ -187,7 +190,7 @@ def forefoot_landing(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     if ctx.view not in cfg.forefoot_landing.views:
         return v  # the view cannot show a landing: no contact is read, so no count to give
     return _with_strike_count(
-        _tilted(v, m, cfg, cfg.forefoot_landing, "the foot's angle"), m.strikes_classified, m.steps_backward
+        _held_back(v, cfg.forefoot_landing, _tilted(m, cfg, "the foot's angle")), m.strikes_classified, m.steps_backward
     )
 
 
@@ -306,7 +309,7 @@ def trunk_stability(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         "trunk sway",
         excluded=_lost(m, "trunk_lean_deg"),
     )
-    return _facing_rarely_told(v, m, cfg, cfg.trunk_stability)
+    return _held_back(v, cfg.trunk_stability, _facing_rarely_told(m, cfg))
 
 
 def fatigue(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
@@ -325,7 +328,7 @@ def fatigue(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     v = _band(
         "fatigue", m.fatigue_lean_change_deg, n, "deg", cfg.fatigue, ctx, "fatigue", excluded=_lost(m, "trunk_lean_deg")
     )
-    v = _facing_rarely_told(v, m, cfg, cfg.fatigue)
+    v = _held_back(v, cfg.fatigue, _facing_rarely_told(m, cfg))
     if v.verdict == "not_assessable":
         return v
     noise = _noisy_lean(m, cfg)
