@@ -173,6 +173,11 @@ class Variant:
         return fit, (self.pad_to[0] - w) // 2, (self.pad_to[1] - h) // 2, w, h
 
 
+def other_orientation(clip: dict) -> tuple[int, int]:
+    """The canvas (w, h px) a clip is re-posted in: 1080x1920 for a landscape clip, 1920x1080 for a portrait one."""
+    return (1080, 1920) if clip["width"] > clip["height"] else (1920, 1080)
+
+
 def variants(clip: dict) -> list[Variant]:
     """The variants the labels ask for, by name (see ``variants`` in each clip's labels)."""
     out = []
@@ -197,7 +202,7 @@ def variants(clip: dict) -> list[Variant]:
                 noise=float(spec.pop("noise", 6.0 if dark else 0.0)),
                 crf=int(spec.pop("crf", 35 if "lowq" in parts else 18)),
                 rate=float(Fraction(spec.pop("rate", "5/6" if "r25" in parts else "1"))),
-                pad_to=tuple(spec.pop("pad_to")) if "pad_to" in spec else None,
+                pad_to=tuple(spec.pop("pad_to", other_orientation(clip) if "pad" in parts else ())) or None,
                 grey="grey" in parts,
                 blur=float(spec.pop("blur", 2.0 if "blur" in parts else 0.0)),
             )
