@@ -42,11 +42,6 @@ class PoseConfig(_Section):
     sweep_hz: float = Field(gt=0, description="frames a second searched for everyone (Hz)")
     sweep_model: ModelName = Field(description="pose model of the sweep (lite, full or heavy)")
     sweep_num_poses: int = Field(ge=1, le=16, description="people reported per searched frame (count)")
-    hidden_look_min_area_share: float = Field(
-        gt=0, le=1, description="someone's box area over which a searched frame is looked at again (share 0..1)"
-    )
-    hidden_look_min_visibility: float = Field(ge=0, le=1, description="landmarks making a person's box (0..1)")
-    hidden_look_pad: float = Field(ge=0, description="greyed box widened by this share of its height (0..1)")
     follow_num_poses: int = Field(ge=1, le=4, description="people the follow landmarker may report (count)")
     follow_smoothed: bool = Field(description="let MediaPipe smooth the followed landmarks over time (lags)")
     follow_margin: float = Field(ge=1, description="follow crop side against the athlete's extent (x)")

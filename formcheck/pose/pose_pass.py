@@ -31,7 +31,6 @@ from formcheck.pose.athlete import choice_confidence, choose, order_candidates, 
 from formcheck.pose.carry import carry_sweep
 from formcheck.pose.extract import Landmarker
 from formcheck.pose.follow import Followed, FollowPlan, FrameRun, extend_backward, follow_plan, run_follow
-from formcheck.pose.hidden import HiddenLook
 from formcheck.pose.models import ensure_model
 from formcheck.pose.one_look import cut_to_one_look, mixed_beside_cuts
 from formcheck.pose.outliers import mangled_frames
@@ -63,9 +62,8 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: 6 = fragments of another size are not joined across a gap; 7 = the mixed-skeleton check passes over the frames of
 #: another cut; 8 = the follow pass asks the look on frames the sweep saw too; 9 = the stitch measures in the smaller
 #: end's torso lengths, and the carry and follow looks leave out hidden limbs; 10 = those looks ask every limb again
-#: (leaving hidden ones out let the carry take someone else in the crowd clip, tilted and mirrored); 11 = the sweep
-#: looks again with the people found greyed where one is large (:mod:`formcheck.pose.hidden`).
-POSE_PASS_REVISION = 11
+#: (leaving hidden ones out let the carry take someone else in the crowd clip, tilted and mirrored).
+POSE_PASS_REVISION = 10
 
 
 def pose_settings_key(config: Config) -> str:
@@ -257,8 +255,8 @@ def run_pose_pass(
 
     search_model = ensure_model(config.pose.sweep_model, build_missing=True)
 
-    def searcher() -> HiddenLook:
-        return HiddenLook(search_model, config.pose, n_poses)
+    def searcher() -> Landmarker:
+        return Landmarker(search_model, config.pose, num_poses=n_poses)
 
     with clocked(clock, "sweep"):
         sweep = run_sweep(info, config, searcher, copy, size, progress, clock)
