@@ -133,6 +133,18 @@ class Variant:
     pad_to: tuple[int, int] | None = None
     grey: bool = False
     blur: float = 0.0
+    shake: float = 0.0
+
+    def shift(self, f: int) -> tuple[int, int]:
+        """The hand-held shake of source frame ``f``: how far (x, y px of the cropped, scaled frame) its picture is
+        moved, a sum of slow sways (periods 1.7-2.9 s at 30 fps) and a quicker tremor (0.3 s), up to ``shake``
+        px each way."""
+        if not self.shake:
+            return 0, 0
+        t = float(f)
+        x = 0.6 * math.sin(2 * math.pi * t / 53 + 0.4) + 0.3 * math.sin(2 * math.pi * t / 9 + 1.3)
+        y = 0.6 * math.sin(2 * math.pi * t / 87 + 2.1) + 0.3 * math.sin(2 * math.pi * t / 11 + 0.2)
+        return int(round(x * self.shake / 0.9)), int(round(y * self.shake / 0.9))
 
     @property
     def kept(self) -> float:
@@ -147,13 +159,15 @@ class Variant:
     def cache_key(self) -> dict:
         """The fields that make the video; those added later count only when set, so the variants made before
         them keep their cached files."""
-        added = ("step", "tilt_deg", "gain", "noise", "crf", "rate", "pad_to", "grey", "blur")
+        added = ("step", "tilt_deg", "gain", "noise", "crf", "rate", "pad_to", "grey", "blur", "shake")
         later = {f.name: f.default for f in fields(self) if f.name in added}
         return {k: x for k, x in self.__dict__.items() if k not in later or x != later[k]}
 
-    def place(self, x: float, y: float, size: tuple[float, float]) -> tuple[float, float]:
-        """Where a point (px) of the cropped, scaled frame of ``size`` (w, h) lies once the frame is tilted and
-        padded."""
+    def place(self, x: float, y: float, size: tuple[float, float], f: int = 0) -> tuple[float, float]:
+        """Where a point (px) of source frame ``f``, cropped and scaled to ``size`` (w, h), lies once the frame is
+        shaken, tilted and padded."""
+        dx, dy = self.shift(f)
+        x, y = x + dx, y + dy
         if self.tilt_deg:
             a = math.radians(self.tilt_deg)
             cx, cy = size[0] / 2, size[1] / 2
@@ -205,19 +219,28 @@ def variants(clip: dict) -> list[Variant]:
                 pad_to=tuple(spec.pop("pad_to", other_orientation(clip) if "pad" in parts else ())) or None,
                 grey="grey" in parts,
                 blur=float(spec.pop("blur", 2.0 if "blur" in parts else 0.0)),
+                shake=float(spec.pop("shake", round(0.015 * clip["width"]) if "shake" in parts else 0.0)),
             )
         )
     return out
 
 
 def restyle(img: np.ndarray, v: Variant, seed: int) -> np.ndarray:
-    """One scaled RGB frame made into the variant's picture: mirrored, cropped, tilted, padded, greyed, blurred,
-    darkened with noise (drawn from ``seed``)."""
+    """One scaled RGB frame made into the variant's picture: mirrored, cropped, shaken, tilted, padded, greyed,
+    blurred, darkened with noise (``seed``: the source frame's index, which draws the noise and the shake)."""
     if v.mirror:
         img = img[:, ::-1]
     if v.crop:
         x, y, cw, ch = v.crop
         img = img[y : y + ch, x : x + cw]
+    if v.shake:
+        dx, dy = v.shift(seed)
+        moved = np.zeros_like(img)
+        h, w = img.shape[:2]
+        moved[max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = img[
+            max(-dy, 0) : h - max(dy, 0), max(-dx, 0) : w - max(dx, 0)
+        ]
+        img = moved
     if v.tilt_deg:
         img = np.asarray(Image.fromarray(img).rotate(v.tilt_deg, resample=Image.Resampling.BILINEAR))
     if v.pad_to:
@@ -328,17 +351,17 @@ def expected(clip: dict, v: Variant) -> Expected:
     size = (min(cw, sw), min(ch, sh))  # the frame tilted: scaled, then cropped
     shrink = v.fit(size)[0] if v.pad_to else 1.0  # fitted into the canvas
 
-    def place(x: float, y: float) -> tuple[float, float]:
+    def place(x: float, y: float, f: int) -> tuple[float, float]:
         x = (w - 1 - x) if v.mirror else x
-        return v.place(x * v.scale - x0, y * v.scale - y0, size)
+        return v.place(x * v.scale - x0, y * v.scale - y0, size, f)
 
     for f, x, y in lab.get("athlete_hips", []):
-        x, y = place(x, y)
+        x, y = place(x, y, f)
         for g in frames_of(f):
             path.append((g, x))
             if 0 <= x < cw and 0 <= y < ch:
                 hips.append((g, x, y))
-    close = [(g, *place(x, y)) for f, x, y in lab.get("athlete_path_close", []) for g in frames_of(f)]
+    close = [(g, *place(x, y, f)) for f, x, y in lab.get("athlete_path_close", []) for g in frames_of(f)]
     events = lab.get("toe_offs" if v.reverse else "contacts", [])
     if v.crop and path:
         # a crop shows only the landings made while the athlete is inside it: the hips (linear between the labels)

@@ -111,3 +111,23 @@ def test_labels_map_into_re_timed_and_re_posted_variants() -> None:
         ys, xs = np.nonzero(out)
         cx, cy = np.average(xs, weights=out[ys, xs]), np.average(ys, weights=out[ys, xs])
         assert abs(px - cx) < 1.0 and abs(py - cy) < 1.0, (f, px, py, cx, cy)
+
+
+def test_labels_follow_a_hand_held_shake() -> None:
+    """A shaken picture moves each labelled point by its source frame's shift (a dot drawn there and restyled
+    lands where the label says), the shifts sway slowly within the amplitude and differ from frame to frame."""
+    by = {(n, v.name): (c, v) for n, c, v in SUITE}
+    clip, _ = by[("walk", "fwd")]
+    shaken = rf.Variant(name="shake", scale=0.25, shake=12.0, tilt_deg=3.0)
+    shifts = np.array([shaken.shift(f) for f in range(230)])
+    assert np.abs(shifts).max() <= 12 and np.abs(shifts).max(axis=0).min() >= 8
+    assert 0 < np.abs(np.diff(shifts, axis=0)).max() <= 4  # no jumps: a hand sways
+    s, k = rf.expected(clip, rf.Variant(name="fwd", scale=0.25)), rf.expected(clip, shaken)
+    img = np.zeros((248, 442, 3), np.uint8)
+    for (f, x, y), (g, kx, ky) in zip(s.hips, k.hips, strict=True):
+        img[:] = 0
+        img[int(round(y)) - 2 : int(round(y)) + 3, int(round(x)) - 2 : int(round(x)) + 3] = 255
+        out = rf.restyle(img, shaken, f)[:, :, 0].astype(float)
+        ys, xs = np.nonzero(out)
+        cx, cy = np.average(xs, weights=out[ys, xs]), np.average(ys, weights=out[ys, xs])
+        assert f == g and abs(kx - cx) < 1.0 and abs(ky - cy) < 1.0, (f, kx, ky, cx, cy)
