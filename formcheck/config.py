@@ -51,6 +51,7 @@ class PoseConfig(_Section):
     follow_extend_s: float = Field(ge=0, description="follow past the sweep's track while found within (s)")
     follow_reset_after: int = Field(ge=1, description="rejected follow results before a fresh landmarker (count)")
     carry_max_misses: int = Field(ge=0, description="searched frames in a row without a carried person (count)")
+    carry_start_tries: int = Field(ge=1, description="sightings a carry may start from, its end's first (count)")
     follow_full_below_torso_px: float = Field(
         ge=0, description="athlete torso in the working copy under which crops come from full frames (px)"
     )

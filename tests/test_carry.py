@@ -146,3 +146,53 @@ def test_someone_else_in_the_crop_or_a_person_already_found_is_not_added():
     fake = lambda: _FakeLandmarker(walker)  # noqa: E731
     got = carry_people(sweep, people, RATE, lambda i: _Picture(), (1.0, 1.0), (1280, 720), fake, CFG, 1)
     assert [len(x) for x in got.sweep.image] == [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]  # 4 kept its one; 0-3, 5, 8-9 added
+
+
+class _StartsOnOther(_FakeLandmarker):
+    """A landmarker that, started afresh on frame ``bad`` (the first crop after an empty picture), finds someone
+    else 3 torso lengths away (the detector picks the most prominent person); following from another frame, it keeps
+    the person through ``bad``."""
+
+    bad = 7
+
+    def __init__(self, scene) -> None:
+        super().__init__(scene)
+        self.fresh = True
+
+    def detect(self, rgb: np.ndarray, time_s: float):
+        if rgb.shape[:2] == (64, 64) and (rgb == 128).all():
+            self.fresh = True
+            return super().detect(rgb, time_s)
+        fresh, self.fresh = self.fresh, False
+        if fresh and int(round(time_s * RATE)) == self.bad:
+            x0, y0 = _Picture.last.at
+            where = self.scene(self.bad) + np.array([3 * TORSO, 0.0])
+            return [_person(where[0] - x0, where[1] - y0)], [np.zeros((33, 4), dtype=np.float32)]
+        return super().detect(rgb, time_s)
+
+
+def test_a_carry_started_on_someone_else_starts_again_further_in() -> None:
+    """Started on someone else at the stretch's first sighting (7), the carry starts again at the next one (8),
+    follows the person back to 7 and carries them on back; with one try it ends at the start, as it did before."""
+    n = 16
+
+    def walker(i: int) -> np.ndarray | None:
+        return np.array([100.0 + 20 * i, 400.0]) if i >= 2 else None
+
+    seen = {j: _person(*walker(j)) for j in (7, 8, 10)}
+    people = np.full((1, n, 33, 4), np.nan, dtype=np.float32)
+    for j, lm in seen.items():
+        people[0, j] = lm
+    fake = lambda: _StartsOnOther(walker)  # noqa: E731
+
+    def carried(config) -> tuple[set[int], int]:
+        sweep = _sweep(n, seen)
+        got = carry_people(sweep, people, RATE, lambda i: _Picture(), (1.0, 1.0), (1280, 720), fake, config, 1)
+        return {j for j in range(n) if len(got.sweep.image[j]) > len(sweep.image[j])}, got.looked
+
+    added, looked = carried(CFG)
+    assert added == {2, 3, 4, 5, 6, 11, 12, 13, 14, 15}
+    # back: 7 (someone else), 8 (the new start), 7 (followed), 6..2, 1 and 0 missed; forward: 10, 11-15
+    assert looked == (1 + 1 + 1 + 5 + CFG.pose.carry_max_misses) + (1 + 5)
+    once = CFG.model_copy(update={"pose": CFG.pose.model_copy(update={"carry_start_tries": 1})})
+    assert carried(once)[0] == {11, 12, 13, 14, 15}

@@ -14,7 +14,9 @@ nobody) is started on a crop around the candidate at
 the stretch's first (last) sighting, then given the searched frames before (after) it in turn, each cropped around
 where it last found them; a result counts when it is where the candidate could have got to (the sweep's own jump
 gate per searched frame), of the candidate's build (``tracking.max_torso_change`` against its recent torso) and
-look (``tracking.max_appearance``). The carry stops at a frame the candidate is seen on, or after
+look (``tracking.max_appearance``). Started on someone else at that sighting (the detector on the crop picks the
+most prominent person), it starts again from the next sighting into the stretch, up to ``pose.carry_start_tries``,
+and follows the candidate out to the end before going on. The carry stops at a frame the candidate is seen on, or after
 ``pose.carry_max_misses`` searched frames in a row without them; a result the sweep already has on that frame
 (another track of the same person) is passed through, not added twice. What is found is added to the sweep's
 detections, which are then tracked again.
@@ -146,19 +148,44 @@ def carry_people(
             if 0 <= j + step < n and not seen[j + step]:
                 jobs.append((j, step, seen, people[p], look))
 
+    def start(
+        lm: Any, j: int, step: int, rows: np.ndarray, track: np.ndarray, torso: float, look: np.ndarray | None
+    ) -> tuple[Found | None, int]:
+        """The landmarker started on the candidate at the stretch's end ``j`` (the carry then goes ``step``): what
+        it found there, and the crops searched. Started on someone else there, it starts again up to
+        ``pose.carry_start_tries`` sightings into the stretch and follows the candidate back to ``j``."""
+        inward = rows[rows >= j] if step < 0 else rows[rows <= j][::-1]
+        looks = 0
+        for s in inward[: config.pose.carry_start_tries]:
+            lm.detect(_BLANK, 0.0)  # shown nobody, the landmarker forgets whom it followed: it starts afresh
+            ref = torso_centre_and_length(track[s])[0]
+            got = search(lm, int(s), ref, landmark_extent(track[s]))
+            looks += 1
+            if got is None or not accept(got, ref, torso, offset, look):
+                continue
+            last = int(s)
+            for k in range(int(s) + step, j + step, step) if s != j else ():
+                ref = torso_centre_and_length(got[0])[0]
+                found = search(lm, k, ref, landmark_extent(got[0]))
+                looks += 1
+                if found is None or not accept(found, ref, torso, gate * abs(k - last), look):
+                    break
+                got, last = found, k
+            if last == j:
+                return got, looks
+        return None, looks
+
     def carry(lm: Any, job: Job) -> tuple[list[tuple[int, Found]], int]:
         """One carry: what it found, frame by frame, and how many crops it searched."""
         j, step, seen, track, look = job
-        lm.detect(_BLANK, 0.0)  # shown nobody, the landmarker forgets whom it followed: it starts afresh
         rows = np.flatnonzero(seen)
         torsos = np.array([torso_centre_and_length(track[r])[1] for r in rows])
         # the build to keep: the median torso of the candidate's sightings nearest j, then of those found
         recent = list(torsos[np.argsort(np.abs(rows - j), kind="stable")[:TORSO_MEMORY]])
-        ref = torso_centre_and_length(track[j])[0]
-        got = search(lm, j, ref, landmark_extent(track[j]))  # the landmarker starts on the candidate
-        looks, out = 1, list[tuple[int, Found]]()
-        if got is None or not accept(got, ref, float(np.median(recent)), offset, look):
-            return out, looks  # nobody there, or it started on someone else
+        got, looks = start(lm, j, step, rows, track, float(np.median(recent)), look)
+        out = list[tuple[int, Found]]()
+        if got is None:
+            return out, looks  # nobody there, or it started on someone else each time
         last, k, misses = j, j + step, 0
         while 0 <= k < n and not seen[k] and misses < config.pose.carry_max_misses:
             ref, torso = torso_centre_and_length(got[0])

@@ -62,8 +62,9 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: 6 = fragments of another size are not joined across a gap; 7 = the mixed-skeleton check passes over the frames of
 #: another cut; 8 = the follow pass asks the look on frames the sweep saw too; 9 = the stitch measures in the smaller
 #: end's torso lengths, and the carry and follow looks leave out hidden limbs; 10 = those looks ask every limb again
-#: (leaving hidden ones out let the carry take someone else in the crowd clip, tilted and mirrored).
-POSE_PASS_REVISION = 10
+#: (leaving hidden ones out let the carry take someone else in the crowd clip, tilted and mirrored); 11 = a carry
+#: started on someone else starts again further into the stretch (``pose.carry_start_tries``).
+POSE_PASS_REVISION = 11
 
 
 def pose_settings_key(config: Config) -> str:
