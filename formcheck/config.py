@@ -39,6 +39,9 @@ class PoseConfig(_Section):
     tile_below_torso_share: float = Field(
         ge=0, le=1, description="second pass on tiles when the athlete's torso is under this share (0 = never)"
     )
+    tile_below_presence: float = Field(
+        ge=0, le=1, description="second pass on tiles when the athlete is found on under this share of searched frames"
+    )
     sweep_hz: float = Field(gt=0, description="frames a second searched for everyone (Hz)")
     sweep_model: ModelName = Field(description="pose model of the sweep (lite, full or heavy)")
     sweep_num_poses: int = Field(ge=1, le=16, description="people reported per searched frame (count)")

@@ -413,3 +413,26 @@ def test_the_evidence_is_taken_again_when_part_of_the_athletes_track_was_someone
     assert ev["score"] != 0.9 and ev["confidence"] != 0.95
     assert 0.0 <= ev["confidence"] <= 1.0 and ev["close"] == (ev["confidence"] < CFG.close_confidence)
     assert out.evidence[1]["score"] != 0.05  # the others' evidence is taken on the same footing
+
+
+def test_tiles_are_searched_when_the_athlete_is_small_seldom_found_or_nobody() -> None:
+    """The second pass on tiles: nobody found, the athlete found on under ``pose.tile_below_presence`` of the
+    searched frames (the blurred crowd clip: 1 of 210), or a torso under ``pose.tile_below_torso_share`` of the short
+    side; never when that share is 0."""
+    from formcheck.pose.pose_pass import Candidates, needs_tiles
+
+    def cands(seen: int, torso_px: float, n: int = 100) -> Candidates:
+        image = np.full((1, n, 33, 4), np.nan, np.float32)
+        image[0, :seen] = 1.0
+        return Candidates(image, image.copy(), np.ones(1), ({"torso_px": torso_px},), 10.0)
+
+    cfg = load_config()
+    assert cfg.pose.tile_below_presence == 0.1 and cfg.pose.tile_below_torso_share == 0.06
+    assert not needs_tiles(cands(100, 60.0), 640, 480, cfg)  # 60 px torso: 0.125 of 480
+    assert not needs_tiles(cands(10, 60.0), 640, 480, cfg)  # found on 0.1 of the frames
+    assert needs_tiles(cands(9, 60.0), 640, 480, cfg)
+    assert needs_tiles(cands(100, 28.0), 640, 480, cfg)  # 0.058 of 480
+    none = Candidates(np.zeros((0, 100, 33, 4), np.float32), np.zeros((0, 100, 33, 4)), np.zeros(0), (), 10.0)
+    assert needs_tiles(none, 640, 480, cfg)
+    never = cfg.model_copy(update={"pose": cfg.pose.model_copy(update={"tile_below_torso_share": 0.0})})
+    assert not needs_tiles(cands(1, 10.0), 640, 480, never)

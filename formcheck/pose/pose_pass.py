@@ -63,8 +63,9 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: another cut; 8 = the follow pass asks the look on frames the sweep saw too; 9 = the stitch measures in the smaller
 #: end's torso lengths, and the carry and follow looks leave out hidden limbs; 10 = those looks ask every limb again
 #: (leaving hidden ones out let the carry take someone else in the crowd clip, tilted and mirrored); 11 = a carry
-#: started on someone else starts again further into the stretch (``pose.carry_start_tries``).
-POSE_PASS_REVISION = 11
+#: started on someone else starts again further into the stretch (``pose.carry_start_tries``); 12 = tiles are searched
+#: when the athlete was found on few searched frames (``pose.tile_below_presence``).
+POSE_PASS_REVISION = 12
 
 
 def pose_settings_key(config: Config) -> str:
@@ -131,11 +132,12 @@ def track_sweep(sweep: Sweep, fps: float, config: Config, frame_size: tuple[int,
 
 
 def needs_tiles(cands: Candidates, width: int, height: int, config: Config) -> bool:
-    """Whether to search again on tiles (:mod:`formcheck.pose.tiles`): nobody was found, or the athlete's median
-    torso is under ``pose.tile_below_torso_share`` of the frame's short side."""
+    """Whether to search again on tiles (:mod:`formcheck.pose.tiles`): nobody was found, the athlete only on under
+    ``pose.tile_below_presence`` of the searched frames, or the athlete's median torso is under
+    ``pose.tile_below_torso_share`` of the frame's short side."""
     if not config.pose.tile_below_torso_share:
         return False
-    if cands.image.shape[0] == 0 or not cands.evidence:
+    if cands.image.shape[0] == 0 or not cands.evidence or _presence(cands) < config.pose.tile_below_presence:
         return True
     short = max(min(width, height), 1)
     return float(cands.evidence[0].get("torso_px") or 0.0) < config.pose.tile_below_torso_share * short
