@@ -42,6 +42,9 @@ class PoseConfig(_Section):
     tile_below_presence: float = Field(
         ge=0, le=1, description="second pass on tiles when the athlete is found on under this share of searched frames"
     )
+    bars_samples: int = Field(ge=0, description="frames looked at for black bars (count; 0 = never)")
+    bars_black_level: float = Field(ge=0, le=255, description="brightest level of a black bar (8-bit)")
+    bars_min_share: float = Field(ge=0, le=1, description="bars this share of the width or height count (0..1)")
     sweep_hz: float = Field(gt=0, description="frames a second searched for everyone (Hz)")
     sweep_model: ModelName = Field(description="pose model of the sweep (lite, full or heavy)")
     sweep_num_poses: int = Field(ge=1, le=16, description="people reported per searched frame (count)")

@@ -197,10 +197,20 @@ def test_pose_file_keeps_the_evidence(tmp_path):
     image = scene(40)
     ordered, world, scores, evidence = order_candidates(image, image.copy(), np.zeros(2), np.zeros((40, 2)), FPS, CFG)
     tracks = pose_tracks(
-        ordered, FPS, world=world, scores=scores, evidence=evidence, background_shift_px=np.zeros((40, 2)), tiled=True
+        ordered,
+        FPS,
+        world=world,
+        scores=scores,
+        evidence=evidence,
+        background_shift_px=np.zeros((40, 2)),
+        tiled=True,
+        picture_box=(0, 656, 1080, 608),
     )
     back = PoseTracks.load(tracks.save(tmp_path / "pose.npz"))
     assert back.evidence == evidence and back.tiled and back.background_shift_px.shape == (40, 2)
+    assert back.picture_box == (0, 656, 1080, 608)
+    no_bars = PoseTracks.load(pose_tracks(ordered, FPS).save(tmp_path / "plain.npz"))
+    assert no_bars.picture_box is None
 
 
 def test_a_walker_crossing_part_of_the_clip_outranks_a_man_stepping_about_for_longer():

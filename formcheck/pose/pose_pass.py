@@ -42,6 +42,7 @@ from formcheck.pose.tracking import PersonTracker, merge_same_person, one_person
 from formcheck.progress import Progress
 from formcheck.timing import StageClock
 from formcheck.timing import stage as clocked
+from formcheck.video.bars import find_bars
 from formcheck.video.reader import VideoInfo, iter_frames
 from formcheck.video.working_copy import StoredFrame, WorkingCopy
 
@@ -64,7 +65,8 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: end's torso lengths, and the carry and follow looks leave out hidden limbs; 10 = those looks ask every limb again
 #: (leaving hidden ones out let the carry take someone else in the crowd clip, tilted and mirrored); 11 = a carry
 #: started on someone else starts again further into the stretch (``pose.carry_start_tries``); 12 = tiles are searched
-#: when the athlete was found on few searched frames (``pose.tile_below_presence``).
+#: when the athlete was found on few searched frames (``pose.tile_below_presence``), and the sweep searches the picture
+#: inside black bars (:mod:`formcheck.video.bars`).
 POSE_PASS_REVISION = 12
 
 
@@ -262,15 +264,19 @@ def run_pose_pass(
         return Landmarker(search_model, config.pose, num_poses=n_poses)
 
     with clocked(clock, "sweep"):
-        sweep = run_sweep(info, config, searcher, copy, size, progress, clock)
+        pc = config.pose
+        picture = find_bars(info, pc.bars_samples, pc.bars_black_level, pc.bars_min_share)
+        sweep = run_sweep(info, config, searcher, copy, size, progress, clock, picture=picture)
         cands = track_sweep(sweep, fps, config, (info.width, info.height))
     tiled = False
-    if needs_tiles(cands, info.width, info.height, config):
+    pw, ph = (picture[2], picture[3]) if picture is not None else (info.width, info.height)
+    if needs_tiles(cands, pw, ph, config):
 
         def tiles() -> TiledLandmarker:
-            return TiledLandmarker(model_path, config.pose, info.width, info.height)
+            return TiledLandmarker(model_path, config.pose, pw, ph)
 
-        again = run_sweep(info, config, tiles, None, (info.width, info.height), progress, clock, workers=1)
+        full = (info.width, info.height)
+        again = run_sweep(info, config, tiles, None, full, progress, clock, workers=1, picture=picture)
         more = track_sweep(again, fps, config, (info.width, info.height))
         if _presence(more) > _presence(cands):
             sweep, cands, tiled = again, more, True
@@ -298,6 +304,7 @@ def run_pose_pass(
         evidence=cands.evidence,
         background_shift_px=spread_shifts(sweep.shifts_px, sweep.frames, n),
         tiled=tiled,
+        picture_box=picture,
         sweep_frames=sweep.frames,
         followed=tuple(followed),
     )

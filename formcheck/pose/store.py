@@ -49,6 +49,7 @@ class PoseTracks:
     (:class:`formcheck.pose.athlete.Evidence` as a dict; empty for files made before the athlete choice);
     ``background_shift_px``: ``float64[T, 2]`` the background's shift per frame (px, NaN unknown; None when not
     measured); ``tiled``: found by the second detection pass on tiles of the frame (small or distant people);
+    ``picture_box``: the picture inside black bars the sweep searched (x0, y0, width, height px; None: no bars);
     ``sweep_frames``: ``int64[S]`` the frames everyone was searched on (:mod:`formcheck.pose.sweep`; None for files
     made by a dense pass); ``followed``: per candidate, whether its landmarks come from the follow pass on every
     frame (True) or are the sweep's, interpolated between its frames (False; empty: all dense); ``follow_stats``:
@@ -71,6 +72,7 @@ class PoseTracks:
     evidence: tuple[dict, ...] = ()
     background_shift_px: np.ndarray | None = None
     tiled: bool = False
+    picture_box: tuple[int, int, int, int] | None = None
     sweep_frames: np.ndarray | None = None
     followed: tuple[bool, ...] = ()
     follow_stats: tuple[dict, ...] = ()
@@ -135,6 +137,7 @@ class PoseTracks:
             "settings": self.settings,
             "evidence": list(self.evidence),
             "tiled": self.tiled,
+            "picture_box": list(self.picture_box) if self.picture_box is not None else None,
             "followed": list(self.followed),
             "follow_stats": list(self.follow_stats),
         }
@@ -180,6 +183,7 @@ class PoseTracks:
                     settings=str(meta.get("settings", "")),
                     evidence=tuple(meta.get("evidence", [])),
                     tiled=bool(meta.get("tiled", False)),
+                    picture_box=_box(meta.get("picture_box")),
                     background_shift_px=(
                         data["background_shift_px"].astype(np.float64) if "background_shift_px" in data else None
                     ),
@@ -191,3 +195,11 @@ class PoseTracks:
             raise
         except (OSError, ValueError, KeyError, json.JSONDecodeError, zipfile.BadZipFile) as exc:
             raise PoseFileError(f"cannot read pose file {path}: {exc}") from exc
+
+
+def _box(value: object) -> tuple[int, int, int, int] | None:
+    """A stored ``picture_box`` (a list of four ints, or None)."""
+    if not isinstance(value, list) or len(value) != 4:
+        return None
+    x0, y0, w, h = (int(v) for v in value)
+    return x0, y0, w, h

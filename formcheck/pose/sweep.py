@@ -24,6 +24,7 @@ from formcheck.pose.pixels import grey_thumbnail, person_colours, phase_shift
 from formcheck.progress import Progress
 from formcheck.timing import StageClock
 from formcheck.timing import stage as clocked
+from formcheck.video.bars import Box
 from formcheck.video.reader import VideoInfo, decoded_frames
 from formcheck.video.working_copy import WorkingCopy
 
@@ -58,11 +59,13 @@ def run_sweep(
     progress: Progress | None,
     clock: StageClock | None = None,
     workers: int | None = None,
+    picture: Box | None = None,
 ) -> Sweep:
     """Decode ``info``'s video once, store it in ``copy`` (if any), search every stride-th frame at
     ``sweep_size`` (width, height px, upright) with ``workers`` (default ``pose.threads()``) landmarkers made by
     ``make()``, each on its own thread, the searched frames dealt to them in turn (so each sees its frames in
-    order, as a VIDEO-mode landmarker needs)."""
+    order, as a VIDEO-mode landmarker needs). ``picture`` (x0, y0, w, h px of the input; None: the whole frame):
+    the part of each frame searched, the picture inside black bars (:mod:`formcheck.video.bars`)."""
     fps = info.fps or config.video.fallback_fps
     stride = sweep_stride(fps, config.pose.sweep_hz)
     k = info.rotation_deg // 90
@@ -81,12 +84,18 @@ def run_sweep(
             stack.callback(pool.shutdown, wait=True, cancel_futures=True)
         pending: deque[Future] = deque()
 
+        if picture is not None:  # the part searched, px of the searched frames
+            x0, y0 = int(round(picture[0] / back[0])), int(round(picture[1] / back[1]))
+            x1, y1 = int(round((picture[0] + picture[2]) / back[0])), int(round((picture[1] + picture[3]) / back[1]))
+        offset = np.array([x0, y0, 0.0, 0.0] if picture is not None else [0.0] * 4, dtype=np.float32)
+        scale = np.array([back[0], back[1], back[0], 1.0], dtype=np.float32)
+
         def search(lm: object, index: int, rgb: np.ndarray, time_s: float) -> None:
+            part = np.ascontiguousarray(rgb[y0:y1, x0:x1]) if picture is not None else rgb
             with clocked(clock, "pose.inference"):
-                image, world = lm.detect(rgb, time_s)  # type: ignore[attr-defined]
-            colours = [person_colours(rgb, p) for p in image]
-            scale = np.array([back[0], back[1], back[0], 1.0], dtype=np.float32)
-            found[index] = ([p * scale for p in image], world, colours)
+                image, world = lm.detect(part, time_s)  # type: ignore[attr-defined]
+            colours = [person_colours(part, p) for p in image]
+            found[index] = ([(p + offset) * scale for p in image], world, colours)
 
         prev: np.ndarray | None = None
         for index, t, frame in decoded_frames(info, max_lost_share=config.video.max_lost_share):

@@ -46,7 +46,8 @@ def pose_section(tracks: PoseTracks, seq: PoseSequence) -> dict[str, Any]:
     candidates (each person found: presence 0..1, motion score in torso lengths, and the athlete-choice evidence
     with its ``confidence``: :func:`formcheck.pose.athlete.candidate_fields`; ``followed``: whether its landmarks
     come from the follow pass on every frame, and then ``follow``, what that pass did); ``sweep_frames``: the
-    frames everyone was searched on (count; None for pose files of a dense pass)."""
+    frames everyone was searched on (count; None for pose files of a dense pass); ``picture_box_px``: the picture
+    inside black bars the search looked at (x0, y0, width, height px of the input; None: no bars)."""
     presence = tracks.presence()
     followed = tracks.followed or tuple(True for _ in range(tracks.n_people))
     stats = tracks.follow_stats or tuple({} for _ in range(tracks.n_people))
@@ -57,6 +58,7 @@ def pose_section(tracks: PoseTracks, seq: PoseSequence) -> dict[str, Any]:
         "person": seq.person,
         "people_found": tracks.n_people,
         "tiled": tracks.tiled,
+        "picture_box_px": list(tracks.picture_box) if tracks.picture_box is not None else None,
         "sweep_frames": int(tracks.sweep_frames.size) if tracks.sweep_frames is not None else None,
         "candidates": [
             {"person": i, "presence": _r(presence[i]), "motion_score": _r(tracks.scores[i], 2)}

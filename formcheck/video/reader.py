@@ -323,3 +323,24 @@ def frames_at(info: VideoInfo, times_s: Sequence[float]) -> list[Frame | None]:
                 raise InputVideoError(f"{path}: cannot read the frame at {t:.3f} s ({_why(exc)})") from exc
             out.append(found)
     return out
+
+
+def keyframes_near(info: VideoInfo, times_s: Sequence[float]) -> list[np.ndarray]:
+    """The upright pictures (``uint8[H, W, 3]``) of the keyframes at or before ``times_s`` (s): one frame decoded
+    per time, so a glance over a long video costs a few frames (the same keyframe may come back for close times)."""
+    path = Path(info.path)
+    k = info.rotation_deg // 90
+    out: list[np.ndarray] = []
+    with _open(path) as container:
+        stream = container.streams.video[0]
+        base = float(stream.time_base or 1)
+        for t in times_s:
+            try:
+                container.seek(max(int(float(t) / base), 0), stream=stream, backward=True)
+                frame = next(container.decode(stream), None)
+            except av.FFmpegError as exc:
+                raise InputVideoError(f"{path}: cannot read the frame at {t:.3f} s ({_why(exc)})") from exc
+            if frame is not None:
+                rgb = frame.to_ndarray(format="rgb24")
+                out.append(np.ascontiguousarray(np.rot90(rgb, k=k)) if k else rgb)
+    return out
