@@ -65,9 +65,9 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: end's torso lengths, and the carry and follow looks leave out hidden limbs; 10 = those looks ask every limb again
 #: (leaving hidden ones out let the carry take someone else in the crowd clip, tilted and mirrored); 11 = a carry
 #: started on someone else starts again further into the stretch (``pose.carry_start_tries``); 12 = tiles are searched
-#: when the athlete was found on few searched frames (``pose.tile_below_presence``), and the sweep searches the picture
-#: inside black bars (:mod:`formcheck.video.bars`).
-POSE_PASS_REVISION = 12
+#: when the athlete was found on few searched frames (``pose.tile_below_presence``); 13 = the sweep searches the
+#: picture inside black bars (:mod:`formcheck.video.bars`).
+POSE_PASS_REVISION = 13
 
 
 def pose_settings_key(config: Config) -> str:
