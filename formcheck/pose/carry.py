@@ -164,7 +164,7 @@ def carry_people(
             if got is None or not accept(got, ref, torso, offset, look):
                 continue
             last = int(s)
-            for k in range(int(s) + step, j + step, step) if s != j else ():
+            for k in range(int(s) + step, j + step, step):  # from the sighting it started on back to j
                 ref = torso_centre_and_length(got[0])[0]
                 found = search(lm, k, ref, landmark_extent(got[0]))
                 looks += 1

@@ -84,14 +84,15 @@ def run_sweep(
             stack.callback(pool.shutdown, wait=True, cancel_futures=True)
         pending: deque[Future] = deque()
 
-        if picture is not None:  # the part searched, px of the searched frames
-            x0, y0 = int(round(picture[0] / back[0])), int(round(picture[1] / back[1]))
-            x1, y1 = int(round((picture[0] + picture[2]) / back[0])), int(round((picture[1] + picture[3]) / back[1]))
-        offset = np.array([x0, y0, 0.0, 0.0] if picture is not None else [0.0] * 4, dtype=np.float32)
+        # the part searched, px of the searched frames: the picture inside black bars, else the whole frame
+        bx, by, bw, bh = picture if picture is not None else (0, 0, info.width, info.height)
+        x0, y0 = int(round(bx / back[0])), int(round(by / back[1]))
+        x1, y1 = int(round((bx + bw) / back[0])), int(round((by + bh) / back[1]))
+        offset = np.array([x0, y0, 0.0, 0.0], dtype=np.float32)
         scale = np.array([back[0], back[1], back[0], 1.0], dtype=np.float32)
 
         def search(lm: object, index: int, rgb: np.ndarray, time_s: float) -> None:
-            part = np.ascontiguousarray(rgb[y0:y1, x0:x1]) if picture is not None else rgb
+            part = np.ascontiguousarray(rgb[y0:y1, x0:x1])  # the whole frame: the frame itself, not a copy
             with clocked(clock, "pose.inference"):
                 image, world = lm.detect(part, time_s)  # type: ignore[attr-defined]
             colours = [person_colours(part, p) for p in image]
