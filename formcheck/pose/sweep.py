@@ -25,7 +25,7 @@ from formcheck.progress import Progress
 from formcheck.timing import StageClock
 from formcheck.timing import stage as clocked
 from formcheck.video.bars import Box
-from formcheck.video.reader import VideoInfo, decoded_frames
+from formcheck.video.reader import VideoInfo, decoded_frames, upright
 from formcheck.video.working_copy import WorkingCopy
 
 
@@ -108,9 +108,7 @@ def run_sweep(
                 if yuv is not None and copy is not None and copy.geometry.stored == (sw, sh):
                     rgb = copy.to_rgb(yuv)
                 else:
-                    rgb = frame.to_ndarray(format="rgb24", width=sw, height=sh, interpolation="AREA")
-                    if k:
-                        rgb = np.ascontiguousarray(np.rot90(rgb, k=k))
+                    rgb = upright(frame.to_ndarray(format="rgb24", width=sw, height=sh, interpolation="AREA"), k)
             with clocked(clock, "pose.pixels"):
                 thumb, step = grey_thumbnail(rgb)
                 shift = np.full(2, np.nan)

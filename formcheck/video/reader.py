@@ -88,6 +88,12 @@ def _why(exc: BaseException) -> str:
     return text.split(": '")[0]
 
 
+def upright(rgb: np.ndarray, k: int) -> np.ndarray:
+    """``rgb`` (a decoded picture, as stored) turned ``k`` quarter turns counter-clockwise (FFmpeg's display
+    rotation // 90), C-contiguous; itself when ``k`` is 0."""
+    return np.ascontiguousarray(np.rot90(rgb, k=k)) if k else rgb
+
+
 def _rotation(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> int:
     """Display rotation (ccw degrees) of the stream, read from its first decoded frame."""
     try:
@@ -201,9 +207,7 @@ def iter_frames(
     for index, t, frame in decoded_frames(info, threads, max_lost_share, stop_after):
         if index >= start and (wanted is None or index in wanted):
             rgb = frame.to_ndarray(format="rgb24", **scaled)  # type: ignore[arg-type]
-            if k:
-                rgb = np.ascontiguousarray(np.rot90(rgb, k=k))  # type: ignore[assignment]
-            yield Frame(index=index, time_s=t, rgb=rgb)
+            yield Frame(index=index, time_s=t, rgb=upright(rgb, k))
 
 
 def decoded_frames(
@@ -316,7 +320,7 @@ def frames_at(info: VideoInfo, times_s: Sequence[float]) -> list[Frame | None]:
                         found = Frame(
                             index=-1,
                             time_s=float(frame.time),
-                            rgb=np.ascontiguousarray(np.rot90(rgb, k=k)) if k else rgb,
+                            rgb=upright(rgb, k),
                         )
                         break
             except av.FFmpegError as exc:
@@ -341,6 +345,5 @@ def keyframes_near(info: VideoInfo, times_s: Sequence[float]) -> list[np.ndarray
             except av.FFmpegError as exc:
                 raise InputVideoError(f"{path}: cannot read the frame at {t:.3f} s ({_why(exc)})") from exc
             if frame is not None:
-                rgb = frame.to_ndarray(format="rgb24")
-                out.append(np.ascontiguousarray(np.rot90(rgb, k=k)) if k else rgb)
+                out.append(upright(frame.to_ndarray(format="rgb24"), k))
     return out

@@ -27,7 +27,7 @@ import av
 import cv2
 import numpy as np
 
-from formcheck.video.reader import VideoInfo
+from formcheck.video.reader import VideoInfo, upright
 
 #: The working copy's file name inside the output folder (as a hidden temporary ``.frames.tmp-<r>.yuv``).
 COPY_NAME = "frames.yuv"
@@ -144,11 +144,11 @@ class WorkingCopy:
                 cv2.resize(v, (sw // 2, sh // 2), interpolation=cv2.INTER_LINEAR),
             )
             rgb = cv2.cvtColor(yuv, cv2.COLOR_YUV2RGB_I420)
-            rgb = np.ascontiguousarray(np.rot90(rgb, k=k)) if k else rgb
+            rgb = upright(rgb, k)
             want = (size[1], size[0])
             return rgb if rgb.shape[:2] == want else np.ascontiguousarray(rgb[: want[0], : want[1]])
         rgb = cv2.cvtColor(yuv, cv2.COLOR_YUV2RGB_I420)
-        return np.ascontiguousarray(np.rot90(rgb, k=k)) if k else rgb
+        return upright(rgb, k)
 
     def stored(self, index: int) -> StoredFrame:
         """Frame ``index`` as stored, to be cropped before its colour conversion (:class:`StoredFrame`)."""
