@@ -167,6 +167,9 @@ class CleaningConfig(_Section):
     max_gap_s: float = Field(ge=0, le=5, description="longest dropout filled by interpolation (s)")
     cutoff_hz: float = Field(gt=0, description="low-pass cut-off, scaled to the real frame rate (Hz)")
     swap_ratio: float = Field(gt=0, le=1, description="exchange leg labels below this cost ratio (0..1)")
+    followed_lean_offset_deg: float = Field(
+        ge=-5, le=5, description="added to the full model's followed trunk lean (deg, + toward the chest)"
+    )
 
 
 class ViewConfig(_Section):

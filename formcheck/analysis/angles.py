@@ -39,12 +39,13 @@ def foot_angle_deg(xy: np.ndarray, heel: int, toe: int, facing_x: np.ndarray) ->
     return np.degrees(np.arctan2(v[:, 1], v[:, 0] * facing_x))
 
 
-def compute_angles(pose: CleanPose, facing_x: np.ndarray) -> Angles:
-    """Every per-frame angle of :class:`Angles` (degrees, NaN where not measurable)."""
+def compute_angles(pose: CleanPose, facing_x: np.ndarray, lean_offset_deg: float = 0.0) -> Angles:
+    """Every per-frame angle of :class:`Angles` (degrees, NaN where not measurable); ``lean_offset_deg`` (deg, +
+    toward the chest) is added to the trunk lean (``cleaning.followed_lean_offset_deg``: the pose pass's own tilt)."""
     xy = pose.xy
     f = np.asarray(facing_x, dtype=np.float64)
     return Angles(
-        trunk_lean=trunk_lean_deg(xy, f),
+        trunk_lean=trunk_lean_deg(xy, f) + lean_offset_deg,
         elbow_left=interior_angle(xy[:, LM.LEFT_SHOULDER], xy[:, LM.LEFT_ELBOW], xy[:, LM.LEFT_WRIST]),
         elbow_right=interior_angle(xy[:, LM.RIGHT_SHOULDER], xy[:, LM.RIGHT_ELBOW], xy[:, LM.RIGHT_WRIST]),
         foot_left=foot_angle_deg(xy, LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX, f),

@@ -65,6 +65,14 @@ def _facing_per_frame(pose: CleanPose, segments: tuple[Segment, ...]) -> np.ndar
     return out
 
 
+def followed_lean_offset_deg(seq: PoseSequence, config: Config) -> float:
+    """What is added to the trunk lean (deg): ``cleaning.followed_lean_offset_deg`` for landmarks of the full model
+    followed with one pose (the tilt its follow crops give, measured for that model), else 0 (other models,
+    the detector on every frame, landmarks not from MediaPipe)."""
+    followed = seq.model == "full" and config.pose.follow_num_poses == 1
+    return config.cleaning.followed_lean_offset_deg if followed else 0.0
+
+
 def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) -> Judgement:
     """Judge one runner's pose sequence. Never raises on short, empty or NaN-laden input: what cannot be
     measured becomes None / NaN and the rules say ``not_assessable``. ``frames`` (the video's pictures at given
@@ -79,7 +87,7 @@ def judge(seq: PoseSequence, config: Config, frames: FrameSource | None = None) 
     facing = _facing_per_frame(pose, segments)
     angles, quality = screen_angles(
         pose,
-        compute_angles(pose, facing),
+        compute_angles(pose, facing, followed_lean_offset_deg(seq, c)),
         frame_reasons,
         view,
         pose.fps,
