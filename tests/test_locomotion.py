@@ -111,3 +111,19 @@ def test_a_segment_made_standing_joins_its_standing_neighbour():
     out, _ = on_the_spot(segments, steps_at([1.0]), pose, View("side", "left"), *ARGS)
     assert len(out) == 1 and out[0].direction == "standing" and out[0].start_frame == 0 and out[0].end_frame == N
     assert abs(out[0].seen_s - N / FPS) < 1e-9
+
+
+def test_one_step_with_ground_covered_is_a_walker_seen_briefly_but_not_without_it():
+    """The Sports2D walker mirrored and cropped to portrait: in view 2.1 s, feet ~40 px, two alternating contacts
+    (the third as she leaves the picture is missed) while she crosses it."""
+    two = steps_at([0.4, 0.95])
+    crossing = _walking(40.0, 80.0)  # 2 torso lengths/s across the image
+    assert on_the_spot(SEGMENTS, two, crossing, View("side", "left"), *ARGS, **KW) == (SEGMENTS, two)
+    # the same two contacts on the spot (a lunge, a kick): standing
+    lunge = _walking(40.0, 0.0)
+    out, steps = on_the_spot(SEGMENTS, two, lunge, View("side", "left"), *ARGS, **KW)
+    assert [s.direction for s in out] == ["standing"] and {s.direction for s in steps} == {"standing"}
+    # one contact, or two on the same foot, are no step, however far the hips go
+    for few in (steps_at([0.4]), steps_at([0.4, 0.95], feet="l")):
+        out, _ = on_the_spot(SEGMENTS, few, crossing, View("side", "left"), *ARGS, **KW)
+        assert [s.direction for s in out] == ["standing"]
