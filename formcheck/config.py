@@ -55,6 +55,7 @@ class PoseConfig(_Section):
     follow_max_gap_s: float = Field(ge=0, description="longest sweep gap the athlete is followed across (s)")
     follow_max_offset_torso: float = Field(gt=0, description="follow result's distance from the sweep's (torso)")
     follow_extend_s: float = Field(ge=0, description="follow past the sweep's track while found within (s)")
+    follow_back_start_tries: int = Field(ge=1, description="frames a follow back in time may start from (count)")
     follow_reset_after: int = Field(ge=1, description="rejected follow results before a fresh landmarker (count)")
     carry_max_misses: int = Field(ge=0, description="searched frames in a row without a carried person (count)")
     carry_start_tries: int = Field(ge=1, description="sightings a carry may start from, its end's first (count)")

@@ -286,6 +286,52 @@ def test_extend_backward_follows_a_stretch_back_to_where_the_candidate_appears()
     assert out.found == got.found + 5
 
 
+def test_a_follow_back_started_on_someone_else_starts_again_further_in():
+    """Started afresh on the stretch's first frame (8), the landmarker finds someone else 3 torso lengths away (the
+    detector picks the most prominent person); started again on frame 9 it follows the candidate back through 8 to
+    where they appear (3). With one try nothing is added, as before."""
+    from formcheck.pose.follow import Followed, extend_backward
+
+    n = 12
+    frames = _coded_frames(n, (512, 400))
+
+    def where(t: float) -> tuple[float, float]:  # followed-frame px; in view from frame 3 on
+        return 100.0 + 4 * round(t * 30), 200.0
+
+    class _StartsOnOtherAt8(_CtxFollower):
+        def __init__(self, where) -> None:
+            super().__init__(where)
+            self.start: int | None = None
+
+        def detect(self, rgb, time_s):
+            k = round(time_s * 30)  # the start frame's own time, then rising as the frames go back
+            self.start = k if self.start is None else self.start
+            frame = 2 * self.start - k
+            if frame < 3:
+                return [], []
+            if frame == 8 == self.start:
+                other = _FakeFollower(lambda t: (where(t)[0] + 60.0, where(t)[1]))
+                return other.detect(rgb, frame / 30.0)
+            return super().detect(rgb, frame / 30.0)
+
+    def back(tries: int) -> np.ndarray:
+        cfg = load_config()
+        cfg = cfg.model_copy(update={"pose": cfg.pose.model_copy(update={"follow_back_start_tries": tries})})
+        image = np.full((n, 33, 4), np.nan, dtype=np.float32)
+        for i in range(8, n):  # the forward pass found frames 8-11 only
+            image[i] = tf.stick_person(*where(i / 30.0), 20.0)
+        got = Followed(image, image.copy(), looked=4, found=4, rejected=0, resets=0)
+        plan = FollowPlan(np.full((n, 2), np.nan), np.full(n, np.nan), torso_px=20.0)
+        out = extend_backward(
+            got, plan, lambda i: (frames[i][1], frames[i][2]), (1.0, 1.0), (512, 400),
+            lambda: _StartsOnOtherAt8(where), cfg, extend_frames=2,
+        )  # fmt: skip
+        return np.flatnonzero(np.isfinite(out.image[:, 0, 0]))
+
+    assert list(back(3)) == list(range(3, n))
+    assert list(back(1)) == list(range(8, n))
+
+
 def test_a_track_expects_its_person_where_the_last_few_detections_lead():
     from formcheck.pose.tracking import _Track
 

@@ -302,6 +302,12 @@ def run_follow(
     return Followed(image, world, counts["looked"], counts["found"], counts["rejected"], counts["resets"], looks)
 
 
+def _at(lm: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Where to look for a person found with landmarks ``lm [33, >=2]`` (px): torso centre, extent, torso length."""
+    centre, length = torso_centre_and_length(lm)
+    return centre, landmark_extent(lm), float(length)
+
+
 def extend_backward(
     got: Followed,
     plan: FollowPlan,
@@ -327,32 +333,51 @@ def extend_backward(
     looked = added = 0
     looks = got.colours if got.colours is not None else np.full((found.size, N_REGIONS, 3), np.nan, np.float32)
     memory = config.tracking.appearance_memory
+
+    def candidate(lm: Any, i: int, t: float, ref: np.ndarray, extent: float, torso: float, reach: float, look: Any):
+        """Frame ``i`` (shown at ``t`` s) looked at around ``ref`` (px of the input): the candidate's (image, world,
+        colours, torso centre) when the detection nearest ``ref`` is of the candidate's look and build, within
+        ``reach`` torso lengths of ``ref``; else None."""
+        x0, y0, w, h = crop_box(ref, extent, scale, frame_size, config)
+        crop = cut_picture(read(i)[1], x0, y0, w, h)
+        people, worlds = lm.detect(crop, t)
+        if not people:
+            return None
+        k, one = nearest_detection(people, x0, y0, to_input, ref)
+        centre, length = torso_centre_and_length(one)
+        colours = person_colours(crop, people[k])
+        near = within_reach(centre, length, ref, torso, reach, change)
+        return (one, worlds[k], colours, centre) if near and looks_alike(colours, look, config.tracking) else None
+
     starts = [s for s in range(1, found.size) if found[s] and not found[s - 1]]
     for s in starts:
-        last_i, last_c = s, torso_centre_and_length(image[s])[0]
-        last_e = landmark_extent(image[s])
-        t0, _ = read(s)
         # the candidate's look: its colours on the first frames of the stretch (input px -> followed-frame px)
         ahead = [j for j in range(s, min(s + memory, found.size)) if found[j]][:5]
         seen_as = track_look([colours_of(read(j)[1], image[j], scale, frame_size, config) for j in ahead])
-        with make() as lm:
-            j = s
-            while j >= 0 and last_i - j <= extend_frames:
-                if j < s and found[j]:
-                    break
-                t, rgb = read(j)
-                x0, y0, w, h = crop_box(last_c, last_e, scale, frame_size, config)
-                crop = cut_picture(rgb, x0, y0, w, h)
-                people, worlds = lm.detect(crop, t0 + (t0 - t))
-                looked += j < s
-                if people and j < s:
-                    k, one = nearest_detection(people, x0, y0, to_input, last_c)
-                    centre, torso = torso_centre_and_length(one)
-                    colours = person_colours(crop, people[k])
-                    alike = looks_alike(colours, seen_as, config.tracking)
-                    if alike and within_reach(centre, torso, last_c, plan.torso_at(j), jump * (last_i - j), change):
-                        image[j], world[j], looks[j] = one, worlds[k], colours
-                        last_i, last_c = j, centre
-                        added += 1
-                j -= 1
+        # the landmarker starts on the stretch's first frame; started on someone else there (the detector picks the
+        # most prominent person in the crop), it starts again a frame further in and follows the candidate back to
+        # the first, up to pose.follow_back_start_tries frames in
+        tries = 0
+        while tries < config.pose.follow_back_start_tries and s + tries < found.size and found[s + tries]:
+            a, tries = s + tries, tries + 1
+            t0 = read(a)[0]
+            with make() as lm:
+                on_track = all(
+                    candidate(lm, j, 2 * t0 - read(j)[0], *_at(image[j]), jump, seen_as) is not None
+                    for j in range(a, s - 1, -1)
+                )
+                if not on_track:
+                    continue
+                last_i, last_c, last_e = s, torso_centre_and_length(image[s])[0], landmark_extent(image[s])
+                j = s - 1
+                while j >= 0 and last_i - j <= extend_frames and not found[j]:
+                    looked += 1
+                    hit = candidate(
+                        lm, j, 2 * t0 - read(j)[0], last_c, last_e, plan.torso_at(j), jump * (last_i - j), seen_as
+                    )
+                    if hit is not None:
+                        image[j], world[j], looks[j], last_c = hit
+                        last_i, added = j, added + 1
+                    j -= 1
+            break
     return Followed(image, world, got.looked + looked, got.found + added, got.rejected, got.resets, looks)

@@ -66,8 +66,9 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: (leaving hidden ones out let the carry take someone else in the crowd clip, tilted and mirrored); 11 = a carry
 #: started on someone else starts again further into the stretch (``pose.carry_start_tries``); 12 = tiles are searched
 #: when the athlete was found on few searched frames (``pose.tile_below_presence``); 13 = the sweep searches the
-#: picture inside black bars (:mod:`formcheck.video.bars`).
-POSE_PASS_REVISION = 13
+#: picture inside black bars (:mod:`formcheck.video.bars`); 14 = a follow back in time started on someone else starts
+#: again further into the stretch (``pose.follow_back_start_tries``).
+POSE_PASS_REVISION = 14
 
 
 def pose_settings_key(config: Config) -> str:
