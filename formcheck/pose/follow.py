@@ -321,7 +321,8 @@ def extend_backward(
     """``got`` with each stretch found followed back in time, from its first frame, for as long as the candidate
     is found again within ``extend_frames`` frames (each result within ``tracking.max_jump_torso`` per frame of
     the last): the mirror of :func:`run_follow`'s extension past a stretch's end. The frames are given to a fresh
-    VIDEO-mode landmarker in reverse order (with rising timestamps). ``read(i)``: frame ``i``'s (time s, upright
+    VIDEO-mode landmarker in reverse order (with rising timestamps); started on someone else on the stretch's first
+    frame, it starts again a frame further in, up to ``pose.follow_back_start_tries`` frames. ``read(i)``: frame ``i``'s (time s, upright
     RGB at the follow scale, or a picture to crop: see :data:`FrameRun`). ``got``'s arrays are filled in place
     (a copy would hold a third track of every frame at the pass's peak)."""
     if extend_frames <= 0:
@@ -334,7 +335,9 @@ def extend_backward(
     looks = got.colours if got.colours is not None else np.full((found.size, N_REGIONS, 3), np.nan, np.float32)
     memory = config.tracking.appearance_memory
 
-    def candidate(lm: Any, i: int, t: float, ref: np.ndarray, extent: float, torso: float, reach: float, look: Any):
+    def candidate(
+        lm: Any, i: int, t: float, ref: np.ndarray, extent: float, torso: float, reach: float, look: Any
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         """Frame ``i`` (shown at ``t`` s) looked at around ``ref`` (px of the input): the candidate's (image, world,
         colours, torso centre) when the detection nearest ``ref`` is of the candidate's look and build, within
         ``reach`` torso lengths of ``ref``; else None."""
