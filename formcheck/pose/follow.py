@@ -322,9 +322,9 @@ def extend_backward(
     is found again within ``extend_frames`` frames (each result within ``tracking.max_jump_torso`` per frame of
     the last): the mirror of :func:`run_follow`'s extension past a stretch's end. The frames are given to a fresh
     VIDEO-mode landmarker in reverse order (with rising timestamps); started on someone else on the stretch's first
-    frame, it starts again a frame further in, up to ``pose.follow_back_start_tries`` frames. ``read(i)``: frame ``i``'s (time s, upright
-    RGB at the follow scale, or a picture to crop: see :data:`FrameRun`). ``got``'s arrays are filled in place
-    (a copy would hold a third track of every frame at the pass's peak)."""
+    frame, it starts again a frame further in, up to ``pose.follow_back_start_tries`` frames. ``read(i)``: frame
+    ``i``'s (time s, upright RGB at the follow scale, or a picture to crop: see :data:`FrameRun`). ``got``'s arrays
+    are filled in place (a copy would hold a third track of every frame at the pass's peak)."""
     if extend_frames <= 0:
         return got
     image, world = got.image, got.world
