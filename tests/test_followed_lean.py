@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import typed_fixtures as tf
 
 from formcheck.analysis.angles import compute_angles
 from formcheck.analysis.judge import followed_lean_offset_deg
-from formcheck.analysis.types import CleanPose
 from formcheck.config import load_config
 from formcheck.pose.landmarks import LM
 from formcheck.pose.sequence import PoseSequence
@@ -17,17 +17,7 @@ CFG = load_config(None)
 
 
 def _seq(model: str) -> PoseSequence:
-    n = 3
-    return PoseSequence(
-        image=np.zeros((n, 33, 4), np.float32),
-        world=np.zeros((n, 33, 4), np.float32),
-        timestamps_s=np.arange(n) / 30.0,
-        detected=np.ones(n, bool),
-        fps=30.0,
-        width=640,
-        height=480,
-        model=model,
-    )
+    return tf.pose_tracks(np.zeros((1, 3, 33, 4), np.float32), model=model).person(0)
 
 
 def test_the_configured_offset_is_a_small_forward_tilt():
@@ -51,16 +41,7 @@ def test_the_offset_moves_the_lean_toward_the_chest_and_nothing_else():
     xy[:, [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER]] = (110.0, 200.0)  # shoulders 10 px toward +x, 100 px up
     xy[:, LM.LEFT_ELBOW] = (110.0, 260.0)
     xy[:, LM.LEFT_WRIST] = (150.0, 260.0)
-    pose = CleanPose(
-        xy=xy,
-        conf=np.ones((n, 33)),
-        world=np.full((n, 33, 3), np.nan),
-        times_s=np.arange(n) / 30.0,
-        detected=np.ones(n, bool),
-        fps=30.0,
-        width=640,
-        height=480,
-    )
+    pose = tf.clean_pose(xy, 30.0)
     facing = np.array([1.0, -1.0])  # chest toward +x (leaning forward), then toward -x (leaning back)
     plain, moved = compute_angles(pose, facing), compute_angles(pose, facing, 0.5)
     lean = np.degrees(np.arctan2(10.0, 100.0))
