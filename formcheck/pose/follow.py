@@ -322,9 +322,10 @@ def extend_backward(
     is found again within ``extend_frames`` frames (each result within ``tracking.max_jump_torso`` per frame of
     the last): the mirror of :func:`run_follow`'s extension past a stretch's end. The frames are given to a fresh
     VIDEO-mode landmarker in reverse order (with rising timestamps); started on someone else on the stretch's first
-    frame, it starts again a frame further in, up to ``pose.follow_back_start_tries`` frames. ``read(i)``: frame
-    ``i``'s (time s, upright RGB at the follow scale, or a picture to crop: see :data:`FrameRun`). ``got``'s arrays
-    are filled in place (a copy would hold a third track of every frame at the pass's peak)."""
+    frame, it starts again a frame further in, up to ``pose.follow_back_start_tries`` frames, and then goes back past
+    the first frame for ``extend_frames`` only. ``read(i)``: frame ``i``'s (time s, upright RGB at the follow
+    scale, or a picture to crop: see :data:`FrameRun`). ``got``'s arrays are filled in place (a copy would hold a
+    third track of every frame at the pass's peak)."""
     if extend_frames <= 0:
         return got
     image, world = got.image, got.world
@@ -372,8 +373,11 @@ def extend_backward(
                 if not on_track:
                     continue
                 last_i, last_c, last_e = s, torso_centre_and_length(image[s])[0], landmark_extent(image[s])
+                # a start that had someone else in the crop is trusted back for extend_frames only (the crowd walker
+                # greyed: followed back 6.4 s beside the man she walks with, the track took him on 9 frames)
+                stop = 0 if a == s else max(s - extend_frames, 0)
                 j = s - 1
-                while j >= 0 and last_i - j <= extend_frames and not found[j]:
+                while j >= stop and last_i - j <= extend_frames and not found[j]:
                     looked += 1
                     hit = candidate(
                         lm, j, 2 * t0 - read(j)[0], last_c, last_e, plan.torso_at(j), jump * (last_i - j), seen_as

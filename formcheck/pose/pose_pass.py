@@ -67,8 +67,9 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: started on someone else starts again further into the stretch (``pose.carry_start_tries``); 12 = tiles are searched
 #: when the athlete was found on few searched frames (``pose.tile_below_presence``); 13 = the sweep searches the
 #: picture inside black bars (:mod:`formcheck.video.bars`); 14 = a follow back in time started on someone else starts
-#: again further into the stretch (``pose.follow_back_start_tries``).
-POSE_PASS_REVISION = 14
+#: again further into the stretch (``pose.follow_back_start_tries``); 15 = and goes back past the stretch's first frame
+#: for ``pose.follow_extend_s`` only.
+POSE_PASS_REVISION = 15
 
 
 def pose_settings_key(config: Config) -> str:
