@@ -30,6 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from formcheck.analysis.angles import trunk_lean_deg  # noqa: E402
 from formcheck.config import load_config  # noqa: E402
 from formcheck.pose.extract import Landmarker  # noqa: E402
 from formcheck.pose.landmarks import LM  # noqa: E402
@@ -40,11 +41,9 @@ CONFIG = load_config(None)
 
 
 def lean(a: np.ndarray, facing: np.ndarray | float) -> np.ndarray:
-    """Trunk lean (deg, + toward the chest) of landmarks ``a [T, 33, >=2]`` with the chest facing image ``facing``."""
-    sh = (a[:, LM.LEFT_SHOULDER, :2] + a[:, LM.RIGHT_SHOULDER, :2]) / 2
-    hp = (a[:, LM.LEFT_HIP, :2] + a[:, LM.RIGHT_HIP, :2]) / 2
-    v = sh - hp
-    return np.degrees(np.arctan2(v[:, 0] * facing, -v[:, 1]))
+    """Trunk lean (deg, + toward the chest) of landmarks ``a [T, 33, >=2]`` with the chest facing image ``facing``
+    (:func:`formcheck.analysis.angles.trunk_lean_deg`, the analysis's own formula, with no offset)."""
+    return trunk_lean_deg(a[:, :, :2], np.asarray(facing, dtype=np.float64))
 
 
 def floats(values: list) -> np.ndarray:

@@ -3,7 +3,6 @@ sweep searches between them, and the landmarks come out in the whole frame's pix
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -12,26 +11,22 @@ import pytest
 
 from formcheck.analyze import analyze_video
 from formcheck.synth import SynthParams, generate_clip
+from formcheck.video.writer import H264Writer
 
 
 def _pad(src: Path, dest: Path, height: int) -> int:
     """``src`` fitted into a canvas ``height`` px tall, the picture centred between black bars; its top (px)."""
     with av.open(str(src)) as inp:
         stream = inp.streams.video[0]
-        rate = Fraction(stream.average_rate or 30)
+        fps = float(stream.average_rate or 30)
         frames = [f.to_ndarray(format="rgb24") for f in inp.decode(stream)]
     h, w = frames[0].shape[:2]
     top = (height - h) // 2 // 2 * 2
-    with av.open(str(dest), "w") as out:
-        st = out.add_stream("libx264", rate=rate, options={"crf": "18", "preset": "veryfast"})
-        st.width, st.height, st.pix_fmt = w, height, "yuv420p"
+    with H264Writer(dest, w, height, fps, crf=18) as out:
         for img in frames:
             canvas = np.zeros((height, w, 3), np.uint8)
             canvas[top : top + h] = img
-            for pkt in st.encode(av.VideoFrame.from_ndarray(canvas, format="rgb24")):
-                out.mux(pkt)
-        for pkt in st.encode():
-            out.mux(pkt)
+            out.write(canvas)
     return top
 
 

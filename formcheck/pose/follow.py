@@ -337,14 +337,16 @@ def extend_backward(
     memory = config.tracking.appearance_memory
 
     def candidate(
-        lm: Any, i: int, t: float, ref: np.ndarray, extent: float, torso: float, reach: float, look: Any
+        lm: Any, i: int, t0: float, ref: np.ndarray, extent: float, torso: float, reach: float, look: Any
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-        """Frame ``i`` (shown at ``t`` s) looked at around ``ref`` (px of the input): the candidate's (image, world,
-        colours, torso centre) when the detection nearest ``ref`` is of the candidate's look and build, within
-        ``reach`` torso lengths of ``ref``; else None."""
+        """Frame ``i`` looked at around ``ref`` (px of the input) by ``lm``, started at ``t0`` s and going back in
+        time (so shown at ``2 t0 - t``, rising): the candidate's (image, world, colours, torso centre) when the
+        detection nearest ``ref`` is of the candidate's look and build, within ``reach`` torso lengths of ``ref``;
+        else None."""
+        t, picture = read(i)
         x0, y0, w, h = crop_box(ref, extent, scale, frame_size, config)
-        crop = cut_picture(read(i)[1], x0, y0, w, h)
-        people, worlds = lm.detect(crop, t)
+        crop = cut_picture(picture, x0, y0, w, h)
+        people, worlds = lm.detect(crop, 2 * t0 - t)
         if not people:
             return None
         k, one = nearest_detection(people, x0, y0, to_input, ref)
@@ -361,27 +363,24 @@ def extend_backward(
         # the landmarker starts on the stretch's first frame; started on someone else there (the detector picks the
         # most prominent person in the crop), it starts again a frame further in and follows the candidate back to
         # the first, up to pose.follow_back_start_tries frames in
-        tries = 0
-        while tries < config.pose.follow_back_start_tries and s + tries < found.size and found[s + tries]:
-            a, tries = s + tries, tries + 1
+        for a in range(s, min(s + config.pose.follow_back_start_tries, found.size)):
+            if not found[a]:
+                break
             t0 = read(a)[0]
             with make() as lm:
                 on_track = all(
-                    candidate(lm, j, 2 * t0 - read(j)[0], *_at(image[j]), jump, seen_as) is not None
-                    for j in range(a, s - 1, -1)
+                    candidate(lm, j, t0, *_at(image[j]), jump, seen_as) is not None for j in range(a, s - 1, -1)
                 )
                 if not on_track:
                     continue
-                last_i, last_c, last_e = s, torso_centre_and_length(image[s])[0], landmark_extent(image[s])
+                last_i, (last_c, last_e, _) = s, _at(image[s])
                 # a start that had someone else in the crop is trusted back for extend_frames only (the crowd walker
                 # greyed: followed back 6.4 s beside the man she walks with, the track took him on 9 frames)
                 stop = 0 if a == s else max(s - extend_frames, 0)
                 j = s - 1
                 while j >= stop and last_i - j <= extend_frames and not found[j]:
                     looked += 1
-                    hit = candidate(
-                        lm, j, 2 * t0 - read(j)[0], last_c, last_e, plan.torso_at(j), jump * (last_i - j), seen_as
-                    )
+                    hit = candidate(lm, j, t0, last_c, last_e, plan.torso_at(j), jump * (last_i - j), seen_as)
                     if hit is not None:
                         image[j], world[j], looks[j], last_c = hit
                         last_i, added = j, added + 1
