@@ -307,6 +307,9 @@ class RulesConfig(_Section):
         gt=0, description="fatigue not assessable when the change's 95 % half-width is over this (deg)"
     )
     look_max_turned_share: float = Field(ge=0, le=1, description="head turned more than this share: warn")
+    look_confidence: float = Field(
+        gt=0, lt=1, description="confidence of the head-turn rate's Poisson interval the rule is judged on (0..1)"
+    )
     evidence_frames_max: int = Field(ge=1, description="most extreme-lean frames a rule cites (count)")
     step_fault_foot_angle_deg: float = Field(gt=0, description="foot angle short of forefoot per fault unit (deg)")
     lean_min_facing_share: float = Field(

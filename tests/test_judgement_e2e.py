@@ -46,7 +46,8 @@ EXPECTED: dict[str, dict[str, str | set[str]]] = {
         "arm_angle": "fail",
         "forefoot_landing": "ok",
         "short_steps": "ok",
-        "look_over_shoulder": "fail",
+        # no head turn in 6 s: what a runner who looks twice a minute shows 82 % of the time (look_confidence)
+        "look_over_shoulder": "not_assessable",
         "heel_drag": "ok",
         "symmetry": "ok",
     },

@@ -306,8 +306,10 @@ def test_no_head_turn_is_judged_where_the_facing_is_unknown():
     v = look_over_shoulder(unknown, ctx, CFG.rules)
     assert v.verdict == "not_assessable"
     assert "facing unknown" in v.message
-    known = tf.metrics(head_turns=0, head_turns_per_min=0.0, counts={"head_turns": Count(140, 0, {})})
-    assert look_over_shoulder(known, ctx, CFG.rules).verdict == "fail"  # seen, and never turned: judged
+    known = tf.metrics(
+        head_turns=0, head_turns_per_min=0.0, head_watched_s=300.0, counts={"head_turns": Count(9000, 0, {})}
+    )
+    assert look_over_shoulder(known, ctx, CFG.rules).verdict == "fail"  # seen for 5 min, and never turned: judged
 
 
 def test_under_the_strike_frame_rate_no_landing_is_classed_and_the_rule_says_why():

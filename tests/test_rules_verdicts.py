@@ -13,7 +13,7 @@ from formcheck.analysis.types import Metrics, Stats, StrikeNote
 from formcheck.config import load_config
 from formcheck.rules import RULE_IDS, VERDICTS, judge_rules
 from formcheck.rules.registry import RuleContext, tips_of
-from formcheck.rules.verdict import band_verdict
+from formcheck.rules.verdict import Verdict, band_verdict
 
 CFG = load_config()
 
@@ -90,7 +90,8 @@ def test_step_length_falls_back_to_landing_distance():
 
 
 def test_never_looking_fails_and_always_looking_warns():
-    never = {v.id: v for v in judge_rules(replace(GOOD, head_turns=0, head_turns_per_min=0.0), _ctx(), CFG.rules)}
+    five_min = replace(GOOD, head_turns=0, head_turns_per_min=0.0, head_watched_s=300.0)
+    never = {v.id: v for v in judge_rules(five_min, _ctx(), CFG.rules)}
     assert never["look_over_shoulder"].verdict == "fail"
     always = {v.id: v for v in judge_rules(replace(GOOD, head_turned_share=0.8), _ctx(), CFG.rules)}
     assert always["look_over_shoulder"].verdict == "warn"
@@ -245,3 +246,39 @@ def test_lean_rules_need_the_facing_told_on_half_the_side_seen_frames(used, unkn
         if not judged and used >= getattr(CFG.rules, rule).min_count:  # else too few frames says it first
             assert f"only {used} of the {used + unknown} frames" in v.message
     assert verdicts["arm_angle"].verdict != "not_assessable"
+
+
+def _look(turns: int, watched_s: float, share: float = 0.1) -> Verdict:
+    m = replace(
+        GOOD,
+        head_turns=turns,
+        head_turns_per_min=60.0 * turns / watched_s,
+        head_watched_s=watched_s,
+        head_turned_share=share,
+    )
+    return {v.id: v for v in judge_rules(m, _ctx(), CFG.rules)}["look_over_shoulder"]
+
+
+def test_a_head_turn_rate_is_judged_only_as_far_as_the_time_watched_settles_it():
+    """Turns per minute from a few seconds are a guess: no turn in 7 s is what a runner who looks twice a minute
+    shows 79 % of the time. Hand-computed exact Poisson intervals (95 %): 0 turns -> 0 to 3.69, 1 -> 0.025 to 5.57,
+    2 -> 0.242 to 7.22, 4 -> 1.09 to 10.24 turns over the time watched."""
+    short = _look(0, 7.0)
+    assert short.verdict == "not_assessable"
+    assert "no head turn in 7 s" in short.message and "79%" in short.message
+    assert _look(0, 100.0).verdict == "not_assessable"  # up to 2.21 a minute: ok not ruled out
+    too_seldom = _look(0, 120.0)  # 0 to 1.84 a minute: below ok, not surely under 1 (fail)
+    assert too_seldom.verdict == "warn" and "too seldom" in too_seldom.message
+    assert _look(0, 222.0).verdict == "fail"  # 0 to 0.997 a minute
+    assert _look(2, 6.0).verdict == "ok"  # 2.4 to 72 a minute
+    assert _look(2, 7.5).verdict == "not_assessable"  # 1.94 to 57.8 a minute
+    assert _look(4, 60.0).verdict == "not_assessable"  # 1.09 to 10.2 a minute
+    assert _look(1, 240.0).verdict == "warn"  # 0.006 to 1.39 a minute
+    assert _look(1, 6.0, share=0.8).verdict == "warn"  # turned most of the time: the share settles it alone
+
+
+def test_an_unsettled_head_turn_rate_still_cites_the_turns_found():
+    m = replace(GOOD, head_turns=1, head_turns_per_min=10.0, head_watched_s=6.0)
+    ctx = RuleContext(view="side", backward=True, evidence={"look_over_shoulder": (42,)})
+    v = {v.id: v for v in judge_rules(m, ctx, CFG.rules)}["look_over_shoulder"]
+    assert v.verdict == "not_assessable" and v.evidence_frames == (42,)

@@ -52,6 +52,7 @@ def metrics(**changes) -> Metrics:
         head_turns=8,
         head_turns_per_min=24.0,
         head_turned_share=0.2,
+        head_watched_s=20.0,
         fatigue_lean_change_deg=1.0,
         fatigue_uncertainty_deg=0.3,
     )

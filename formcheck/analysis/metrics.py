@@ -314,6 +314,7 @@ def compute_metrics(
         head_turns=turns,
         head_turns_per_min=(60.0 * turns / head_s) if head_s > 0 else None,
         head_turned_share=float(np.mean(turned[head])) if head.any() else None,
+        head_watched_s=head_s if head_s > 0 else None,
         fatigue_lean_change_deg=_fatigue_deg(lean, cfg),
         fatigue_uncertainty_deg=fatigue_uncertainty_deg(lean, pose.fps, cfg),
         ground_slope_deg=ground_slope_deg(pose, steps, view, static, leg_px, cfg),

@@ -231,6 +231,9 @@ class Metrics:
     ground_slope_deg: float | None = None
     """Slope (deg, + rising to the right) of the ground under the runner in the picture, from their footprints (all
     steps; :mod:`formcheck.analysis.ground_slope`): a static camera's roll seen from the side; None otherwise."""
+    head_watched_s: float | None = None
+    """Backward running (s) over which head turns were counted (the frames where a turn can be told); the rate
+    ``head_turns_per_min`` is ``head_turns`` over this. None when there is none."""
 
     def elbow_deg(self, side: str | None) -> Stats | None:
         """The elbow statistics of ``side`` ("left"/"right"; None for anything else)."""

@@ -119,6 +119,7 @@ def metrics_section(m: Metrics) -> dict[str, Any]:
         "head_turns": m.head_turns,
         "head_turns_per_min": m.head_turns_per_min,
         "head_turned_share": m.head_turned_share,
+        "head_watched_s": m.head_watched_s,
         "fatigue_lean_change_deg": m.fatigue_lean_change_deg,
         "fatigue_uncertainty_deg": m.fatigue_uncertainty_deg,
         "strike_note": m.strike_note.text if m.strike_note else None,

@@ -220,8 +220,50 @@ def arm_angle(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
     )
 
 
+def poisson_interval(count: int, confidence: float) -> tuple[float, float]:
+    """Exact (Garwood) two-sided interval of a Poisson mean at ``confidence`` (0..1) from one ``count``."""
+    from scipy.stats import chi2
+
+    a = 1.0 - confidence
+    lo = float(chi2.ppf(a / 2, 2 * count)) / 2 if count > 0 else 0.0
+    return lo, float(chi2.ppf(1 - a / 2, 2 * count + 2)) / 2
+
+
+def _settled_rate(v: Verdict, turns: int, watched_s: float | None, cfg: RulesConfig) -> Verdict:
+    """``v`` (a head-turn rate's band verdict) as far as the rate's Poisson interval at ``look_confidence`` over
+    ``watched_s`` s settles it: ``v`` when the interval lies in its band; "warn" when it lies below the ok band but
+    reaches into warn (too seldom, not surely a fail); not assessable, with why, when it reaches the ok band and
+    another (too short a look to tell)."""
+    if v.verdict == "not_assessable" or watched_s is None or watched_s <= 0:
+        return v
+    band = cfg.look_over_shoulder
+    lo, hi = (60.0 * k / watched_s for k in poisson_interval(turns, cfg.look_confidence))
+    ends = {band_verdict(lo, band)[0], band_verdict(hi, band)[0]}
+    if ends == {v.verdict}:
+        return v
+    told = f"{turns} head turn{'s' if turns != 1 else ''}" if turns else "no head turn"
+    if "ok" not in ends:
+        return replace(
+            v,
+            verdict="warn",
+            score=50,
+            message=f"{told} in {watched_s:.0f} s: too seldom",
+            tip=TIPS["look_over_shoulder"]["warn"],
+        )
+    why = f"{told} in {watched_s:.0f} s of backward running is too short a look to tell a rate of turns per minute"
+    chance = math.exp(-band.ok[0] * watched_s / 60.0)
+    if turns == 0 and chance >= 0.1:  # what the runner would ask: how often does someone who looks go that long
+        why += f" (at {band.ok[0]:g} a minute, {watched_s:.0f} s pass without one {chance:.0%} of the time)"
+    else:
+        why += f" ({lo:.1f} to {hi:.1f} a minute, {cfg.look_confidence:.0%})"
+    # the turns found stay cited: they happened, only their rate is unsettled
+    return replace(_na(v.id, v.unit, band, why + ": film a longer stretch"), evidence_frames=v.evidence_frames)
+
+
 def look_over_shoulder(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Head turns per minute; never turning fails, never facing forward (turned most of the time) warns."""
+    """Head turns per minute; never turning fails, never facing forward (turned most of the time) warns. The rate
+    is judged as far as its Poisson interval (``look_confidence``) over the time watched settles it
+    (:func:`_settled_rate`)."""
     told = m.counts.get("head_turns")
     v = _band(
         "look_over_shoulder",
@@ -234,17 +276,19 @@ def look_over_shoulder(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdic
         excluded=_lost(m, "head_turns"),
     )
     share = _finite(m.head_turned_share)
-    if v.verdict in ("ok", "warn") and share is not None and share > cfg.look_max_turned_share:
-        v = replace(
+    settled = _settled_rate(v, m.head_turns, m.head_watched_s, cfg)
+    turned_away = v.value is not None and share is not None and share > cfg.look_max_turned_share
+    if share is not None and turned_away and settled.verdict != "fail":  # the share alone settles this warn
+        return replace(
             v,
             verdict="warn",
-            score=min(v.score or 79, 79),
+            score=min(settled.score or 79, 79),
             message=f"the head is turned {100 * share:.0f}% of the time: face forward between checks",
             tip=TIPS["look_over_shoulder"]["warn_turned"],
         )
-    if v.verdict == "fail" and m.head_turns == 0:
-        v = replace(v, message="you never looked over your shoulder to check your path")
-    return v
+    if settled.verdict == "fail" and m.head_turns == 0:
+        return replace(settled, message="you never looked over your shoulder to check your path")
+    return settled
 
 
 def heel_drag(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
