@@ -282,3 +282,19 @@ def test_an_unsettled_head_turn_rate_still_cites_the_turns_found():
     ctx = RuleContext(view="side", backward=True, evidence={"look_over_shoulder": (42,)})
     v = {v.id: v for v in judge_rules(m, ctx, CFG.rules)}["look_over_shoulder"]
     assert v.verdict == "not_assessable" and v.evidence_frames == (42,)
+
+
+def test_arms_are_not_judged_at_a_walking_pace():
+    """Arms bent to 90 degrees is a running cue: the real walker (97 steps/min, elbow 167 deg) was told "far from
+    90" on every variant. At a walking cadence the rule says why it does not judge; running, or with no cadence
+    told, the straight arm still fails."""
+    arm = Stats(median=167.0, p10=160.0, p90=172.0, n=200)
+    straight = replace(GOOD, elbow_left_deg=arm, elbow_right_deg=arm)
+    walking = {v.id: v for v in judge_rules(replace(straight, cadence_spm=97.0), _ctx(), CFG.rules)}["arm_angle"]
+    assert walking.verdict == "not_assessable"
+    assert "walking pace (97 steps/min" in walking.message and "elbow 167 deg" in walking.message
+    assert "swing" in walking.tip
+    running = {v.id: v for v in judge_rules(replace(straight, cadence_spm=170.0), _ctx(), CFG.rules)}["arm_angle"]
+    assert running.verdict == "fail"
+    untold = {v.id: v for v in judge_rules(replace(straight, cadence_spm=None), _ctx(), CFG.rules)}["arm_angle"]
+    assert untold.verdict == "fail"

@@ -31,6 +31,7 @@ TIPS: dict[str, dict[str, str]] = {
         "warn": "Bend your elbows closer to 90 degrees and keep the arms relaxed.",
         "fail": "Bend your elbows to about 90 degrees; use the arms for balance, not stiff or straight.",
         "not_assessable": _NA,
+        "walking": "Walking backward, let your arms swing easily; bend them to about 90 degrees once you jog.",
     },
     "look_over_shoulder": {
         "ok": "Good: you check your path over your shoulder now and then.",
