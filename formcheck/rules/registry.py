@@ -204,8 +204,8 @@ def _with_strike_count(v: Verdict, used: int, contacts: int) -> Verdict:
 
 
 def arm_angle(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Median near-side elbow angle (deg); the far arm is used only when visible. Not judged at a walking pace
-    (cadence under ``walking_below_spm``): arms bent to 90 degrees is a running cue."""
+    """Median near-side elbow angle (deg); the far arm is used only when visible. Judged at a running pace only
+    (cadence ``walking_below_spm`` or more): arms bent to 90 degrees is a running cue."""
     stats = m.elbow_deg(m.near_side)
     if stats is None:
         stats = m.elbow_left_deg or m.elbow_right_deg
@@ -220,12 +220,16 @@ def arm_angle(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         excluded=_lost(m, "elbow_deg"),
     )
     cadence = _finite(m.cadence_spm)
-    if v.verdict == "not_assessable" or cadence is None or cadence >= cfg.walking_below_spm:
+    if v.verdict == "not_assessable" or (cadence is not None and cadence >= cfg.walking_below_spm):
         return v
+    pace = (
+        f"walking pace ({cadence:.0f} steps/min, under {cfg.walking_below_spm:g})"
+        if cadence is not None
+        else "the pace is not told (no cadence: too few steps seen), so running is not told from walking"
+    )
     return replace(
         _na("arm_angle", "deg", cfg.arm_angle, ""),
-        message=f"walking pace ({cadence:.0f} steps/min, under {cfg.walking_below_spm:g}): the 90-degree arm is a "
-        f"running cue; walking, the arms swing long (elbow {v.value:.0f} deg)",
+        message=f"{pace}: the 90-degree arm is a running cue; walking, the arms swing long (elbow {v.value:.0f} deg)",
         tip=TIPS["arm_angle"]["walking"],
     )
 
