@@ -292,9 +292,19 @@ def test_arms_are_not_judged_at_a_walking_pace():
     straight = replace(GOOD, elbow_left_deg=arm, elbow_right_deg=arm)
     walking = {v.id: v for v in judge_rules(replace(straight, cadence_spm=97.0), _ctx(), CFG.rules)}["arm_angle"]
     assert walking.verdict == "not_assessable"
-    assert "walking pace (97 steps/min" in walking.message and "elbow 167 deg" in walking.message
+    assert "walking pace (97 steps/min" in walking.message and "(167 deg)" in walking.message
     assert "swing" in walking.tip
     running = {v.id: v for v in judge_rules(replace(straight, cadence_spm=170.0), _ctx(), CFG.rules)}["arm_angle"]
     assert running.verdict == "fail"
     untold = {v.id: v for v in judge_rules(replace(straight, cadence_spm=None), _ctx(), CFG.rules)}["arm_angle"]
     assert untold.verdict == "not_assessable" and "pace is not told" in untold.message
+
+
+def test_the_heel_lift_is_judged_at_a_running_pace_only():
+    """A quick heel lift after a toe push-off is a running cue: the real walker's 0.06 leg read "low" (warn)."""
+    low = replace(GOOD, heel_lift_leg=0.06)
+    for cadence, verdict in ((97.0, "not_assessable"), (None, "not_assessable"), (171.0, "warn")):
+        v = {v.id: v for v in judge_rules(replace(low, cadence_spm=cadence), _ctx(), CFG.rules)}["heel_drag"]
+        assert v.verdict == verdict, cadence
+    walking = {v.id: v for v in judge_rules(replace(low, cadence_spm=97.0), _ctx(), CFG.rules)}["heel_drag"]
+    assert "(0.06 leg)" in walking.message and "ball of the foot" in walking.tip

@@ -219,6 +219,12 @@ def arm_angle(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         "the elbow angle",
         excluded=_lost(m, "elbow_deg"),
     )
+    return _running_cue(v, m, cfg, cfg.arm_angle, "the 90-degree arm is a running cue; walking, the arms swing long")
+
+
+def _running_cue(v: Verdict, m: Metrics, cfg: RulesConfig, band: BandRule, cue: str) -> Verdict:
+    """``v`` (the verdict of a running cue) where the pace is a running one (cadence ``walking_below_spm`` or
+    more); else not assessable, saying the pace and ``cue`` (why the cue is a running one), with the walking tip."""
     cadence = _finite(m.cadence_spm)
     if v.verdict == "not_assessable" or (cadence is not None and cadence >= cfg.walking_below_spm):
         return v
@@ -227,10 +233,10 @@ def arm_angle(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         if cadence is not None
         else "the pace is not told (no cadence: too few steps seen), so running is not told from walking"
     )
+    measured = f"{v.value:.2f}" if v.unit == "leg" else f"{v.value:.0f}"
     return replace(
-        _na("arm_angle", "deg", cfg.arm_angle, ""),
-        message=f"{pace}: the 90-degree arm is a running cue; walking, the arms swing long (elbow {v.value:.0f} deg)",
-        tip=TIPS["arm_angle"]["walking"],
+        _na(v.id, v.unit, band, f"{pace}: {cue} ({measured} {v.unit})"),
+        tip=TIPS[v.id]["walking"],
     )
 
 
@@ -306,8 +312,9 @@ def look_over_shoulder(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdic
 
 
 def heel_drag(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Median heel lift (leg lengths) within ``heel_lift_window_s`` after toe-off."""
-    return _band(
+    """Median heel lift (leg lengths) within ``heel_lift_window_s`` after toe-off; judged at a running pace only
+    (a toe push-off that lifts the heel clear is a running cue)."""
+    v = _band(
         "heel_drag",
         m.heel_lift_leg,
         m.heel_lift_steps,
@@ -318,6 +325,8 @@ def heel_drag(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         "{:.2f}",
         _lost(m, "steps"),
     )
+    cue = "a toe push-off that lifts the heel clear is a running cue; walking, the foot leaves the ground low"
+    return _running_cue(v, m, cfg, cfg.heel_drag, cue)
 
 
 #: Band verdicts from best to worst (for saying which bands an interval spans).

@@ -45,6 +45,7 @@ TIPS: dict[str, dict[str, str]] = {
         "warn": "Push off with your toes so your heels lift clear of the ground.",
         "fail": "Stop dragging your heels: push off with your toes and lift the foot.",
         "not_assessable": _NA,
+        "walking": "Walking backward, place the ball of the foot first; push off with the toes once you jog.",
     },
     "symmetry": {
         "ok": "Your left and right steps are even.",
