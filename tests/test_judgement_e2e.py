@@ -169,11 +169,19 @@ def test_look_over_shoulder_counts_the_head_turns_of_the_truth(analysed):
 
 
 def test_step_length_measured_with_a_following_camera(analysed):
-    """Step length (contact point to contact point, ground coordinates) against truth's step_length_leg."""
-    for name in ("backward_good", "backward_heel_long_steps"):
+    """Step length (contact point to contact point, ground coordinates) against truth's step_length_leg, on every
+    sample clip: each within 0.10 leg, and no bias over them (a leg length read short makes every step read long:
+    at events.leg_percentile 90 the six read +0.055 on average, the heel striker +0.125)."""
+    errors = []
+    for name in CLIPS:
         report, _, truth = analysed[name]
-        want = np.median([c["step_length_leg"] for c in truth["contacts"] if c["step_length_leg"] is not None])
-        assert report["metrics"]["step_length_leg"] == pytest.approx(want, abs=0.15), name
+        contacts = [c for c in truth["contacts"] if c["direction"] == "backward"]  # the metric is over backward steps
+        want = [c["step_length_leg"] for c in contacts if c["step_length_leg"] is not None]
+        got = report["metrics"]["step_length_leg"]
+        assert got is not None, name
+        errors.append(got - float(np.median(want)))
+        assert got == pytest.approx(np.median(want), abs=0.10), name
+    assert abs(float(np.mean(errors))) < 0.04, errors
 
 
 def test_report_contract(analysed):

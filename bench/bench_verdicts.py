@@ -1,0 +1,143 @@
+"""Verdicts against the truth: for each synthetic clip of ``bench/bench_accuracy.py``'s sets, the verdict each rule
+gave against the verdict the rule's own bands give the clip's true value, per rule: right, milder (a band less
+severe than the truth's), harsher, or not assessable.
+
+The rules and their true values (backward running only, side and oblique views):
+
+- ``upright_posture``: the median of the truth's trunk lean (deg);
+- ``arm_angle``: the median of the truth's elbow angle (deg) on the side the analysis judged (its ``near_side``),
+  else the camera's side;
+- ``forefoot_landing``: the share of the truth's contacts that land heel first;
+- ``short_steps``: the median of the truth's step lengths (leg lengths).
+
+A wrong verdict is worse than none: "harsher" tells a runner of a fault they do not have, "milder" misses one. A
+true value within ``--edge`` of a band edge is marked ``~`` (the truth itself sits on the edge; a one-band miss there
+is not counted as wrong but shown apart).
+
+Run: ``python bench/bench_verdicts.py [--set sweep|tune] [--cache DIR] [--duration 3.5] [--size 640x480]``; clips
+are rendered and analysed as by ``bench_accuracy.py`` (the same cache serves both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import bench_accuracy  # bench/ is on sys.path when run as a script; it puts the project on it too
+import numpy as np
+
+from formcheck.config import BandRule, load_config
+from formcheck.rules.verdict import band_verdict
+
+#: Bands from best to worst.
+ORDER = ("ok", "warn", "fail")
+
+
+def _backward_frames(truth: dict) -> np.ndarray:
+    return np.array([d == "backward" for d in truth["per_frame"]["direction"]], dtype=bool)
+
+
+def true_values(truth: dict, report: dict) -> dict[str, float | None]:
+    """Each judged rule's true value for the clip (None where the truth has none)."""
+    pf = truth["per_frame"]
+    back = _backward_frames(truth)
+    side = report["metrics"].get("near_side") or truth["view"].get("side") or "right"
+    contacts = [c for c in truth["contacts"] if c["direction"] == "backward"]
+    strikes = [c["strike"] for c in contacts if c.get("strike")]
+    steps = [c["step_length_leg"] for c in contacts if c.get("step_length_leg") is not None]
+
+    def median(key: str) -> float | None:
+        x = np.asarray(pf[key], dtype=float)[back]
+        x = x[np.isfinite(x)]
+        return float(np.median(x)) if x.size else None
+
+    return {
+        "upright_posture": median("trunk_lean_deg"),
+        "arm_angle": median(f"elbow_{side}_deg"),
+        "forefoot_landing": (strikes.count("heel") / len(strikes)) if strikes else None,
+        "short_steps": float(np.median(steps)) if steps else None,
+    }
+
+
+def near_edge(value: float, band: BandRule, edge: float) -> bool:
+    """Whether ``value`` lies within ``edge`` (relative to the ok band's width, or absolute for an open band) of
+    one of ``band``'s finite bounds."""
+    bounds = [b for b in (*band.ok, *band.warn) if np.isfinite(b)]
+    return any(abs(value - b) <= edge for b in bounds)
+
+
+def compare(read: str, true: str) -> str:
+    """``right``, ``milder``, ``harsher`` or ``not_assessable``."""
+    if read == "not_assessable":
+        return "not_assessable"
+    if read == true:
+        return "right"
+    return "milder" if ORDER.index(read) < ORDER.index(true) else "harsher"
+
+
+#: How close to a band edge a true value is "on the edge", per rule (its unit).
+EDGES = {"upright_posture": 0.5, "arm_angle": 1.0, "forefoot_landing": 0.02, "short_steps": 0.02}
+
+
+def evaluate(clips: list[tuple[str, Path, dict]], edge_scale: float) -> int:
+    import json
+
+    rules_cfg = load_config(bench_accuracy.CONFIG[0]).rules
+    errors: dict[str, list[float]] = {r: [] for r in EDGES}
+    totals: dict[str, Counter[str]] = {r: Counter() for r in EDGES}
+    print(f"{'clip':48s} {'rule':17s} {'truth':>7s} {'read':>7s}  true band -> verdict")
+    for name, out, truth in clips:
+        if truth["view"]["kind"] not in ("side", "oblique"):
+            continue
+        report = json.loads((out / "report.json").read_text())
+        verdicts = {r["id"]: r for r in report["rules"]}
+        for rule, value in true_values(truth, report).items():
+            if value is None:
+                continue
+            band: BandRule = getattr(rules_cfg, rule)
+            true_band = band_verdict(value, band)[0]
+            got: Any = verdicts[rule]
+            kind = compare(got["verdict"], true_band)
+            edge = near_edge(value, band, EDGES[rule] * edge_scale)
+            if edge and kind in ("milder", "harsher"):
+                kind += " ~"
+            totals[rule][kind] += 1
+            read = got["value"]
+            if isinstance(read, (int, float)):
+                errors[rule].append(float(read) - value)
+            shown = f"{read:7.2f}" if isinstance(read, (int, float)) else f"{'-':>7s}"
+            print(f"{name:48s} {rule:17s} {value:7.2f} {shown}  {true_band} -> {got['verdict']}  {kind}")
+    print()
+    wrong = 0
+    for rule, c in totals.items():
+        n = sum(c.values())
+        wrong += c["milder"] + c["harsher"]
+        parts = ", ".join(f"{k} {v}" for k, v in sorted(c.items()))
+        e = np.asarray(errors[rule])
+        err = f"; read - truth: mean {e.mean():+.3f}, MAE {np.abs(e).mean():.3f}" if e.size else ""
+        print(f"{rule:17s} {n:3d} clips: {parts}{err}")
+    print(f"\nwrong verdicts off a band edge: {wrong} (milder or harsher than the truth's band)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--set", choices=["sweep", "tune"], default="sweep")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "formcheck_bench_accuracy")
+    ap.add_argument("--duration", type=float, default=3.5, help="seconds of backward running per clip")
+    ap.add_argument("--size", default="640x480", help="frame size WxH of the rendered clips (px)")
+    ap.add_argument("--edge", type=float, default=1.0, help="scale of the 'on the edge' margins (x)")
+    ap.add_argument("--config", type=Path, help="a formcheck config file to analyse with (outputs kept apart)")
+    args = ap.parse_args(argv)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    bench_accuracy.CONFIG = (args.config, f"_{args.config.stem}" if args.config else "")
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    clips, _ = bench_accuracy.prepare(args.cache, args.set, args.duration, size)  # type: ignore[arg-type]
+    return evaluate(clips, args.edge)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
