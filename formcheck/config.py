@@ -267,6 +267,9 @@ class StrikeConfig(_Section):
     far_foot_min_visibility: float = Field(ge=0, le=1, description="far foot strike unknown below this (0..1)")
     min_fps: float = Field(gt=0, description="no strike class from videos under this frame rate (fps)")
     edge_of_view_s: float = Field(ge=0, description="strike unknown with the person lost this near the contact (s)")
+    picture_edge_foot: float = Field(
+        ge=0, description="strike unknown with the foot this near the picture's side or bottom edge (foot lengths)"
+    )
     pixel_check_contacts: int = Field(ge=1, description="contacts per foot whose pixels are checked")
     pixel_radius_foot: float = Field(gt=0, description="half-side of the checked square, share of the foot")
     min_landmark_contrast: float = Field(ge=0, description="heel/toe image structure below this: unknown (grey)")

@@ -144,3 +144,27 @@ def test_a_landing_beside_frames_where_the_person_is_lost_is_unknown() -> None:
         assert cues.lost_near is unknown, lost_at
         strike, conf = classify_contact(cues, "left", SIDE, cfg)
         assert (strike is None) is unknown and conf is not None and conf > 0.5, lost_at
+
+
+def test_a_landing_with_the_foot_at_the_picture_edge_is_unknown() -> None:
+    """The real walker entering the picture at its left edge: her first landing (foot at x 0-20 px) read heel first
+    where she lands toe first. A foot within strike.picture_edge_foot foot lengths (here 0.5 x 40 px) of the
+    picture's side or bottom edge near the contact gives no strike class; further in, or there only well before the
+    contact, it is read."""
+    cfg = load_config().strike
+    feet = [LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX, LM.LEFT_ANKLE]
+    edge = int(round(cfg.edge_of_view_s * FPS))
+    for dx, frames, unknown in (
+        (-85.0, slice(None), True),  # heel at x 15: within 20 px of the left edge
+        (-70.0, slice(None), False),  # heel at x 30
+        (485.0, slice(None), True),  # foot index at x 625 of 640
+        (-85.0, slice(0, CONTACT - edge - 1), False),  # at the edge only before the window
+    ):
+        pose = _landing("toe")
+        pose.xy[frames, feet, 0] += dx
+        cues = _cues(pose)
+        assert cues.at_picture_edge is unknown, (dx, frames)
+        assert (classify_contact(cues, "left", SIDE, cfg)[0] is None) is unknown, (dx, frames)
+    low = _landing("toe")
+    bottom = tf.clean_pose(low.xy, FPS, height=int(np.nanmax(low.xy[:, LM.LEFT_HEEL, 1]) + 10))
+    assert _cues(bottom).at_picture_edge  # the sole 10 px above the bottom edge

@@ -49,7 +49,9 @@ class StrikeCues:
     median (+ plantarflexed); ``foot_px`` the foot's median length in the image; ``visibility`` the mean visibility
     (0..1) of heel and foot index within ``touch_window_s`` of the contact; ``structure`` the image structure around
     the foot's landmarks (grey levels, analysis/foot_pixels.py; None = not measured); ``lost_near`` the person is
-    lost (unseen past what the cleaning fills) within ``edge_of_view_s`` of the contact, inside the clip."""
+    lost (unseen past what the cleaning fills) within ``edge_of_view_s`` of the contact, inside the clip;
+    ``at_picture_edge`` the foot comes within ``picture_edge_foot`` foot lengths of the picture's side or bottom edge
+    within ``edge_of_view_s`` of the contact."""
 
     angle_deg: float | None
     touch_s: float | None
@@ -59,6 +61,7 @@ class StrikeCues:
     visibility: float = 1.0
     structure: float | None = None
     lost_near: bool = False
+    at_picture_edge: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,23 @@ def strike_cues(
     vis = pose.conf[max(contact - k, 0) : contact + k + 1][:, [heel, toe]]
     visibility = float(np.mean(vis)) if vis.size else 0.0
     lost = lost_near(pose, contact, cfg)
-    return StrikeCues(angle, touch, rotation, ankle_rel, fs.foot_px, visibility, lost_near=lost)
+    edge = at_picture_edge(pose, foot, contact, fs.foot_px, cfg)
+    return StrikeCues(angle, touch, rotation, ankle_rel, fs.foot_px, visibility, lost_near=lost, at_picture_edge=edge)
+
+
+def at_picture_edge(pose: CleanPose, foot: str, contact: int, foot_px: float | None, cfg: StrikeConfig) -> bool:
+    """Whether ``foot``'s heel, foot index or ankle comes within ``cfg.picture_edge_foot`` foot lengths (``foot_px``
+    px) of the picture's left, right or bottom edge (``pose.width`` x ``pose.height``) on a frame within
+    ``cfg.edge_of_view_s`` of frame ``contact``: part of the foot may lie outside the picture."""
+    if foot_px is None:
+        return False
+    heel, toe, ankle, _ = _LM[foot]
+    e = max(int(round(cfg.edge_of_view_s * pose.fps)), 1)
+    xy = pose.xy[max(contact - e, 0) : contact + e + 1][:, [heel, toe, ankle]]
+    margin = cfg.picture_edge_foot * foot_px
+    with np.errstate(invalid="ignore"):
+        near = (xy[..., 0] < margin) | (xy[..., 0] > pose.width - margin) | (xy[..., 1] > pose.height - margin)
+    return bool(near.any())
 
 
 def lost_near(pose: CleanPose, contact: int, cfg: StrikeConfig) -> bool:
@@ -200,8 +219,8 @@ def classify_contact(
     confidence = float(min(abs(score), 1.0))
     if cues.structure is not None and cues.structure < cfg.min_landmark_contrast:
         return None, confidence  # the pixels show no foot there: the landmarks are a guess
-    if cues.lost_near:
-        return None, confidence  # at the edge of view or of an occlusion: the body is part hidden
+    if cues.lost_near or cues.at_picture_edge:
+        return None, confidence  # at the edge of view or of an occlusion: the body or the foot is part hidden
     far = view.side is not None and foot != view.side
     if far and cues.visibility < cfg.far_foot_min_visibility:
         return None, confidence
