@@ -297,8 +297,8 @@ def look_over_shoulder(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdic
     )
     share = _finite(m.head_turned_share)
     settled = _settled_rate(v, m.head_turns, m.head_watched_s, cfg)
-    turned_away = v.value is not None and share is not None and share > cfg.look_max_turned_share
-    if share is not None and turned_away and settled.verdict != "fail":  # the share alone settles this warn
+    # turned most of the time: the share of frames alone settles this warn, whatever the rate's interval says
+    if v.value is not None and share is not None and share > cfg.look_max_turned_share and settled.verdict != "fail":
         return replace(
             v,
             verdict="warn",
