@@ -8,7 +8,10 @@ The rules and their true values (backward running only, side and oblique views):
 - ``arm_angle``: the median of the truth's elbow angle (deg) on the side the analysis judged (its ``near_side``),
   else the camera's side;
 - ``forefoot_landing``: the share of the truth's contacts that land heel first;
-- ``short_steps``: the median of the truth's step lengths (leg lengths).
+- ``short_steps``: the median of the truth's step lengths (leg lengths);
+- ``heel_drag``: the median over the truth's toe-offs of the foot's peak clearance within the rule's window after
+  it (leg lengths);
+- ``symmetry``: the truth's left->right against right->left step times (% of the mean step time).
 
 A wrong verdict is worse than none: "harsher" tells a runner of a fault they do not have, "milder" misses one. A
 true value within ``--edge`` of a band edge is marked ``~`` (the truth itself sits on the edge; a one-band miss there
@@ -59,7 +62,38 @@ def true_values(truth: dict, report: dict) -> dict[str, float | None]:
         "arm_angle": median(f"elbow_{side}_deg"),
         "forefoot_landing": (strikes.count("heel") / len(strikes)) if strikes else None,
         "short_steps": float(np.median(steps)) if steps else None,
+        "heel_drag": _heel_lift(truth, back),
+        "symmetry": _asymmetry_pct(contacts),
     }
+
+
+def _heel_lift(truth: dict, back: np.ndarray) -> float | None:
+    """Median over backward toe-offs (stance -> swing) of the foot's peak clearance (leg lengths) within the
+    heel_drag rule's window (``events.heel_lift_window_s``) after it."""
+    pf = truth["per_frame"]
+    fps = float(truth["video"]["fps"])
+    k = max(int(round(load_config().events.heel_lift_window_s * fps)), 2)
+    lifts = []
+    for foot in ("left", "right"):
+        phase = np.asarray(pf[f"phase_{foot}"])
+        clear = np.asarray(pf[f"foot_clearance_{foot}_m"], dtype=float)
+        for i in np.flatnonzero((phase[:-1] == "stance") & (phase[1:] != "stance")) + 1:
+            if back[i]:
+                lifts.append(float(np.nanmax(clear[i : i + k])) / float(truth["leg_length_m"]))
+    return float(np.median(lifts)) if lifts else None
+
+
+def _asymmetry_pct(contacts: list[dict]) -> float | None:
+    """|median left->right - median right->left step time| / their mean (%), from the truth's exact contact
+    times; None with fewer than two steps of each kind."""
+    kinds: dict[str, list[float]] = {"left": [], "right": []}
+    for a, b in zip(contacts[:-1], contacts[1:], strict=False):
+        if a["foot"] != b["foot"]:
+            kinds[b["foot"]].append(b["time_exact_s"] - a["time_exact_s"])
+    if min(len(v) for v in kinds.values()) < 2:
+        return None
+    ml, mr = float(np.median(kinds["right"])), float(np.median(kinds["left"]))
+    return 200.0 * abs(ml - mr) / (ml + mr)
 
 
 def near_edge(value: float, band: BandRule, edge: float) -> bool:
@@ -79,7 +113,14 @@ def compare(read: str, true: str) -> str:
 
 
 #: How close to a band edge a true value is "on the edge", per rule (its unit).
-EDGES = {"upright_posture": 0.5, "arm_angle": 1.0, "forefoot_landing": 0.02, "short_steps": 0.02}
+EDGES = {
+    "upright_posture": 0.5,
+    "arm_angle": 1.0,
+    "forefoot_landing": 0.02,
+    "short_steps": 0.02,
+    "heel_drag": 0.005,
+    "symmetry": 1.0,
+}
 
 
 def evaluate(clips: list[tuple[str, Path, dict]], edge_scale: float) -> int:
