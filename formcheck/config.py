@@ -203,6 +203,7 @@ class EventsConfig(_Section):
     contact_leg: float = Field(gt=0, description="foot height at or below which it is on the ground (leg)")
     airborne_leg: float = Field(gt=0, description="foot height above which it is in the air (leg)")
     toe_off_leg: float = Field(gt=0, description="foot height whose up-crossing ends stance (leg)")
+    min_stance_s: float = Field(ge=0, description="a toe-off sooner than this after its contact is not one (s)")
     min_stride_s: float = Field(gt=0, description="shortest time between contacts of one foot (s)")
     ground_window_s: float = Field(gt=0, description="window of the ground level (s)")
     contact_min_visibility: float = Field(ge=0, le=1, description="no contact fires below this visibility (0..1)")

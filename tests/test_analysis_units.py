@@ -124,6 +124,22 @@ def test_contacts_found_where_the_foot_lands():
     assert det.toe_offs_.tolist() == [49, 79, 109]
 
 
+def test_a_toe_off_sooner_than_a_running_stance_is_unknown():
+    """A heel striker's far foot, followed by the camera, read lifted 2 frames after each landing where it stood 8:
+    a toe-off within events.min_stance_s (0.1 s) of its contact is not one (-1); a whole stance is kept."""
+    fps, t = 30.0, 120
+    h = np.zeros(t)
+    for start, stance in ((0, 20), (30, 2), (60, 4), (90, 20)):  # on the ground from each start for `stance` frames
+        h[start + stance : start + 30] = 30.0
+    det = ContactDetector(_events(contact_leg=0.03, airborne_leg=0.08, toe_off_leg=0.04)).detect(
+        _pose_from_feet(np.stack([h, np.zeros(t)], axis=1), fps), "left", 100.0
+    )
+    assert det.contacts_.tolist() == [30, 60, 90]
+    assert det.toe_offs_.tolist() == [-1, 63, 109]  # toe-off 31 (0.03 s): unknown; 63 (0.1 s): kept
+    short = ContactDetector(_events(contact_leg=0.03, airborne_leg=0.08, toe_off_leg=0.04, min_stance_s=0.0))
+    assert short.detect(_pose_from_feet(np.stack([h, np.zeros(t)], axis=1), fps), "left", 100.0).toe_offs_[0] == 31
+
+
 def test_a_poorly_visible_foot_dropping_onto_the_ground_for_a_frame_is_no_contact():
     """The far foot hidden behind the near leg collapses onto the stance foot for a frame (low visibility): that
     frame must not fire a contact that then blocks the real landing (min_stride_s)."""

@@ -75,7 +75,8 @@ class ContactDetector:
     Parameters (``[events]`` of the config): ``contact_leg`` height at or below which the foot is on the ground
     (leg lengths);
     ``airborne_leg`` height above which it is in the air, re-arming the next contact (leg lengths);
-    ``toe_off_leg`` height whose up-crossing ends the stance (leg lengths); ``min_stride_s`` shortest time
+    ``toe_off_leg`` height whose up-crossing ends the stance (leg lengths); ``min_stance_s`` shortest stance (s: a
+    toe-off sooner after its contact is not seen, -1); ``min_stride_s`` shortest time
     between two contacts of the same foot (s, debounce); ``ground_window_s`` window of the ground level (s);
     ``landing_sweep_leg`` least sweep of the foot relative to the pelvis on each side of a landing (leg lengths);
     ``landing_match_s`` how far before and after the sweep's landing a height contact may lie to be it (s);
@@ -95,6 +96,7 @@ class ContactDetector:
         self.contact_leg = cfg.contact_leg
         self.airborne_leg = cfg.airborne_leg
         self.toe_off_leg = cfg.toe_off_leg
+        self.min_stance_s = cfg.min_stance_s
         self.min_stride_s = cfg.min_stride_s
         self.ground_window_s = cfg.ground_window_s
         self.min_visibility = cfg.contact_min_visibility
@@ -163,6 +165,8 @@ class ContactDetector:
                     break
             if off == c and u is not None:
                 off = _push_off(u, c, end)
+            if 0 <= off < c + self.min_stance_s * pose.fps:  # no running stance is that short: not a toe-off
+                off = -1
             toe_offs.append(off)
         self.contacts_ = np.asarray(contacts, dtype=np.int64)
         self.toe_offs_ = np.asarray(toe_offs, dtype=np.int64)
