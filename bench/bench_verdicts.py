@@ -9,8 +9,8 @@ The rules and their true values (backward running only, side and oblique views):
   else the camera's side;
 - ``forefoot_landing``: the share of the truth's contacts that land heel first;
 - ``short_steps``: the median of the truth's step lengths (leg lengths);
-- ``heel_drag``: the median over the truth's toe-offs of the foot's peak clearance within the rule's window after
-  it (leg lengths);
+- ``heel_drag``: the median over the truth's toe-offs of the foot's peak clearance within the rule's window from
+  the last stance frame (leg lengths);
 - ``symmetry``: the truth's left->right against right->left step times (% of the mean step time).
 
 A wrong verdict is worse than none: "harsher" tells a runner of a fault they do not have, "milder" misses one. A
@@ -77,7 +77,8 @@ def _heel_lift(truth: dict, back: np.ndarray) -> float | None:
     for foot in ("left", "right"):
         phase = np.asarray(pf[f"phase_{foot}"])
         clear = np.asarray(pf[f"foot_clearance_{foot}_m"], dtype=float)
-        for i in np.flatnonzero((phase[:-1] == "stance") & (phase[1:] != "stance")) + 1:
+        # the window starts on the last stance frame, as the metric's does on its toe-off frame
+        for i in np.flatnonzero((phase[:-1] == "stance") & (phase[1:] != "stance")):
             if back[i]:
                 lifts.append(float(np.nanmax(clear[i : i + k])) / float(truth["leg_length_m"]))
     return float(np.median(lifts)) if lifts else None
