@@ -24,6 +24,7 @@ are rendered and analysed as by ``bench_accuracy.py`` (the same cache serves bot
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -69,7 +70,7 @@ def true_values(truth: dict, report: dict) -> dict[str, float | None]:
 
 def _heel_lift(truth: dict, back: np.ndarray) -> float | None:
     """Median over backward toe-offs (stance -> swing) of the foot's peak clearance (leg lengths) within the
-    heel_drag rule's window (``events.heel_lift_window_s``) after it."""
+    heel_drag metric's window (``events.heel_lift_window_s``) from the last stance frame."""
     pf = truth["per_frame"]
     fps = float(truth["video"]["fps"])
     k = max(int(round(load_config().events.heel_lift_window_s * fps)), 2)
@@ -98,8 +99,7 @@ def _asymmetry_pct(contacts: list[dict]) -> float | None:
 
 
 def near_edge(value: float, band: BandRule, edge: float) -> bool:
-    """Whether ``value`` lies within ``edge`` (relative to the ok band's width, or absolute for an open band) of
-    one of ``band``'s finite bounds."""
+    """Whether ``value`` lies within ``edge`` (the rule's unit) of one of ``band``'s finite bounds."""
     bounds = [b for b in (*band.ok, *band.warn) if np.isfinite(b)]
     return any(abs(value - b) <= edge for b in bounds)
 
@@ -125,8 +125,7 @@ EDGES = {
 
 
 def evaluate(clips: list[tuple[str, Path, dict]], edge_scale: float) -> int:
-    import json
-
+    """Print each clip's verdicts against the truth's, and the totals per rule."""
     rules_cfg = load_config(bench_accuracy.CONFIG[0]).rules
     errors: dict[str, list[float]] = {r: [] for r in EDGES}
     totals: dict[str, Counter[str]] = {r: Counter() for r in EDGES}
