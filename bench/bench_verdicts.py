@@ -9,8 +9,8 @@ The rules and their true values (backward running only, side and oblique views):
   else the camera's side;
 - ``forefoot_landing``: the share of the truth's contacts that land heel first;
 - ``short_steps``: the median of the truth's step lengths (leg lengths);
-- ``heel_drag``: the median over the truth's toe-offs of the foot's peak clearance within the rule's window from
-  the last stance frame (leg lengths);
+- ``heel_drag``: the median over the truth's toe-offs of the heel's height above the foot index on the last stance
+  frame (leg lengths, from the truth's 3-D landmarks);
 - ``symmetry``: the truth's left->right against right->left step times (% of the mean step time).
 
 A wrong verdict is worse than none: "harsher" tells a runner of a fault they do not have, "milder" misses one. A
@@ -69,20 +69,17 @@ def true_values(truth: dict, report: dict) -> dict[str, float | None]:
 
 
 def _heel_lift(truth: dict, back: np.ndarray) -> float | None:
-    """Median over backward toe-offs (stance -> swing) of the foot's peak clearance (leg lengths) within the
-    heel_drag metric's window (``events.heel_lift_window_s``) from the last stance frame."""
+    """Median over backward toe-offs (the last stance frame) of the heel's height above the foot index (leg
+    lengths; the truth's world landmarks, y up), as ``metrics.heel_raise_leg`` reads it in the image."""
     pf = truth["per_frame"]
-    fps = float(truth["video"]["fps"])
-    k = max(int(round(load_config().events.heel_lift_window_s * fps)), 2)
-    lifts = []
-    for foot in ("left", "right"):
+    world = np.asarray(pf["landmarks_world_m"], dtype=float)
+    raises = []
+    for foot, (heel, toe) in (("left", (29, 31)), ("right", (30, 32))):
         phase = np.asarray(pf[f"phase_{foot}"])
-        clear = np.asarray(pf[f"foot_clearance_{foot}_m"], dtype=float)
-        # the window starts on the last stance frame, as the metric's does on its toe-off frame
         for i in np.flatnonzero((phase[:-1] == "stance") & (phase[1:] != "stance")):
             if back[i]:
-                lifts.append(float(np.nanmax(clear[i : i + k])) / float(truth["leg_length_m"]))
-    return float(np.median(lifts)) if lifts else None
+                raises.append(float(world[i, heel, 1] - world[i, toe, 1]) / float(truth["leg_length_m"]))
+    return float(np.median(raises)) if raises else None
 
 
 def _asymmetry_pct(contacts: list[dict]) -> float | None:

@@ -289,3 +289,21 @@ def test_cadence_from_strides_is_immune_to_one_foot_read_late():
     three = steps[:3]
     # the median of 14 and 6 frames
     assert _cadence_spm(three, cadence_coverage(three, 0.7, ev), ev) == pytest.approx(60.0 / (10 / 30.0))
+
+
+def test_the_heel_raise_is_the_heel_over_the_toe_at_toe_off():
+    """heel_drag judges the heel's height above the toe on the toe-off frame (leg lengths): runners rendered with a
+    dragged heel read 0.15-0.16 leg on the old peak-after-toe-off measure, like a clean one; level heel and toe at
+    toe-off is a drag, the heel 10 px over the toe on a 100 px leg a push-off with the toes."""
+    from formcheck.analysis.metrics import _heel_raises
+
+    xy = np.full((40, 33, 2), 100.0)
+    xy[:, LM.LEFT_FOOT_INDEX, 1] = 400.0
+    xy[:, LM.LEFT_HEEL, 1] = 400.0
+    xy[20, LM.LEFT_HEEL, 1] = 390.0  # the heel raised 10 px on the push-off frame
+    pose = tf.clean_pose(xy, 30.0)
+    pushed = tf.step(0, 0.0, foot="left", toe_off_frame=20)
+    dragged = tf.step(1, 0.5, foot="left", toe_off_frame=30)
+    unseen = tf.step(2, 1.0, foot="left", toe_off_frame=None)
+    assert _heel_raises(pose, [pushed, dragged, unseen], 100.0) == [pytest.approx(0.1), pytest.approx(0.0)]
+    assert _heel_raises(pose, [pushed], None) == []

@@ -221,7 +221,7 @@ def test_report_contract(analysed):
     for rule in report["rules"]:
         assert set(rule) >= {"id", "verdict", "score", "value", "unit", "target", "message", "tip", "evidence_frames"}
     heel_drag = next(r for r in report["rules"] if r["id"] == "heel_drag")
-    assert heel_drag["target"] == "at least 0.1 leg"
+    assert heel_drag["target"] == "at least 0.06 leg"
     json.dumps(report, allow_nan=False)
 
 

@@ -53,6 +53,8 @@ def metrics(**changes) -> Metrics:
         head_turns_per_min=24.0,
         head_turned_share=0.2,
         head_watched_s=20.0,
+        heel_raise_leg=0.1,
+        heel_raise_steps=40,
         fatigue_lean_change_deg=1.0,
         fatigue_uncertainty_deg=0.3,
     )

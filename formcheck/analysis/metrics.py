@@ -11,6 +11,7 @@ import math
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
+from formcheck.analysis.events import FEET
 from formcheck.analysis.ground_slope import ground_slope_deg
 from formcheck.analysis.plausibility import REASONS
 from formcheck.analysis.runs import true_runs
@@ -186,6 +187,22 @@ def _heel_lifts(steps: list[Step], heights: dict[str, np.ndarray], fps: float, c
     return lifts
 
 
+def _heel_raises(pose: CleanPose, steps: list[Step], leg_px: float | None) -> list[float]:
+    """Per step with a toe-off: the heel's height above the foot index on the toe-off frame (leg lengths; image y
+    points down). A clean push-off leaves on the toes with the heel raised; a dragged heel is level with them."""
+    if not leg_px:
+        return []
+    out = []
+    for s in steps:
+        if s.toe_off_frame is None:
+            continue
+        heel, toe = FEET[s.foot]
+        v = (pose.xy[s.toe_off_frame, toe, 1] - pose.xy[s.toe_off_frame, heel, 1]) / leg_px
+        if np.isfinite(v):
+            out.append(float(v))
+    return out
+
+
 def _fatigue_deg(lean: np.ndarray, cfg: EventsConfig) -> float | None:
     """|median lean of the last third - of the first third| (deg) of the measured frames; None when fewer than
     ``fatigue_min_frames``."""
@@ -280,6 +297,7 @@ def compute_metrics(
     elbow = _elbows(pose, angles, back, view, cfg)
     contact_t = [(s.toe_off_frame - s.contact_frame) / pose.fps for s in bsteps if s.toe_off_frame is not None]
     lifts = _heel_lifts(bsteps, heights, pose.fps, cfg)
+    raises = _heel_raises(pose, bsteps, leg_px)
     lean = angles.trunk_lean[back]
     back_s = float(back.sum() / pose.fps) if t else 0.0
     head = back & (head_known if head_known is not None else True)
@@ -315,6 +333,8 @@ def compute_metrics(
         head_turns_per_min=(60.0 * turns / head_s) if head_s > 0 else None,
         head_turned_share=float(np.mean(turned[head])) if head.any() else None,
         head_watched_s=head_s if head_s > 0 else None,
+        heel_raise_leg=float(np.median(raises)) if raises else None,
+        heel_raise_steps=len(raises),
         fatigue_lean_change_deg=_fatigue_deg(lean, cfg),
         fatigue_uncertainty_deg=fatigue_uncertainty_deg(lean, pose.fps, cfg),
         ground_slope_deg=ground_slope_deg(pose, steps, view, static, leg_px, cfg),

@@ -234,6 +234,11 @@ class Metrics:
     head_watched_s: float | None = None
     """Backward running (s) over which head turns were counted (the frames where a turn can be told); the rate
     ``head_turns_per_min`` is ``head_turns`` over this. None when there is none."""
+    heel_raise_leg: float | None = None
+    """Median over backward steps with a toe-off of the heel's height above the foot index on the toe-off frame
+    (leg lengths; the push-off ``heel_drag`` judges); None with none."""
+    heel_raise_steps: int = 0
+    """Steps ``heel_raise_leg`` is the median of (count)."""
 
     def elbow_deg(self, side: str | None) -> Stats | None:
         """The elbow statistics of ``side`` ("left"/"right"; None for anything else)."""

@@ -114,6 +114,8 @@ def metrics_section(m: Metrics) -> dict[str, Any]:
         "strikes_classified": m.strikes_classified,
         "heel_lift_leg": m.heel_lift_leg,
         "heel_lift_steps": m.heel_lift_steps,
+        "heel_raise_leg": m.heel_raise_leg,
+        "heel_raise_steps": m.heel_raise_steps,
         "step_time_asymmetry_pct": m.step_time_asymmetry_pct,
         "step_time_asymmetry_uncertainty_pct": m.step_time_asymmetry_uncertainty_pct,
         "head_turns": m.head_turns,

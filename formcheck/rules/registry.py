@@ -312,12 +312,12 @@ def look_over_shoulder(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdic
 
 
 def heel_drag(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
-    """Median heel lift (leg lengths) within ``heel_lift_window_s`` after toe-off; judged at a running pace only
-    (a toe push-off that lifts the heel clear is a running cue)."""
+    """Median height of the heel above the toe on the toe-off frame (leg lengths: a push-off with the toes leaves
+    the heel raised, a dragged heel leaves level with them); judged at a running pace only (a running cue)."""
     v = _band(
         "heel_drag",
-        m.heel_lift_leg,
-        m.heel_lift_steps,
+        m.heel_raise_leg,
+        m.heel_raise_steps,
         "leg",
         cfg.heel_drag,
         ctx,
@@ -325,7 +325,7 @@ def heel_drag(m: Metrics, ctx: RuleContext, cfg: RulesConfig) -> Verdict:
         "{:.2f}",
         _lost(m, "steps"),
     )
-    cue = "a toe push-off that lifts the heel clear is a running cue; walking, the foot leaves the ground low"
+    cue = "a toe push-off that lifts the heel clear is a running cue; walking, the foot leaves the ground flat"
     return _running_cue(v, m, cfg, cfg.heel_drag, cue)
 
 

@@ -104,9 +104,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fail": "{value} head turns {unit}",
     },
     "heel_drag": {
-        "ok": "heel lift {value} {unit} after toe-off",
-        "warn": "heel lift {value} {unit}: low",
-        "fail": "heel lift {value} {unit}: the heel drags",
+        "ok": "heel {value} {unit} above the toe at toe-off",
+        "warn": "heel {value} {unit} above the toe at toe-off: low",
+        "fail": "heel {value} {unit} above the toe at toe-off: the heel drags",
     },
     "symmetry": {
         "ok": "left/right step-time difference {value}{unit}",
