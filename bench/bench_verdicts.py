@@ -63,12 +63,12 @@ def true_values(truth: dict, report: dict) -> dict[str, float | None]:
         "arm_angle": median(f"elbow_{side}_deg"),
         "forefoot_landing": (strikes.count("heel") / len(strikes)) if strikes else None,
         "short_steps": float(np.median(steps)) if steps else None,
-        "heel_drag": _heel_lift(truth, back),
+        "heel_drag": _heel_raise(truth, back),
         "symmetry": _asymmetry_pct(contacts),
     }
 
 
-def _heel_lift(truth: dict, back: np.ndarray) -> float | None:
+def _heel_raise(truth: dict, back: np.ndarray) -> float | None:
     """Median over backward toe-offs (the last stance frame) of the heel's height above the foot index (leg
     lengths; the truth's world landmarks, y up), as ``metrics.heel_raise_leg`` reads it in the image."""
     pf = truth["per_frame"]

@@ -163,8 +163,7 @@ def at_picture_edge(pose: CleanPose, foot: str, contact: int, foot_px: float | N
     if foot_px is None:
         return False
     heel, toe, ankle, _ = _LM[foot]
-    e = max(int(round(cfg.edge_of_view_s * pose.fps)), 1)
-    xy = pose.xy[max(contact - e, 0) : contact + e + 1][:, [heel, toe, ankle]]
+    xy = pose.xy[_around(contact, pose.fps, cfg)][:, [heel, toe, ankle]]
     margin = cfg.picture_edge_foot * foot_px
     with np.errstate(invalid="ignore"):
         near = (xy[..., 0] < margin) | (xy[..., 0] > pose.width - margin) | (xy[..., 1] > pose.height - margin)
@@ -175,9 +174,14 @@ def lost_near(pose: CleanPose, contact: int, cfg: StrikeConfig) -> bool:
     """Whether the person is lost (hips unseen after cleaning: a gap longer than it fills) on a frame of the clip
     within ``cfg.edge_of_view_s`` of frame ``contact``: they are going out of view or behind something there, or
     coming out, and the landmarker holds a part-hidden body (a hidden foot put on the visible one)."""
-    e = max(int(round(cfg.edge_of_view_s * pose.fps)), 1)
-    hips = pose.xy[max(contact - e, 0) : contact + e + 1, _HIPS, 0]
+    hips = pose.xy[_around(contact, pose.fps, cfg)][:, _HIPS, 0]
     return bool(not np.all(np.isfinite(hips)))
+
+
+def _around(contact: int, fps: float, cfg: StrikeConfig) -> slice:
+    """The frames within ``cfg.edge_of_view_s`` (at least one frame) either side of frame ``contact``."""
+    e = max(int(round(cfg.edge_of_view_s * fps)), 1)
+    return slice(max(contact - e, 0), contact + e + 1)
 
 
 def votes(cues: StrikeCues, cfg: StrikeConfig) -> dict[str, float]:
