@@ -488,3 +488,47 @@ def test_back_before_the_sweep_the_follow_pass_stops_at_someone_who_looks_differ
         lambda: _Backward(where), cfg, extend_frames=2,
     )  # fmt: skip
     assert list(np.flatnonzero(np.isfinite(out.image[:, 0, 0]))) == list(range(4, n))  # not the red 0-3
+
+
+def test_past_the_plan_a_walker_is_held_to_the_build_last_found_both_ways():
+    """Issue 10's crowd walker at 0.6x, reversed: followed back from where the sweep first saw her (frame 81), she
+    shrank frame by frame into the distance, and at 0.76x the sweep's median torso she was rejected as of another
+    build (frames 0-55 unseen, two labelled frames among them). Past the plan the build is the one last found: here
+    the torso shrinks 6 % a frame away from the planned frames (to 0.6x at the far end), forward and back."""
+    from formcheck.pose.follow import Followed, extend_backward
+
+    cfg = load_config()
+    n = 12
+    frames = _coded_frames(n, (512, 400))
+
+    def where(t: float) -> tuple[float, float]:
+        return 200.0 + 2 * round(t * 30), 200.0
+
+    # forward: planned on frames 0-3 at torso 30, then walking away
+    shrink = lambda t: 30.0 * 0.94 ** max(round(t * 30) - 3, 0)  # noqa: E731
+    centre = np.array([where(i / 30.0) if i < 4 else (np.nan, np.nan) for i in range(n)])
+    plan = FollowPlan(centre_px=centre, extent_px=np.full(n, 90.0), torso_px=30.0)
+    got = run_follow(
+        plan, [frames], (1.0, 1.0), (512, 400), lambda: _FakeFollower(where, torso=shrink), cfg, extend_frames=3
+    )
+    assert got.found == n and got.rejected == 0
+    assert shrink(11 / 30.0) / 30.0 < 1 / cfg.tracking.max_torso_change  # the median would have rejected the end
+
+    # back in time: found by the forward pass on frames 8-11 at torso 30, smaller the further back
+    grow = lambda t: 30.0 * 0.94 ** max(8 - round(t * 30), 0)  # noqa: E731
+    image = np.full((n, 33, 4), np.nan, dtype=np.float32)
+    for i in range(8, n):
+        image[i] = tf.stick_person(*where(i / 30.0), 30.0)
+    before = Followed(image, image.copy(), looked=4, found=4, rejected=0, resets=0)
+    empty = FollowPlan(np.full((n, 2), np.nan), np.full(n, np.nan), torso_px=30.0)
+
+    class _Backward(_CtxFollower):
+        def detect(self, rgb, time_s):
+            frame = 8 - round((time_s - 8 / 30.0) * 30)  # times rise as the frames go back
+            return super().detect(rgb, frame / 30.0)
+
+    out = extend_backward(
+        before, empty, lambda i: (frames[i][1], frames[i][2]), (1.0, 1.0), (512, 400),
+        lambda: _Backward(where, torso=grow), cfg, extend_frames=2,
+    )  # fmt: skip
+    assert list(np.flatnonzero(np.isfinite(out.image[:, 0, 0]))) == list(range(n))

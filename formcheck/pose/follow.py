@@ -196,7 +196,8 @@ class _Follower:
         self.make = make
         self.lm = make()
         self.misses = 0
-        self.last: tuple[int, np.ndarray, float] | None = None  # frame, torso centre and extent (px of the input)
+        # frame, torso centre, extent and torso length (px of the input)
+        self.last: tuple[int, np.ndarray, float, float] | None = None
         self.colours: deque[np.ndarray] = deque(maxlen=memory)  # the colours of what it last found, latest last
 
     def renew(self) -> None:
@@ -256,9 +257,10 @@ def run_follow(
             only its own frames, so nothing per frame waits in the queues of later runs). True if found."""
             i, t, rgb = item
             if planned[i]:
-                ref, extent, reach = plan.centre_px[i], float(plan.extent_px[i]), limit
+                ref, extent, reach, build = plan.centre_px[i], float(plan.extent_px[i]), limit, plan.torso_at(i)
             elif me.last is not None and 0 < i - me.last[0] <= extend_frames:
-                ref, extent, reach = me.last[1], me.last[2], jump * (i - me.last[0])
+                # past the plan, the build is the one last found: a walker going away shrinks past the sweep's median
+                ref, extent, reach, build = me.last[1], me.last[2], jump * (i - me.last[0]), me.last[3]
             else:
                 return False  # not looked at
             x0, y0, w, h = crop_box(ref, extent, scale, frame_size, config)
@@ -273,9 +275,9 @@ def run_follow(
             colours = person_colours(crop, found[k])
             seen_as = track_look(list(me.colours))
             alike = looks_alike(colours, seen_as, config.tracking)
-            if alike and within_reach(centre, torso, ref, plan.torso_at(i), reach, change):
+            if alike and within_reach(centre, torso, ref, build, reach, change):
                 me.misses = 0
-                me.last = (i, centre, landmark_extent(lm))
+                me.last = (i, centre, landmark_extent(lm), torso)
                 me.colours.append(colours)
                 image[i], world[i], looks[i] = lm, worlds[k], colours
                 return True
@@ -373,17 +375,18 @@ def extend_backward(
                 )
                 if not on_track:
                     continue
-                last_i, (last_c, last_e, _) = s, _at(image[s])
+                last_i, (last_c, last_e, last_t) = s, _at(image[s])
                 # a start that had someone else in the crop is trusted back for extend_frames only (the crowd walker
                 # greyed: followed back 6.4 s beside the man she walks with, the track took him on 9 frames)
                 stop = 0 if a == s else max(s - extend_frames, 0)
                 j = s - 1
                 while j >= stop and last_i - j <= extend_frames and not found[j]:
                     looked += 1
-                    hit = candidate(lm, j, t0, last_c, last_e, plan.torso_at(j), jump * (last_i - j), seen_as)
+                    # of the build last found: a walker coming from afar has grown past the sweep's median
+                    hit = candidate(lm, j, t0, last_c, last_e, last_t, jump * (last_i - j), seen_as)
                     if hit is not None:
-                        image[j], world[j], looks[j], last_c = hit
-                        last_i, added = j, added + 1
+                        image[j], world[j], looks[j], _ = hit
+                        (last_c, last_e, last_t), last_i, added = _at(image[j]), j, added + 1
                     j -= 1
             break
     return Followed(image, world, got.looked + looked, got.found + added, got.rejected, got.resets, looks)

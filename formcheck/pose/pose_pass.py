@@ -69,7 +69,7 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: picture inside black bars (:mod:`formcheck.video.bars`); 14 = a follow back in time started on someone else starts
 #: again further into the stretch (``pose.follow_back_start_tries``); 15 = and goes back past the stretch's first frame
 #: for ``pose.follow_extend_s`` only.
-POSE_PASS_REVISION = 15
+POSE_PASS_REVISION = 16
 
 
 def pose_settings_key(config: Config) -> str:
@@ -215,12 +215,13 @@ def follow_candidate(
     out: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Followed:
     """Follow the candidate of ``plan`` on every frame (:func:`formcheck.pose.follow.run_follow`): on crops of
-    the working copy when there is one and the candidate's torso is at least ``pose.follow_full_below_torso_px``
-    there, else of the full-size frames decoded again. ``out``: the image and world arrays ``[T, 33, 4]`` to
-    fill (made if None)."""
+    the working copy when there is one, unless it is scaled down and the candidate's torso is under
+    ``pose.follow_full_below_torso_px`` there: then of the full-size frames decoded again (followed forward
+    only). ``out``: the image and world arrays ``[T, 33, 4]`` to fill (made if None)."""
     n = plan.centre_px.shape[0]
     bounds = _bounds(n, config.pose.threads(), config.pose.min_chunk_frames)
-    small = copy is not None and plan.torso_px * copy.geometry.scale_y < config.pose.follow_full_below_torso_px
+    scale_y = copy.geometry.scale_y if copy is not None else 1.0
+    small = scale_y < 1.0 and plan.torso_px * scale_y < config.pose.follow_full_below_torso_px
     extend = int(round(config.pose.follow_extend_s * (info.fps or config.video.fallback_fps)))
 
     def follower() -> Landmarker:
