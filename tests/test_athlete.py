@@ -179,6 +179,20 @@ def test_a_squashed_skeleton_is_found_both_ways_of_time():
     ).any()
 
 
+def test_a_followed_frame_alone_is_dropped_as_unchecked():
+    """At 10 fps and 0.25 s either side (2 frames): a frame with fewer than two others within reach (14, with only
+    12; the pair 20-21; 27 and 33 at the ends of 27-33 seen every other frame) has too few frames around to be
+    checked against; the run 0-10 is kept to its ends, and so are 12 (10 and 14 within reach) and 29-31."""
+    from formcheck.pose.outliers import unchecked_frames
+
+    frames = np.full((40, 33, 4), np.nan, dtype=np.float32)
+    for t in [*range(11), 12, 14, 20, 21, 27, 29, 31, 33]:
+        frames[t] = figure(100 + 4 * t, 500, None)
+    got = np.flatnonzero(unchecked_frames(frames, 10.0, 0.25)).tolist()
+    assert got == [14, 20, 21, 27, 33]
+    assert np.flatnonzero(unchecked_frames(frames[::-1], 10.0, 0.25)).tolist() == [39 - t for t in reversed(got)]
+
+
 def test_tiles_cover_the_frame_with_overlap():
     from formcheck.pose.tiles import tile_boxes
 

@@ -64,3 +64,15 @@ def mangled_frames(
         off = np.linalg.norm(hips - ref_h, axis=1) / ref_t
     bad = (ratio > max_torso_change) | (ratio < 1.0 / max_torso_change) | (off > max_off_torso)
     return bad & np.isfinite(torso) & np.isfinite(ratio)
+
+
+def unchecked_frames(image: np.ndarray, fps: float, window_s: float) -> np.ndarray:
+    """Boolean ``[T]``: frames of one followed track (``image [T, 33, 4]``, NaN where unseen) with fewer than two
+    other frames of the track within ``window_s`` either side: :func:`mangled_frames` has nothing to check them
+    against, and the follow pass lost the athlete just before and just after, where what it finds is most often
+    someone else or a skeleton spread over two people (issue 10's crowd clip greyed and mirrored: one frame alone
+    in 0.9 s, the man's shoulders on her legs)."""
+    seen = np.isfinite(image[:, LM.LEFT_HIP, 0]) & np.isfinite(image[:, LM.LEFT_SHOULDER, 0])
+    half = max(int(round(window_s * fps)), 1)
+    counts = np.convolve(seen.astype(np.int64), np.ones(2 * half + 1, dtype=np.int64), mode="same")
+    return seen & (counts - 1 < 2)

@@ -33,7 +33,7 @@ from formcheck.pose.extract import Landmarker
 from formcheck.pose.follow import Followed, FollowPlan, FrameRun, extend_backward, follow_plan, run_follow
 from formcheck.pose.models import ensure_model
 from formcheck.pose.one_look import cut_to_one_look, mixed_beside_cuts
-from formcheck.pose.outliers import mangled_frames
+from formcheck.pose.outliers import mangled_frames, unchecked_frames
 from formcheck.pose.sequence import mean_fps
 from formcheck.pose.store import PoseTracks, video_fingerprint
 from formcheck.pose.sweep import Sweep, run_sweep
@@ -69,7 +69,7 @@ def pose_chunks(info: VideoInfo, threads: int, min_frames: int) -> list[tuple[in
 #: picture inside black bars (:mod:`formcheck.video.bars`); 14 = a follow back in time started on someone else starts
 #: again further into the stretch (``pose.follow_back_start_tries``); 15 = and goes back past the stretch's first frame
 #: for ``pose.follow_extend_s`` only.
-POSE_PASS_REVISION = 16
+POSE_PASS_REVISION = 17
 
 
 def pose_settings_key(config: Config) -> str:
@@ -440,7 +440,8 @@ def with_followed(
     in_place: bool = False,
 ) -> PoseTracks:
     """``tracks`` with candidate ``person`` followed on every frame (its sweep landmarks replaced by the follow
-    pass's; implausible frames dropped, :func:`formcheck.pose.outliers.mangled_frames`). ``in_place``: write
+    pass's; implausible frames dropped, :func:`formcheck.pose.outliers.mangled_frames`, and those with too few
+    others around to check them against, :func:`formcheck.pose.outliers.unchecked_frames`). ``in_place``: write
     into ``tracks``' own arrays instead of copies (for tracks nobody else holds, the pose pass's own: every copy
     is another ~1 MB per person per minute of video at the pass's peak)."""
     if tracks.followed and tracks.followed[person]:
@@ -456,6 +457,7 @@ def with_followed(
     image, world = got.image, got.world
     t = config.tracking
     bad = mangled_frames(image, fps, t.outlier_window_s, t.max_torso_change, t.max_hip_off_torso)
+    bad |= unchecked_frames(image, fps, t.outlier_window_s)
     image[bad], world[bad] = np.nan, np.nan
     other = np.zeros(bad.shape, dtype=bool)
     if got.colours is not None:  # a track that passed from one person to another keeps its longer part
