@@ -253,6 +253,23 @@ class _CtxFollower(_FakeFollower):
         pass
 
 
+class _BackFrom8(_CtxFollower):
+    """Followed back in time from frame 8 (at 30 fps): the times it is given rise as the frames go back."""
+
+    def detect(self, rgb, time_s):
+        return super().detect(rgb, (8 - round((time_s - 8 / 30.0) * 30)) / 30.0)
+
+
+def _found_from_8(n: int, where, torso: float):
+    """What the forward pass found: the person at ``where`` with ``torso`` px on frames 8 to ``n - 1`` only."""
+    from formcheck.pose.follow import Followed
+
+    image = np.full((n, 33, 4), np.nan, dtype=np.float32)
+    for i in range(8, n):
+        image[i] = tf.stick_person(*where(i / 30.0), torso)
+    return Followed(image, image.copy(), looked=n - 8, found=n - 8, rejected=0, resets=0)
+
+
 def test_extend_backward_follows_a_stretch_back_to_where_the_candidate_appears():
     from formcheck.pose.follow import Followed, extend_backward
 
@@ -462,7 +479,7 @@ def test_within_the_sweep_a_result_that_looks_like_someone_else_is_rejected_too(
 
 
 def test_back_before_the_sweep_the_follow_pass_stops_at_someone_who_looks_different():
-    from formcheck.pose.follow import Followed, extend_backward
+    from formcheck.pose.follow import extend_backward
 
     cfg = load_config()
     n = 12
@@ -472,20 +489,10 @@ def test_back_before_the_sweep_the_follow_pass_stops_at_someone_who_looks_differ
 
     blue, red = (60, 80, 160), (170, 40, 40)
     frames = _painted(_coded_frames(n, (512, 400)), where, [red] * 4 + [blue] * 8)
-    image = np.full((n, 33, 4), np.nan, dtype=np.float32)
-    for i in range(8, n):  # the forward pass found frames 8-11
-        image[i] = tf.stick_person(*where(i / 30.0), 20.0)
-    got = Followed(image, image.copy(), looked=4, found=4, rejected=0, resets=0)
     plan = FollowPlan(np.full((n, 2), np.nan), np.full(n, np.nan), torso_px=20.0)
-
-    class _Backward(_CtxFollower):
-        def detect(self, rgb, time_s):
-            frame = 8 - round((time_s - 8 / 30.0) * 30)  # times rise as the frames go back
-            return super().detect(rgb, frame / 30.0)
-
     out = extend_backward(
-        got, plan, lambda i: (frames[i][1], frames[i][2]), (1.0, 1.0), (512, 400),
-        lambda: _Backward(where), cfg, extend_frames=2,
+        _found_from_8(n, where, 20.0), plan, lambda i: (frames[i][1], frames[i][2]), (1.0, 1.0), (512, 400),
+        lambda: _BackFrom8(where), cfg, extend_frames=2,
     )  # fmt: skip
     assert list(np.flatnonzero(np.isfinite(out.image[:, 0, 0]))) == list(range(4, n))  # not the red 0-3
 
@@ -495,7 +502,7 @@ def test_past_the_plan_a_walker_is_held_to_the_build_last_found_both_ways():
     shrank frame by frame into the distance, and at 0.76x the sweep's median torso she was rejected as of another
     build (frames 0-55 unseen, two labelled frames among them). Past the plan the build is the one last found: here
     the torso shrinks 6 % a frame away from the planned frames (to 0.6x at the far end), forward and back."""
-    from formcheck.pose.follow import Followed, extend_backward
+    from formcheck.pose.follow import extend_backward
 
     cfg = load_config()
     n = 12
@@ -516,19 +523,9 @@ def test_past_the_plan_a_walker_is_held_to_the_build_last_found_both_ways():
 
     # back in time: found by the forward pass on frames 8-11 at torso 30, smaller the further back
     grow = lambda t: 30.0 * 0.94 ** max(8 - round(t * 30), 0)  # noqa: E731
-    image = np.full((n, 33, 4), np.nan, dtype=np.float32)
-    for i in range(8, n):
-        image[i] = tf.stick_person(*where(i / 30.0), 30.0)
-    before = Followed(image, image.copy(), looked=4, found=4, rejected=0, resets=0)
     empty = FollowPlan(np.full((n, 2), np.nan), np.full(n, np.nan), torso_px=30.0)
-
-    class _Backward(_CtxFollower):
-        def detect(self, rgb, time_s):
-            frame = 8 - round((time_s - 8 / 30.0) * 30)  # times rise as the frames go back
-            return super().detect(rgb, frame / 30.0)
-
     out = extend_backward(
-        before, empty, lambda i: (frames[i][1], frames[i][2]), (1.0, 1.0), (512, 400),
-        lambda: _Backward(where, torso=grow), cfg, extend_frames=2,
+        _found_from_8(n, where, 30.0), empty, lambda i: (frames[i][1], frames[i][2]), (1.0, 1.0), (512, 400),
+        lambda: _BackFrom8(where, torso=grow), cfg, extend_frames=2,
     )  # fmt: skip
     assert list(np.flatnonzero(np.isfinite(out.image[:, 0, 0]))) == list(range(n))
