@@ -186,13 +186,16 @@ def test_contacts_closer_than_a_step_and_impossible_landings():
     steps = (
         tf.step(10, 0.33),
         tf.step(13, 0.43, foot="right"),  # 0.10 s after the previous one: 600 steps/min
-        tf.step(20, 0.66, foot="right", foot_angle_deg=60.0, strike="forefoot"),  # beyond +45 at contact
+        tf.step(20, 0.66, foot="right", foot_angle_deg=80.0, strike="forefoot"),  # beyond +75 at contact
         tf.step(30, 1.0),
     )
     out = screen_steps(steps, P)
     assert [s.excluded for s in out] == [None, "step_timing", "contact_foot_angle", None]
     assert out[2].strike is None and out[2].foot_angle_deg is None and out[2].contact_s == 0.66
     assert out[3] == steps[3]
+    # a real toe-first landing is steeper than a rendered one: the treadmill walker played backward lands at 45-59
+    steep = screen_steps((tf.step(20, 0.66, foot_angle_deg=58.0, strike="forefoot"),), P)[0]
+    assert steep.excluded is None and steep.strike == "forefoot"
 
 
 def test_one_foot_landing_again_too_soon_or_a_contact_that_never_stands():
