@@ -4,7 +4,8 @@ contacts found/expected and the verdicts, with every hand-labelled check (tests/
 Fetches the clips from their registries (pip, apt) into ``~/.cache/formcheck/real_footage`` and makes the
 variants there; analyses each into ``--out`` (pose.npz reused between runs when the pose settings are unchanged).
 
-Run: ``python bench/bench_real_footage.py [--out DIR] [--only walk,crowd] [--json FILE]``
+Run: ``python bench/bench_real_footage.py [--out DIR] [--only walk,crowd] [--json FILE] [--heldout set9]``
+(``--heldout``: a set of ``bench/heldout_variants.toml`` in place of the suite's variants, checked on the same labels)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,14 +69,31 @@ def fmt(x: object, nd: int = 2) -> str:
     return f"{x:.{nd}f}" if isinstance(x, float) else ("-" if x is None else str(x))
 
 
+def use_heldout(name: str) -> None:
+    """Make ``rf.suite()`` give held-out set ``name`` (bench/heldout_variants.toml): per clip its variants and
+    specs in place of the suite's, no known failures (every check is printed as it comes out)."""
+    sets = tomllib.loads((ROOT / "bench" / "heldout_variants.toml").read_text())
+    if name not in sets:
+        raise SystemExit(f"no held-out set {name!r}; there are {', '.join(sets)}")
+    labels = rf.load_labels()
+    for clip, spec in sets[name].items():
+        labels["clips"][clip].update(variants=spec["variants"], variant_specs=spec.get("variant_specs", {}))
+    labels["clips"] = {c: labels["clips"][c] for c in sets[name]}
+    labels["known_failures"], labels["unsettled"] = {}, {}
+    rf.load_labels = lambda: labels
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "formcheck_real_footage")
     ap.add_argument("--only", default="", help="comma-separated clip names")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON here")
     ap.add_argument("--no-analyse", action="store_true", help="check the outputs already in --out")
+    ap.add_argument("--heldout", help="a set of bench/heldout_variants.toml instead of the suite's variants")
     args = ap.parse_args()
     only = {s for s in args.only.split(",") if s}
+    if args.heldout:
+        use_heldout(args.heldout)
     rows = []
     for name, clip, v in rf.suite():
         if only and name not in only:
