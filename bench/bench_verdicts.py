@@ -33,6 +33,7 @@ from typing import Any
 import bench_accuracy  # bench/ is on sys.path when run as a script; it puts the project on it too
 import numpy as np
 
+from formcheck.analysis.events import FEET
 from formcheck.config import BandRule, load_config
 from formcheck.rules.verdict import band_verdict
 
@@ -74,7 +75,7 @@ def _heel_raise(truth: dict, back: np.ndarray) -> float | None:
     pf = truth["per_frame"]
     world = np.asarray(pf["landmarks_world_m"], dtype=float)
     raises = []
-    for foot, (heel, toe) in (("left", (29, 31)), ("right", (30, 32))):
+    for foot, (heel, toe) in FEET.items():
         phase = np.asarray(pf[f"phase_{foot}"])
         for i in np.flatnonzero((phase[:-1] == "stance") & (phase[1:] != "stance")):
             if back[i]:
@@ -91,8 +92,8 @@ def _asymmetry_pct(contacts: list[dict]) -> float | None:
             kinds[b["foot"]].append(b["time_exact_s"] - a["time_exact_s"])
     if min(len(v) for v in kinds.values()) < 2:
         return None
-    ml, mr = float(np.median(kinds["right"])), float(np.median(kinds["left"]))
-    return 200.0 * abs(ml - mr) / (ml + mr)
+    to_right, to_left = float(np.median(kinds["right"])), float(np.median(kinds["left"]))
+    return 200.0 * abs(to_right - to_left) / (to_right + to_left)
 
 
 def near_edge(value: float, band: BandRule, edge: float) -> bool:

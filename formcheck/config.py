@@ -311,7 +311,7 @@ class RulesConfig(_Section):
         gt=0, description="fatigue not assessable when the change's 95 % half-width is over this (deg)"
     )
     walking_below_spm: float = Field(
-        gt=0, description="cadence under which the athlete walks: arms and heel lift not judged (steps/min)"
+        gt=0, description="cadence under which the athlete walks: arms and heel drag not judged (steps/min)"
     )
     look_max_turned_share: float = Field(ge=0, le=1, description="head turned more than this share: warn")
     look_confidence: float = Field(

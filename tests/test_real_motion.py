@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import real_motion as rm
+from real_footage import Unavailable
 
 from formcheck.analysis.judge import Judgement, judge
 from formcheck.config import load_config
@@ -28,7 +29,7 @@ KNOWN = {
 def motions() -> dict[str, rm.Motion]:
     try:
         return {name: rm.load(name) for name in rm.SOURCES}
-    except rm.Unavailable as exc:
+    except Unavailable as exc:
         pytest.skip(f"real motion not available: {exc}")
 
 
